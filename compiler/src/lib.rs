@@ -1,0 +1,1 @@
+//! ternzk compiler: dense `.safetensors` MLP → pruned, ternarized, quantized CSR model.

@@ -1,0 +1,15 @@
+//! ternzk prover: sumcheck/GKR proofs over BN254 for sparse ternary linear layers,
+//! against a Hyrax commitment to the model.
+//!
+//! One concept per module; see `docs/protocol.md` for the protocol these implement.
+
+pub mod eq;
+pub mod error;
+pub mod field;
+pub mod mle;
+pub mod ternary;
+pub mod transcript;
+
+pub use error::{Error, Result};
+pub use field::{F, G, GAffine};
+pub use ternary::TernaryCsr;
