@@ -6,9 +6,13 @@
 pub mod eq;
 pub mod error;
 pub mod field;
+pub mod generators;
+pub mod hyrax;
 pub mod mle;
+pub mod sumcheck;
 pub mod ternary;
 pub mod transcript;
+pub mod wire;
 
 pub use error::{Error, Result};
 pub use field::{F, G, GAffine};

@@ -1,0 +1,218 @@
+//! Hyrax-style vector commitment over BN254 G1 (transparent, no trusted setup).
+//!
+//! A vector of `2^(m+n)` entries is laid out as a grid of `2^m` rows × `2^n` columns
+//! (row = the high `m` bits of the index, MSB-first as everywhere). Each row gets a
+//! Pedersen commitment `C_g = Σ_c v[g, c]·G_c`. To open the multilinear extension at
+//! `(p_row, p_col)` the prover sends `t = Σ_g eq(p_row, g)·v[g, ·]`; the verifier checks
+//! `Σ_c t_c G_c = Σ_g eq(p_row, g) C_g` (one MSM of size `2^m + 2^n`) and reads the value
+//! as `⟨t, eq(p_col, ·)⟩`. Binding follows from the discrete-log hardness of G1.
+//!
+//! This module holds the generic pieces; weight matrices compute their commitment
+//! and `t` from their nonzeros (see [`crate::matrix`]).
+
+use crate::eq::eq_table;
+use crate::error::Error;
+use crate::field::{inner_product, GAffine, F, G};
+use crate::generators::derive_generators;
+use crate::transcript::Transcript;
+use crate::wire::{Reader, Writer};
+use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ff::{AdditiveGroup, Zero};
+use rayon::prelude::*;
+
+/// Label under which the column generators are derived.
+pub const GENERATOR_LABEL: &[u8] = b"ternzk/hyrax/v1";
+
+/// Public parameters: the column generators `G_0 … G_{2^n - 1}`.
+#[derive(Clone, Debug)]
+pub struct HyraxKey {
+    /// Generators, derived by hashing (see [`crate::generators`]).
+    pub gens: Vec<GAffine>,
+}
+
+impl HyraxKey {
+    /// Derives generators for grids up to `2^max_col_vars` columns. Cost: `2^max_col_vars`
+    /// hash-to-curve attempts (parallel); done once and reused for every commitment.
+    pub fn new(max_col_vars: usize) -> Self {
+        Self {
+            gens: derive_generators(GENERATOR_LABEL, 1 << max_col_vars),
+        }
+    }
+
+    /// Number of column variables this key supports.
+    pub fn max_col_vars(&self) -> usize {
+        self.gens.len().trailing_zeros() as usize
+    }
+
+    /// The first `2^col_vars` generators, or an error if the key is too small.
+    pub fn gens_for(&self, col_vars: usize) -> crate::Result<&[GAffine]> {
+        self.gens.get(..1usize << col_vars).ok_or_else(|| {
+            Error::Invalid(format!(
+                "key has {} generators, grid needs 2^{col_vars}",
+                self.gens.len()
+            ))
+        })
+    }
+}
+
+/// A commitment: one G1 point per grid row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HyraxCommitment {
+    /// `m`: the grid has `2^m` rows.
+    pub row_vars: usize,
+    /// `n`: the grid has `2^n` columns.
+    pub col_vars: usize,
+    /// `C_g` for each grid row `g`.
+    pub rows: Vec<GAffine>,
+}
+
+impl HyraxCommitment {
+    /// Absorbs the commitment (shape and points) into a transcript.
+    pub fn absorb(&self, t: &mut Transcript) {
+        t.append_u64(b"hyrax-row-vars", self.row_vars as u64);
+        t.append_u64(b"hyrax-col-vars", self.col_vars as u64);
+        t.append_points(b"hyrax-rows", &self.rows);
+    }
+
+    /// Encodes as `u32 m, u32 n, 2^m compressed points`.
+    pub fn write(&self, w: &mut Writer) {
+        w.u32(self.row_vars as u32);
+        w.u32(self.col_vars as u32);
+        for p in &self.rows {
+            w.point(p);
+        }
+    }
+
+    /// Decodes what [`Self::write`] wrote; refuses grids larger than `2^max_vars` rows.
+    pub fn read(r: &mut Reader, max_vars: usize) -> crate::Result<Self> {
+        let row_vars = r.u32("commitment row count")? as usize;
+        let col_vars = r.u32("commitment column count")? as usize;
+        if row_vars > max_vars || col_vars > max_vars {
+            return Err(Error::Malformed("commitment grid too large".into()));
+        }
+        let rows = (0..1usize << row_vars)
+            .map(|_| r.point("commitment row"))
+            .collect::<crate::Result<_>>()?;
+        Ok(Self {
+            row_vars,
+            col_vars,
+            rows,
+        })
+    }
+}
+
+/// Commits to a dense vector of `2^(m+n)` field elements (one MSM per row).
+/// Cost: `2^m` MSMs of size `2^n` (small scalars are detected and cheap).
+pub fn commit_dense(
+    key: &HyraxKey,
+    values: &[F],
+    row_vars: usize,
+    col_vars: usize,
+) -> crate::Result<HyraxCommitment> {
+    let gens = key.gens_for(col_vars)?;
+    if values.len() != 1 << (row_vars + col_vars) {
+        return Err(Error::Invalid("vector length does not match grid".into()));
+    }
+    let rows: Vec<G> = values
+        .par_chunks(1 << col_vars)
+        .map(|row| G::msm_unchecked(gens, row))
+        .collect();
+    Ok(HyraxCommitment {
+        row_vars,
+        col_vars,
+        rows: G::normalize_batch(&rows),
+    })
+}
+
+/// Computes the opening vector `t = Σ_g eq(p_row, g)·v[g, ·]` of a dense vector.
+/// Cost: `2^(m+n)` multiplications.
+pub fn open_dense(values: &[F], row_vars: usize, col_vars: usize, p_row: &[F]) -> Vec<F> {
+    assert_eq!(p_row.len(), row_vars);
+    let l = eq_table(p_row);
+    let cols = 1 << col_vars;
+    let mut t = vec![F::ZERO; cols];
+    for (g, row) in values.chunks(cols).enumerate() {
+        for (tc, v) in t.iter_mut().zip(row) {
+            *tc += l[g] * v;
+        }
+    }
+    t
+}
+
+/// Checks that `t` opens `com` at `point = (p_row, p_col)` and returns the value
+/// `ṽ(point) = ⟨t, eq(p_col)⟩`. Cost: one MSM of size `2^m + 2^n` and `O(2^m + 2^n)`
+/// field operations.
+pub fn verify_opening(
+    key: &HyraxKey,
+    com: &HyraxCommitment,
+    point: &[F],
+    t: &[F],
+) -> crate::Result<F> {
+    let (m, n) = (com.row_vars, com.col_vars);
+    if point.len() != m + n {
+        return Err(Error::Malformed("opening point has the wrong length".into()));
+    }
+    if t.len() != 1 << n || com.rows.len() != 1 << m {
+        return Err(Error::Malformed("opening vector or commitment has the wrong size".into()));
+    }
+    let gens = key.gens_for(n)?;
+    let l = eq_table(&point[..m]);
+    let bases: Vec<GAffine> = gens.iter().chain(&com.rows).copied().collect();
+    let scalars: Vec<F> = t.iter().copied().chain(l.iter().map(|x| -*x)).collect();
+    if !G::msm_unchecked(&bases, &scalars).is_zero() {
+        return Err(Error::Rejected(
+            "opening vector does not match the commitment".into(),
+        ));
+    }
+    Ok(inner_product(t, &eq_table(&point[m..])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mle::evaluate;
+    use ark_ff::Field;
+    use ark_std::{test_rng, UniformRand};
+
+    #[test]
+    fn open_and_verify_dense() {
+        let mut rng = test_rng();
+        let key = HyraxKey::new(4);
+        for (m, n) in [(0, 0), (2, 3), (3, 2), (4, 4)] {
+            let v: Vec<F> = (0..1 << (m + n)).map(|_| F::rand(&mut rng)).collect();
+            let com = commit_dense(&key, &v, m, n).unwrap();
+            let point: Vec<F> = (0..m + n).map(|_| F::rand(&mut rng)).collect();
+            let t = open_dense(&v, m, n, &point[..m]);
+            assert_eq!(
+                verify_opening(&key, &com, &point, &t).unwrap(),
+                evaluate(&v, &point)
+            );
+            if n > 0 {
+                let mut bad = t.clone();
+                bad[0] += F::ONE;
+                assert!(verify_opening(&key, &com, &point, &bad).is_err());
+            }
+            if m > 0 {
+                let mut other = point.clone();
+                other[0] += F::ONE;
+                assert!(verify_opening(&key, &com, &other, &t).is_err());
+            }
+            if m + n > 0 {
+                assert!(verify_opening(&key, &com, &point[1..], &t).is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn commitment_bytes_round_trip() {
+        let key = HyraxKey::new(2);
+        let v: Vec<F> = (0..8u64).map(F::from).collect();
+        let com = commit_dense(&key, &v, 1, 2).unwrap();
+        let mut w = Writer::default();
+        com.write(&mut w);
+        let mut r = Reader::new(&w.bytes);
+        assert_eq!(HyraxCommitment::read(&mut r, 30).unwrap(), com);
+        r.finish().unwrap();
+        assert!(HyraxCommitment::read(&mut Reader::new(&w.bytes[..40]), 30).is_err());
+    }
+}

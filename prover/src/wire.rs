@@ -1,0 +1,138 @@
+//! Byte encoding of proofs: fixed-size field elements and points, lengths implied by
+//! the verifying key's shapes. Decoding checks canonical encodings, refuses trailing
+//! bytes, and never allocates more than the input could hold, so any byte string
+//! decodes to an error or a well-formed value — never a panic.
+
+use crate::error::Error;
+use crate::field::{GAffine, F};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
+
+/// Bytes of one encoded field element.
+pub const FIELD_BYTES: usize = 32;
+/// Bytes of one compressed G1 point.
+pub const POINT_BYTES: usize = 32;
+
+/// Appends encodings to a byte vector.
+#[derive(Default)]
+pub struct Writer {
+    /// The bytes written so far.
+    pub bytes: Vec<u8>,
+}
+
+impl Writer {
+    /// Appends one field element (32 bytes, canonical little-endian).
+    pub fn field(&mut self, f: &F) {
+        f.serialize_compressed(&mut self.bytes)
+            .expect("writing to a Vec cannot fail");
+    }
+    /// Appends field elements back to back (no length prefix).
+    pub fn fields(&mut self, fs: &[F]) {
+        self.bytes.reserve(fs.len() * FIELD_BYTES);
+        for f in fs {
+            self.field(f);
+        }
+    }
+    /// Appends one compressed point.
+    pub fn point(&mut self, p: &GAffine) {
+        p.serialize_compressed(&mut self.bytes)
+            .expect("writing to a Vec cannot fail");
+    }
+    /// Appends a `u32` (little-endian).
+    pub fn u32(&mut self, v: u32) {
+        self.bytes.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+/// Reads encodings from a byte slice, failing cleanly on anything malformed.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    /// Starts reading `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes }
+    }
+
+    fn take(&mut self, n: usize, what: &str) -> crate::Result<&'a [u8]> {
+        if self.bytes.len() < n {
+            return Err(Error::Malformed(format!("truncated while reading {what}")));
+        }
+        let (head, tail) = self.bytes.split_at(n);
+        self.bytes = tail;
+        Ok(head)
+    }
+
+    /// Reads one canonical field element (values ≥ p are rejected).
+    pub fn field(&mut self, what: &str) -> crate::Result<F> {
+        let b = self.take(FIELD_BYTES, what)?;
+        F::deserialize_with_mode(b, Compress::Yes, Validate::Yes)
+            .map_err(|_| Error::Malformed(format!("{what}: not a canonical field element")))
+    }
+
+    /// Reads exactly `n` field elements.
+    pub fn fields(&mut self, n: usize, what: &str) -> crate::Result<Vec<F>> {
+        if self.bytes.len() / FIELD_BYTES < n {
+            return Err(Error::Malformed(format!("truncated while reading {what}")));
+        }
+        (0..n).map(|_| self.field(what)).collect()
+    }
+
+    /// Reads one compressed point, checking it is on the curve and in the group.
+    pub fn point(&mut self, what: &str) -> crate::Result<GAffine> {
+        let b = self.take(POINT_BYTES, what)?;
+        GAffine::deserialize_with_mode(b, Compress::Yes, Validate::Yes)
+            .map_err(|_| Error::Malformed(format!("{what}: not a valid G1 point")))
+    }
+
+    /// Reads a little-endian `u32`.
+    pub fn u32(&mut self, what: &str) -> crate::Result<u32> {
+        let b = self.take(4, what)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// Fails unless every byte has been consumed.
+    pub fn finish(self) -> crate::Result<()> {
+        if self.bytes.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Malformed(format!(
+                "{} trailing bytes after the proof",
+                self.bytes.len()
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_ec::AffineRepr;
+    use ark_ff::PrimeField;
+
+    #[test]
+    fn round_trip_and_rejections() {
+        let mut w = Writer::default();
+        w.field(&F::from(7u64));
+        w.point(&GAffine::generator());
+        w.u32(9);
+        let mut r = Reader::new(&w.bytes);
+        assert_eq!(r.field("f").unwrap(), F::from(7u64));
+        assert_eq!(r.point("p").unwrap(), GAffine::generator());
+        assert_eq!(r.u32("u").unwrap(), 9);
+        r.finish().unwrap();
+        // Truncation, trailing bytes, non-canonical field element, off-curve point.
+        assert!(Reader::new(&w.bytes[..31]).field("f").is_err());
+        let mut r = Reader::new(&w.bytes);
+        r.field("f").unwrap();
+        assert!(r.finish().is_err());
+        let modulus_bytes = {
+            let mut v = Vec::new();
+            F::MODULUS.serialize_compressed(&mut v).unwrap();
+            v
+        };
+        assert!(Reader::new(&modulus_bytes).field("f").is_err());
+        assert!(Reader::new(&[0xffu8; 32]).point("p").is_err());
+        assert!(Reader::new(&[0u8; 64]).fields(3, "v").is_err());
+    }
+}
