@@ -1,0 +1,63 @@
+//! Accuracy of the float reference and of the integer engine on a labelled data set.
+
+use crate::dataset::Dataset;
+use crate::engine::CompiledModel;
+use crate::error::{Error, Result};
+use crate::float_ref::{argmax_rows, forward_u8};
+use crate::safetensors_io::DenseModel;
+use rayon::prelude::*;
+
+/// Images per evaluation step (progress granularity).
+pub const EVAL_CHUNK: usize = 500;
+
+fn check_width(model_in: usize, ds: &Dataset) -> Result<()> {
+    if model_in != ds.dim {
+        return Err(Error::Usage(format!(
+            "the model takes {model_in} inputs but the data set's images have {}",
+            ds.dim
+        )));
+    }
+    Ok(())
+}
+
+fn accuracy(pred: &[usize], labels: &[u8]) -> f64 {
+    let ok = pred
+        .par_iter()
+        .zip(labels)
+        .filter(|(p, l)| **p == **l as usize)
+        .count();
+    ok as f64 / labels.len().max(1) as f64
+}
+
+/// Top-1 accuracy of the dense float model (`x = pixel/255`). `progress` gets the
+/// number of images done per step. Cost: `len · params` multiply-adds.
+pub fn accuracy_dense(
+    model: &DenseModel,
+    ds: &Dataset,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<f64> {
+    check_width(model.n_in(), ds)?;
+    let mut pred = Vec::with_capacity(ds.len());
+    for chunk in ds.images.chunks(EVAL_CHUNK * ds.dim) {
+        let b = chunk.len() / ds.dim;
+        pred.extend(argmax_rows(&forward_u8(model, chunk, b), model.n_out()));
+        progress(b as u64);
+    }
+    Ok(accuracy(&pred, &ds.labels))
+}
+
+/// Top-1 accuracy of the integer engine (argmax of i32 logits). Cost: `len · nnz` adds.
+pub fn accuracy_compiled(
+    model: &CompiledModel,
+    ds: &Dataset,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<f64> {
+    check_width(model.n_in(), ds)?;
+    let mut pred = Vec::with_capacity(ds.len());
+    for chunk in ds.images.chunks(EVAL_CHUNK * ds.dim) {
+        let b = chunk.len() / ds.dim;
+        pred.extend(model.predict_batch(chunk, b));
+        progress(b as u64);
+    }
+    Ok(accuracy(&pred, &ds.labels))
+}

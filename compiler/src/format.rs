@@ -1,0 +1,325 @@
+//! The compiled-model file: a standard `.safetensors` file (see `docs/formats.md`).
+//!
+//! Tensors per layer `i`: `layers.{i}.indptr` (U32 `[n_out+1]`), `layers.{i}.split`
+//! (U32 `[n_out]`), `layers.{i}.indices` (U32 `[nnz]`), `layers.{i}.bias` (I32
+//! `[n_out]`) — exactly the arrays of [`TernaryCsr`]. Header `__metadata__`:
+//! `format = "ternzk-compiled"`, `format_version = "1"`, and `ternzk` = a JSON
+//! document ([`Header`]) with shapes, scales, `M`, `k`, input quantization and the
+//! source file's digest.
+
+use crate::engine::{CompiledModel, InputQuant, QuantLayer};
+use crate::error::{Error, Result};
+use crate::prune::ScaleMode;
+use crate::safetensors_io::{write_atomic, MappedFile};
+use safetensors::tensor::Dtype;
+use safetensors::SafeTensors;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+use ternzk_prover::TernaryCsr;
+
+/// Value of the `format` metadata key of a compiled model.
+pub const FORMAT_NAME: &str = "ternzk-compiled";
+/// Current format version (metadata key `format_version`).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Largest layer width accepted when loading (guards allocations against a forged header).
+pub const MAX_DIM: usize = 1 << 26;
+
+/// Provenance and the settings a model was compiled with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// File name of the dense source model.
+    pub source_file: String,
+    /// blake3 of the source file's bytes, lowercase hex.
+    pub source_blake3: String,
+    /// Size of the source file.
+    pub source_bytes: u64,
+    /// Requested density of each layer (the global fraction if `global_density`).
+    pub density: Vec<f64>,
+    /// Whether one magnitude threshold was used for all layers.
+    pub global_density: bool,
+    /// Per-layer or per-row ternary scales.
+    pub scale_mode: ScaleMode,
+    /// Calibration data (`fashion-mnist`, `uniform`).
+    pub calibration: String,
+    /// Number of calibration inputs.
+    pub calib_samples: usize,
+    /// Percentile of post-ReLU activations mapped to 255.
+    pub calib_percentile: f64,
+}
+
+/// The input description in the header.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InputHeader {
+    /// Input width.
+    pub n: usize,
+    /// Always `"u8"`.
+    pub dtype: String,
+    /// Quantization of the input.
+    #[serde(flatten)]
+    pub quant: InputQuant,
+    /// How a data set's raw values become real inputs (informative).
+    pub preprocess: String,
+}
+
+/// One layer's description in the header.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LayerHeader {
+    /// Source layer name.
+    pub name: String,
+    /// Input features.
+    pub n_in: usize,
+    /// Output features.
+    pub n_out: usize,
+    /// Nonzeros of `T`.
+    pub nnz: usize,
+    /// Whether the layer requantizes (+ReLU) to u8 (all but the last).
+    pub relu: bool,
+    /// Requantization shift (0 for the last layer).
+    pub k: u32,
+    /// Requantization multiplier per row (empty for the last layer).
+    pub m: Vec<i64>,
+    /// Real scale of one input unit.
+    pub input_scale: f64,
+    /// Ternary scale per row.
+    pub alpha: Vec<f64>,
+    /// Real scale of one output unit (`null` for the last layer).
+    pub output_scale: Option<f64>,
+}
+
+/// The JSON document stored under the `ternzk` metadata key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    /// [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Input description.
+    pub input: InputHeader,
+    /// Layers in order.
+    pub layers: Vec<LayerHeader>,
+    /// Provenance and settings.
+    pub info: ModelInfo,
+}
+
+fn u32_bytes(v: &[u32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+fn i32_bytes(v: &[i32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// The header document of `model`.
+pub fn header(model: &CompiledModel) -> Header {
+    Header {
+        format_version: FORMAT_VERSION,
+        input: InputHeader {
+            n: model.n_in(),
+            dtype: "u8".into(),
+            quant: model.input.clone(),
+            preprocess: "fashion-mnist: x = pixel / 255, so q = pixel".into(),
+        },
+        layers: model
+            .layers
+            .iter()
+            .map(|l| LayerHeader {
+                name: l.name.clone(),
+                n_in: l.n_in(),
+                n_out: l.n_out(),
+                nnz: l.weights.nnz(),
+                relu: l.relu,
+                k: l.k,
+                m: l.m.clone(),
+                input_scale: l.input_scale,
+                alpha: l.alpha.clone(),
+                output_scale: l.output_scale,
+            })
+            .collect(),
+        info: model.info.clone(),
+    }
+}
+
+/// Writes `model` atomically to `path` (validated first); returns the file size.
+/// Cost: O(nnz).
+pub fn save(model: &CompiledModel, path: &Path) -> Result<u64> {
+    model.validate()?;
+    let json = serde_json::to_string(&header(model))
+        .map_err(|e| Error::Model(format!("cannot encode the header: {e}")))?;
+    let mut meta = HashMap::new();
+    meta.insert("format".to_string(), FORMAT_NAME.to_string());
+    meta.insert("format_version".to_string(), FORMAT_VERSION.to_string());
+    meta.insert("ternzk".to_string(), json);
+    let mut tensors = Vec::new();
+    for (i, l) in model.layers.iter().enumerate() {
+        let w = &l.weights;
+        tensors.push((
+            format!("layers.{i}.indptr"),
+            Dtype::U32,
+            vec![w.indptr.len()],
+            u32_bytes(&w.indptr),
+        ));
+        tensors.push((
+            format!("layers.{i}.split"),
+            Dtype::U32,
+            vec![w.split.len()],
+            u32_bytes(&w.split),
+        ));
+        tensors.push((
+            format!("layers.{i}.indices"),
+            Dtype::U32,
+            vec![w.indices.len()],
+            u32_bytes(&w.indices),
+        ));
+        tensors.push((
+            format!("layers.{i}.bias"),
+            Dtype::I32,
+            vec![l.bias.len()],
+            i32_bytes(&l.bias),
+        ));
+    }
+    write_atomic(path, tensors, meta)?;
+    std::fs::metadata(path)
+        .map(|m| m.len())
+        .map_err(|e| Error::io(path, e))
+}
+
+/// Whether a `.safetensors` header's metadata marks a compiled model.
+pub fn is_compiled(metadata: &HashMap<String, String>) -> bool {
+    metadata.get("format").map(String::as_str) == Some(FORMAT_NAME)
+}
+
+/// Whether the file at `path` is a compiled model (reads only the header).
+pub fn file_is_compiled(path: &Path) -> Result<bool> {
+    Ok(is_compiled(&MappedFile::open(path)?.metadata()?))
+}
+
+fn read_ints<T>(
+    st: &SafeTensors<'_>,
+    name: &str,
+    dtype: Dtype,
+    len: usize,
+    conv: fn([u8; 4]) -> T,
+) -> Result<Vec<T>> {
+    let t = st
+        .tensor(name)
+        .map_err(|_| Error::Model(format!("compiled model lacks tensor `{name}`")))?;
+    if t.dtype() != dtype {
+        return Err(Error::Model(format!(
+            "tensor `{name}` has dtype {:?}, expected {dtype:?}",
+            t.dtype()
+        )));
+    }
+    if t.shape() != [len] {
+        return Err(Error::Model(format!(
+            "tensor `{name}` has shape {:?}, expected [{len}]",
+            t.shape()
+        )));
+    }
+    Ok(t.data()
+        .chunks_exact(4)
+        .map(|c| conv([c[0], c[1], c[2], c[3]]))
+        .collect())
+}
+
+/// Reads and validates a compiled model (structure, shapes, the static bound check).
+/// Cost: O(file size).
+pub fn load(path: &Path) -> Result<CompiledModel> {
+    let file = MappedFile::open(path)?;
+    let meta = file.metadata()?;
+    if !is_compiled(&meta) {
+        return Err(Error::Model(format!(
+            "{}: not a compiled ternzk model (metadata `format` is not \"{FORMAT_NAME}\")",
+            path.display()
+        )));
+    }
+    let version = meta.get("format_version").map(String::as_str).unwrap_or("");
+    if version != FORMAT_VERSION.to_string() {
+        return Err(Error::Model(format!(
+            "{}: compiled-model format version {version:?} is not supported (this build reads {FORMAT_VERSION})",
+            path.display()
+        )));
+    }
+    let json = meta.get("ternzk").ok_or_else(|| {
+        Error::Model(format!(
+            "{}: metadata lacks the `ternzk` header",
+            path.display()
+        ))
+    })?;
+    let h: Header = serde_json::from_str(json)
+        .map_err(|e| Error::Model(format!("{}: bad `ternzk` header: {e}", path.display())))?;
+    if h.format_version != FORMAT_VERSION {
+        return Err(Error::Model(format!(
+            "header format_version {} is not {FORMAT_VERSION}",
+            h.format_version
+        )));
+    }
+    let st = file.safetensors()?;
+    let mut layers = Vec::with_capacity(h.layers.len());
+    for (i, lh) in h.layers.iter().enumerate() {
+        if lh.n_in == 0 || lh.n_out == 0 || lh.n_in > MAX_DIM || lh.n_out > MAX_DIM {
+            return Err(Error::Model(format!(
+                "layer `{}`: shape [{}, {}] outside 1..={MAX_DIM}",
+                lh.name, lh.n_out, lh.n_in
+            )));
+        }
+        let indptr = read_ints(
+            &st,
+            &format!("layers.{i}.indptr"),
+            Dtype::U32,
+            lh.n_out + 1,
+            u32::from_le_bytes,
+        )?;
+        let split = read_ints(
+            &st,
+            &format!("layers.{i}.split"),
+            Dtype::U32,
+            lh.n_out,
+            u32::from_le_bytes,
+        )?;
+        let indices = read_ints(
+            &st,
+            &format!("layers.{i}.indices"),
+            Dtype::U32,
+            lh.nnz,
+            u32::from_le_bytes,
+        )?;
+        let bias = read_ints(
+            &st,
+            &format!("layers.{i}.bias"),
+            Dtype::I32,
+            lh.n_out,
+            i32::from_le_bytes,
+        )?;
+        layers.push(QuantLayer {
+            name: lh.name.clone(),
+            weights: TernaryCsr {
+                n_out: lh.n_out,
+                n_in: lh.n_in,
+                indptr,
+                split,
+                indices,
+            },
+            bias,
+            m: lh.m.clone(),
+            k: lh.k,
+            relu: lh.relu,
+            input_scale: lh.input_scale,
+            alpha: lh.alpha.clone(),
+            output_scale: lh.output_scale,
+        });
+    }
+    let model = CompiledModel {
+        layers,
+        input: h.input.quant.clone(),
+        info: h.info,
+    };
+    if h.input.n != model.n_in() {
+        return Err(Error::Model(format!(
+            "header input width {} differs from the first layer's {}",
+            h.input.n,
+            model.n_in()
+        )));
+    }
+    model.validate()?;
+    Ok(model)
+}

@@ -1,0 +1,138 @@
+//! Integer quantization arithmetic: bias rounding to the accumulator scale, the
+//! requantization multiplier/shift, and the static bound check.
+//!
+//! Scales: a layer's input `a ≈ s_in·q` (q ∈ 0..=255) and weights `W ≈ diag(α)·T`,
+//! so the exact integer `z = T·q + b_q` represents `α_i·s_in·z_i` (row `i`). Hidden
+//! layers requantize `y = clamp((z·M_i + 2^(k-1)) >> k, 0, 255)` with
+//! `M_i / 2^k ≈ α_i·s_in / s_out`, i.e. `y ≈ round(relu(h) / s_out)`.
+
+use crate::error::{Error, Result};
+
+/// Bits of precision given to the largest multiplier `M_i` of a layer.
+pub const M_BITS: u32 = 24;
+
+/// `|z·M + 2^(k-1)|` must stay below this so that BN254 field arithmetic on the
+/// requantization identity equals integer arithmetic (and i64 never overflows).
+pub const FIELD_SAFE: i128 = 1 << 62;
+
+/// Rounds a float bias to the accumulator scale `acc_scale = α_i·s_in` of its row.
+/// Errors if it does not fit an i32.
+pub fn quantize_bias(name: &str, row: usize, bias: f32, acc_scale: f64) -> Result<i32> {
+    let q = (bias as f64 / acc_scale).round();
+    if !(q.abs() <= i32::MAX as f64) {
+        return Err(Error::Bounds(format!(
+            "layer `{name}` row {row}: bias {bias} is {q:e} at the accumulator scale {acc_scale:e}, which does not fit an i32"
+        )));
+    }
+    Ok(q as i32)
+}
+
+/// Chooses one shift `k` for the layer and a multiplier per row with
+/// `M_i ≈ ratio_i·2^k`: `k` gives the largest ratio [`M_BITS`] bits, clamped to 1..=62.
+/// Cost: O(rows).
+pub fn choose_multipliers(ratios: &[f64]) -> (Vec<i64>, u32) {
+    let max = ratios.iter().cloned().fold(0f64, f64::max);
+    let k = if max > 0.0 {
+        (M_BITS as f64 - 1.0 - max.log2().floor()).clamp(1.0, 62.0) as u32
+    } else {
+        1
+    };
+    let scale = (2f64).powi(k as i32);
+    let m = ratios
+        .iter()
+        .map(|r| (r * scale).round().clamp(0.0, (1u64 << 40) as f64) as i64)
+        .collect();
+    (m, k)
+}
+
+/// The largest |z| a row can reach with inputs in 0..=255: `255·nnz + |b|`.
+pub fn z_bound(nnz: usize, bias: i32) -> i128 {
+    255 * nnz as i128 + (bias as i128).abs()
+}
+
+/// The static bound check for one row: the accumulator (every partial sum included)
+/// fits an i32, and, for requantized rows, `|z·M| + 2^(k-1) < 2^62`.
+pub fn check_row(
+    name: &str,
+    row: usize,
+    nnz: usize,
+    bias: i32,
+    mk: Option<(i64, u32)>,
+) -> Result<()> {
+    let zb = z_bound(nnz, bias);
+    if zb > i32::MAX as i128 {
+        return Err(Error::Bounds(format!(
+            "layer `{name}` row {row}: accumulator can reach {zb} (255·{nnz} nonzeros + |bias| {}), beyond i32",
+            bias.unsigned_abs()
+        )));
+    }
+    if let Some((m, k)) = mk {
+        if !(1..=62).contains(&k) || m < 0 {
+            return Err(Error::Bounds(format!(
+                "layer `{name}` row {row}: requantization M = {m}, k = {k} out of range (need M ≥ 0, 1 ≤ k ≤ 62)"
+            )));
+        }
+        let t = zb * m as i128 + (1i128 << (k - 1));
+        if t >= FIELD_SAFE {
+            return Err(Error::Bounds(format!(
+                "layer `{name}` row {row}: |z·M| + 2^(k-1) can reach {t} ≥ 2^62 (z bound {zb}, M = {m}, k = {k})"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// One requantization step: `t = z·M + 2^(k-1)`, `q = t >> k` (floor),
+/// `r = t − q·2^k ∈ [0, 2^k)`, `y = clamp(q, 0, 255)`. Exact in i64 under the bound check.
+#[inline]
+pub fn requant(z: i32, m: i64, k: u32) -> (i64, i64, u8) {
+    let t = z as i64 * m + (1i64 << (k - 1));
+    let q = t >> k;
+    let r = t - (q << k);
+    (q, r, q.clamp(0, 255) as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requant_rounds_half_up_and_clamps() {
+        // M/2^k = 1/4: 6/4 = 1.5 → 2, 5/4 → 1, -8/4 → -2 → 0, 2000/4 → 255.
+        assert_eq!(requant(6, 1, 2), (2, 0, 2));
+        assert_eq!(requant(5, 1, 2), (1, 3, 1));
+        assert_eq!(requant(-8, 1, 2).2, 0);
+        assert_eq!(requant(-7, 1, 2), (-2, 3, 0));
+        assert_eq!(requant(2000, 1, 2).2, 255);
+        for z in [-1000i32, -3, 0, 7, 123_456] {
+            let (q, r, _) = requant(z, 12345, 20);
+            assert!((0..1 << 20).contains(&r));
+            assert_eq!(q * (1 << 20) + r, z as i64 * 12345 + (1 << 19));
+        }
+    }
+
+    #[test]
+    fn multipliers_have_the_requested_precision() {
+        let (m, k) = choose_multipliers(&[0.01, 0.005]);
+        assert!(m[0] >= 1 << (M_BITS - 1) && m[0] < 1 << M_BITS);
+        assert!((m[1] as f64 / (1u64 << k) as f64 - 0.005).abs() < 1e-9);
+        let (_, k) = choose_multipliers(&[1e9]);
+        assert_eq!(k, 1);
+    }
+
+    #[test]
+    fn bound_check_rejects_overflow() {
+        assert!(check_row("l", 0, 1000, 5, Some((1 << 20, 30))).is_ok());
+        let e = check_row("l", 3, 9_000_000, 0, None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("beyond i32") && e.contains("row 3"), "{e}");
+        let e = check_row("l", 0, 1_000_000, 0, Some((1 << 40, 30)))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("2^62"), "{e}");
+        assert!(check_row("l", 0, 1, 0, Some((1, 0))).is_err());
+        assert!(quantize_bias("l", 0, 1e30, 1e-3).is_err());
+        assert_eq!(quantize_bias("l", 0, 0.5, 0.25).unwrap(), 2);
+    }
+}

@@ -1,0 +1,378 @@
+//! Reading `.safetensors` files (memory-mapped) and turning PyTorch `nn.Linear`
+//! tensors into a dense float MLP; writing tensors atomically.
+//!
+//! Layer order: every `<prefix>.weight` is a layer, its optional `<prefix>.bias` the
+//! bias. Prefixes are sorted naturally (numeric parts compared as numbers:
+//! `fc2 < fc10`, `layers.2 < layers.10`), except that the conventional names of a
+//! final layer (`classifier`, `head`, `lm_head`, `out`, `output`) go last. An explicit
+//! `--layers` list overrides the inference.
+
+use crate::error::{Error, Result};
+use memmap2::Mmap;
+use safetensors::tensor::{Dtype, Metadata, SafeTensors, TensorView};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// A read-only memory map of a whole file, with its path for error messages.
+pub struct MappedFile {
+    /// The file's path.
+    pub path: PathBuf,
+    map: Mmap,
+}
+
+impl MappedFile {
+    /// Maps `path` read-only. Cost: O(1) (pages are faulted in on use).
+    pub fn open(path: &Path) -> Result<Self> {
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        // SAFETY: the map is read-only and private to this process; like every
+        // mmap-based reader we assume the file is not truncated while mapped.
+        let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            map,
+        })
+    }
+
+    /// The file's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.map
+    }
+
+    /// Parses the safetensors header and validates every tensor's offsets against the
+    /// file length. Cost: O(header size).
+    pub fn safetensors(&self) -> Result<SafeTensors<'_>> {
+        SafeTensors::deserialize(&self.map).map_err(|e| self.format_error(e.to_string()))
+    }
+
+    /// The `__metadata__` string map of the header (empty when absent). Cost: O(header).
+    pub fn metadata(&self) -> Result<HashMap<String, String>> {
+        let (_, meta): (usize, Metadata) =
+            SafeTensors::read_metadata(&self.map).map_err(|e| self.format_error(e.to_string()))?;
+        Ok(meta.metadata().clone().unwrap_or_default())
+    }
+
+    /// blake3 digest of the whole file, lowercase hex. Cost: O(file size).
+    pub fn blake3_hex(&self) -> String {
+        let mut h = blake3::Hasher::new();
+        h.update(&self.map);
+        h.finalize().to_hex().to_string()
+    }
+
+    fn format_error(&self, reason: String) -> Error {
+        Error::Format {
+            path: self.path.clone(),
+            reason,
+        }
+    }
+}
+
+/// One dense `nn.Linear` layer: `y = W·x + b` with `W` row-major `[n_out, n_in]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DenseLayer {
+    /// The tensor prefix (`fc1`, `layers.0`, …).
+    pub name: String,
+    /// Output features.
+    pub n_out: usize,
+    /// Input features.
+    pub n_in: usize,
+    /// Weights, row-major `[n_out, n_in]`, converted to f32.
+    pub weight: Vec<f32>,
+    /// Bias of length `n_out` (zeros when the file has none).
+    pub bias: Vec<f32>,
+}
+
+/// A dense float MLP: ReLU between layers, none after the last.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DenseModel {
+    /// Layers in evaluation order; `layers[i+1].n_in == layers[i].n_out`.
+    pub layers: Vec<DenseLayer>,
+}
+
+impl DenseModel {
+    /// Checks the model is a non-empty chain of consistent, finite layers. Cost: O(params).
+    pub fn validate(&self) -> Result<()> {
+        if self.layers.is_empty() {
+            return Err(Error::Model("the model has no layers".into()));
+        }
+        for (i, l) in self.layers.iter().enumerate() {
+            if l.n_out == 0 || l.n_in == 0 {
+                return Err(Error::Model(format!(
+                    "layer `{}` has an empty weight [{}, {}]",
+                    l.name, l.n_out, l.n_in
+                )));
+            }
+            if l.weight.len() != l.n_out * l.n_in || l.bias.len() != l.n_out {
+                return Err(Error::Model(format!(
+                    "layer `{}`: weight/bias lengths do not match [{}, {}]",
+                    l.name, l.n_out, l.n_in
+                )));
+            }
+            if let Some(p) = l.weight.iter().position(|v| !v.is_finite()) {
+                return Err(Error::Model(format!(
+                    "layer `{}`: weight[{}, {}] is {} (NaN/Inf weights cannot be compiled)",
+                    l.name,
+                    p / l.n_in,
+                    p % l.n_in,
+                    l.weight[p]
+                )));
+            }
+            if let Some(p) = l.bias.iter().position(|v| !v.is_finite()) {
+                return Err(Error::Model(format!(
+                    "layer `{}`: bias[{p}] is {} (NaN/Inf biases cannot be compiled)",
+                    l.name, l.bias[p]
+                )));
+            }
+            if i > 0 {
+                let prev = &self.layers[i - 1];
+                if prev.n_out != l.n_in {
+                    return Err(Error::Model(format!(
+                        "inconsistent shapes: layer `{}` outputs {} features but the next layer `{}` takes {} (weight [{}, {}]); pass --layers to fix the order",
+                        prev.name, prev.n_out, l.name, l.n_in, l.n_out, l.n_in
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Input width of the first layer.
+    pub fn n_in(&self) -> usize {
+        self.layers.first().map_or(0, |l| l.n_in)
+    }
+
+    /// Output width of the last layer.
+    pub fn n_out(&self) -> usize {
+        self.layers.last().map_or(0, |l| l.n_out)
+    }
+
+    /// Total number of weights (biases excluded).
+    pub fn params(&self) -> usize {
+        self.layers.iter().map(|l| l.n_out * l.n_in).sum()
+    }
+}
+
+/// Converts one tensor's little-endian bytes to f32. Supported dtypes: f32, f16,
+/// bf16, f64, i8. Cost: O(elements).
+pub fn tensor_to_f32(name: &str, t: &TensorView<'_>) -> Result<Vec<f32>> {
+    let d = t.data();
+    let v = match t.dtype() {
+        Dtype::F32 => d
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+        Dtype::F16 => d
+            .chunks_exact(2)
+            .map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32())
+            .collect(),
+        Dtype::BF16 => d
+            .chunks_exact(2)
+            .map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32())
+            .collect(),
+        Dtype::F64 => d
+            .chunks_exact(8)
+            .map(|c| {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(c);
+                f64::from_le_bytes(b) as f32
+            })
+            .collect(),
+        Dtype::I8 => d.iter().map(|&b| b as i8 as f32).collect(),
+        other => {
+            return Err(Error::Model(format!(
+                "tensor `{name}` has dtype {other:?}; supported weight dtypes are F32, F16, BF16, F64 and I8"
+            )))
+        }
+    };
+    Ok(v)
+}
+
+/// Natural-order comparison: runs of digits compare as numbers, the rest bytewise.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        for i in 1..=bytes.len() {
+            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
+                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+    let (ca, cb) = (chunks(a), chunks(b));
+    for (x, y) in ca.iter().zip(cb.iter()) {
+        let ord = match (x, y) {
+            ((true, p), (true, q)) => {
+                let (p, q) = (p.trim_start_matches('0'), q.trim_start_matches('0'));
+                p.len().cmp(&q.len()).then_with(|| p.cmp(q))
+            }
+            ((_, p), (_, q)) => p.cmp(q),
+        };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    ca.len().cmp(&cb.len())
+}
+
+/// Whether a layer prefix is a conventional name for the final layer.
+fn is_head(prefix: &str) -> bool {
+    let last = prefix.rsplit('.').next().unwrap_or(prefix);
+    matches!(
+        last,
+        "classifier" | "head" | "lm_head" | "out" | "output" | "fc_out"
+    )
+}
+
+/// Orders layer prefixes: natural sort, conventional head names last.
+pub fn order_prefixes(prefixes: &mut [String]) {
+    prefixes.sort_by(|a, b| is_head(a).cmp(&is_head(b)).then_with(|| natural_cmp(a, b)));
+}
+
+/// Loads a dense MLP from a PyTorch-layout `.safetensors` file. `layers` optionally
+/// names the layers in order (prefixes like `fc1`, or full `fc1.weight` names); then
+/// other tensors are ignored. Without it every tensor must be a `*.weight` or
+/// `*.bias`. Cost: O(file size) time and O(params) f32 memory.
+pub fn load_dense(path: &Path, layers: Option<&[String]>) -> Result<DenseModel> {
+    let file = MappedFile::open(path)?;
+    load_dense_mapped(&file, layers)
+}
+
+/// [`load_dense`] on an already-mapped file.
+pub fn load_dense_mapped(file: &MappedFile, layers: Option<&[String]>) -> Result<DenseModel> {
+    let st = file.safetensors()?;
+    let names: Vec<String> = st.names().into_iter().map(str::to_string).collect();
+    if names.is_empty() {
+        return Err(Error::Model(format!(
+            "{}: the file holds no tensors (empty model)",
+            file.path.display()
+        )));
+    }
+    let prefixes: Vec<String> = match layers {
+        Some(list) => {
+            if list.is_empty() {
+                return Err(Error::Usage("--layers is empty".into()));
+            }
+            list.iter()
+                .map(|s| s.strip_suffix(".weight").unwrap_or(s).to_string())
+                .collect()
+        }
+        None => {
+            let mut p = Vec::new();
+            for n in &names {
+                if let Some(pre) = n.strip_suffix(".weight") {
+                    p.push(pre.to_string());
+                } else if let Some(pre) = n.strip_suffix(".bias") {
+                    if !names.iter().any(|m| m == &format!("{pre}.weight")) {
+                        return Err(Error::Model(format!(
+                            "bias `{n}` has no matching `{pre}.weight`"
+                        )));
+                    }
+                } else {
+                    return Err(Error::Model(format!(
+                        "tensor `{n}` is neither a `*.weight` nor a `*.bias` of an nn.Linear layer; pass --layers to choose the layers"
+                    )));
+                }
+            }
+            order_prefixes(&mut p);
+            p
+        }
+    };
+    let mut out = Vec::with_capacity(prefixes.len());
+    for pre in &prefixes {
+        let wname = format!("{pre}.weight");
+        let w = st
+            .tensor(&wname)
+            .map_err(|_| Error::Model(format!("layer `{pre}`: tensor `{wname}` not found")))?;
+        let shape = w.shape().to_vec();
+        if shape.len() != 2 {
+            return Err(Error::Model(format!(
+                "`{wname}` has shape {shape:?}; an nn.Linear weight must be 2-D [out, in]"
+            )));
+        }
+        let (n_out, n_in) = (shape[0], shape[1]);
+        let weight = tensor_to_f32(&wname, &w)?;
+        let bname = format!("{pre}.bias");
+        let bias = match st.tensor(&bname) {
+            Ok(b) => {
+                if b.shape() != [n_out] {
+                    return Err(Error::Model(format!(
+                        "`{bname}` has shape {:?}; expected [{n_out}] to match `{wname}` {shape:?}",
+                        b.shape()
+                    )));
+                }
+                tensor_to_f32(&bname, &b)?
+            }
+            Err(_) => vec![0.0; n_out],
+        };
+        out.push(DenseLayer {
+            name: pre.clone(),
+            n_out,
+            n_in,
+            weight,
+            bias,
+        });
+    }
+    let model = DenseModel { layers: out };
+    model.validate()?;
+    Ok(model)
+}
+
+/// Writes `tensors` (name → dtype, shape, little-endian bytes) and `metadata` as a
+/// `.safetensors` file, atomically: the data goes to a temporary file in the same
+/// directory, renamed over `path` only once complete. Cost: O(total bytes).
+pub fn write_atomic(
+    path: &Path,
+    tensors: Vec<(String, Dtype, Vec<usize>, Vec<u8>)>,
+    metadata: HashMap<String, String>,
+) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut views = Vec::with_capacity(tensors.len());
+    for (name, dtype, shape, bytes) in &tensors {
+        let v = TensorView::new(*dtype, shape.clone(), bytes)
+            .map_err(|e| Error::Model(format!("tensor `{name}`: {e}")))?;
+        views.push((name.clone(), v));
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix(".ternzk-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|e| Error::io(&dir, e))?;
+    safetensors::serialize_to_file(views, Some(metadata), tmp.path()).map_err(|e| {
+        Error::Format {
+            path: path.to_path_buf(),
+            reason: format!("writing failed: {e}"),
+        }
+    })?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_of_layer_names() {
+        let mut p: Vec<String> = ["fc10", "fc2", "classifier", "fc1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        order_prefixes(&mut p);
+        assert_eq!(p, ["fc1", "fc2", "fc10", "classifier"]);
+        let mut p: Vec<String> = ["net.10", "net.2", "net.0"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        order_prefixes(&mut p);
+        assert_eq!(p, ["net.0", "net.2", "net.10"]);
+        assert_eq!(natural_cmp("layers.02", "layers.2"), Ordering::Equal);
+        assert_eq!(natural_cmp("a", "a.1"), Ordering::Less);
+    }
+}
