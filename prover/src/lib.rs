@@ -3,12 +3,17 @@
 //!
 //! One concept per module; see `docs/protocol.md` for the protocol these implement.
 
+pub mod dense;
 pub mod eq;
 pub mod error;
 pub mod field;
 pub mod generators;
 pub mod hyrax;
+pub mod linear;
+pub mod matrix;
 pub mod mle;
+pub mod random;
+pub mod sparse;
 pub mod sumcheck;
 pub mod ternary;
 pub mod transcript;

@@ -5,6 +5,11 @@
 //! This is the integer inference engine's kernel: proofs agree with it bit for bit.
 
 use crate::error::{Error, Result};
+use crate::field::{F, G};
+use crate::hyrax::{HyraxCommitment, HyraxKey};
+use crate::matrix::LinearBackend;
+use ark_ec::CurveGroup;
+use ark_ff::{AdditiveGroup, Zero};
 use rayon::prelude::*;
 
 /// A matrix with entries in {-1, 0, 1}, `n_out × n_in`, in split CSR form.
@@ -163,6 +168,92 @@ impl TernaryCsr {
             });
         ys
     }
+}
+
+impl LinearBackend for TernaryCsr {
+    fn n_out(&self) -> usize {
+        self.n_out
+    }
+    fn n_in(&self) -> usize {
+        self.n_in
+    }
+    fn nnz(&self) -> usize {
+        self.indices.len()
+    }
+    fn max_row_abs_sum(&self) -> u64 {
+        self.indptr
+            .windows(2)
+            .map(|w| (w[1] - w[0]) as u64)
+            .max()
+            .unwrap_or(0)
+    }
+    fn matmul_i32(&self, xs: &[i32], batch: usize) -> Vec<i32> {
+        if batch == 1 {
+            self.matvec_i32(xs)
+        } else {
+            self.matmul_i32(xs, batch)
+        }
+    }
+
+    /// `u[j] = Σ_i e[i]·W[i][j]` with one field addition or subtraction per nonzero
+    /// and no multiplication. Rows are split across threads, each accumulating into
+    /// its own `2^b` vector; the partial vectors are then added.
+    fn bind_rows(&self, e: &[F]) -> Vec<F> {
+        let cols = 1usize << LinearBackend::col_vars(self);
+        let accumulate = |mut acc: Vec<F>, i: usize| {
+            let l = e[i];
+            let (p, m) = self.row(i);
+            for &j in p {
+                acc[j as usize] += l;
+            }
+            for &j in m {
+                acc[j as usize] -= l;
+            }
+            acc
+        };
+        let min_rows = (self.n_out / (4 * rayon::current_num_threads())).max(16);
+        (0..self.n_out)
+            .into_par_iter()
+            .with_min_len(min_rows)
+            .fold(|| vec![F::ZERO; cols], accumulate)
+            .reduce_with(add_vectors)
+            .unwrap_or_else(|| vec![F::ZERO; cols])
+    }
+
+    /// Each row's commitment is `Σ_{+1} G_j − Σ_{−1} G_j`: point additions only.
+    fn commit(&self, key: &HyraxKey) -> crate::Result<HyraxCommitment> {
+        let col_vars = LinearBackend::col_vars(self);
+        let row_vars = LinearBackend::row_vars(self);
+        let gens = key.gens_for(col_vars)?;
+        let mut rows: Vec<G> = (0..self.n_out)
+            .into_par_iter()
+            .map(|i| {
+                let (p, m) = self.row(i);
+                let mut acc = G::zero();
+                for &j in p {
+                    acc += gens[j as usize];
+                }
+                for &j in m {
+                    acc -= gens[j as usize];
+                }
+                acc
+            })
+            .collect();
+        rows.resize(1 << row_vars, G::zero());
+        Ok(HyraxCommitment {
+            row_vars,
+            col_vars,
+            rows: G::normalize_batch(&rows),
+        })
+    }
+}
+
+/// Adds two equal-length vectors (the reduction step of parallel accumulations).
+pub fn add_vectors(mut a: Vec<F>, b: Vec<F>) -> Vec<F> {
+    for (x, y) in a.iter_mut().zip(&b) {
+        *x += y;
+    }
+    a
 }
 
 /// `Σ x[idx]` over an index list, unrolled four ways to keep several loads in flight.

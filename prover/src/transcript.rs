@@ -21,6 +21,7 @@ const TAG_FIELD: u8 = 2;
 const TAG_POINT: u8 = 3;
 const TAG_INTS: u8 = 4;
 const TAG_CHALLENGE: u8 = 5;
+const TAG_I32S: u8 = 6;
 
 impl Transcript {
     /// Starts a transcript bound to a protocol name (domain separation between protocols).
@@ -74,6 +75,20 @@ impl Transcript {
             buf.extend_from_slice(&v.to_le_bytes());
         }
         self.hasher.update(&buf);
+    }
+
+    /// Absorbs a vector of `i32` (4 little-endian bytes each) under its own tag.
+    pub fn append_i32s(&mut self, label: &[u8], vs: &[i32]) {
+        self.header(TAG_I32S, label, vs.len());
+        let mut buf = Vec::with_capacity(4 * vs.len());
+        for v in vs {
+            buf.extend_from_slice(&v.to_le_bytes());
+        }
+        if buf.len() >= 1 << 17 {
+            self.hasher.update_rayon(&buf);
+        } else {
+            self.hasher.update(&buf);
+        }
     }
 
     /// Absorbs group elements in compressed form (32 bytes each).

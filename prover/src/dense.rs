@@ -1,0 +1,109 @@
+//! Dense matrices: the `dense-sumcheck` baseline. The same protocol, with the matrix
+//! held as field elements and every pass touching every entry — `n_out·n_in`
+//! multiplications to bind the rows — as a prover unaware of sparsity would.
+
+use crate::error::Error;
+use crate::field::{from_i64, F, G};
+use crate::hyrax::{HyraxCommitment, HyraxKey};
+use crate::matrix::LinearBackend;
+use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ff::{AdditiveGroup, Zero};
+use rayon::prelude::*;
+
+/// A dense `n_out × n_in` matrix, row-major, with `i8` values and their field images.
+#[derive(Clone, Debug)]
+pub struct DenseMatrix {
+    /// Rows.
+    pub n_out: usize,
+    /// Columns.
+    pub n_in: usize,
+    /// Entries, row-major.
+    pub values: Vec<i8>,
+    values_f: Vec<F>,
+}
+
+impl DenseMatrix {
+    /// Wraps a row-major matrix. Cost: one field conversion per entry.
+    pub fn new(n_out: usize, n_in: usize, values: Vec<i8>) -> crate::Result<Self> {
+        if values.len() != n_out * n_in {
+            return Err(Error::Invalid("dense matrix has the wrong number of entries".into()));
+        }
+        let values_f = values.par_iter().map(|&v| from_i64(v as i64)).collect();
+        Ok(Self {
+            n_out,
+            n_in,
+            values,
+            values_f,
+        })
+    }
+}
+
+impl LinearBackend for DenseMatrix {
+    fn n_out(&self) -> usize {
+        self.n_out
+    }
+    fn n_in(&self) -> usize {
+        self.n_in
+    }
+    fn nnz(&self) -> usize {
+        self.values.iter().filter(|&&v| v != 0).count()
+    }
+    fn max_row_abs_sum(&self) -> u64 {
+        self.values
+            .chunks(self.n_in.max(1))
+            .map(|r| r.iter().map(|v| v.unsigned_abs() as u64).sum())
+            .max()
+            .unwrap_or(0)
+    }
+    fn matmul_i32(&self, xs: &[i32], batch: usize) -> Vec<i32> {
+        assert_eq!(xs.len(), batch * self.n_in);
+        let mut ys = vec![0i32; batch * self.n_out];
+        ys.par_chunks_mut(self.n_out.max(1))
+            .zip(xs.par_chunks(self.n_in.max(1)))
+            .for_each(|(y, x)| {
+                for (yi, row) in y.iter_mut().zip(self.values.chunks(self.n_in.max(1))) {
+                    *yi = row.iter().zip(x).map(|(&w, &v)| w as i32 * v).sum();
+                }
+            });
+        ys
+    }
+
+    /// `n_out·n_in` multiplications; columns are split across threads so each thread
+    /// streams its slice of every row.
+    fn bind_rows(&self, e: &[F]) -> Vec<F> {
+        let cols = 1usize << self.col_vars();
+        let mut u = vec![F::ZERO; cols];
+        let chunk = self.n_in.div_ceil(4 * rayon::current_num_threads()).max(64);
+        u[..self.n_in]
+            .par_chunks_mut(chunk)
+            .enumerate()
+            .for_each(|(c, out)| {
+                let start = c * chunk;
+                for (i, &l) in e.iter().enumerate().take(self.n_out) {
+                    let row = &self.values_f[i * self.n_in + start..][..out.len()];
+                    for (o, w) in out.iter_mut().zip(row) {
+                        *o += l * w;
+                    }
+                }
+            });
+        u
+    }
+
+    /// One MSM per row over all `n_in` entries.
+    fn commit(&self, key: &HyraxKey) -> crate::Result<HyraxCommitment> {
+        let (row_vars, col_vars) = (self.row_vars(), self.col_vars());
+        let gens = key.gens_for(col_vars)?;
+        let mut rows: Vec<G> = self
+            .values_f
+            .par_chunks(self.n_in.max(1))
+            .take(self.n_out)
+            .map(|row| G::msm_unchecked(&gens[..row.len()], row))
+            .collect();
+        rows.resize(1 << row_vars, G::zero());
+        Ok(HyraxCommitment {
+            row_vars,
+            col_vars,
+            rows: G::normalize_batch(&rows),
+        })
+    }
+}
