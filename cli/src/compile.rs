@@ -1,10 +1,220 @@
-//! `ternzk compile` (owned by the compiler work; placeholder wiring only).
+//! `ternzk compile`: dense `.safetensors` MLP → compiled ternary model, with the
+//! accuracy it kept.
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+use ternzk_compiler::dataset::{load_fashion_mnist, Split};
+use ternzk_compiler::evaluate::{accuracy_compiled, accuracy_dense};
+use ternzk_compiler::{compile_file, Calibration, CompileOptions, Density, ScaleMode};
 
 /// Arguments of `ternzk compile`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Dense source model (PyTorch nn.Linear layout, f32/f16/bf16/f64).
+    pub src: PathBuf,
+    /// Where to write the compiled model (written atomically).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Fraction of weights kept: one value (`0.25`, `1/16`) for every layer, or a
+    /// comma-separated list with one per layer.
+    #[arg(long, default_value = "0.25")]
+    pub density: String,
+    /// Use one magnitude threshold over all layers (keeps DENSITY of all weights).
+    #[arg(long)]
+    pub global_density: bool,
+    /// One ternary scale per output row of hidden layers.
+    #[arg(long, conflicts_with = "per_layer")]
+    pub per_row: bool,
+    /// One ternary scale per layer (the default).
+    #[arg(long)]
+    pub per_layer: bool,
+    /// Calibration data: `fashion-mnist` (training split) or `uniform` (random u8).
+    #[arg(long, default_value = "fashion-mnist")]
+    pub calib: String,
+    /// Number of calibration inputs.
+    #[arg(long, default_value_t = 1000)]
+    pub calib_samples: usize,
+    /// Percentile of post-ReLU activations mapped to 255.
+    #[arg(long, default_value_t = 99.99)]
+    pub percentile: f64,
+    /// Keep `α = mean|W|` of the kept weights and the source biases instead of
+    /// refitting them by least squares on the calibration data.
+    #[arg(long)]
+    pub no_fit: bool,
+    /// Explicit layer order: comma-separated tensor prefixes (`fc1,fc2,head`).
+    #[arg(long, value_delimiter = ',')]
+    pub layers: Option<Vec<String>>,
+    /// Evaluate dense and compiled accuracy on this data set's test split
+    /// (`fashion-mnist`; default: fashion-mnist when calibrating on it).
+    #[arg(long)]
+    pub eval: Option<String>,
+    /// Skip the evaluation.
+    #[arg(long, conflicts_with = "eval")]
+    pub no_eval: bool,
+    /// Evaluate on the first N test images only.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses `0.25` or `1/16`.
+pub fn parse_fraction(s: &str) -> anyhow::Result<f64> {
+    let s = s.trim();
+    let v = match s.split_once('/') {
+        Some((a, b)) => {
+            let (a, b): (f64, f64) = (a.trim().parse()?, b.trim().parse()?);
+            a / b
+        }
+        None => s.parse()?,
+    };
+    Ok(v)
+}
+
+/// A progress bar on stderr, shown only when stdout is a terminal.
+pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
+    if !std::io::stdout().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} ({eta})") {
+        pb.set_style(style);
+    }
+    pb.set_message(what.to_string());
+    pb
+}
 
 /// Runs `ternzk compile`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`ternzk compile` is not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let values = args
+        .density
+        .split(',')
+        .map(parse_fraction)
+        .collect::<anyhow::Result<Vec<f64>>>()
+        .with_context(|| {
+            format!(
+                "--density {:?} is not a number, a fraction or a list",
+                args.density
+            )
+        })?;
+    let density = match (values.as_slice(), args.global_density) {
+        ([d], true) => Density::Global(*d),
+        (_, true) => anyhow::bail!("--global-density takes a single --density value"),
+        ([d], false) => Density::Uniform(*d),
+        (v, false) => Density::PerLayer(v.to_vec()),
+    };
+    let calibration = Calibration::parse(&args.calib)?;
+    let opts = CompileOptions {
+        density,
+        mode: if args.per_row {
+            ScaleMode::PerRow
+        } else {
+            ScaleMode::PerLayer
+        },
+        calibration,
+        calib_samples: args.calib_samples,
+        percentile: args.percentile,
+        layers: args.layers.clone(),
+        fit: !args.no_fit,
+    };
+    let eval = match (&args.eval, args.no_eval, calibration) {
+        (_, true, _) => None,
+        (Some(d), _, _) => Some(d.clone()),
+        (None, _, Calibration::FashionMnist) => Some("fashion-mnist".to_string()),
+        (None, _, _) => None,
+    };
+    if let Some(d) = &eval {
+        anyhow::ensure!(
+            d == "fashion-mnist",
+            "unknown evaluation data set `{d}` (expected fashion-mnist)"
+        );
+    }
+
+    let pb = progress_bar(0, "calibrating");
+    let (dense, compiled) = compile_file(&args.src, &opts, &|n| {
+        pb.inc_length(n);
+        pb.inc(n)
+    })?;
+    pb.finish_and_clear();
+    let compile_seconds = start.elapsed().as_secs_f64();
+    let bytes_out = compiled.save(&args.output)?;
+    let bytes_in = compiled.info.source_bytes;
+
+    let (mut acc_dense, mut acc_compiled, mut n_eval) = (None, None, 0);
+    if eval.is_some() {
+        let mut ds = load_fashion_mnist(Split::Test)?;
+        if let Some(n) = args.limit {
+            ds.truncate(n);
+        }
+        n_eval = ds.len();
+        let pb = progress_bar(2 * ds.len() as u64, "evaluating");
+        acc_dense = Some(accuracy_dense(&dense, &ds, &|n| pb.inc(n))?);
+        acc_compiled = Some(accuracy_compiled(&compiled, &ds, &|n| pb.inc(n))?);
+        pb.finish_and_clear();
+    }
+
+    let nnz = compiled.nnz();
+    let params = compiled.params();
+    let layers: Vec<serde_json::Value> = compiled
+        .layers
+        .iter()
+        .map(|l| {
+            serde_json::json!({
+                "name": l.name, "n_in": l.n_in(), "n_out": l.n_out(), "nnz": l.weights.nnz(),
+                "k": l.k, "relu": l.relu,
+            })
+        })
+        .collect();
+    let report = serde_json::json!({
+        "source": args.src.display().to_string(),
+        "output": args.output.display().to_string(),
+        "source_blake3": compiled.info.source_blake3,
+        "density": nnz as f64 / params.max(1) as f64,
+        "density_requested": compiled.info.density,
+        "scale_mode": compiled.info.scale_mode,
+        "nnz": nnz,
+        "params": params,
+        "layers": layers,
+        "calibration": compiled.info.calibration,
+        "calib_samples": compiled.info.calib_samples,
+        "eval_dataset": eval,
+        "eval_images": n_eval,
+        "accuracy_dense": acc_dense,
+        "accuracy_compiled": acc_compiled,
+        "bytes_in": bytes_in,
+        "bytes_out": bytes_out,
+        "compile_seconds": compile_seconds,
+    });
+    if args.json {
+        println!("{report}");
+    } else {
+        println!(
+            "compiled {} → {} ({} layers, {nnz} / {params} weights kept, density {:.4}, {bytes_in} → {bytes_out} bytes, {compile_seconds:.2} s)",
+            args.src.display(),
+            args.output.display(),
+            compiled.layers.len(),
+            nnz as f64 / params.max(1) as f64,
+        );
+        if let (Some(d), Some(c)) = (acc_dense, acc_compiled) {
+            println!("accuracy on {n_eval} Fashion-MNIST test images: dense {d:.4}, compiled (integer engine) {c:.4}");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fractions_parse() {
+        assert_eq!(parse_fraction("1/16").unwrap(), 0.0625);
+        assert_eq!(parse_fraction(" 0.5 ").unwrap(), 0.5);
+        assert!(parse_fraction("half").is_err());
+    }
 }

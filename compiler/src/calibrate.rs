@@ -92,3 +92,82 @@ mod tests {
         assert!(Calibration::parse("imagenet").is_err());
     }
 }
+
+/// Least-squares refit of one layer's ternary scale and bias on calibration data.
+///
+/// `u` (`batch × n_out`, row-major) holds `s_in·(T·q)` — the ternary layer applied to
+/// the *quantized* calibration activations — and `target` the dense float model's
+/// pre-activations `W·x + b` on the same inputs. Per row `i` it solves
+/// `min Σ_s (α_i·u_si + b_i − target_si)²`; with `shared_alpha` one `α` for all rows
+/// (`Σ cov / Σ var`) and per-row `b_i`. An `α` that is not positive and finite (dead
+/// row, anti-correlated fit) falls back to `fallback_alpha[i]`, with `b_i` refitted.
+/// Returns `(α, b)`. Cost: O(batch · n_out).
+pub fn fit_scale_bias(
+    u: &[f64],
+    target: &[f32],
+    n_out: usize,
+    shared_alpha: bool,
+    fallback_alpha: &[f64],
+) -> (Vec<f64>, Vec<f64>) {
+    let batch = u.len() / n_out.max(1);
+    let inv = 1.0 / batch.max(1) as f64;
+    let mut mu = vec![0f64; n_out];
+    let mut mt = vec![0f64; n_out];
+    for (ur, tr) in u.chunks(n_out).zip(target.chunks(n_out)) {
+        for i in 0..n_out {
+            mu[i] += ur[i] * inv;
+            mt[i] += tr[i] as f64 * inv;
+        }
+    }
+    let mut cov = vec![0f64; n_out];
+    let mut var = vec![0f64; n_out];
+    for (ur, tr) in u.chunks(n_out).zip(target.chunks(n_out)) {
+        for i in 0..n_out {
+            let du = ur[i] - mu[i];
+            cov[i] += du * (tr[i] as f64 - mt[i]);
+            var[i] += du * du;
+        }
+    }
+    let ok = |a: f64| a.is_finite() && a > 0.0;
+    let alpha: Vec<f64> = if shared_alpha {
+        let a = cov.iter().sum::<f64>() / var.iter().sum::<f64>();
+        (0..n_out)
+            .map(|i| if ok(a) { a } else { fallback_alpha[i] })
+            .collect()
+    } else {
+        (0..n_out)
+            .map(|i| {
+                let a = cov[i] / var[i];
+                if var[i] > 0.0 && ok(a) {
+                    a
+                } else {
+                    fallback_alpha[i]
+                }
+            })
+            .collect()
+    };
+    let bias = (0..n_out).map(|i| mt[i] - alpha[i] * mu[i]).collect();
+    (alpha, bias)
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn recovers_an_exact_affine_relation() {
+        // Row 0: target = 2u + 1; row 1: target = 0.5u − 3.
+        let u = [1.0, 2.0, 3.0, 4.0, -1.0, 0.0];
+        let t: Vec<f32> = u
+            .chunks(2)
+            .flat_map(|r| [(2.0 * r[0] + 1.0) as f32, (0.5 * r[1] - 3.0) as f32])
+            .collect();
+        let (a, b) = fit_scale_bias(&u, &t, 2, false, &[9.0, 9.0]);
+        assert!((a[0] - 2.0).abs() < 1e-9 && (b[0] - 1.0).abs() < 1e-9);
+        assert!((a[1] - 0.5).abs() < 1e-9 && (b[1] + 3.0).abs() < 1e-9);
+        // Anti-correlated rows fall back to the given alpha.
+        let t2: Vec<f32> = u.iter().map(|v| -*v as f32).collect();
+        let (a, _) = fit_scale_bias(&u, &t2, 2, true, &[7.0, 7.0]);
+        assert_eq!(a, vec![7.0, 7.0]);
+    }
+}

@@ -47,6 +47,8 @@ pub struct ModelInfo {
     pub calib_samples: usize,
     /// Percentile of post-ReLU activations mapped to 255.
     pub calib_percentile: f64,
+    /// Whether scales and biases were refit by least squares on calibration data.
+    pub fit: bool,
 }
 
 /// The input description in the header.

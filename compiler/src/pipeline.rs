@@ -1,13 +1,14 @@
 //! The compile pipeline: dense model → pruned ternary layers → calibrated integer
 //! requantization → checked [`CompiledModel`].
 
-use crate::calibrate::{percentile, Calibration};
+use crate::calibrate::{fit_scale_bias, percentile, Calibration};
 use crate::engine::{CompiledModel, InputQuant, QuantLayer};
 use crate::error::{Error, Result};
 use crate::format::ModelInfo;
 use crate::prune::{ternarize, Density, ScaleMode};
 use crate::quantize::{choose_multipliers, quantize_bias, requant};
 use crate::safetensors_io::{load_dense_mapped, DenseModel, MappedFile};
+use ndarray::ArrayView2;
 use std::path::Path;
 use ternzk_prover::TernaryCsr;
 
@@ -26,6 +27,10 @@ pub struct CompileOptions {
     pub percentile: f64,
     /// Explicit layer order (tensor prefixes), or `None` to infer it.
     pub layers: Option<Vec<String>>,
+    /// Refit each layer's ternary scale and bias by least squares on the
+    /// calibration data ([`fit_scale_bias`]); `false` keeps `α = mean|W|` of the kept
+    /// weights and the source bias.
+    pub fit: bool,
 }
 
 impl Default for CompileOptions {
@@ -37,6 +42,7 @@ impl Default for CompileOptions {
             calib_samples: 1000,
             percentile: 99.99,
             layers: None,
+            fit: true,
         }
     }
 }
@@ -87,14 +93,27 @@ pub fn compile_dense(
     };
     let mut s_in = input.scale;
     let mut a: Vec<i32> = calib.iter().map(|&v| v as i32).collect();
+    // The dense float model's activations on the calibration inputs (fit targets).
+    let mut hf: Vec<f32> = calib.iter().map(|&v| v as f32 / 255.0).collect();
     let mut layers = Vec::with_capacity(tern.len());
     for (li, (dl, tl)) in dense.layers.iter().zip(tern).enumerate() {
         let weights = TernaryCsr::from_dense(tl.n_out, tl.n_in, &tl.t)
             .map_err(|e| Error::Model(format!("layer `{}`: {e}", dl.name)))?;
         drop(tl.t);
-        let acc: Vec<f64> = tl.alpha.iter().map(|al| al * s_in).collect();
-        let bias = dl
-            .bias
+        let n = dl.n_out;
+        let (alpha, bias_f): (Vec<f64>, Vec<f64>) = if opts.fit {
+            let target = dense_layer_f32(dl, &hf, batch);
+            let raw = weights.matmul_i32(&a, batch);
+            let u: Vec<f64> = raw.iter().map(|&v| v as f64 * s_in).collect();
+            let shared = opts.mode == ScaleMode::PerLayer || li == last;
+            let fit = fit_scale_bias(&u, &target, n, shared, &tl.alpha);
+            hf = target.into_iter().map(|v| v.max(0.0)).collect();
+            fit
+        } else {
+            (tl.alpha, dl.bias.iter().map(|&b| b as f64).collect())
+        };
+        let acc: Vec<f64> = alpha.iter().map(|al| al * s_in).collect();
+        let bias = bias_f
             .iter()
             .zip(&acc)
             .enumerate()
@@ -108,7 +127,7 @@ pub fn compile_dense(
             k: 0,
             relu: false,
             input_scale: s_in,
-            alpha: tl.alpha,
+            alpha,
             output_scale: None,
         };
         if li == last {
@@ -116,7 +135,6 @@ pub fn compile_dense(
             layers.push(layer);
             break;
         }
-        let n = layer.n_out();
         let z = layer.accumulate(&a, batch);
         progress(batch as u64);
         let mut h: Vec<f64> = z
@@ -162,10 +180,26 @@ pub fn compile_dense(
             calibration: opts.calibration.name().into(),
             calib_samples: batch,
             calib_percentile: opts.percentile,
+            fit: opts.fit,
         },
     };
     model.validate()?;
     Ok(model)
+}
+
+/// `W·x + b` of one dense layer for `batch` inputs (f32, GEMM). Cost: batch·n_in·n_out.
+fn dense_layer_f32(l: &crate::safetensors_io::DenseLayer, x: &[f32], batch: usize) -> Vec<f32> {
+    let (Ok(xv), Ok(wv)) = (
+        ArrayView2::from_shape((batch, l.n_in), x),
+        ArrayView2::from_shape((l.n_out, l.n_in), &l.weight[..]),
+    ) else {
+        unreachable!("shapes are validated by DenseModel::validate")
+    };
+    let mut z = xv.dot(&wv.t());
+    for mut row in z.rows_mut() {
+        row += &ndarray::ArrayView1::from(&l.bias[..]);
+    }
+    z.into_iter().collect()
 }
 
 /// Reads a dense `.safetensors` model, loads calibration data and compiles it.
