@@ -255,3 +255,73 @@ impl CompiledModel {
         crate::float_ref::argmax_rows(&self.infer_batch_i32(inputs_u8, batch), self.n_out())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::quantize::requant;
+    use crate::testutil::tiny_compiled;
+    use crate::{Calibration, ScaleMode};
+
+    #[test]
+    fn trace_batch_and_single_inference_agree() {
+        for mode in [ScaleMode::PerLayer, ScaleMode::PerRow] {
+            let m = tiny_compiled(mode);
+            m.validate().unwrap();
+            let xs = Calibration::Uniform.inputs(9, m.n_in()).unwrap();
+            let batch = m.infer_batch_i32(&xs, 9);
+            for (s, x) in xs.chunks(m.n_in()).enumerate() {
+                let single = m.infer_i32(x);
+                assert_eq!(&batch[s * m.n_out()..(s + 1) * m.n_out()], &single[..]);
+                let tr = m.trace(x);
+                assert_eq!(tr.len(), m.layers.len());
+                assert_eq!(tr.last().unwrap().z, single);
+                for (l, t) in m.layers.iter().zip(&tr) {
+                    // z = T·input + b, recomputed densely entry by entry.
+                    for i in 0..l.n_out() {
+                        let dot: i64 = (0..l.n_in())
+                            .map(|j| l.weights.get(i, j) as i64 * t.input[j] as i64)
+                            .sum();
+                        assert_eq!(t.z[i] as i64, dot + l.bias[i] as i64);
+                    }
+                    if l.relu {
+                        for i in 0..l.n_out() {
+                            assert_eq!(requant(t.z[i], l.m[i], l.k), (t.q[i], t.r[i], t.y[i]));
+                            assert!(t.r[i] >= 0 && t.r[i] < 1 << l.k);
+                        }
+                    } else {
+                        assert!(t.q.is_empty() && t.y.is_empty());
+                    }
+                }
+                for w in tr.windows(2) {
+                    assert_eq!(w[0].y, w[1].input);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn per_row_mode_has_distinct_multipliers() {
+        let m = tiny_compiled(ScaleMode::PerRow);
+        let l0 = &m.layers[0];
+        assert!(l0.m.iter().any(|&v| v != l0.m[0]), "{:?}", l0.m);
+        let m = tiny_compiled(ScaleMode::PerLayer);
+        assert!(m.layers[0].m.iter().all(|&v| v == m.layers[0].m[0]));
+    }
+
+    #[test]
+    fn validate_rejects_inconsistent_layers() {
+        let mut m = tiny_compiled(ScaleMode::PerLayer);
+        m.layers[0].m.pop();
+        assert!(m
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("inconsistent"));
+        let mut m = tiny_compiled(ScaleMode::PerLayer);
+        m.layers[1].bias[0] = i32::MAX;
+        assert!(m.validate().unwrap_err().to_string().contains("beyond i32"));
+        let mut m = tiny_compiled(ScaleMode::PerLayer);
+        m.layers.swap(0, 1);
+        assert!(m.validate().is_err());
+    }
+}

@@ -315,6 +315,7 @@ pub fn load(path: &Path) -> Result<CompiledModel> {
         input: h.input.quant.clone(),
         info: h.info,
     };
+    model.validate()?;
     if h.input.n != model.n_in() {
         return Err(Error::Model(format!(
             "header input width {} differs from the first layer's {}",
@@ -322,6 +323,100 @@ pub fn load(path: &Path) -> Result<CompiledModel> {
             model.n_in()
         )));
     }
-    model.validate()?;
     Ok(model)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::tiny_compiled;
+
+    fn rewrite(
+        path: &Path,
+        edit: impl FnOnce(&mut Header, &mut Vec<(String, Dtype, Vec<usize>, Vec<u8>)>),
+    ) {
+        let file = MappedFile::open(path).unwrap();
+        let meta = file.metadata().unwrap();
+        let mut h: Header = serde_json::from_str(&meta["ternzk"]).unwrap();
+        let st = file.safetensors().unwrap();
+        let mut tensors: Vec<_> = st
+            .tensors()
+            .into_iter()
+            .map(|(n, t)| (n, t.dtype(), t.shape().to_vec(), t.data().to_vec()))
+            .collect();
+        edit(&mut h, &mut tensors);
+        let mut meta = meta.clone();
+        meta.insert("ternzk".into(), serde_json::to_string(&h).unwrap());
+        drop(st);
+        drop(file);
+        write_atomic(path, tensors, meta).unwrap();
+    }
+
+    #[test]
+    fn round_trips_and_is_readable_as_plain_safetensors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.safetensors");
+        for mode in [ScaleMode::PerLayer, ScaleMode::PerRow] {
+            let m = tiny_compiled(mode);
+            let bytes = m.save(&p).unwrap();
+            assert_eq!(bytes, std::fs::metadata(&p).unwrap().len());
+            assert_eq!(CompiledModel::load(&p).unwrap(), m);
+            assert!(file_is_compiled(&p).unwrap());
+            let f = MappedFile::open(&p).unwrap();
+            let st = f.safetensors().unwrap();
+            assert_eq!(st.tensor("layers.0.indptr").unwrap().dtype(), Dtype::U32);
+            assert_eq!(st.tensor("layers.2.bias").unwrap().shape(), [5]);
+        }
+        // Only the final file is left in the directory (no temporaries).
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn tampered_files_are_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.safetensors");
+        let m = tiny_compiled(ScaleMode::PerLayer);
+        let cases: Vec<(
+            &str,
+            Box<dyn FnOnce(&mut Header, &mut Vec<(String, Dtype, Vec<usize>, Vec<u8>)>)>,
+        )> = vec![
+            ("2^62", Box::new(|h, _| h.layers[0].m[0] = 1 << 60)),
+            (
+                "out of range",
+                Box::new(|_, t| {
+                    let ix = t.iter_mut().find(|x| x.0 == "layers.1.indices").unwrap();
+                    ix.3[..4].copy_from_slice(&1000u32.to_le_bytes());
+                }),
+            ),
+            (
+                "expected U32",
+                Box::new(|_, t| {
+                    t.iter_mut().find(|x| x.0 == "layers.0.split").unwrap().1 = Dtype::I32;
+                }),
+            ),
+            (
+                "lacks tensor",
+                Box::new(|_, t| t.retain(|x| x.0 != "layers.2.bias")),
+            ),
+            ("outside", Box::new(|h, _| h.layers[0].n_in = usize::MAX)),
+            ("no layers", Box::new(|h, _| h.layers.clear())),
+        ];
+        for (want, edit) in cases {
+            m.save(&p).unwrap();
+            rewrite(&p, edit);
+            let e = CompiledModel::load(&p).unwrap_err().to_string();
+            assert!(e.contains(want), "expected {want:?} in {e:?}");
+        }
+        let dense = dir.path().join("d.safetensors");
+        let meta = HashMap::from([("origin".to_string(), "test".to_string())]);
+        let w = vec![(
+            "fc1.weight".to_string(),
+            Dtype::F32,
+            vec![1, 1],
+            vec![0, 0, 128, 63],
+        )];
+        write_atomic(&dense, w, meta).unwrap();
+        let e = CompiledModel::load(&dense).unwrap_err().to_string();
+        assert!(e.contains("not a compiled"), "{e}");
+    }
 }

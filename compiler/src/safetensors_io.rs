@@ -9,7 +9,7 @@
 
 use crate::error::{Error, Result};
 use memmap2::Mmap;
-use safetensors::tensor::{Dtype, Metadata, SafeTensors, TensorView};
+use safetensors::tensor::{Dtype, Metadata, SafeTensorError, SafeTensors, TensorView};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fs::File;
@@ -43,13 +43,14 @@ impl MappedFile {
     /// Parses the safetensors header and validates every tensor's offsets against the
     /// file length. Cost: O(header size).
     pub fn safetensors(&self) -> Result<SafeTensors<'_>> {
-        SafeTensors::deserialize(&self.map).map_err(|e| self.format_error(e.to_string()))
+        SafeTensors::deserialize(&self.map)
+            .map_err(|e| self.format_error(describe(e, self.map.len())))
     }
 
     /// The `__metadata__` string map of the header (empty when absent). Cost: O(header).
     pub fn metadata(&self) -> Result<HashMap<String, String>> {
-        let (_, meta): (usize, Metadata) =
-            SafeTensors::read_metadata(&self.map).map_err(|e| self.format_error(e.to_string()))?;
+        let (_, meta): (usize, Metadata) = SafeTensors::read_metadata(&self.map)
+            .map_err(|e| self.format_error(describe(e, self.map.len())))?;
         Ok(meta.metadata().clone().unwrap_or_default())
     }
 
@@ -65,6 +66,28 @@ impl MappedFile {
             path: self.path.clone(),
             reason,
         }
+    }
+}
+
+/// Explains a safetensors parse error in terms of what is wrong with the file.
+fn describe(e: SafeTensorError, file_len: usize) -> String {
+    match e {
+        SafeTensorError::HeaderTooSmall => format!(
+            "file is {file_len} bytes, too short to hold the 8-byte header length (truncated?)"
+        ),
+        SafeTensorError::InvalidHeaderLength => format!(
+            "header length field points past the end of the {file_len}-byte file (truncated or corrupt header)"
+        ),
+        SafeTensorError::HeaderTooLarge => {
+            "oversized header: its length field exceeds the 100 MB limit (corrupt file?)".into()
+        }
+        SafeTensorError::MetadataIncompleteBuffer => format!(
+            "tensor data does not match the file size of {file_len} bytes (truncated file or trailing bytes)"
+        ),
+        SafeTensorError::InvalidHeader(_) | SafeTensorError::InvalidHeaderDeserialization(_) => {
+            format!("corrupt header: {e}")
+        }
+        other => format!("corrupt header: {other}"),
     }
 }
 
@@ -357,6 +380,86 @@ pub fn write_atomic(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A valid two-layer model (4→3→2) serialized by the safetensors crate.
+    fn model_bytes(w1: &[f32], dtype: Dtype) -> Vec<u8> {
+        let f32b = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+        let (b1, w2) = (f32b(w1), f32b(&[0.5; 6]));
+        let tensors = vec![
+            (
+                "fc1.weight",
+                TensorView::new(dtype, vec![3, 4], &b1).unwrap(),
+            ),
+            (
+                "fc2.weight",
+                TensorView::new(Dtype::F32, vec![2, 3], &w2).unwrap(),
+            ),
+        ];
+        safetensors::serialize(tensors, None).unwrap()
+    }
+
+    fn load_bytes(bytes: &[u8]) -> Result<DenseModel> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.safetensors");
+        std::fs::write(&p, bytes).unwrap();
+        load_dense(&p, None)
+    }
+
+    fn err(bytes: &[u8]) -> String {
+        load_bytes(bytes).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn reads_a_valid_model() {
+        let w: Vec<f32> = (0..12).map(|i| i as f32 - 6.0).collect();
+        let m = load_bytes(&model_bytes(&w, Dtype::F32)).unwrap();
+        assert_eq!(m.layers.len(), 2);
+        assert_eq!((m.layers[0].n_out, m.layers[0].n_in), (3, 4));
+        assert_eq!(m.layers[0].weight, w);
+        assert_eq!(m.layers[1].bias, vec![0.0, 0.0]);
+    }
+
+    #[test]
+    fn bad_files_get_named_errors() {
+        let good = model_bytes(&[0.25; 12], Dtype::F32);
+        assert!(err(&good[..good.len() - 5]).contains("truncated"));
+        assert!(err(&good[..5]).contains("too short"));
+        assert!(err(&good[..20]).contains("truncated or corrupt header"));
+        let mut big = good.clone();
+        big[..8].copy_from_slice(&(200_000_000u64).to_le_bytes());
+        assert!(err(&big).contains("oversized header"));
+        let mut corrupt = good.clone();
+        corrupt[9] = b'#';
+        assert!(err(&corrupt).contains("corrupt header"));
+        let nan = model_bytes(&[f32::NAN; 12], Dtype::F32);
+        assert!(err(&nan).contains("NaN"));
+        let i32s = model_bytes(&[0.0; 12], Dtype::I32);
+        assert!(err(&i32s).contains("dtype I32"));
+        let empty = safetensors::serialize(Vec::<(&str, TensorView<'_>)>::new(), None).unwrap();
+        assert!(err(&empty).contains("empty model"));
+        let missing = load_dense(Path::new("/nonexistent/x.safetensors"), None).unwrap_err();
+        assert!(missing.to_string().contains("/nonexistent/x.safetensors"));
+    }
+
+    #[test]
+    fn explicit_layer_list() {
+        let good = model_bytes(&[0.25; 12], Dtype::F32);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.safetensors");
+        std::fs::write(&p, &good).unwrap();
+        let names = ["fc1.weight".to_string(), "fc2".to_string()];
+        assert_eq!(load_dense(&p, Some(&names)).unwrap().layers.len(), 2);
+        let rev = ["fc2".to_string(), "fc1".to_string()];
+        assert!(load_dense(&p, Some(&rev))
+            .unwrap_err()
+            .to_string()
+            .contains("inconsistent shapes"));
+        let bad = ["fc9".to_string()];
+        assert!(load_dense(&p, Some(&bad))
+            .unwrap_err()
+            .to_string()
+            .contains("not found"));
+    }
 
     #[test]
     fn natural_order_of_layer_names() {
