@@ -1,0 +1,336 @@
+//! Prover/verifier kernels: split equality tables, sparse scaled sumcheck tables with
+//! their degree-2 round and binding steps, and the parallel gate-to-wire scatter.
+
+use super::circuit::{Gate, ScatterMode, ScatterPlan};
+use crate::eq::{eq_table, PAR_THRESHOLD};
+use crate::field::F;
+use ark_ff::{AdditiveGroup, Field};
+use rayon::prelude::*;
+use std::borrow::Cow;
+
+/// `z ↦ coeff · eq(point, z)` for `z ∈ [0, 2^k)`, stored as two tables of size about
+/// `2^(k/2)`: `eq(point, z) = eq(point_hi, z >> lo_bits) · eq(point_lo, z & mask)`.
+/// Build cost: ~`2^(k/2+1)` multiplications; each lookup: one multiplication.
+pub(crate) struct SplitEq {
+    hi: Vec<F>,
+    lo: Vec<F>,
+    lo_bits: u32,
+    mask: usize,
+}
+
+impl SplitEq {
+    pub fn new(point: &[F], coeff: F) -> Self {
+        let k = point.len();
+        let lo_bits = k / 2;
+        let (ph, pl) = point.split_at(k - lo_bits);
+        let mut hi = eq_table(ph);
+        if coeff != F::ONE {
+            hi.iter_mut().for_each(|h| *h *= coeff);
+        }
+        SplitEq {
+            hi,
+            lo: eq_table(pl),
+            lo_bits: lo_bits as u32,
+            mask: (1usize << lo_bits) - 1,
+        }
+    }
+
+    /// `coeff · eq(point, z)`.
+    #[inline(always)]
+    pub fn at(&self, z: usize) -> F {
+        self.hi[z >> self.lo_bits] * self.lo[z & self.mask]
+    }
+}
+
+/// `g ↦ Σ_c coeff_c · eq(point_c, g)`: the weight of gate `g` in a layer's (combined)
+/// claim. One or two terms; one multiplication per term per lookup.
+pub(crate) struct Weights(Vec<SplitEq>);
+
+impl Weights {
+    pub fn new(claims: &[(Vec<F>, F)]) -> Self {
+        Weights(claims.iter().map(|(p, c)| SplitEq::new(p, *c)).collect())
+    }
+
+    #[inline(always)]
+    pub fn at(&self, g: usize) -> F {
+        match self.0.as_slice() {
+            [a] => a.at(g),
+            [a, b] => a.at(g) + b.at(g),
+            all => all.iter().map(|e| e.at(g)).sum(),
+        }
+    }
+}
+
+/// A table over a logical domain `[0, 2^k)` whose entry `z` is `scale · data[z − off]`
+/// for `off ≤ z < off + data.len()` and zero elsewhere. Binding a variable when the
+/// support lies in one half only rescales in O(1), so sparse tables stay cheap.
+pub(crate) struct SparseTable<'a> {
+    pub off: usize,
+    pub data: Cow<'a, [F]>,
+    pub scale: F,
+}
+
+impl<'a> SparseTable<'a> {
+    pub fn borrowed(data: &'a [F]) -> Self {
+        SparseTable {
+            off: 0,
+            data: Cow::Borrowed(data),
+            scale: F::ONE,
+        }
+    }
+
+    fn end(&self) -> usize {
+        self.off + self.data.len()
+    }
+
+    /// Raw (unscaled) entry at logical index `z`, zero outside the support.
+    #[inline(always)]
+    fn raw(&self, z: usize) -> F {
+        self.data
+            .get(z.wrapping_sub(self.off))
+            .copied()
+            .unwrap_or(F::ZERO)
+    }
+
+    /// The value after all variables are bound (logical size 1).
+    pub fn final_value(&self) -> F {
+        self.scale * self.raw(0)
+    }
+
+    /// Binds the first (most significant) variable to `r`; `half` is half the current
+    /// logical size. Cost: O(1) if the support lies in one half, else one
+    /// multiplication per entry of the new support (in place when owned).
+    pub fn bind(&mut self, half: usize, r: F) {
+        let (off, end) = (self.off, self.end());
+        if self.data.is_empty() {
+            self.off = 0;
+        } else if end <= half {
+            self.scale *= F::ONE - r;
+        } else if off >= half {
+            self.scale *= r;
+            self.off -= half;
+        } else if off == 0 {
+            match &mut self.data {
+                Cow::Owned(v) => {
+                    let (lo, hi) = v.split_at_mut(half);
+                    let f = |(i, a): (usize, &mut F)| {
+                        let h = hi.get(i).copied().unwrap_or(F::ZERO);
+                        *a += r * (h - *a);
+                    };
+                    if half >= PAR_THRESHOLD {
+                        lo.par_iter_mut().enumerate().for_each(f);
+                    } else {
+                        lo.iter_mut().enumerate().for_each(f);
+                    }
+                    v.truncate(half);
+                }
+                Cow::Borrowed(d) => {
+                    let d: &[F] = d;
+                    let f = |i: usize| {
+                        let a = d[i];
+                        let h = d.get(i + half).copied().unwrap_or(F::ZERO);
+                        a + r * (h - a)
+                    };
+                    let v: Vec<F> = if half >= PAR_THRESHOLD {
+                        (0..half).into_par_iter().map(f).collect()
+                    } else {
+                        (0..half).map(f).collect()
+                    };
+                    self.data = Cow::Owned(v);
+                }
+            }
+        } else {
+            // Support straddles the middle away from 0: rebuild over [0, half).
+            let this = &*self;
+            let f = |i: usize| {
+                let (a, h) = (this.raw(i), this.raw(i + half));
+                a + r * (h - a)
+            };
+            let v: Vec<F> = if half >= PAR_THRESHOLD {
+                (0..half).into_par_iter().map(f).collect()
+            } else {
+                (0..half).map(f).collect()
+            };
+            self.data = Cow::Owned(v);
+            self.off = 0;
+        }
+    }
+}
+
+/// One degree-2 sumcheck round of `Σ_z A(z)·H(z)` over a logical domain of size
+/// `2·half`, first variable free: returns the round polynomial at 0 and 2.
+/// Cost: two multiplications per index `i < half` where `H(i)` or `H(i + half)` can be
+/// nonzero (the support of `H` bounds the work).
+pub(crate) fn round_evals(a: &SparseTable, h: &SparseTable, half: usize) -> [F; 2] {
+    let (hs, he) = (h.off, h.end());
+    if hs >= he {
+        return [F::ZERO; 2];
+    }
+    // Indices i < half with H(i) or H(i + half) in the support.
+    let (mut lo, mut hi) = (usize::MAX, 0usize);
+    if hs < half {
+        lo = lo.min(hs);
+        hi = hi.max(he.min(half));
+    }
+    if he > half {
+        lo = lo.min(hs.saturating_sub(half));
+        hi = hi.max(he - half);
+    }
+    if lo >= hi {
+        return [F::ZERO; 2];
+    }
+    let term = |i: usize| -> [F; 2] {
+        let (a0, a1) = (a.raw(i), a.raw(i + half));
+        let (h0, h1) = (h.raw(i), h.raw(i + half));
+        let a2 = a1.double() - a0;
+        let h2 = h1.double() - h0;
+        [a0 * h0, a2 * h2]
+    };
+    let add = |x: [F; 2], y: [F; 2]| [x[0] + y[0], x[1] + y[1]];
+    let s = if hi - lo >= PAR_THRESHOLD {
+        (lo..hi)
+            .into_par_iter()
+            .with_min_len(1 << 12)
+            .fold(|| [F::ZERO; 2], |acc, i| add(acc, term(i)))
+            .reduce(|| [F::ZERO; 2], add)
+    } else {
+        (lo..hi).fold([F::ZERO; 2], |acc, i| add(acc, term(i)))
+    };
+    let c = a.scale * h.scale;
+    [s[0] * c, s[1] * c]
+}
+
+/// Accumulator over a window `[base, base + buf.len())` of a scatter target.
+pub(crate) struct Acc<'a> {
+    base: usize,
+    buf: &'a mut [F],
+}
+
+impl Acc<'_> {
+    /// `target[key] += v`.
+    #[inline(always)]
+    pub fn add(&mut self, key: u32, v: F) {
+        self.buf[key as usize - self.base] += v;
+    }
+}
+
+/// Builds the table `T[key] = Σ` of everything `emit(g, gate, acc)` adds for every gate,
+/// as a [`SparseTable`] over the plan's key span. `emit` must only add keys the plan
+/// was built from. Cost: O(#gates) plus the span (and, in `Private` mode, the sum of
+/// the chunks' key ranges); parallel except in `Serial` mode.
+pub(crate) fn scatter<E>(gates: &[Gate], plan: &ScatterPlan, emit: E) -> SparseTable<'static>
+where
+    E: Fn(usize, &Gate, &mut Acc) + Sync,
+{
+    let Some((min, max)) = plan.span else {
+        return SparseTable {
+            off: 0,
+            data: Cow::Owned(Vec::new()),
+            scale: F::ONE,
+        };
+    };
+    let (min, max) = (min as usize, max as usize);
+    let mut out = vec![F::ZERO; max - min + 1];
+    let chunk = plan.chunk;
+    let run = |c: usize, acc: &mut Acc| {
+        let start = c * chunk;
+        let end = (start + chunk).min(gates.len());
+        for (g, gate) in gates[start..end].iter().enumerate() {
+            emit(start + g, gate, acc);
+        }
+    };
+    match plan.mode {
+        ScatterMode::Serial => {
+            let mut acc = Acc {
+                base: min,
+                buf: &mut out,
+            };
+            for c in 0..gates.len().div_ceil(chunk) {
+                run(c, &mut acc);
+            }
+        }
+        ScatterMode::Disjoint => {
+            // Chunk j owns [min_j, min_{j+1}) of the output.
+            let mut segments = Vec::with_capacity(plan.ranges.len());
+            let mut rest: &mut [F] = &mut out;
+            for (j, &(c, lo, _)) in plan.ranges.iter().enumerate() {
+                let next = plan
+                    .ranges
+                    .get(j + 1)
+                    .map_or(max + 1, |&(_, l, _)| l as usize);
+                let (seg, tail) = rest.split_at_mut(next - lo as usize);
+                segments.push((c, lo as usize, seg));
+                rest = tail;
+            }
+            segments.into_par_iter().for_each(|(c, base, buf)| {
+                run(c, &mut Acc { base, buf });
+            });
+        }
+        ScatterMode::Private => {
+            let privates: Vec<(usize, Vec<F>)> = plan
+                .ranges
+                .par_iter()
+                .map(|&(c, lo, hi)| {
+                    let mut buf = vec![F::ZERO; (hi - lo) as usize + 1];
+                    run(
+                        c,
+                        &mut Acc {
+                            base: lo as usize,
+                            buf: &mut buf,
+                        },
+                    );
+                    (lo as usize, buf)
+                })
+                .collect();
+            // Sum the private buffers into the output, split into parallel segments.
+            let seg = out
+                .len()
+                .div_ceil(4 * rayon::current_num_threads())
+                .max(1 << 12);
+            out.par_chunks_mut(seg).enumerate().for_each(|(s, dst)| {
+                let d0 = min + s * seg;
+                let d1 = d0 + dst.len();
+                for (p0, buf) in &privates {
+                    let p1 = p0 + buf.len();
+                    let (a, b) = ((*p0).max(d0), p1.min(d1));
+                    if a < b {
+                        for (x, y) in dst[a - d0..b - d0].iter_mut().zip(&buf[a - p0..b - p0]) {
+                            *x += y;
+                        }
+                    }
+                }
+            });
+        }
+    }
+    SparseTable {
+        off: min,
+        data: Cow::Owned(out),
+        scale: F::ONE,
+    }
+}
+
+/// `p(r)` for the degree-2 polynomial with `p(0), p(1), p(2)` given. Cost: ~6 multiplications.
+pub(crate) fn interpolate2(p0: F, p1: F, p2: F, r: F) -> F {
+    // Newton form: p(r) = p0 + r·Δ1 + r(r−1)/2·Δ2.
+    let d1 = p1 - p0;
+    let d2 = p2 - p1.double() + p0;
+    let half = F::from(2u64).inverse().expect("2 is invertible");
+    p0 + r * d1 + r * (r - F::ONE) * half * d2
+}
+
+/// Inner product `Σ_z T(z)·V[z]` of a sparse table with a dense vector (zero beyond its
+/// length). Cost: one multiplication per entry of the table's support.
+pub(crate) fn sparse_dot(t: &SparseTable, v: &[F]) -> F {
+    let end = t.end().min(v.len());
+    if t.off >= end {
+        return F::ZERO;
+    }
+    let d = &t.data[..end - t.off];
+    let w = &v[t.off..end];
+    let s: F = if d.len() >= PAR_THRESHOLD {
+        d.par_iter().zip(w).map(|(a, b)| *a * b).sum()
+    } else {
+        d.iter().zip(w).map(|(a, b)| *a * b).sum()
+    };
+    s * t.scale
+}
