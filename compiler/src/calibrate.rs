@@ -54,7 +54,7 @@ impl Calibration {
                 Ok(d.images)
             }
             Calibration::Uniform => {
-                let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x7e27_2c);
+                let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x007e_272c);
                 Ok((0..n * n_in).map(|_| rng.gen::<u8>()).collect())
             }
         }

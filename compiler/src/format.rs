@@ -331,10 +331,10 @@ mod tests {
     use super::*;
     use crate::testutil::tiny_compiled;
 
-    fn rewrite(
-        path: &Path,
-        edit: impl FnOnce(&mut Header, &mut Vec<(String, Dtype, Vec<usize>, Vec<u8>)>),
-    ) {
+    type Tensors = Vec<(String, Dtype, Vec<usize>, Vec<u8>)>;
+    type Edit = Box<dyn FnOnce(&mut Header, &mut Tensors)>;
+
+    fn rewrite(path: &Path, edit: impl FnOnce(&mut Header, &mut Tensors)) {
         let file = MappedFile::open(path).unwrap();
         let meta = file.metadata().unwrap();
         let mut h: Header = serde_json::from_str(&meta["ternzk"]).unwrap();
@@ -376,10 +376,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c.safetensors");
         let m = tiny_compiled(ScaleMode::PerLayer);
-        let cases: Vec<(
-            &str,
-            Box<dyn FnOnce(&mut Header, &mut Vec<(String, Dtype, Vec<usize>, Vec<u8>)>)>,
-        )> = vec![
+        let cases: Vec<(&str, Edit)> = vec![
             ("2^62", Box::new(|h, _| h.layers[0].m[0] = 1 << 60)),
             (
                 "out of range",

@@ -19,7 +19,7 @@ pub const FIELD_SAFE: i128 = 1 << 62;
 /// Errors if it does not fit an i32.
 pub fn quantize_bias(name: &str, row: usize, bias: f64, acc_scale: f64) -> Result<i32> {
     let q = (bias / acc_scale).round();
-    if !(q.abs() <= i32::MAX as f64) {
+    if q.is_nan() || q.abs() > i32::MAX as f64 {
         return Err(Error::Bounds(format!(
             "layer `{name}` row {row}: bias {bias} is {q:e} at the accumulator scale {acc_scale:e}, which does not fit an i32"
         )));
