@@ -40,7 +40,7 @@ pub fn accuracy_dense(
     let mut pred = Vec::with_capacity(ds.len());
     for chunk in ds.images.chunks(EVAL_CHUNK * ds.dim) {
         let b = chunk.len() / ds.dim;
-        pred.extend(argmax_rows(&forward_u8(model, chunk, b), model.n_out()));
+        pred.extend(argmax_rows(&forward_u8(model, chunk, b)?, model.n_out()));
         progress(b as u64);
     }
     Ok(accuracy(&pred, &ds.labels))

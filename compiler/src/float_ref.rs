@@ -1,6 +1,7 @@
 //! The float reference: the dense source model evaluated in f32, `x = pixel / 255`,
 //! ReLU between layers, raw logits after the last.
 
+use crate::error::{Error, Result};
 use crate::safetensors_io::DenseModel;
 use ndarray::{Array2, ArrayView2, Axis};
 use rayon::prelude::*;
@@ -9,22 +10,30 @@ use rayon::prelude::*;
 const CHUNK: usize = 256;
 
 /// Logits for `batch` inputs of width `model.n_in()` stored back to back in `x`
-/// (f32). Cost: O(batch · params) multiply-adds, GEMM-blocked, chunks in parallel.
-pub fn forward_f32(model: &DenseModel, x: &[f32], batch: usize) -> Vec<f32> {
+/// (f32). Errors if the model is inconsistent ([`DenseModel::validate`]) or `x` has
+/// the wrong length. Cost: O(batch · params) multiply-adds, GEMM-blocked, chunks of
+/// inputs in parallel.
+pub fn forward_f32(model: &DenseModel, x: &[f32], batch: usize) -> Result<Vec<f32>> {
+    model.validate()?;
     let n_in = model.n_in();
     let n_out = model.n_out();
-    assert_eq!(x.len(), batch * n_in, "input length must be batch · n_in");
+    if x.len() != batch * n_in {
+        return Err(Error::Usage(format!(
+            "float reference: {} input values for a batch of {batch} × {n_in}",
+            x.len()
+        )));
+    }
     let mut out = vec![0f32; batch * n_out];
+    let last = model.layers.len() - 1;
     out.par_chunks_mut(CHUNK * n_out)
         .zip(x.par_chunks(CHUNK * n_in))
         .for_each(|(o, xc)| {
-            let rows = xc.len() / n_in;
-            let mut h: Array2<f32> = ArrayView2::from_shape((rows, n_in), xc)
-                .expect("chunk shape")
-                .to_owned();
-            let last = model.layers.len() - 1;
+            let mut h: Array2<f32> = Array2::from_shape_vec((xc.len() / n_in, n_in), xc.to_vec())
+                .unwrap_or_else(|_| Array2::zeros((0, n_in)));
             for (li, l) in model.layers.iter().enumerate() {
-                let w = ArrayView2::from_shape((l.n_out, l.n_in), &l.weight).expect("weight shape");
+                let Ok(w) = ArrayView2::from_shape((l.n_out, l.n_in), &l.weight[..]) else {
+                    return; // unreachable: validate() checked every weight length
+                };
                 let mut z = h.dot(&w.t());
                 let b = ndarray::ArrayView1::from(&l.bias[..]);
                 for mut row in z.axis_iter_mut(Axis(0)) {
@@ -39,11 +48,11 @@ pub fn forward_f32(model: &DenseModel, x: &[f32], batch: usize) -> Vec<f32> {
                 *dst = *src;
             }
         });
-    out
+    Ok(out)
 }
 
 /// Logits for u8 images (`pixel / 255`). Cost: as [`forward_f32`].
-pub fn forward_u8(model: &DenseModel, images: &[u8], batch: usize) -> Vec<f32> {
+pub fn forward_u8(model: &DenseModel, images: &[u8], batch: usize) -> Result<Vec<f32>> {
     let x: Vec<f32> = images.iter().map(|&p| p as f32 / 255.0).collect();
     forward_f32(model, &x, batch)
 }
@@ -90,9 +99,10 @@ mod tests {
             ],
         };
         // x = (1, 3): h = relu(-2, 1) = (0, 1); y = 3 + 0.25.
-        let y = forward_f32(&m, &[1.0, 3.0, 3.0, 1.0], 2);
+        let y = forward_f32(&m, &[1.0, 3.0, 3.0, 1.0], 2).unwrap();
         // x = (3, 1): h = relu(2, 1) = (2, 1); y = 4 + 3 + 0.25.
         assert_eq!(y, vec![3.25, 7.25]);
         assert_eq!(argmax_rows(&[1, 5, 5, 0], 2), vec![1, 0]);
+        assert!(forward_f32(&m, &[1.0], 1).is_err());
     }
 }

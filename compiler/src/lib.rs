@@ -7,6 +7,8 @@
 //! model on the prover's [`ternzk_prover::TernaryCsr`] kernel. [`float_ref`] is the
 //! dense float reference, [`dataset`] the Fashion-MNIST loader, [`evaluate`] accuracy.
 
+#![deny(missing_docs)]
+
 pub mod calibrate;
 pub mod dataset;
 pub mod engine;

@@ -64,7 +64,7 @@ fn python_fixtures_read_compile_and_fail_as_expected() {
         ["fc1", "fc2", "fc3"]
     );
     // Float reference against numpy's float64 forward pass.
-    let got = forward_u8(&f32m, &input, 1);
+    let got = forward_u8(&f32m, &input, 1).unwrap();
     for (g, w) in got.iter().zip(&want) {
         assert!((*g as f64 - w).abs() < 1e-4, "{got:?} vs {want:?}");
     }
