@@ -135,6 +135,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
 
+    // Load the evaluation data first: a missing data set fails before anything is written.
+    let test_set = match &eval {
+        Some(_) => {
+            let mut ds = load_fashion_mnist(Split::Test)?;
+            if let Some(n) = args.limit {
+                ds.truncate(n);
+            }
+            Some(ds)
+        }
+        None => None,
+    };
+
     let pb = progress_bar(0, "calibrating");
     let (dense, compiled) = compile_file(&args.src, &opts, &|n| {
         pb.inc_length(n);
@@ -146,15 +158,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let bytes_in = compiled.info.source_bytes;
 
     let (mut acc_dense, mut acc_compiled, mut n_eval) = (None, None, 0);
-    if eval.is_some() {
-        let mut ds = load_fashion_mnist(Split::Test)?;
-        if let Some(n) = args.limit {
-            ds.truncate(n);
-        }
+    if let Some(ds) = &test_set {
         n_eval = ds.len();
         let pb = progress_bar(2 * ds.len() as u64, "evaluating");
-        acc_dense = Some(accuracy_dense(&dense, &ds, &|n| pb.inc(n))?);
-        acc_compiled = Some(accuracy_compiled(&compiled, &ds, &|n| pb.inc(n))?);
+        acc_dense = Some(accuracy_dense(&dense, ds, &|n| pb.inc(n))?);
+        acc_compiled = Some(accuracy_compiled(&compiled, ds, &|n| pb.inc(n))?);
         pb.finish_and_clear();
     }
 
