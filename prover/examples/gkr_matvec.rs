@@ -22,6 +22,20 @@ fn peak_rss_mib() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// User + system CPU seconds of this process so far (all threads).
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime the 13th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        f.get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn xorshift(state: &mut u64) -> u64 {
     *state ^= *state << 13;
     *state ^= *state >> 7;
@@ -52,56 +66,65 @@ fn main() {
         );
     }
     for n in sizes {
-        let t = Instant::now();
-        let mc = MatVecCircuit::new(n, n).expect("shape");
-        let t_build = t.elapsed();
+        // (wall seconds, CPU seconds) of a closure.
+        let timed = |f: &mut dyn FnMut()| {
+            let (t, c) = (Instant::now(), cpu_secs());
+            f();
+            (t.elapsed().as_secs_f64(), cpu_secs() - c)
+        };
+        let mut mc = None;
+        let t_build = timed(&mut || mc = Some(MatVecCircuit::new(n, n).expect("shape")));
+        let mc = mc.expect("built");
         // int8-like weights and uint8-like activations, as field elements.
         let mut s = 0x9e37_79b9_7f4a_7c15u64 ^ n as u64;
         let w: Vec<i8> = (0..n * n).map(|_| (xorshift(&mut s) % 255) as i8).collect();
         let x: Vec<F> = (0..n).map(|_| F::from(xorshift(&mut s) % 256)).collect();
-        let t = Instant::now();
         let input = mc
             .input_with(|i, j| from_i64(w[i * n + j] as i64), &x)
             .expect("input");
         drop(w);
-        let t_input = t.elapsed();
-        let t = Instant::now();
-        let values = mc.circuit.evaluate_owned(input);
-        let t_eval = t.elapsed();
-        let t = Instant::now();
-        let (proof, _claims) =
-            prove_with_claims(&mc.circuit, &values, &mut Transcript::new(b"bench"));
-        let t_prove = t.elapsed();
+        let mut values = Vec::new();
+        let t_eval = timed(&mut || values = mc.circuit.evaluate_owned(input.clone()));
+        drop(input);
+        let mut proof = None;
+        let t_prove = timed(&mut || {
+            proof = Some(prove_with_claims(&mc.circuit, &values, &mut Transcript::new(b"bench")).0)
+        });
+        let proof = proof.expect("proved");
         let rss_prove = peak_rss_mib();
-        let t = Instant::now();
-        let claims = verify(
-            &mc.circuit,
-            &values[0],
-            &proof,
-            &mut Transcript::new(b"bench"),
-        )
-        .expect("verifies");
-        let t_verify = t.elapsed();
-        // The caller's final step, done here against the known input (not timed as
-        // verification: a real verifier opens a commitment instead).
-        let t = Instant::now();
+        let mut claims = None;
+        let t_verify = timed(&mut || {
+            claims = Some(
+                verify(
+                    &mc.circuit,
+                    &values[0],
+                    &proof,
+                    &mut Transcript::new(b"bench"),
+                )
+                .expect("verifies"),
+            )
+        });
+        // The caller's final step, here against the known input (a real verifier opens
+        // a commitment to W instead); not part of the verify time.
         claims
-            .check(values.last().unwrap())
+            .expect("claims")
+            .check(values.last().expect("input"))
             .expect("input claims hold");
-        let t_check = t.elapsed();
         println!(
-            "{n}x{n}: gates {} | build {:.2}s input {:.2}s eval {:.2}s | prove {:.2}s | verify {:.2}s | \
-             (input check {:.2}s) | proof {} B | peak RSS {:.0} MiB (after prove {:.0} MiB)",
+            "{n}x{n}: {} gates | circuit build {:.2}s | evaluate {:.2}s (cpu {:.2}s) | \
+             prove {:.2}s (cpu {:.2}s) | verify {:.2}s (cpu {:.2}s) | proof {} B | \
+             peak RSS after prove {:.0} MiB, overall {:.0} MiB",
             mc.circuit.num_gates(),
-            t_build.as_secs_f64(),
-            t_input.as_secs_f64(),
-            t_eval.as_secs_f64(),
-            t_prove.as_secs_f64(),
-            t_verify.as_secs_f64(),
-            t_check.as_secs_f64(),
+            t_build.0,
+            t_eval.0,
+            t_eval.1,
+            t_prove.0,
+            t_prove.1,
+            t_verify.0,
+            t_verify.1,
             proof.compressed_size(),
-            peak_rss_mib(),
             rss_prove,
+            peak_rss_mib(),
         );
     }
 }

@@ -3,11 +3,11 @@
 
 use super::circuit::Circuit;
 use super::tables::{
-    interpolate2, round_evals, scatter, sparse_dot, SparseTable, SplitEq, Weights,
+    bind_and_round, both_dense, interpolate2, mle_eval, round_evals, scatter, sparse_dot,
+    SparseTable, SplitEq, Weights,
 };
 use crate::error::Error;
-use crate::field::F;
-use crate::mle::{evaluate, pad_to_pow2};
+use crate::field::{log2_ceil, F};
 use crate::transcript::Transcript;
 use ark_ff::{AdditiveGroup, Field};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
@@ -65,9 +65,8 @@ pub struct InputClaims {
 impl InputClaims {
     /// Checks every claim against a fully known input. Cost: O(input_len) per claim.
     pub fn check(&self, input: &[F]) -> crate::Result<()> {
-        let table = pad_to_pow2(input.to_vec());
         for c in &self.claims {
-            if table.len() != 1 << c.point.len() || evaluate(&table, &c.point) != c.value {
+            if c.point.len() != log2_ceil(input.len()) || mle_eval(input, &c.point) != c.value {
                 return Err(Error::Rejected("input-layer claim does not hold".into()));
             }
         }
@@ -79,11 +78,13 @@ fn start_transcript(circuit: &Circuit, output: &[F], transcript: &mut Transcript
     transcript.append_bytes(b"gkr-circuit", &circuit.digest());
     transcript.append_fields(b"gkr-output", output);
     let r = transcript.challenges(b"gkr-output-point", circuit.num_vars(0));
-    let value = evaluate(&pad_to_pow2(output.to_vec()), &r);
+    let value = mle_eval(output, &r);
     (r, value)
 }
 
-/// Runs `k` degree-2 sumcheck rounds on `Σ A·H`, appending messages to `rounds`.
+/// Runs `k` degree-2 sumcheck rounds on `Σ A·H`, appending messages to `rounds`;
+/// returns the point and the final values of `A` and `H`. Once both tables are dense
+/// (after the first round, typically) binding and the next round share one pass.
 fn prove_phase<'a>(
     mut a: SparseTable<'a>,
     mut h: SparseTable<'static>,
@@ -92,15 +93,25 @@ fn prove_phase<'a>(
     transcript: &mut Transcript,
 ) -> (Vec<F>, F, F) {
     let mut point = Vec::with_capacity(k);
+    if k == 0 {
+        return (point, a.final_value(), h.final_value());
+    }
+    let mut msg = round_evals(&a, &h, 1 << (k - 1));
     for j in 0..k {
         let half = 1usize << (k - 1 - j);
-        let msg = round_evals(&a, &h, half);
         transcript.append_fields(b"gkr-round", &msg);
         let r = transcript.challenge(b"gkr-round-challenge");
-        a.bind(half, r);
-        h.bind(half, r);
         rounds.push(msg);
         point.push(r);
+        if half >= 2 && both_dense(&a, &h, half) {
+            msg = bind_and_round(&mut a, &mut h, half, r);
+        } else {
+            a.bind(half, r);
+            h.bind(half, r);
+            if half >= 2 {
+                msg = round_evals(&a, &h, half / 2);
+            }
+        }
     }
     (point, a.final_value(), h.final_value())
 }

@@ -86,10 +86,7 @@ impl<'a> SparseTable<'a> {
     /// Raw (unscaled) entry at logical index `z`, zero outside the support.
     #[inline(always)]
     fn raw(&self, z: usize) -> F {
-        self.data
-            .get(z.wrapping_sub(self.off))
-            .copied()
-            .unwrap_or(F::ZERO)
+        raw_at(&self.data, self.off, z)
     }
 
     /// The value after all variables are bound (logical size 1).
@@ -109,6 +106,30 @@ impl<'a> SparseTable<'a> {
         } else if off >= half {
             self.scale *= r;
             self.off -= half;
+        } else if off == 0 && 4 * (end - half) <= half && r != F::ONE {
+            // Short upper part: new = (1−r)·(lo + r/(1−r)·hi), and hi is zero beyond
+            // `end − half`, so only that prefix needs a multiplication.
+            let upper = end - half;
+            let one_minus = F::ONE - r;
+            let rr = r * one_minus.inverse().expect("r != 1");
+            self.scale *= one_minus;
+            let mut v = match std::mem::take(&mut self.data) {
+                Cow::Owned(v) => v,
+                Cow::Borrowed(d) => {
+                    let mut v = Vec::with_capacity(end);
+                    v.extend_from_slice(d);
+                    v
+                }
+            };
+            let (lo, hi) = v.split_at_mut(half);
+            let f = |(a, h): (&mut F, &F)| *a += rr * h;
+            if upper >= PAR_THRESHOLD {
+                lo[..upper].par_iter_mut().zip(hi.par_iter()).for_each(f);
+            } else {
+                lo[..upper].iter_mut().zip(hi.iter()).for_each(f);
+            }
+            v.truncate(half);
+            self.data = Cow::Owned(v);
         } else if off == 0 {
             match &mut self.data {
                 Cow::Owned(v) => {
@@ -157,6 +178,36 @@ impl<'a> SparseTable<'a> {
     }
 }
 
+/// Raw entry `z` of a table stored as `data` from offset `off` (zero outside).
+#[inline(always)]
+fn raw_at(data: &[F], off: usize, z: usize) -> F {
+    data.get(z.wrapping_sub(off)).copied().unwrap_or(F::ZERO)
+}
+
+/// Round-polynomial terms `[a0·h0, (2a1 − a0)(2h1 − h0)]` of one index pair.
+#[inline(always)]
+fn pair_terms(a0: F, a1: F, h0: F, h1: F) -> [F; 2] {
+    [a0 * h0, (a1.double() - a0) * (h1.double() - h0)]
+}
+
+#[inline(always)]
+fn add2(x: [F; 2], y: [F; 2]) -> [F; 2] {
+    [x[0] + y[0], x[1] + y[1]]
+}
+
+/// Sums `term(i)` over `range`, in parallel when the range is large.
+fn sum_range(range: std::ops::Range<usize>, term: impl Fn(usize) -> [F; 2] + Sync) -> [F; 2] {
+    if range.len() >= PAR_THRESHOLD {
+        range
+            .into_par_iter()
+            .with_min_len(1 << 12)
+            .fold(|| [F::ZERO; 2], |acc, i| add2(acc, term(i)))
+            .reduce(|| [F::ZERO; 2], add2)
+    } else {
+        range.fold([F::ZERO; 2], |acc, i| add2(acc, term(i)))
+    }
+}
+
 /// One degree-2 sumcheck round of `Σ_z A(z)·H(z)` over a logical domain of size
 /// `2·half`, first variable free: returns the round polynomial at 0 and 2.
 /// Cost: two multiplications per index `i < half` where `H(i)` or `H(i + half)` can be
@@ -165,6 +216,15 @@ pub(crate) fn round_evals(a: &SparseTable, h: &SparseTable, half: usize) -> [F; 
     let (hs, he) = (h.off, h.end());
     if hs >= he {
         return [F::ZERO; 2];
+    }
+    let c = a.scale * h.scale;
+    let (ad, hd): (&[F], &[F]) = (&a.data, &h.data);
+    if a.off == 0 && hs == 0 && ad.len() >= 2 * half && hd.len() >= 2 * half {
+        // Dense fast path.
+        let (a_lo, a_hi) = ad[..2 * half].split_at(half);
+        let (h_lo, h_hi) = hd[..2 * half].split_at(half);
+        let s = sum_range(0..half, |i| pair_terms(a_lo[i], a_hi[i], h_lo[i], h_hi[i]));
+        return [s[0] * c, s[1] * c];
     }
     // Indices i < half with H(i) or H(i + half) in the support.
     let (mut lo, mut hi) = (usize::MAX, 0usize);
@@ -179,24 +239,105 @@ pub(crate) fn round_evals(a: &SparseTable, h: &SparseTable, half: usize) -> [F; 
     if lo >= hi {
         return [F::ZERO; 2];
     }
-    let term = |i: usize| -> [F; 2] {
-        let (a0, a1) = (a.raw(i), a.raw(i + half));
-        let (h0, h1) = (h.raw(i), h.raw(i + half));
-        let a2 = a1.double() - a0;
-        let h2 = h1.double() - h0;
-        [a0 * h0, a2 * h2]
-    };
-    let add = |x: [F; 2], y: [F; 2]| [x[0] + y[0], x[1] + y[1]];
-    let s = if hi - lo >= PAR_THRESHOLD {
-        (lo..hi)
-            .into_par_iter()
-            .with_min_len(1 << 12)
-            .fold(|| [F::ZERO; 2], |acc, i| add(acc, term(i)))
-            .reduce(|| [F::ZERO; 2], add)
-    } else {
-        (lo..hi).fold([F::ZERO; 2], |acc, i| add(acc, term(i)))
-    };
+    let (ao, ho) = (a.off, h.off);
+    if he <= half {
+        // H lives in the lower half (h1 = 0): p(0) = Σ a0·h0 and
+        // p(2) = Σ (2a1 − a0)(−h0) = p(0) − 2·Σ a1·h0, the last sum over the indices
+        // where A's upper half is nonzero.
+        let p0 = sum_range(hs..he, |i| [raw_at(ad, ao, i) * hd[i - ho], F::ZERO])[0];
+        let (us, ue) = (ao.max(half) - half, a.end().saturating_sub(half));
+        let cross = sum_range(us.max(hs)..ue.min(he), |i| {
+            [ad[i + half - ao] * hd[i - ho], F::ZERO]
+        })[0];
+        return [p0 * c, (p0 - cross.double()) * c];
+    }
+    if hs >= half {
+        // H lives in the upper half (h0 = 0): p(0) = 0, p(2) = Σ (2a1 − a0)·2h1.
+        let p2 = sum_range(hs - half..he - half, |i| {
+            let a2 = raw_at(ad, ao, i + half).double() - raw_at(ad, ao, i);
+            [a2 * hd[i + half - ho], F::ZERO]
+        })[0];
+        return [F::ZERO, p2.double() * c];
+    }
+    let s = sum_range(lo..hi, |i| {
+        pair_terms(
+            raw_at(ad, ao, i),
+            raw_at(ad, ao, i + half),
+            raw_at(hd, ho, i),
+            raw_at(hd, ho, i + half),
+        )
+    });
+    [s[0] * c, s[1] * c]
+}
+
+/// Whether both tables are owned, dense from 0 and exactly `2·half` long, so the next
+/// round can use [`bind_and_round`].
+pub(crate) fn both_dense(a: &SparseTable, h: &SparseTable, half: usize) -> bool {
+    let dense =
+        |t: &SparseTable| matches!(t.data, Cow::Owned(_)) && t.off == 0 && t.data.len() == 2 * half;
+    dense(a) && dense(h)
+}
+
+/// Fused round for dense owned tables (see [`both_dense`]): binds the first variable
+/// of `A` and `H` to `r` in place (length `2·half → half`) and returns the next
+/// round's evaluations at 0 and 2 (over `half/2` pairs), in one pass.
+/// Cost: four multiplications per pair of the next round (two binds, two products).
+pub(crate) fn bind_and_round(
+    a: &mut SparseTable,
+    h: &mut SparseTable,
+    half: usize,
+    r: F,
+) -> [F; 2] {
+    debug_assert!(half >= 2 && both_dense(a, h, half));
+    let q = half / 2;
     let c = a.scale * h.scale;
+    let (Cow::Owned(av), Cow::Owned(hv)) = (&mut a.data, &mut h.data) else {
+        unreachable!("checked by both_dense")
+    };
+    let s = {
+        let (a_lo, a_hi) = av.split_at_mut(half);
+        let (a0, a1) = a_lo.split_at_mut(q);
+        let (a2, a3) = a_hi.split_at(q);
+        let (h_lo, h_hi) = hv.split_at_mut(half);
+        let (h0, h1) = h_lo.split_at_mut(q);
+        let (h2, h3) = h_hi.split_at(q);
+        #[allow(clippy::type_complexity)]
+        let kernel = |((((((x0, x1), x2), x3), g0), g1), g2, g3): (
+            (((((&mut [F], &mut [F]), &[F]), &[F]), &mut [F]), &mut [F]),
+            &[F],
+            &[F],
+        )| {
+            let mut acc = [F::ZERO; 2];
+            for i in 0..x0.len() {
+                let n0 = x0[i] + r * (x2[i] - x0[i]);
+                let n1 = x1[i] + r * (x3[i] - x1[i]);
+                let m0 = g0[i] + r * (g2[i] - g0[i]);
+                let m1 = g1[i] + r * (g3[i] - g1[i]);
+                x0[i] = n0;
+                x1[i] = n1;
+                g0[i] = m0;
+                g1[i] = m1;
+                acc = add2(acc, pair_terms(n0, n1, m0, m1));
+            }
+            acc
+        };
+        const C: usize = 1 << 11;
+        if q >= PAR_THRESHOLD {
+            a0.par_chunks_mut(C)
+                .zip(a1.par_chunks_mut(C))
+                .zip(a2.par_chunks(C))
+                .zip(a3.par_chunks(C))
+                .zip(h0.par_chunks_mut(C))
+                .zip(h1.par_chunks_mut(C))
+                .zip(h2.par_chunks(C).zip(h3.par_chunks(C)))
+                .map(|(x, (g2, g3))| kernel((x, g2, g3)))
+                .reduce(|| [F::ZERO; 2], add2)
+        } else {
+            kernel(((((((a0, a1), a2), a3), h0), h1), h2, h3))
+        }
+    };
+    av.truncate(half);
+    hv.truncate(half);
     [s[0] * c, s[1] * c]
 }
 
@@ -333,4 +474,27 @@ pub(crate) fn sparse_dot(t: &SparseTable, v: &[F]) -> F {
         d.iter().zip(w).map(|(a, b)| *a * b).sum()
     };
     s * t.scale
+}
+
+/// Evaluates the MLE of `values`, zero-padded to `2^k` (`k = point.len()`), at `point`.
+/// Cost: one multiplication per entry plus `O(2^{k/2})`, parallel.
+///
+/// # Panics
+/// If `values.len() > 2^k`.
+pub(crate) fn mle_eval(values: &[F], point: &[F]) -> F {
+    assert!(
+        values.len() <= 1usize << point.len(),
+        "more values than 2^k"
+    );
+    let e = SplitEq::new(point, F::ONE);
+    let row = 1usize << e.lo_bits;
+    let dot = |(h, chunk): (usize, &[F])| -> F {
+        let s: F = chunk.iter().zip(&e.lo).map(|(v, l)| *v * l).sum();
+        s * e.hi[h]
+    };
+    if values.len() >= PAR_THRESHOLD {
+        values.par_chunks(row).enumerate().map(dot).sum()
+    } else {
+        values.chunks(row).enumerate().map(dot).sum()
+    }
 }

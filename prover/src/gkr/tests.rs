@@ -161,10 +161,10 @@ fn gkr_scatter_modes_agree() {
 fn gkr_completeness_parallel_sizes() {
     // Big enough for the parallel round, bind and scatter paths.
     let mut rng = test_rng();
-    let n = (1 << 15) + 3;
+    let n = (1 << 17) + 3;
     let input = random_input(&mut rng, n);
     for chunk in [SCATTER_CHUNK, 1 << 10] {
-        let c = random_circuit(&mut rng, &[(1 << 14) + 1, 1 << 15], n, Mix::Mixed, chunk);
+        let c = random_circuit(&mut rng, &[(1 << 14) + 1, 1 << 17], n, Mix::Mixed, chunk);
         roundtrip(&c, &input);
     }
 }
