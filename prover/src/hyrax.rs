@@ -159,7 +159,7 @@ pub fn verify_opening(
     let l = eq_table(&point[..m]);
     let bases: Vec<GAffine> = gens.iter().chain(&com.rows).copied().collect();
     let scalars: Vec<F> = t.iter().copied().chain(l.iter().map(|x| -*x)).collect();
-    if !G::msm_unchecked(&bases, &scalars).is_zero() {
+    if !crate::msm::msm(&bases, &scalars).is_zero() {
         return Err(Error::Rejected(
             "opening vector does not match the commitment".into(),
         ));

@@ -3,6 +3,7 @@
 //!
 //! One concept per module; see `docs/protocol.md` for the protocol these implement.
 
+pub mod accumulate;
 pub mod dense;
 pub mod eq;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod linear;
 pub mod matrix;
 pub mod matvec_circuit;
 pub mod mle;
+pub mod msm;
 pub mod random;
 pub mod sparse;
 pub mod sumcheck;

@@ -4,12 +4,13 @@
 //! integer product and every prover pass are branch-free additions/subtractions.
 //! This is the integer inference engine's kernel: proofs agree with it bit for bit.
 
+use crate::accumulate::{limbs, LazySums};
 use crate::error::{Error, Result};
 use crate::field::{F, G};
 use crate::hyrax::{HyraxCommitment, HyraxKey};
 use crate::matrix::LinearBackend;
 use ark_ec::CurveGroup;
-use ark_ff::{AdditiveGroup, Zero};
+use ark_ff::Zero;
 use rayon::prelude::*;
 
 /// A matrix with entries in {-1, 0, 1}, `n_out × n_in`, in split CSR form.
@@ -195,29 +196,35 @@ impl LinearBackend for TernaryCsr {
         }
     }
 
-    /// `u[j] = Σ_i e[i]·W[i][j]` with one field addition or subtraction per nonzero
-    /// and no multiplication. Rows are split across threads, each accumulating into
-    /// its own `2^b` vector; the partial vectors are then added.
+    /// `u[j] = Σ_i e[i]·W[i][j]` with one addition per nonzero and no multiplication:
+    /// sums are kept unreduced ([`LazySums`]) so each addition is a branch-free carry
+    /// chain. Rows are split across threads, each with its own accumulator vector;
+    /// the partial vectors are merged and reduced once.
     fn bind_rows(&self, e: &[F]) -> Vec<F> {
         let cols = 1usize << LinearBackend::col_vars(self);
-        let accumulate = |mut acc: Vec<F>, i: usize| {
-            let l = e[i];
+        let accumulate = |mut acc: LazySums, i: usize| {
+            let plus = limbs(&e[i]);
+            let minus = limbs(&-e[i]);
             let (p, m) = self.row(i);
             for &j in p {
-                acc[j as usize] += l;
+                acc.add(j as usize, &plus);
             }
             for &j in m {
-                acc[j as usize] -= l;
+                acc.add(j as usize, &minus);
             }
             acc
         };
-        let min_rows = (self.n_out / (4 * rayon::current_num_threads())).max(16);
-        (0..self.n_out)
+        let min_rows = (self.n_out / (2 * rayon::current_num_threads())).max(16);
+        let sums = (0..self.n_out)
             .into_par_iter()
             .with_min_len(min_rows)
-            .fold(|| vec![F::ZERO; cols], accumulate)
-            .reduce_with(add_vectors)
-            .unwrap_or_else(|| vec![F::ZERO; cols])
+            .fold(|| LazySums::zeros(cols), accumulate)
+            .reduce_with(|mut a, b| {
+                a.merge(&b);
+                a
+            })
+            .unwrap_or_else(|| LazySums::zeros(cols));
+        sums.reduce()
     }
 
     /// Each row's commitment is `Σ_{+1} G_j − Σ_{−1} G_j`: point additions only.
