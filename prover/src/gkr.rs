@@ -36,13 +36,20 @@
 //!
 //! # Cost
 //!
-//! Prover, per layer: the tables `H` and `M` are built from the gate list in O(m_i)
-//! (gate weights from split eq tables of size `2^{k/2}`, no `2^k` table), in parallel
-//! via per-layer scatter plans; each round costs two multiplications per index of the
-//! support of `H` (or `M`) and one per entry bound. Tables with one-sided support
-//! (e.g. a column of inputs) are bound in O(1) by keeping a lazy scale. Overall
-//! O(#gates + Σ_i 2^{k_i}) field operations. Verifier: O(#gates) for the wiring
-//! predicates (generic circuit), O(Σ k_i) for the rounds. Proof: O(Σ k_i) elements.
+//! Prover, per layer with `m` gates over a next layer of `n` wires: the tables `H` and
+//! `M` are built from the gate list in O(m) (gate weights from split eq tables of size
+//! `2^{k/2}`, never a `2^k` eq table; one to three multiplications per gate), in
+//! parallel via per-layer scatter plans (disjoint slices, narrow private buffers, or
+//! a serial pass for arbitrary wiring). Sumcheck rounds cost about four
+//! multiplications per wire (two products, two binds, fused into one pass once the
+//! tables are dense); tables with one-sided or short-tailed support (the `x` part of
+//! a mat-vec input, the columns `M` reads) are bound with a lazy scale and cost only
+//! their support. Large buffers are recycled across phases and layers. Overall
+//! O(#gates + Σ_i 2^{k_i}) field operations; memory: the layer values plus about two
+//! tables of the widest layer's size. Verifier: O(#gates) for the wiring predicates
+//! (generic circuit, about five multiplications per gate, parallel), O(Σ k_i) for the
+//! rounds. Proof: `2·Σ_i k_{i+1}·(1 + [layer i multiplies])` field elements plus two
+//! or three per layer.
 
 mod circuit;
 mod protocol;

@@ -3,7 +3,7 @@
 
 use super::circuit::Circuit;
 use super::tables::{
-    bind_and_round, both_dense, interpolate2, mle_eval, round_evals, scatter, sparse_dot,
+    bind_and_round, both_dense, interpolate2, mle_eval, round_evals, scatter, sparse_dot, Pool,
     SparseTable, SplitEq, Weights,
 };
 use crate::error::Error;
@@ -91,10 +91,17 @@ fn prove_phase<'a>(
     k: usize,
     rounds: &mut Vec<[F; 2]>,
     transcript: &mut Transcript,
+    pool: &mut Pool,
 ) -> (Vec<F>, F, F) {
     let mut point = Vec::with_capacity(k);
+    let finish = |point, a: SparseTable, h: SparseTable, pool: &mut Pool| {
+        let (va, vh) = (a.final_value(), h.final_value());
+        pool.give_table(a);
+        pool.give_table(h);
+        (point, va, vh)
+    };
     if k == 0 {
-        return (point, a.final_value(), h.final_value());
+        return finish(point, a, h, pool);
     }
     let mut msg = round_evals(&a, &h, 1 << (k - 1));
     for j in 0..k {
@@ -106,14 +113,14 @@ fn prove_phase<'a>(
         if half >= 2 && both_dense(&a, &h, half) {
             msg = bind_and_round(&mut a, &mut h, half, r);
         } else {
-            a.bind(half, r);
-            h.bind(half, r);
+            a.bind(half, r, pool);
+            h.bind(half, r, pool);
             if half >= 2 {
                 msg = round_evals(&a, &h, half / 2);
             }
         }
     }
-    (point, a.final_value(), h.final_value())
+    finish(point, a, h, pool)
 }
 
 /// Proves that `layer_values` (as returned by [`Circuit::evaluate`]) is a correct
@@ -157,6 +164,12 @@ pub fn prove_with_claims(
     let mut weights_src: Vec<(Vec<F>, F)> = vec![(r0, F::ONE)];
     let mut proofs = Vec::with_capacity(d);
     let mut input_claims = Vec::new();
+    // Two buffers as large as the widest layer serve every layer's big tables, so
+    // each page is faulted in once per proof (capacity alone touches no memory).
+    let widest = (1..=d).map(|i| circuit.width(i)).max().unwrap_or(0);
+    let mut pool = Pool::default();
+    pool.give(Vec::with_capacity(widest));
+    pool.give(Vec::with_capacity(widest));
     for (i, layer) in circuit.layers().iter().enumerate() {
         let below: &[F] = &layer_values[i + 1];
         let k = circuit.num_vars(i + 1);
@@ -164,7 +177,7 @@ pub fn prove_with_claims(
         let gates = layer.gates();
 
         // Phase 1: Σ_x V(x)·H(x), H(x) = Σ_{add g} w(g)([l=x] + [r=x]) + Σ_{mul g, l=x} w(g)V(r).
-        let h = scatter(gates, &layer.plan_x, |g, gate, acc| {
+        let h = scatter(gates, &layer.plan_x, &mut pool, |g, gate, acc| {
             let wg = w.at(g);
             if gate.is_mul() {
                 acc.add(gate.left(), wg * below[gate.right() as usize]);
@@ -174,13 +187,19 @@ pub fn prove_with_claims(
             }
         });
         let mut phase1 = Vec::with_capacity(k);
-        let (rx, v_x, h_final) =
-            prove_phase(SparseTable::borrowed(below), h, k, &mut phase1, transcript);
+        let (rx, v_x, h_final) = prove_phase(
+            SparseTable::borrowed(below),
+            h,
+            k,
+            &mut phase1,
+            transcript,
+            &mut pool,
+        );
 
         let mul = if layer.has_mul() {
             // Phase 2: Σ_y M(y)·V(y), M(y) = Σ_{mul g, r=y} w(g)·eq(r_x, l_g).
             let ex = SplitEq::new(&rx, F::ONE);
-            let m = scatter(gates, &layer.plan_y, |g, gate, acc| {
+            let m = scatter(gates, &layer.plan_y, &mut pool, |g, gate, acc| {
                 if gate.is_mul() {
                     acc.add(gate.right(), w.at(g) * ex.at(gate.left() as usize));
                 }
@@ -193,8 +212,14 @@ pub fn prove_with_claims(
             };
             transcript.append_fields(b"gkr-phase1-final", &[v_x, claim]);
             let mut rounds = Vec::with_capacity(k);
-            let (ry, v_y, _) =
-                prove_phase(SparseTable::borrowed(below), m, k, &mut rounds, transcript);
+            let (ry, v_y, _) = prove_phase(
+                SparseTable::borrowed(below),
+                m,
+                k,
+                &mut rounds,
+                transcript,
+                &mut pool,
+            );
             transcript.append_field(b"gkr-phase2-final", &v_y);
             Some((MulPhaseProof { claim, rounds, v_y }, ry))
         } else {

@@ -61,6 +61,59 @@ impl Weights {
     }
 }
 
+/// Recycles the prover's large table buffers across phases and layers, so the big
+/// tables reuse already-touched memory instead of faulting in fresh pages. Keeps at
+/// most [`Pool::KEEP`] buffers (the largest), bounding the extra memory held.
+#[derive(Default)]
+pub(crate) struct Pool(Vec<Vec<F>>);
+
+impl Pool {
+    const KEEP: usize = 3;
+
+    /// A vector of length `len` with entries `f(i)`, written in parallel into the
+    /// smallest recycled buffer that fits (or a new one). Cost: `len` calls of `f`.
+    pub fn fill(&mut self, len: usize, f: impl Fn(usize) -> F + Sync + Send) -> Vec<F> {
+        let best = (0..self.0.len())
+            .filter(|&i| self.0[i].capacity() >= len)
+            .min_by_key(|&i| self.0[i].capacity());
+        let mut v = match best {
+            Some(i) => {
+                let mut v = self.0.swap_remove(i);
+                v.clear();
+                v
+            }
+            None => Vec::with_capacity(len),
+        };
+        if len >= PAR_THRESHOLD {
+            v.par_extend((0..len).into_par_iter().with_min_len(1 << 12).map(f));
+        } else {
+            v.extend((0..len).map(f));
+        }
+        v
+    }
+
+    /// Returns a buffer for reuse.
+    pub fn give(&mut self, v: Vec<F>) {
+        if v.capacity() < PAR_THRESHOLD {
+            return;
+        }
+        self.0.push(v);
+        if self.0.len() > Self::KEEP {
+            let smallest = (0..self.0.len())
+                .min_by_key(|&i| self.0[i].capacity())
+                .expect("nonempty");
+            self.0.swap_remove(smallest);
+        }
+    }
+
+    /// Returns a table's buffer (if it owns one) for reuse.
+    pub fn give_table(&mut self, t: SparseTable) {
+        if let Cow::Owned(v) = t.data {
+            self.give(v);
+        }
+    }
+}
+
 /// A table over a logical domain `[0, 2^k)` whose entry `z` is `scale · data[z − off]`
 /// for `off ≤ z < off + data.len()` and zero elsewhere. Binding a variable when the
 /// support lies in one half only rescales in O(1), so sparse tables stay cheap.
@@ -97,7 +150,7 @@ impl<'a> SparseTable<'a> {
     /// Binds the first (most significant) variable to `r`; `half` is half the current
     /// logical size. Cost: O(1) if the support lies in one half, else one
     /// multiplication per entry of the new support (in place when owned).
-    pub fn bind(&mut self, half: usize, r: F) {
+    pub fn bind(&mut self, half: usize, r: F, pool: &mut Pool) {
         let (off, end) = (self.off, self.end());
         if self.data.is_empty() {
             self.off = 0;
@@ -115,11 +168,7 @@ impl<'a> SparseTable<'a> {
             self.scale *= one_minus;
             let mut v = match std::mem::take(&mut self.data) {
                 Cow::Owned(v) => v,
-                Cow::Borrowed(d) => {
-                    let mut v = Vec::with_capacity(end);
-                    v.extend_from_slice(d);
-                    v
-                }
+                Cow::Borrowed(d) => pool.fill(end, |i| d[i]),
             };
             let (lo, hi) = v.split_at_mut(half);
             let f = |(a, h): (&mut F, &F)| *a += rr * h;
@@ -152,12 +201,7 @@ impl<'a> SparseTable<'a> {
                         let h = d.get(i + half).copied().unwrap_or(F::ZERO);
                         a + r * (h - a)
                     };
-                    let v: Vec<F> = if half >= PAR_THRESHOLD {
-                        (0..half).into_par_iter().map(f).collect()
-                    } else {
-                        (0..half).map(f).collect()
-                    };
-                    self.data = Cow::Owned(v);
+                    self.data = Cow::Owned(pool.fill(half, f));
                 }
             }
         } else {
@@ -167,12 +211,10 @@ impl<'a> SparseTable<'a> {
                 let (a, h) = (this.raw(i), this.raw(i + half));
                 a + r * (h - a)
             };
-            let v: Vec<F> = if half >= PAR_THRESHOLD {
-                (0..half).into_par_iter().map(f).collect()
-            } else {
-                (0..half).map(f).collect()
-            };
-            self.data = Cow::Owned(v);
+            let v = pool.fill(half, f);
+            if let Cow::Owned(old) = std::mem::replace(&mut self.data, Cow::Owned(v)) {
+                pool.give(old);
+            }
             self.off = 0;
         }
     }
@@ -359,7 +401,12 @@ impl Acc<'_> {
 /// as a [`SparseTable`] over the plan's key span. `emit` must only add keys the plan
 /// was built from. Cost: O(#gates) plus the span (and, in `Private` mode, the sum of
 /// the chunks' key ranges); parallel except in `Serial` mode.
-pub(crate) fn scatter<E>(gates: &[Gate], plan: &ScatterPlan, emit: E) -> SparseTable<'static>
+pub(crate) fn scatter<E>(
+    gates: &[Gate],
+    plan: &ScatterPlan,
+    pool: &mut Pool,
+    emit: E,
+) -> SparseTable<'static>
 where
     E: Fn(usize, &Gate, &mut Acc) + Sync,
 {
@@ -371,7 +418,7 @@ where
         };
     };
     let (min, max) = (min as usize, max as usize);
-    let mut out = vec![F::ZERO; max - min + 1];
+    let mut out = pool.fill(max - min + 1, |_| F::ZERO);
     let chunk = plan.chunk;
     let run = |c: usize, acc: &mut Acc| {
         let start = c * chunk;
