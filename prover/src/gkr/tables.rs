@@ -237,16 +237,39 @@ fn add2(x: [F; 2], y: [F; 2]) -> [F; 2] {
     [x[0] + y[0], x[1] + y[1]]
 }
 
-/// Sums `term(i)` over `range`, in parallel when the range is large.
-fn sum_range(range: std::ops::Range<usize>, term: impl Fn(usize) -> [F; 2] + Sync) -> [F; 2] {
+/// Sums `term(i)` over `range`: blocks of 4096 indices, in parallel when the range is
+/// large, each block a plain loop with `N` running sums.
+fn sum_range<const N: usize>(
+    range: std::ops::Range<usize>,
+    term: impl Fn(usize) -> [F; N] + Sync,
+) -> [F; N] {
+    const BLOCK: usize = 1 << 12;
+    let block = |r: std::ops::Range<usize>| {
+        let mut acc = [F::ZERO; N];
+        for i in r {
+            let t = term(i);
+            for (a, x) in acc.iter_mut().zip(t) {
+                *a += x;
+            }
+        }
+        acc
+    };
     if range.len() >= PAR_THRESHOLD {
-        range
+        let (start, end) = (range.start, range.end);
+        (0..range.len().div_ceil(BLOCK))
             .into_par_iter()
-            .with_min_len(1 << 12)
-            .fold(|| [F::ZERO; 2], |acc, i| add2(acc, term(i)))
-            .reduce(|| [F::ZERO; 2], add2)
+            .map(|b| block(start + b * BLOCK..(start + (b + 1) * BLOCK).min(end)))
+            .reduce(
+                || [F::ZERO; N],
+                |mut x, y| {
+                    for (a, b) in x.iter_mut().zip(y) {
+                        *a += b;
+                    }
+                    x
+                },
+            )
     } else {
-        range.fold([F::ZERO; 2], |acc, i| add2(acc, term(i)))
+        block(range)
     }
 }
 
@@ -286,18 +309,16 @@ pub(crate) fn round_evals(a: &SparseTable, h: &SparseTable, half: usize) -> [F; 
         // H lives in the lower half (h1 = 0): p(0) = Σ a0·h0 and
         // p(2) = Σ (2a1 − a0)(−h0) = p(0) − 2·Σ a1·h0, the last sum over the indices
         // where A's upper half is nonzero.
-        let p0 = sum_range(hs..he, |i| [raw_at(ad, ao, i) * hd[i - ho], F::ZERO])[0];
+        let p0 = sum_range(hs..he, |i| [raw_at(ad, ao, i) * hd[i - ho]])[0];
         let (us, ue) = (ao.max(half) - half, a.end().saturating_sub(half));
-        let cross = sum_range(us.max(hs)..ue.min(he), |i| {
-            [ad[i + half - ao] * hd[i - ho], F::ZERO]
-        })[0];
+        let cross = sum_range(us.max(hs)..ue.min(he), |i| [ad[i + half - ao] * hd[i - ho]])[0];
         return [p0 * c, (p0 - cross.double()) * c];
     }
     if hs >= half {
         // H lives in the upper half (h0 = 0): p(0) = 0, p(2) = Σ (2a1 − a0)·2h1.
         let p2 = sum_range(hs - half..he - half, |i| {
             let a2 = raw_at(ad, ao, i + half).double() - raw_at(ad, ao, i);
-            [a2 * hd[i + half - ho], F::ZERO]
+            [a2 * hd[i + half - ho]]
         })[0];
         return [F::ZERO, p2.double() * c];
     }
