@@ -46,6 +46,22 @@ impl LazySums {
         a[4] = a[4].wrapping_add((t >> 64) as u64);
     }
 
+    /// `sums[j] += s·v` for Montgomery limbs `v` and a small integer `s < 2^32`: four
+    /// 64×32-bit products and a carry chain, no modular reduction. Each such term is
+    /// below `2^286`, so up to `2^34` of them fit in one sum.
+    #[inline(always)]
+    pub fn add_scaled(&mut self, j: usize, v: &[u64; 4], s: u32) {
+        let s = s as u128;
+        let a = &mut self.sums[j];
+        let mut carry = 0u128;
+        for k in 0..4 {
+            let t = a[k] as u128 + v[k] as u128 * s + carry;
+            a[k] = t as u64;
+            carry = t >> 64;
+        }
+        a[4] = a[4].wrapping_add(carry as u64);
+    }
+
     /// Adds `other` into `self` entrywise (the merge step of parallel accumulation).
     pub fn merge(&mut self, other: &Self) {
         for (a, b) in self.sums.iter_mut().zip(&other.sums) {
@@ -124,5 +140,19 @@ mod tests {
             big.add(0, &limbs(&m1));
         }
         assert_eq!(big.reduce()[0], -F::from(100_000u64));
+    }
+
+    #[test]
+    fn scaled_sums_equal_field_sums() {
+        let mut rng = test_rng();
+        let mut lazy = LazySums::zeros(2);
+        let mut want = [F::ZERO; 2];
+        for k in 0..5_000u32 {
+            let v = F::rand(&mut rng);
+            let s = if k % 7 == 0 { u32::MAX } else { k.wrapping_mul(2654435761) };
+            lazy.add_scaled((k % 2) as usize, &limbs(&v), s);
+            want[(k % 2) as usize] += v * F::from(s as u64);
+        }
+        assert_eq!(lazy.reduce(), want);
     }
 }

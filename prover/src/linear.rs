@@ -12,6 +12,7 @@
 //!    checks it against the commitment, reads `W̃(r, r') = ⟨u, eq(r')⟩`, computes
 //!    `X̃(r_b, r')` from the public input and checks the sumcheck's final claim.
 
+use crate::accumulate::{limbs, LazySums};
 use crate::eq::eq_table;
 use crate::error::Error;
 use crate::field::{from_i64, log2_ceil, F};
@@ -130,7 +131,8 @@ fn statement_transcript(vk: &LinearVk, xs: &[i32], ys: &[i32], batch: usize) -> 
 }
 
 /// `Σ_b eq_b[b]·V_b` for `batch` vectors of length `len` stored back to back,
-/// zero-padded to `padded`. Cost: `batch·len` multiplications (none when `batch = 1`).
+/// zero-padded to `padded`. Cost: `batch·len` small-integer multiply-adds into
+/// unreduced sums (no Montgomery multiplication), one reduction per entry.
 fn combine_batch(vs: &[i32], len: usize, padded: usize, eq_b: &[F]) -> Vec<F> {
     let mut out = vec![F::ZERO; padded];
     if eq_b.len() == 1 {
@@ -140,18 +142,26 @@ fn combine_batch(vs: &[i32], len: usize, padded: usize, eq_b: &[F]) -> Vec<F> {
             .for_each(|(o, &v)| *o = from_i64(v as i64));
         return out;
     }
+    let batch = vs.len() / len;
+    let pos: Vec<[u64; 4]> = eq_b.iter().map(limbs).collect();
+    let neg: Vec<[u64; 4]> = eq_b.iter().map(|e| limbs(&-*e)).collect();
+    const CHUNK: usize = 512;
     out[..len]
-        .par_chunks_mut(1024)
+        .par_chunks_mut(CHUNK)
         .enumerate()
         .for_each(|(c, chunk)| {
-            for (b, &e) in eq_b.iter().enumerate().take(vs.len() / len) {
-                let row = &vs[b * len + c * 1024..][..chunk.len()];
-                for (o, &v) in chunk.iter_mut().zip(row) {
-                    if v != 0 {
-                        *o += e * from_i64(v as i64);
+            let mut acc = LazySums::zeros(chunk.len());
+            for b in 0..batch {
+                let row = &vs[b * len + c * CHUNK..][..chunk.len()];
+                for (k, &v) in row.iter().enumerate() {
+                    if v > 0 {
+                        acc.add_scaled(k, &pos[b], v as u32);
+                    } else if v < 0 {
+                        acc.add_scaled(k, &neg[b], v.unsigned_abs());
                     }
                 }
             }
+            chunk.copy_from_slice(&acc.reduce());
         });
     out
 }

@@ -32,6 +32,9 @@ pub struct TernaryCsr {
 /// Rows handed to one rayon task in the integer kernels (amortizes scheduling).
 const ROW_CHUNK: usize = 64;
 
+/// Inputs per block in the transposed batch kernel.
+pub const BATCH_BLOCK: usize = 16;
+
 impl TernaryCsr {
     /// Builds from a dense row-major `i8` matrix (entries must be -1, 0 or 1). Cost: O(n_out·n_in).
     pub fn from_dense(n_out: usize, n_in: usize, dense: &[i8]) -> Result<Self> {
@@ -156,17 +159,55 @@ impl TernaryCsr {
 
     /// `Y = W·X` for a batch: `xs` holds `batch` inputs of length `n_in` back to back,
     /// the result `batch` outputs of length `n_out`. Cost: `batch·nnz` additions.
+    /// Batches of 4 or more are transposed into blocks of [`BATCH_BLOCK`] inputs so
+    /// that each nonzero adds a contiguous, vectorizable run of activations.
     pub fn matmul_i32(&self, xs: &[i32], batch: usize) -> Vec<i32> {
         assert_eq!(xs.len(), batch * self.n_in, "batch input has the wrong length");
         let mut ys = vec![0i32; batch * self.n_out];
-        ys.par_chunks_mut(self.n_out.max(1))
-            .zip(xs.par_chunks(self.n_in.max(1)))
-            .for_each(|(y, x)| {
-                for (i, yi) in y.iter_mut().enumerate() {
-                    let (p, m) = self.row(i);
-                    *yi = sum_gather(x, p) - sum_gather(x, m);
+        if batch < 4 {
+            for (y, x) in ys.chunks_mut(self.n_out.max(1)).zip(xs.chunks(self.n_in.max(1))) {
+                y.copy_from_slice(&self.matvec_i32(x));
+            }
+            return ys;
+        }
+        for b0 in (0..batch).step_by(BATCH_BLOCK) {
+            let nb = BATCH_BLOCK.min(batch - b0);
+            // xt[j][k] = x_{b0+k}[j], zero for k >= nb.
+            let mut xt = vec![[0i32; BATCH_BLOCK]; self.n_in];
+            for k in 0..nb {
+                let x = &xs[(b0 + k) * self.n_in..][..self.n_in];
+                for (row, &v) in xt.iter_mut().zip(x) {
+                    row[k] = v;
+                }
+            }
+            let mut yt = vec![[0i32; BATCH_BLOCK]; self.n_out];
+            yt.par_chunks_mut(ROW_CHUNK).enumerate().for_each(|(c, out)| {
+                for (r, dst) in out.iter_mut().enumerate() {
+                    let (p, m) = self.row(c * ROW_CHUNK + r);
+                    // A local accumulator stays in vector registers.
+                    let mut acc = [0i32; BATCH_BLOCK];
+                    for &j in p {
+                        let v = &xt[j as usize];
+                        for k in 0..BATCH_BLOCK {
+                            acc[k] = acc[k].wrapping_add(v[k]);
+                        }
+                    }
+                    for &j in m {
+                        let v = &xt[j as usize];
+                        for k in 0..BATCH_BLOCK {
+                            acc[k] = acc[k].wrapping_sub(v[k]);
+                        }
+                    }
+                    *dst = acc;
                 }
             });
+            for k in 0..nb {
+                let y = &mut ys[(b0 + k) * self.n_out..][..self.n_out];
+                for (yi, row) in y.iter_mut().zip(&yt) {
+                    *yi = row[k];
+                }
+            }
+        }
         ys
     }
 }
@@ -302,9 +343,14 @@ mod tests {
                 assert_eq!(m.get(i, j), dense[i * n_in + j]);
             }
         }
-        let ys = m.matmul_i32(&[x.clone(), x.clone()].concat(), 2);
-        assert_eq!(&ys[..n_out], &y[..]);
-        assert_eq!(&ys[n_out..], &y[..]);
+        // Small batches and the blocked transposed kernel (partial last block).
+        for batch in [2usize, 5, BATCH_BLOCK + 3] {
+            let xs: Vec<i32> = (0..batch * n_in).map(|k| (k as i32 * 37) % 256 - 9).collect();
+            let ys = m.matmul_i32(&xs, batch);
+            for b in 0..batch {
+                assert_eq!(ys[b * n_out..][..n_out], m.matvec_i32(&xs[b * n_in..][..n_in]));
+            }
+        }
     }
 
     #[test]
