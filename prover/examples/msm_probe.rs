@@ -3,7 +3,7 @@
 use ark_ec::{CurveGroup, VariableBaseMSM};
 use ark_std::{UniformRand, Zero};
 use std::time::Instant;
-use ternzk_prover::{msm::msm, F, G, GAffine};
+use ternzk_prover::{msm::msm, GAffine, F, G};
 
 fn main() {
     let mut rng = ark_std::test_rng();

@@ -10,7 +10,7 @@
 use crate::field::{GAffine, F, G};
 use ark_bn254::Fq;
 use ark_ec::AffineRepr;
-use ark_ff::{AdditiveGroup, BigInteger, Field, PrimeField, Zero};
+use ark_ff::{AdditiveGroup, Field, PrimeField, Zero};
 use rayon::prelude::*;
 
 /// Window width for `n` points (chosen to minimize the cost model above).
@@ -30,14 +30,21 @@ pub fn msm(bases: &[GAffine], scalars: &[F]) -> G {
     let c = window_bits(bases.len());
     let bigints: Vec<_> = scalars.par_iter().map(|s| s.into_bigint()).collect();
     let windows = 256usize.div_ceil(c) + 1;
-    // Signed digits: s = Σ_k d_k 2^{ck}, d_k ∈ [-2^(c-1), 2^(c-1)).
-    let digits: Vec<Vec<i32>> = bigints
+    // Signed digits, window-major: digits[k·n + i] is scalar i's digit in window k.
+    let n = bases.len();
+    let mut digits = vec![0i32; windows * n];
+    let per_scalar: Vec<Vec<i32>> = bigints
         .par_iter()
-        .map(|b| signed_digits(&b.to_bits_le(), c, windows))
+        .map(|b| signed_digits(&b.0, c, windows))
         .collect();
+    for (i, d) in per_scalar.iter().enumerate() {
+        for (k, &dk) in d.iter().enumerate() {
+            digits[k * n + i] = dk;
+        }
+    }
     let window_sums: Vec<G> = (0..windows)
         .into_par_iter()
-        .map(|k| window_sum(bases, &digits, k, c))
+        .map(|k| window_sum(bases, &digits[k * n..(k + 1) * n], c))
         .collect();
     let mut acc = G::zero();
     for w in window_sums.iter().rev() {
@@ -49,17 +56,27 @@ pub fn msm(bases: &[GAffine], scalars: &[F]) -> G {
     acc
 }
 
-fn signed_digits(bits: &[bool], c: usize, windows: usize) -> Vec<i32> {
+/// The `c`-bit window `k` of a 256-bit little-endian limb array.
+#[inline]
+fn window(limbs: &[u64; 4], k: usize, c: usize) -> i32 {
+    let start = k * c;
+    if start >= 256 {
+        return 0;
+    }
+    let (limb, shift) = (start / 64, start % 64);
+    let mut v = limbs[limb] >> shift;
+    if shift + c > 64 && limb + 1 < 4 {
+        v |= limbs[limb + 1] << (64 - shift);
+    }
+    (v & ((1u64 << c) - 1)) as i32
+}
+
+fn signed_digits(limbs: &[u64; 4], c: usize, windows: usize) -> Vec<i32> {
     let half = 1i32 << (c - 1);
     let mut out = Vec::with_capacity(windows);
     let mut carry = 0i32;
     for k in 0..windows {
-        let mut d = carry;
-        for t in 0..c {
-            if bits.get(k * c + t).copied().unwrap_or(false) {
-                d += 1 << t;
-            }
-        }
+        let d = window(limbs, k, c) + carry;
         if d >= half {
             out.push(d - (1 << c));
             carry = 1;
@@ -72,14 +89,14 @@ fn signed_digits(bits: &[bool], c: usize, windows: usize) -> Vec<i32> {
     out
 }
 
-/// `Σ_i d_{i,k}·P_i` for window `k`.
-fn window_sum(bases: &[GAffine], digits: &[Vec<i32>], k: usize, c: usize) -> G {
+/// `Σ_i d_i·P_i` for one window's digits.
+fn window_sum(bases: &[GAffine], digits: &[i32], c: usize) -> G {
     let nb = 1usize << (c - 1);
     // Counting sort of the points into buckets |d| - 1.
     let mut counts = vec![0u32; nb + 1];
-    for (p, d) in bases.iter().zip(digits) {
-        if d[k] != 0 && !p.is_zero() {
-            counts[d[k].unsigned_abs() as usize] += 1;
+    for (p, &d) in bases.iter().zip(digits) {
+        if d != 0 && !p.is_zero() {
+            counts[d.unsigned_abs() as usize] += 1;
         }
     }
     let mut starts = vec![0usize; nb + 2];
@@ -89,8 +106,7 @@ fn window_sum(bases: &[GAffine], digits: &[Vec<i32>], k: usize, c: usize) -> G {
     let total = starts[nb + 1];
     let mut pts: Vec<(Fq, Fq)> = vec![(Fq::ZERO, Fq::ZERO); total];
     let mut fill = starts.clone();
-    for (p, d) in bases.iter().zip(digits) {
-        let dk = d[k];
+    for (p, &dk) in bases.iter().zip(digits) {
         if dk != 0 && !p.is_zero() {
             let b = dk.unsigned_abs() as usize;
             pts[fill[b]] = if dk > 0 { (p.x, p.y) } else { (p.x, -p.y) };
@@ -98,7 +114,8 @@ fn window_sum(bases: &[GAffine], digits: &[Vec<i32>], k: usize, c: usize) -> G {
         }
     }
     // Bucket lists as (start, len); sum each by pairwise levels.
-    let mut lists: Vec<(usize, usize)> = (1..=nb).map(|b| (starts[b], counts[b] as usize)).collect();
+    let mut lists: Vec<(usize, usize)> =
+        (1..=nb).map(|b| (starts[b], counts[b] as usize)).collect();
     let mut extra = vec![G::zero(); nb]; // results of rare exceptional additions
     reduce_buckets(&mut pts, &mut lists, &mut extra);
     // Aggregate Σ_b b·S_b with running sums, from the top bucket down.
@@ -201,7 +218,11 @@ mod tests {
         for n in [0usize, 1, 2, 7, 33, 300, 3000] {
             let bases = G::normalize_batch(&(0..n).map(|_| G::rand(&mut rng)).collect::<Vec<_>>());
             let scalars: Vec<F> = (0..n).map(|_| F::rand(&mut rng)).collect();
-            assert_eq!(msm(&bases, &scalars), reference(&bases, &scalars), "n = {n}");
+            assert_eq!(
+                msm(&bases, &scalars),
+                reference(&bases, &scalars),
+                "n = {n}"
+            );
         }
     }
 
@@ -213,7 +234,17 @@ mod tests {
         let bases = vec![p, p, -p, q, GAffine::zero(), p, q, -q, p];
         for scalars in [
             vec![F::from(5u64); 9],
-            vec![F::ONE, F::ONE, F::ONE, -F::ONE, F::from(9u64), F::ZERO, F::ONE, F::ONE, -F::ONE],
+            vec![
+                F::ONE,
+                F::ONE,
+                F::ONE,
+                -F::ONE,
+                F::from(9u64),
+                F::ZERO,
+                F::ONE,
+                F::ONE,
+                -F::ONE,
+            ],
             (0..9).map(|_| F::rand(&mut rng)).collect(),
             vec![-F::ONE; 9],
             vec![F::ZERO; 9],
