@@ -23,7 +23,9 @@ fn bench(c: &mut Criterion) {
     });
     let s = random::int8_like(&t, 3);
     let vk = LinearVk::commit(&s, &key).unwrap();
-    g.bench_function("sparse", |b| b.iter(|| black_box(prove(&s, &vk, &x, 1).unwrap())));
+    g.bench_function("sparse", |b| {
+        b.iter(|| black_box(prove(&s, &vk, &x, 1).unwrap()))
+    });
     let d = random::densify(&t);
     let vk = LinearVk::commit(&d, &key).unwrap();
     g.bench_function("dense-sumcheck", |b| {

@@ -83,7 +83,10 @@ pub struct Config {
 impl Config {
     /// Rejects shapes and parameters the benchmark cannot run.
     pub fn validate(&self) -> Result<()> {
-        ensure!(self.rows >= 1 && self.cols >= 1, "--rows and --cols must be at least 1");
+        ensure!(
+            self.rows >= 1 && self.cols >= 1,
+            "--rows and --cols must be at least 1"
+        );
         ensure!(
             self.rows <= 1 << 20 && self.cols <= 1 << 20,
             "--rows and --cols must be at most 2^20"
@@ -93,7 +96,10 @@ impl Config {
             "--density must lie in [0, 1], got {}",
             self.density
         );
-        ensure!(self.batch >= 1 && self.batch <= 4096, "--batch must lie in 1..=4096");
+        ensure!(
+            self.batch >= 1 && self.batch <= 4096,
+            "--batch must lie in 1..=4096"
+        );
         ensure!(self.reps >= 1, "--reps must be at least 1");
         ensure!(!self.methods.is_empty(), "no methods selected");
         Ok(())
@@ -206,7 +212,10 @@ fn bench_linear<M: LinearBackend>(
     });
     let (ys, proof) = proved?;
     if ys != expected {
-        bail!("{}: proven output differs from the integer engine", method.name());
+        bail!(
+            "{}: proven output differs from the integer engine",
+            method.name()
+        );
     }
     let bytes = proof.to_bytes();
     let (verify_ms, accepted) = median_ms(cfg.reps, cfg.budget, || {
@@ -243,7 +252,7 @@ mod tests {
             rows: 50,
             cols: 70,
             density: 0.2,
-            batch: 3,
+            batch: 1,
             methods: Method::ALL.to_vec(),
             reps: 2,
             budget: Duration::from_secs(5),
@@ -255,7 +264,22 @@ mod tests {
             assert!(m.verified, "{} did not verify", m.method);
             assert!(m.proof_bytes > 0);
         }
-        assert!(Config { density: 1.5, ..cfg.clone() }.validate().is_err());
+        let batched = Config {
+            batch: 3,
+            methods: vec![Method::TernarySparse, Method::Sparse, Method::DenseSumcheck],
+            ..cfg.clone()
+        };
+        assert!(run(&batched, &mut |_| {})
+            .unwrap()
+            .results
+            .iter()
+            .all(|m| m.verified));
+        assert!(Config {
+            density: 1.5,
+            ..cfg.clone()
+        }
+        .validate()
+        .is_err());
         assert!(Config { batch: 0, ..cfg }.validate().is_err());
     }
 }

@@ -29,8 +29,9 @@ pub struct MatvecArgs {
     #[arg(long, default_value_t = 1)]
     batch: usize,
     /// Comma-separated methods: ternary-sparse, sparse, dense-sumcheck, dense-gkr.
-    #[arg(long, default_value = "ternary-sparse,sparse,dense-sumcheck,dense-gkr")]
-    methods: String,
+    /// Default: all four for --batch 1; without dense-gkr (one input per proof) otherwise.
+    #[arg(long)]
+    methods: Option<String>,
     /// Repetitions per timed step (medians are reported).
     #[arg(long, default_value_t = 7)]
     reps: usize,
@@ -62,7 +63,14 @@ fn run_matvec(a: MatvecArgs) -> Result<()> {
         cols: a.cols,
         density: a.density,
         batch: a.batch,
-        methods: Method::parse_list(&a.methods)?,
+        methods: match &a.methods {
+            Some(list) => Method::parse_list(list)?,
+            None if a.batch == 1 => Method::ALL.to_vec(),
+            None => Method::ALL
+                .into_iter()
+                .filter(|m| *m != Method::DenseGkr)
+                .collect(),
+        },
         reps: a.reps,
         budget: Duration::from_secs_f64(a.budget_secs),
         seed: a.seed,

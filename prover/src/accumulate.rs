@@ -149,7 +149,11 @@ mod tests {
         let mut want = [F::ZERO; 2];
         for k in 0..5_000u32 {
             let v = F::rand(&mut rng);
-            let s = if k % 7 == 0 { u32::MAX } else { k.wrapping_mul(2654435761) };
+            let s = if k % 7 == 0 {
+                u32::MAX
+            } else {
+                k.wrapping_mul(2654435761)
+            };
             lazy.add_scaled((k % 2) as usize, &limbs(&v), s);
             want[(k % 2) as usize] += v * F::from(s as u64);
         }

@@ -26,7 +26,9 @@ impl DenseMatrix {
     /// Wraps a row-major matrix. Cost: one field conversion per entry.
     pub fn new(n_out: usize, n_in: usize, values: Vec<i8>) -> crate::Result<Self> {
         if values.len() != n_out * n_in {
-            return Err(Error::Invalid("dense matrix has the wrong number of entries".into()));
+            return Err(Error::Invalid(
+                "dense matrix has the wrong number of entries".into(),
+            ));
         }
         let values_f = values.par_iter().map(|&v| from_i64(v as i64)).collect();
         Ok(Self {
@@ -35,6 +37,11 @@ impl DenseMatrix {
             values,
             values_f,
         })
+    }
+
+    /// The entries as field elements, row-major (`n_out·n_in` of them).
+    pub fn field_values(&self) -> &[F] {
+        &self.values_f
     }
 }
 

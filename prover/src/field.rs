@@ -77,7 +77,17 @@ mod tests {
 
     #[test]
     fn signed_round_trip() {
-        for v in [0i64, 1, -1, 255, -255, i32::MAX as i64, i32::MIN as i64, i64::MAX, -i64::MAX] {
+        for v in [
+            0i64,
+            1,
+            -1,
+            255,
+            -255,
+            i32::MAX as i64,
+            i32::MIN as i64,
+            i64::MAX,
+            -i64::MAX,
+        ] {
             assert_eq!(to_i64(from_i64(v)), Some(v));
         }
         assert_eq!(to_i64(F::from(1u64 << 63)), None);

@@ -150,10 +150,14 @@ pub fn verify_opening(
 ) -> crate::Result<F> {
     let (m, n) = (com.row_vars, com.col_vars);
     if point.len() != m + n {
-        return Err(Error::Malformed("opening point has the wrong length".into()));
+        return Err(Error::Malformed(
+            "opening point has the wrong length".into(),
+        ));
     }
     if t.len() != 1 << n || com.rows.len() != 1 << m {
-        return Err(Error::Malformed("opening vector or commitment has the wrong size".into()));
+        return Err(Error::Malformed(
+            "opening vector or commitment has the wrong size".into(),
+        ));
     }
     let gens = key.gens_for(n)?;
     let l = eq_table(&point[..m]);

@@ -24,5 +24,5 @@ pub mod transcript;
 pub mod wire;
 
 pub use error::{Error, Result};
-pub use field::{F, G, GAffine};
+pub use field::{GAffine, F, G};
 pub use ternary::TernaryCsr;

@@ -181,7 +181,11 @@ pub fn prove<M: LinearBackend + ?Sized>(
     if xs.len() != batch * vk.n_in {
         return Err(Error::Invalid("input batch has the wrong length".into()));
     }
-    let max_x = xs.iter().map(|v| v.unsigned_abs() as u64).max().unwrap_or(0);
+    let max_x = xs
+        .iter()
+        .map(|v| v.unsigned_abs() as u64)
+        .max()
+        .unwrap_or(0);
     if max_x.saturating_mul(m.max_row_abs_sum()) >= 1 << 31 {
         return Err(Error::Invalid(
             "inputs too large: the integer product could overflow i32".into(),
@@ -228,16 +232,16 @@ pub fn verify(
     let c = check_shapes(vk, xs, ys, batch)?;
     let (a, b) = (vk.row_vars(), vk.col_vars());
     if vk.commitment.row_vars != a || vk.commitment.col_vars != b {
-        return Err(Error::Malformed("commitment shape differs from the key".into()));
+        return Err(Error::Malformed(
+            "commitment shape differs from the key".into(),
+        ));
     }
     let mut t = statement_transcript(vk, xs, ys, batch);
     let r_b = t.challenges(b"batch-point", c);
     let r = t.challenges(b"row-point", a);
     let eq_b = eq_table(&r_b);
-    let claim = crate::field::inner_product(
-        &combine_batch(ys, vk.n_out, 1 << a, &eq_b),
-        &eq_table(&r),
-    );
+    let claim =
+        crate::field::inner_product(&combine_batch(ys, vk.n_out, 1 << a, &eq_b), &eq_table(&r));
     let (r_prime, final_claim) = sumcheck::verify(claim, b, 2, &proof.sumcheck, &mut t)?;
     t.append_fields(b"opening", &proof.opening);
     let point: Vec<F> = r.iter().chain(&r_prime).copied().collect();
@@ -267,7 +271,11 @@ mod tests {
         KEY.get_or_init(|| HyraxKey::new(8))
     }
 
-    fn round_trip<M: LinearBackend>(m: &M, xs: &[i32], batch: usize) -> (LinearVk, Vec<i32>, LinearProof) {
+    fn round_trip<M: LinearBackend>(
+        m: &M,
+        xs: &[i32],
+        batch: usize,
+    ) -> (LinearVk, Vec<i32>, LinearProof) {
         let vk = LinearVk::commit(m, key()).unwrap();
         let (ys, proof) = prove(m, &vk, xs, batch).unwrap();
         assert_eq!(ys, m.matmul_i32(xs, batch));

@@ -70,7 +70,9 @@ mod tests {
         let mut rng = test_rng();
         let t: Vec<F> = (0..8).map(|_| F::rand(&mut rng)).collect();
         for (i, ti) in t.iter().enumerate() {
-            let p: Vec<F> = (0..3).map(|b| F::from(((i >> (2 - b)) & 1) as u64)).collect();
+            let p: Vec<F> = (0..3)
+                .map(|b| F::from(((i >> (2 - b)) & 1) as u64))
+                .collect();
             assert_eq!(evaluate(&t, &p), *ti);
         }
     }

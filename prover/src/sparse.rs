@@ -3,7 +3,7 @@
 //! multiplication when binding rows, and commitments use small-scalar MSMs.
 
 use crate::error::Error;
-use crate::field::{from_i64, F, G, GAffine};
+use crate::field::{from_i64, GAffine, F, G};
 use crate::hyrax::{HyraxCommitment, HyraxKey};
 use crate::matrix::LinearBackend;
 use crate::ternary::add_vectors;
@@ -131,8 +131,10 @@ impl LinearBackend for IntCsr {
             .into_par_iter()
             .map(|i| {
                 let r = self.range(i);
-                let bases: Vec<GAffine> =
-                    self.indices[r.clone()].iter().map(|&j| gens[j as usize]).collect();
+                let bases: Vec<GAffine> = self.indices[r.clone()]
+                    .iter()
+                    .map(|&j| gens[j as usize])
+                    .collect();
                 G::msm_unchecked(&bases, &self.values_f[r])
             })
             .collect();

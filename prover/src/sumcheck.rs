@@ -54,7 +54,10 @@ pub fn prove(mut polys: Vec<Vec<F>>, terms: &[Term], transcript: &mut Transcript
     assert!((1..=MAX_DEGREE).contains(&degree), "degree must be 1..=3");
     let n = polys[0].len();
     assert!(n.is_power_of_two(), "tables must have power-of-two length");
-    assert!(polys.iter().all(|p| p.len() == n), "tables must share a length");
+    assert!(
+        polys.iter().all(|p| p.len() == n),
+        "tables must share a length"
+    );
     let k = n.trailing_zeros() as usize;
     let mut rounds = Vec::with_capacity(k);
     let mut point = Vec::with_capacity(k);
@@ -207,8 +210,14 @@ mod tests {
             .sum();
         assert_eq!(final_claim, expect);
         // A wrong claim leads to a final claim that does not match.
-        let (_, bad) = verify(claim + F::ONE, k, degree, &out.proof, &mut Transcript::new(b"t"))
-            .unwrap();
+        let (_, bad) = verify(
+            claim + F::ONE,
+            k,
+            degree,
+            &out.proof,
+            &mut Transcript::new(b"t"),
+        )
+        .unwrap();
         assert_ne!(bad, expect);
         // Every round value, mutated, breaks the final check.
         for i in 0..out.proof.rounds.len() {
@@ -229,7 +238,11 @@ mod tests {
         };
         run(5, vec![t(1, vec![0])], 1);
         run(6, vec![t(1, vec![0, 1])], 2);
-        run(4, vec![t(3, vec![0, 1, 2]), t(5, vec![1]), t(7, vec![0, 2])], 3);
+        run(
+            4,
+            vec![t(3, vec![0, 1, 2]), t(5, vec![1]), t(7, vec![0, 2])],
+            3,
+        );
         // Parallel path.
         run(16, vec![t(1, vec![0, 1])], 2);
     }

@@ -55,9 +55,7 @@ impl TernaryCsr {
                 match v {
                     1 => indices.push(j as u32),
                     0 | -1 => {}
-                    other => {
-                        return Err(Error::Invalid(format!("entry {other} is not ternary")))
-                    }
+                    other => return Err(Error::Invalid(format!("entry {other} is not ternary"))),
                 }
             }
             split.push(indices.len() as u32);
@@ -101,7 +99,10 @@ impl TernaryCsr {
             }
             for &j in &self.indices[a as usize..b as usize] {
                 if j as usize >= self.n_in {
-                    return bad(format!("row {i}: column {j} out of range (n_in = {})", self.n_in));
+                    return bad(format!(
+                        "row {i}: column {j} out of range (n_in = {})",
+                        self.n_in
+                    ));
                 }
                 if seen[j as usize] == i as u32 {
                     return bad(format!("row {i}: column {j} appears twice"));
@@ -162,10 +163,17 @@ impl TernaryCsr {
     /// Batches of 4 or more are transposed into blocks of [`BATCH_BLOCK`] inputs so
     /// that each nonzero adds a contiguous, vectorizable run of activations.
     pub fn matmul_i32(&self, xs: &[i32], batch: usize) -> Vec<i32> {
-        assert_eq!(xs.len(), batch * self.n_in, "batch input has the wrong length");
+        assert_eq!(
+            xs.len(),
+            batch * self.n_in,
+            "batch input has the wrong length"
+        );
         let mut ys = vec![0i32; batch * self.n_out];
         if batch < 4 {
-            for (y, x) in ys.chunks_mut(self.n_out.max(1)).zip(xs.chunks(self.n_in.max(1))) {
+            for (y, x) in ys
+                .chunks_mut(self.n_out.max(1))
+                .zip(xs.chunks(self.n_in.max(1)))
+            {
                 y.copy_from_slice(&self.matvec_i32(x));
             }
             return ys;
@@ -181,26 +189,28 @@ impl TernaryCsr {
                 }
             }
             let mut yt = vec![[0i32; BATCH_BLOCK]; self.n_out];
-            yt.par_chunks_mut(ROW_CHUNK).enumerate().for_each(|(c, out)| {
-                for (r, dst) in out.iter_mut().enumerate() {
-                    let (p, m) = self.row(c * ROW_CHUNK + r);
-                    // A local accumulator stays in vector registers.
-                    let mut acc = [0i32; BATCH_BLOCK];
-                    for &j in p {
-                        let v = &xt[j as usize];
-                        for k in 0..BATCH_BLOCK {
-                            acc[k] = acc[k].wrapping_add(v[k]);
+            yt.par_chunks_mut(ROW_CHUNK)
+                .enumerate()
+                .for_each(|(c, out)| {
+                    for (r, dst) in out.iter_mut().enumerate() {
+                        let (p, m) = self.row(c * ROW_CHUNK + r);
+                        // A local accumulator stays in vector registers.
+                        let mut acc = [0i32; BATCH_BLOCK];
+                        for &j in p {
+                            let v = &xt[j as usize];
+                            for k in 0..BATCH_BLOCK {
+                                acc[k] = acc[k].wrapping_add(v[k]);
+                            }
                         }
-                    }
-                    for &j in m {
-                        let v = &xt[j as usize];
-                        for k in 0..BATCH_BLOCK {
-                            acc[k] = acc[k].wrapping_sub(v[k]);
+                        for &j in m {
+                            let v = &xt[j as usize];
+                            for k in 0..BATCH_BLOCK {
+                                acc[k] = acc[k].wrapping_sub(v[k]);
+                            }
                         }
+                        *dst = acc;
                     }
-                    *dst = acc;
-                }
-            });
+                });
             for k in 0..nb {
                 let y = &mut ys[(b0 + k) * self.n_out..][..self.n_out];
                 for (yi, row) in y.iter_mut().zip(&yt) {
@@ -345,10 +355,15 @@ mod tests {
         }
         // Small batches and the blocked transposed kernel (partial last block).
         for batch in [2usize, 5, BATCH_BLOCK + 3] {
-            let xs: Vec<i32> = (0..batch * n_in).map(|k| (k as i32 * 37) % 256 - 9).collect();
+            let xs: Vec<i32> = (0..batch * n_in)
+                .map(|k| (k as i32 * 37) % 256 - 9)
+                .collect();
             let ys = m.matmul_i32(&xs, batch);
             for b in 0..batch {
-                assert_eq!(ys[b * n_out..][..n_out], m.matvec_i32(&xs[b * n_in..][..n_in]));
+                assert_eq!(
+                    ys[b * n_out..][..n_out],
+                    m.matvec_i32(&xs[b * n_in..][..n_in])
+                );
             }
         }
     }
