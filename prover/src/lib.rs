@@ -12,6 +12,7 @@ pub mod generators;
 pub mod gkr;
 pub mod hyrax;
 pub mod linear;
+pub mod logup;
 pub mod matrix;
 pub mod matvec_circuit;
 pub mod mle;
