@@ -145,6 +145,8 @@ pub fn bench(
         commit_ms,
         prove_ms,
         verify_ms,
+        prepare_ms: None,
+        verify_cold_ms: None,
         proof_bytes: bytes.len(),
         verified: accepted.is_ok(),
         prove_reps,

@@ -104,21 +104,33 @@ fn print_table(r: &Report) {
         r.setup_ms, r.plain_matvec_ms
     );
     println!(
-        "{:<16} {:>11} {:>11} {:>10} {:>11} {:>10} {:>9}",
-        "method", "commit ms", "prove ms", "verify ms", "proof KiB", "×plain", "verified"
+        "{:<16} {:>10} {:>11} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9}",
+        "method",
+        "commit ms",
+        "prove ms",
+        "verify ms",
+        "cold ms",
+        "prep ms",
+        "proof KiB",
+        "×plain",
+        "verified"
     );
+    let opt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}"));
     for m in &r.results {
         println!(
-            "{:<16} {:>11.1} {:>11.3} {:>10.3} {:>11.1} {:>10.1} {:>9}",
+            "{:<16} {:>10.1} {:>11.3} {:>10.3} {:>10} {:>10} {:>10.1} {:>9.1} {:>9}",
             m.method,
             m.commit_ms,
             m.prove_ms,
             m.verify_ms,
+            opt(m.verify_cold_ms),
+            opt(m.prepare_ms),
             m.proof_bytes as f64 / 1024.0,
             m.prove_ms / r.plain_matvec_ms,
             m.verified
         );
     }
+    println!("(verify: prepared key; cold: unprepared key; prep: preparing the key, once)");
     if let Some(base) = r.results.iter().find(|m| m.method == "ternary-sparse") {
         for m in r.results.iter().filter(|m| m.method != "ternary-sparse") {
             println!(

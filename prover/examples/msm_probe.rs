@@ -3,7 +3,8 @@
 use ark_ec::{CurveGroup, VariableBaseMSM};
 use ark_std::{UniformRand, Zero};
 use std::time::Instant;
-use ternzk_prover::{msm::msm, GAffine, F, G};
+use ternzk_prover::msm::{msm, FixedBases};
+use ternzk_prover::{GAffine, F, G};
 
 fn main() {
     let mut rng = ark_std::test_rng();
@@ -17,6 +18,11 @@ fn main() {
         let r = match args[1].as_str() {
             "ark" => G::msm_unchecked(&pts, &sc),
             "ours" => msm(&pts, &sc),
+            "prep" => {
+                std::hint::black_box(FixedBases::new(&pts));
+                G::zero()
+            }
+            "fixed" => FixedBases::new(&pts).msm(&sc),
             _ => G::zero(),
         };
         println!("{}", r.into_affine());

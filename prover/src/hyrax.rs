@@ -14,6 +14,7 @@ use crate::eq::eq_table;
 use crate::error::Error;
 use crate::field::{inner_product, GAffine, F, G};
 use crate::generators::derive_generators;
+use crate::msm::FixedBases;
 use crate::transcript::Transcript;
 use crate::wire::{Reader, Writer};
 use ark_ec::{CurveGroup, VariableBaseMSM};
@@ -148,6 +149,45 @@ pub fn verify_opening(
     point: &[F],
     t: &[F],
 ) -> crate::Result<F> {
+    let scalars = opening_scalars(com, point, t)?;
+    let gens = key.gens_for(com.col_vars)?;
+    let bases: Vec<GAffine> = gens.iter().chain(&com.rows).copied().collect();
+    check_zero(crate::msm::msm(&bases, &scalars))?;
+    Ok(inner_product(t, &eq_table(&point[com.row_vars..])))
+}
+
+/// A commitment prepared for repeated opening checks: fixed-base tables over its
+/// generators and row commitments (see [`FixedBases`]). Preparing costs about 256
+/// point doublings per base, once; each check is then about 1.35× cheaper.
+#[derive(Clone, Debug)]
+pub struct PreparedCommitment {
+    /// The commitment itself.
+    pub commitment: HyraxCommitment,
+    bases: FixedBases,
+}
+
+impl PreparedCommitment {
+    /// Prepares `com` for checks under `key`.
+    pub fn new(key: &HyraxKey, com: &HyraxCommitment) -> crate::Result<Self> {
+        let gens = key.gens_for(com.col_vars)?;
+        let bases: Vec<GAffine> = gens.iter().chain(&com.rows).copied().collect();
+        Ok(Self {
+            commitment: com.clone(),
+            bases: FixedBases::new(&bases),
+        })
+    }
+
+    /// Same as [`verify_opening`], with the prepared tables.
+    pub fn verify_opening(&self, point: &[F], t: &[F]) -> crate::Result<F> {
+        let com = &self.commitment;
+        let scalars = opening_scalars(com, point, t)?;
+        check_zero(self.bases.msm(&scalars))?;
+        Ok(inner_product(t, &eq_table(&point[com.row_vars..])))
+    }
+}
+
+/// The scalars `(t, −eq(p_row))` of the opening check, after shape checks.
+fn opening_scalars(com: &HyraxCommitment, point: &[F], t: &[F]) -> crate::Result<Vec<F>> {
     let (m, n) = (com.row_vars, com.col_vars);
     if point.len() != m + n {
         return Err(Error::Malformed(
@@ -159,16 +199,18 @@ pub fn verify_opening(
             "opening vector or commitment has the wrong size".into(),
         ));
     }
-    let gens = key.gens_for(n)?;
     let l = eq_table(&point[..m]);
-    let bases: Vec<GAffine> = gens.iter().chain(&com.rows).copied().collect();
-    let scalars: Vec<F> = t.iter().copied().chain(l.iter().map(|x| -*x)).collect();
-    if !crate::msm::msm(&bases, &scalars).is_zero() {
-        return Err(Error::Rejected(
+    Ok(t.iter().copied().chain(l.iter().map(|x| -*x)).collect())
+}
+
+fn check_zero(sum: G) -> crate::Result<()> {
+    if sum.is_zero() {
+        Ok(())
+    } else {
+        Err(Error::Rejected(
             "opening vector does not match the commitment".into(),
-        ));
+        ))
     }
-    Ok(inner_product(t, &eq_table(&point[m..])))
 }
 
 #[cfg(test)]
@@ -191,10 +233,16 @@ mod tests {
                 verify_opening(&key, &com, &point, &t).unwrap(),
                 evaluate(&v, &point)
             );
+            let prepared = PreparedCommitment::new(&key, &com).unwrap();
+            assert_eq!(
+                prepared.verify_opening(&point, &t).unwrap(),
+                evaluate(&v, &point)
+            );
             if n > 0 {
                 let mut bad = t.clone();
                 bad[0] += F::ONE;
                 assert!(verify_opening(&key, &com, &point, &bad).is_err());
+                assert!(prepared.verify_opening(&point, &bad).is_err());
             }
             if m > 0 {
                 let mut other = point.clone();

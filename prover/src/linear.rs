@@ -16,7 +16,7 @@ use crate::accumulate::{limbs, LazySums};
 use crate::eq::eq_table;
 use crate::error::Error;
 use crate::field::{from_i64, log2_ceil, F};
-use crate::hyrax::{verify_opening, HyraxCommitment, HyraxKey};
+use crate::hyrax::{verify_opening, HyraxCommitment, HyraxKey, PreparedCommitment};
 use crate::matrix::LinearBackend;
 use crate::sumcheck::{self, SumcheckProof, Term};
 use crate::transcript::Transcript;
@@ -229,6 +229,53 @@ pub fn verify(
     batch: usize,
     proof: &LinearProof,
 ) -> crate::Result<()> {
+    verify_with(vk, xs, ys, batch, proof, |point, t| {
+        verify_opening(key, &vk.commitment, point, t)
+    })
+}
+
+/// A verifying key with fixed-base tables for its opening check, for a verifier that
+/// checks many proofs against one model (like a prepared Groth16 key).
+#[derive(Clone, Debug)]
+pub struct PreparedVk {
+    /// The key.
+    pub vk: LinearVk,
+    opening: PreparedCommitment,
+}
+
+impl LinearVk {
+    /// Prepares the key for repeated verification. Cost: about 256 point doublings per
+    /// generator and per row commitment, once.
+    pub fn prepare(&self, key: &HyraxKey) -> crate::Result<PreparedVk> {
+        Ok(PreparedVk {
+            vk: self.clone(),
+            opening: PreparedCommitment::new(key, &self.commitment)?,
+        })
+    }
+}
+
+/// [`verify`] with a prepared key: the same checks, a cheaper opening MSM.
+pub fn verify_prepared(
+    prepared: &PreparedVk,
+    xs: &[i32],
+    ys: &[i32],
+    batch: usize,
+    proof: &LinearProof,
+) -> crate::Result<()> {
+    verify_with(&prepared.vk, xs, ys, batch, proof, |point, t| {
+        prepared.opening.verify_opening(point, t)
+    })
+}
+
+/// The verifier, with the Hyrax opening check supplied by the caller.
+fn verify_with(
+    vk: &LinearVk,
+    xs: &[i32],
+    ys: &[i32],
+    batch: usize,
+    proof: &LinearProof,
+    open: impl Fn(&[F], &[F]) -> crate::Result<F>,
+) -> crate::Result<()> {
     let c = check_shapes(vk, xs, ys, batch)?;
     let (a, b) = (vk.row_vars(), vk.col_vars());
     if vk.commitment.row_vars != a || vk.commitment.col_vars != b {
@@ -245,7 +292,7 @@ pub fn verify(
     let (r_prime, final_claim) = sumcheck::verify(claim, b, 2, &proof.sumcheck, &mut t)?;
     t.append_fields(b"opening", &proof.opening);
     let point: Vec<F> = r.iter().chain(&r_prime).copied().collect();
-    let w_eval = verify_opening(key, &vk.commitment, &point, &proof.opening)?;
+    let w_eval = open(&point, &proof.opening)?;
     let x_eval = crate::field::inner_product(
         &combine_batch(xs, vk.n_in, 1 << b, &eq_b),
         &eq_table(&r_prime),
@@ -283,6 +330,7 @@ mod tests {
         let decoded = LinearProof::from_bytes(&vk, &bytes).unwrap();
         assert_eq!(decoded, proof);
         verify(key(), &vk, xs, &ys, batch, &decoded).unwrap();
+        verify_prepared(&vk.prepare(key()).unwrap(), xs, &ys, batch, &decoded).unwrap();
         (vk, ys, proof)
     }
 
@@ -310,6 +358,7 @@ mod tests {
         let xs = random::activations(20, 1, 6);
         let (vk, ys, proof) = round_trip(&t, &xs, 1);
         let bytes = proof.to_bytes();
+        let prepared = vk.prepare(key()).unwrap();
         let n_fields = bytes.len() / 32;
         for k in 0..n_fields {
             let mut p = LinearProof::from_bytes(&vk, &bytes).unwrap();
@@ -323,6 +372,7 @@ mod tests {
                 verify(key(), &vk, &xs, &ys, 1, &p).is_err(),
                 "mutating field element {k} was not detected"
             );
+            assert!(verify_prepared(&prepared, &xs, &ys, 1, &p).is_err());
         }
     }
 
@@ -343,6 +393,8 @@ mod tests {
         let other = random::ternary(16, 32, 0.25, 9);
         let other_vk = LinearVk::commit(&other, key()).unwrap();
         assert!(verify(key(), &other_vk, &xs, &ys, 2, &proof).is_err());
+        let other_prepared = other_vk.prepare(key()).unwrap();
+        assert!(verify_prepared(&other_prepared, &xs, &ys, 2, &proof).is_err());
         // A matrix differing in a single weight has a different commitment.
         let mut dense: Vec<i8> = (0..16 * 32).map(|k| t.get(k / 32, k % 32)).collect();
         dense[40] = if dense[40] == 1 { 0 } else { 1 };

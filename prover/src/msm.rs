@@ -9,7 +9,7 @@
 
 use crate::field::{GAffine, F, G};
 use ark_bn254::Fq;
-use ark_ec::AffineRepr;
+use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{AdditiveGroup, Field, PrimeField, Zero};
 use rayon::prelude::*;
 
@@ -28,23 +28,15 @@ fn window_bits(n: usize) -> usize {
 pub fn msm(bases: &[GAffine], scalars: &[F]) -> G {
     assert_eq!(bases.len(), scalars.len(), "msm: length mismatch");
     let c = window_bits(bases.len());
-    let bigints: Vec<_> = scalars.par_iter().map(|s| s.into_bigint()).collect();
     let windows = 256usize.div_ceil(c) + 1;
-    // Signed digits, window-major: digits[k·n + i] is scalar i's digit in window k.
     let n = bases.len();
-    let mut digits = vec![0i32; windows * n];
-    let per_scalar: Vec<Vec<i32>> = bigints
-        .par_iter()
-        .map(|b| signed_digits(&b.0, c, windows))
-        .collect();
-    for (i, d) in per_scalar.iter().enumerate() {
-        for (k, &dk) in d.iter().enumerate() {
-            digits[k * n + i] = dk;
-        }
-    }
+    let digits = window_major_digits(scalars, c, windows);
     let window_sums: Vec<G> = (0..windows)
         .into_par_iter()
-        .map(|k| window_sum(bases, &digits[k * n..(k + 1) * n], c))
+        .map(|k| {
+            let d = &digits[k * n..(k + 1) * n];
+            bucket_sum(bases.iter().zip(d.iter().copied()), c)
+        })
         .collect();
     let mut acc = G::zero();
     for w in window_sums.iter().rev() {
@@ -54,6 +46,105 @@ pub fn msm(bases: &[GAffine], scalars: &[F]) -> G {
         acc += w;
     }
     acc
+}
+
+/// Signed digits of every scalar, window-major: `digits[k·n + i]` is scalar `i`'s
+/// digit in window `k`.
+fn window_major_digits(scalars: &[F], c: usize, windows: usize) -> Vec<i32> {
+    let n = scalars.len();
+    let per_scalar: Vec<Vec<i32>> = scalars
+        .par_iter()
+        .map(|s| signed_digits(&s.into_bigint().0, c, windows))
+        .collect();
+    let mut digits = vec![0i32; windows * n];
+    for (i, d) in per_scalar.iter().enumerate() {
+        for (k, &dk) in d.iter().enumerate() {
+            digits[k * n + i] = dk;
+        }
+    }
+    digits
+}
+
+/// Bases prepared for repeated MSMs (a verifier's fixed generators and commitments):
+/// every base is stored shifted by every window, `2^(c·k)·P_i`, so an MSM is a single
+/// bucket pass over all (window, base) pairs with one bucket aggregation instead of one
+/// per window. Preparation: `256` doublings per base; memory: `⌈256/c⌉+1` affine points
+/// per base (about 1.5 KiB).
+#[derive(Clone, Debug)]
+pub struct FixedBases {
+    c: usize,
+    windows: usize,
+    n: usize,
+    /// `shifted[k·n + i] = 2^(c·k)·P_i`.
+    shifted: Vec<GAffine>,
+}
+
+impl FixedBases {
+    /// Prepares `bases`. Cost: about 256 point doublings per base, parallel.
+    pub fn new(bases: &[GAffine]) -> Self {
+        let n = bases.len();
+        let c = if n < 1024 { 8 } else { 12 };
+        let windows = 256usize.div_ceil(c) + 1;
+        let columns: Vec<Vec<G>> = bases
+            .par_iter()
+            .map(|p| {
+                let mut cur = p.into_group();
+                let mut col = Vec::with_capacity(windows);
+                for _ in 0..windows {
+                    col.push(cur);
+                    for _ in 0..c {
+                        cur.double_in_place();
+                    }
+                }
+                col
+            })
+            .collect();
+        let mut flat = vec![G::zero(); windows * n];
+        for (i, col) in columns.iter().enumerate() {
+            for (k, p) in col.iter().enumerate() {
+                flat[k * n + i] = *p;
+            }
+        }
+        Self {
+            c,
+            windows,
+            n,
+            shifted: G::normalize_batch(&flat),
+        }
+    }
+
+    /// Number of bases.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Whether there are no bases.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// `Σ scalars[i]·P_i`. Cost: about `6·n·(⌈256/c⌉+1)` field multiplications plus
+    /// one aggregation of `2^(c-1)` buckets per thread.
+    pub fn msm(&self, scalars: &[F]) -> G {
+        assert_eq!(scalars.len(), self.n, "msm: length mismatch");
+        let (n, c) = (self.n, self.c);
+        let digits = window_major_digits(scalars, c, self.windows);
+        let digits = digits.as_slice();
+        let shifted = self.shifted.as_slice();
+        let threads = rayon::current_num_threads().max(1);
+        let per = n.div_ceil(threads).max(1);
+        (0..n.div_ceil(per))
+            .into_par_iter()
+            .map(|t| {
+                let (lo, hi) = (t * per, ((t + 1) * per).min(n));
+                let entries = (0..self.windows).flat_map(move |k| {
+                    let r = k * n + lo..k * n + hi;
+                    shifted[r.clone()].iter().zip(digits[r].iter().copied())
+                });
+                bucket_sum(entries, c)
+            })
+            .reduce(G::zero, |a, b| a + b)
+    }
 }
 
 /// The `c`-bit window `k` of a 256-bit little-endian limb array.
@@ -89,12 +180,16 @@ fn signed_digits(limbs: &[u64; 4], c: usize, windows: usize) -> Vec<i32> {
     out
 }
 
-/// `Σ_i d_i·P_i` for one window's digits.
-fn window_sum(bases: &[GAffine], digits: &[i32], c: usize) -> G {
+/// `Σ d·P` over `(P, d)` pairs with signed digits `|d| ≤ 2^(c-1)` (the iterator is
+/// walked twice: once to count, once to fill the buckets).
+fn bucket_sum<'a, I>(entries: I, c: usize) -> G
+where
+    I: Iterator<Item = (&'a GAffine, i32)> + Clone,
+{
     let nb = 1usize << (c - 1);
     // Counting sort of the points into buckets |d| - 1.
     let mut counts = vec![0u32; nb + 1];
-    for (p, &d) in bases.iter().zip(digits) {
+    for (p, d) in entries.clone() {
         if d != 0 && !p.is_zero() {
             counts[d.unsigned_abs() as usize] += 1;
         }
@@ -106,7 +201,7 @@ fn window_sum(bases: &[GAffine], digits: &[i32], c: usize) -> G {
     let total = starts[nb + 1];
     let mut pts: Vec<(Fq, Fq)> = vec![(Fq::ZERO, Fq::ZERO); total];
     let mut fill = starts.clone();
-    for (p, &dk) in bases.iter().zip(digits) {
+    for (p, dk) in entries {
         if dk != 0 && !p.is_zero() {
             let b = dk.unsigned_abs() as usize;
             pts[fill[b]] = if dk > 0 { (p.x, p.y) } else { (p.x, -p.y) };
@@ -250,6 +345,10 @@ mod tests {
             vec![F::ZERO; 9],
         ] {
             assert_eq!(msm(&bases, &scalars), reference(&bases, &scalars));
+            assert_eq!(
+                FixedBases::new(&bases).msm(&scalars),
+                reference(&bases, &scalars)
+            );
         }
         // Many copies of one point with one scalar (forces doublings in the tree).
         let bases = vec![p; 64];
