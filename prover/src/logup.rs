@@ -33,7 +33,7 @@ use crate::error::{ensure, Error};
 use crate::field::{from_i64, log2_ceil, F, G};
 use crate::hyrax::{verify_opening, HyraxCommitment, HyraxKey};
 use crate::mle::bind_first;
-use crate::sumcheck::{self, SumcheckProof, Term};
+use crate::sumcheck::SumcheckProof;
 use crate::transcript::Transcript;
 use crate::wire::{Reader, Writer, FIELD_BYTES, POINT_BYTES};
 use ark_ec::{AffineRepr, CurveGroup};
@@ -371,7 +371,8 @@ enum Cheat {
 ///
 /// Cost: O(Σ_j N_j) field operations for the witness side (about 16 multiplications
 /// per padded entry), O(|T|) for each distinct table (a batch inversion and a
-/// degree-2 sumcheck, about 8 multiplications per row), plus a sparse Hyrax commitment
+/// degree-2 sumcheck that binds `g` densely and skips pairs where `m` is zero:
+/// about 4 multiplications per row), plus a sparse Hyrax commitment
 /// of the multiplicities (about one point addition per distinct looked-up row).
 pub fn prove(
     lookups: &[LookupInstance],
@@ -486,13 +487,154 @@ fn inverse_differences(values: &[F], beta: F) -> Option<Vec<F>> {
     Some(d)
 }
 
-/// The verifier's own evaluation of `g̃(r)`, `g(t) = 1/(β − T(t))`.
-/// Cost: `|T|` additions, a batch inversion and `2·|T|` multiplications.
+/// The verifier's own evaluation of `g̃(r) = Σ_t eq(r, t)/(β − T(t))`, or a rejection
+/// if `β` equals a table value. The table is cut into blocks of `2^⌊b/2⌋` rows; each
+/// block's `Σ_lo eq(r_lo, lo)/(β − T(hi, lo))` is accumulated as one projective
+/// fraction, and the `2^⌈b/2⌉` block fractions are combined with `eq(r_hi, ·)`.
+/// Cost: about 3 multiplications per table row (no `2^b` eq table), split over threads.
 fn table_g_eval(table: &Table, gamma: F, beta: F, r: &[F]) -> crate::Result<F> {
-    let g = inverse_differences(&table.folded_values(gamma), beta)
-        .ok_or_else(|| Error::Rejected("β equals a table value".into()))?;
-    let eq = eq_table(r);
-    Ok(g.par_iter().zip(eq.par_iter()).map(|(a, b)| *a * b).sum())
+    let b = table.num_vars();
+    debug_assert_eq!(r.len(), b);
+    let lo_bits = b / 2;
+    let e_hi = eq_table(&r[..b - lo_bits]);
+    let e_lo = eq_table(&r[b - lo_bits..]);
+    let values = table.folded_values(gamma);
+    let mut blocks: Vec<(F, F)> = values
+        .par_chunks(1 << lo_bits)
+        .map(|vals| {
+            let (mut num, mut den) = (F::ZERO, F::ONE);
+            for (v, e) in vals.iter().zip(&e_lo) {
+                let d = beta - v;
+                num = num * d + *e * den;
+                den *= d;
+            }
+            (num, den)
+        })
+        .collect();
+    if blocks.iter().any(|(_, d)| d.is_zero()) {
+        return Err(Error::Rejected("β equals a table value".into()));
+    }
+    let mut dens: Vec<F> = blocks.iter().map(|(_, d)| *d).collect();
+    ark_ff::batch_inversion(&mut dens);
+    for ((n, _), d) in blocks.iter_mut().zip(&dens) {
+        *n *= d;
+    }
+    Ok(blocks.iter().zip(&e_hi).map(|((n, _), e)| *n * e).sum())
+}
+
+/// Evaluates at `x` the polynomial of degree `evals.len() − 1 ∈ {2, 3}` with values
+/// `evals` at `0, 1, …`, by Lagrange weights with constant denominators.
+/// Cost: about 10 multiplications, no inversion.
+fn interpolate_small(evals: &[F], x: F) -> F {
+    static INV: std::sync::OnceLock<(F, F)> = std::sync::OnceLock::new();
+    let &(inv2, inv6) = INV.get_or_init(|| {
+        let inv6 = F::from(6u64).inverse().expect("6 ≠ 0");
+        (inv6 * F::from(3u64), inv6)
+    });
+    let (x1, x2) = (x - F::ONE, x - F::from(2u64));
+    match *evals {
+        [e0, e1, e2] => (e0 * x1 * x2 + e2 * x * x1) * inv2 - e1 * x * x2,
+        [e0, e1, e2, e3] => {
+            let x3 = x - F::from(3u64);
+            let (a, b) = (x * x1, x2 * x3);
+            (e3 * a * x2 - e0 * x1 * b) * inv6 + (e1 * x * b - e2 * a * x3) * inv2
+        }
+        _ => crate::field::interpolate_at(evals, x),
+    }
+}
+
+/// The verifier's side of a sumcheck: the same checks and transcript messages as
+/// [`crate::sumcheck::verify`], with inversion-free interpolation. Returns the point and the
+/// remaining claim. Cost: O(num_vars) field operations.
+fn verify_rounds(
+    claim: F,
+    num_vars: usize,
+    degree: usize,
+    proof: &SumcheckProof,
+    transcript: &mut Transcript,
+) -> crate::Result<(Vec<F>, F)> {
+    if proof.rounds.len() != num_vars || proof.rounds.iter().any(|m| m.len() != degree) {
+        return Err(Error::Malformed(
+            "LogUp sumcheck has the wrong shape".into(),
+        ));
+    }
+    let mut claim = claim;
+    let mut point = Vec::with_capacity(num_vars);
+    let mut evals = Vec::with_capacity(degree + 1);
+    for msg in &proof.rounds {
+        transcript.append_fields(b"sumcheck-round", msg);
+        let r = transcript.challenge(b"sumcheck-challenge");
+        evals.clear();
+        evals.push(msg[0]);
+        evals.push(claim - msg[0]);
+        evals.extend_from_slice(&msg[1..]);
+        claim = interpolate_small(&evals, r);
+        point.push(r);
+    }
+    Ok((point, claim))
+}
+
+/// Proves `Σ_t m_t·g_t` (the claim is already in the transcript) by a degree-2
+/// sumcheck in the format of [`crate::sumcheck::prove`] (messages `p(0), p(2)`, first
+/// variable = most significant bit). Pairs where `m` is zero on both sides are skipped
+/// (multiplicities are sparse while `N ≪ |T|`); `g` is bound densely.
+/// Cost: `|T|` multiplications to bind `g`, about 4 per pair with nonzero `m`.
+fn prove_table_sumcheck(
+    counts: &[u64],
+    mut g: Vec<F>,
+    transcript: &mut Transcript,
+) -> (SumcheckProof, Vec<F>) {
+    let mut m: Vec<F> = counts
+        .iter()
+        .map(|&c| if c == 0 { F::ZERO } else { F::from(c) })
+        .collect();
+    let b = m.len().trailing_zeros() as usize;
+    let mut rounds = Vec::with_capacity(b);
+    let mut point = Vec::with_capacity(b);
+    for _ in 0..b {
+        let h = m.len() / 2;
+        let sums = |lo: usize, hi: usize| {
+            let (mut s0, mut s2) = (F::ZERO, F::ZERO);
+            for i in lo..hi {
+                let (m0, m1) = (m[i], m[i + h]);
+                if m0.is_zero() && m1.is_zero() {
+                    continue;
+                }
+                let (g0, g1) = (g[i], g[i + h]);
+                s0 += m0 * g0;
+                s2 += (m1.double() - m0) * (g1.double() - g0);
+            }
+            (s0, s2)
+        };
+        const CHUNK: usize = 1 << 12;
+        let (s0, s2) = if h >= PAR_THRESHOLD {
+            (0..h.div_ceil(CHUNK))
+                .into_par_iter()
+                .map(|c| sums(c * CHUNK, ((c + 1) * CHUNK).min(h)))
+                .reduce(|| (F::ZERO, F::ZERO), |x, y| (x.0 + y.0, x.1 + y.1))
+        } else {
+            sums(0, h)
+        };
+        let msg = vec![s0, s2];
+        transcript.append_fields(b"sumcheck-round", &msg);
+        let r = transcript.challenge(b"sumcheck-challenge");
+        bind_first(&mut g, r);
+        let (lo, hi) = m.split_at_mut(h);
+        let bind = |(a, b): (&mut F, &F)| {
+            if !(a.is_zero() && b.is_zero()) {
+                *a += r * (*b - *a);
+            }
+        };
+        if h >= PAR_THRESHOLD {
+            lo.par_iter_mut().zip(hi.par_iter()).for_each(bind);
+        } else {
+            lo.iter_mut().zip(hi.iter()).for_each(bind);
+        }
+        m.truncate(h);
+        rounds.push(msg);
+        point.push(r);
+    }
+    (SumcheckProof { rounds }, point)
 }
 
 /// `Σ_c γ^c·col_c` for evaluations (or values) of the columns.
@@ -638,7 +780,7 @@ fn prove_layer(
         let r = transcript.challenge(b"sumcheck-challenge");
         claim = {
             let evals = [msg[0], claim - msg[0], msg[1], msg[2]];
-            crate::field::interpolate_at(&evals, r)
+            interpolate_small(&evals, r)
         };
         for ps in polys.iter_mut() {
             for poly in ps.iter_mut() {
@@ -811,19 +953,11 @@ fn prove_inner(
     let mut table_sumchecks = Vec::with_capacity(lay.tables.len());
     let mut openings = Vec::with_capacity(lay.tables.len());
     for ((t, c), g) in lay.tables.iter().zip(&counts).zip(gs) {
-        let m: Vec<F> = c.iter().map(|&x| F::from(x)).collect();
-        let out = sumcheck::prove(
-            vec![m, g],
-            &[Term {
-                coeff: F::ONE,
-                factors: vec![0, 1],
-            }],
-            transcript,
-        );
+        let (proof, point) = prove_table_sumcheck(c, g, transcript);
         let (rv, cv) = t.grid();
-        let opening = open_counts(c, cv, &out.point[..rv]);
+        let opening = open_counts(c, cv, &point[..rv]);
         transcript.append_fields(b"logup-multiplicity-opening", &opening);
-        table_sumchecks.push(out.proof);
+        table_sumchecks.push(proof);
         openings.push(opening);
     }
 
@@ -861,7 +995,7 @@ fn prove_inner(
 /// is a rejection).
 ///
 /// Cost: O(max log² N) field operations for the GKR, O(|T|) per distinct table
-/// (about 5 multiplications per row: `g̃`), one MSM of size `2^⌊b/2⌋ + 2^⌈b/2⌉` per table.
+/// (about 3 multiplications per row: `g̃`), one MSM of size `2^⌊b/2⌋ + 2^⌈b/2⌉` per table.
 pub fn verify(
     shapes: &[LookupShape],
     key: &HyraxKey,
@@ -916,7 +1050,7 @@ pub fn verify(
             expect += w * (a * d + b * c0 + lambda * c0 * d);
             w *= lambda2;
         }
-        let (rs, fin) = sumcheck::verify(claim, l, 3, &layer.sumcheck, transcript)?;
+        let (rs, fin) = verify_rounds(claim, l, 3, &layer.sumcheck, transcript)?;
         ensure(
             fin == eq_eval(&point, &rs) * expect,
             "LogUp layer sumcheck final check",
@@ -943,7 +1077,7 @@ pub fn verify(
 
     // Table side.
     for (k, t) in lay.tables.iter().enumerate() {
-        let (r, fin) = sumcheck::verify(
+        let (r, fin) = verify_rounds(
             proof.table_sums[k],
             t.num_vars(),
             2,
