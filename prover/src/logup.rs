@@ -654,12 +654,13 @@ fn build_tree(leaves: Vec<F>) -> Tree {
     let k = leaves.len().trailing_zeros() as usize;
     let mut p = vec![Vec::new(); k + 1];
     let mut q = vec![Vec::new(); k + 1];
-    p[k] = vec![F::ONE; leaves.len()];
+    // Leaf numerators are all 1; they are only materialized for a one-leaf tree (the root).
+    p[k] = if k == 0 { vec![F::ONE] } else { Vec::new() };
     q[k] = leaves;
     for l in (0..k).rev() {
         let h = 1usize << l;
         let (q0, q1) = q[l + 1].split_at(h);
-        let (p0, p1) = p[l + 1].split_at(h);
+        let (p0, p1) = p[l + 1].split_at(h.min(p[l + 1].len()));
         let node = |i: usize| {
             if l + 1 == k {
                 (q0[i] + q1[i], q0[i] * q1[i])
@@ -679,11 +680,25 @@ fn build_tree(leaves: Vec<F>) -> Tree {
 }
 
 /// `Σ_y e[y]·F(t, y)` at `t = 0, 1, 2` for `F = A·D + C·(B + λ·D)`, with pair
-/// `(y, y + h)` giving the values at `t = 0, 1`. Cost: 12 multiplications per pair.
+/// `(y, y + h)` giving the values at `t = 0, 1`. Empty `a`, `b` stand for the all-ones
+/// numerators of the leaf layer. Cost: 12 multiplications per pair (9 at the leaves).
 fn layer_round_sums(a: &[F], b: &[F], c: &[F], d: &[F], e: &[F], lambda: F) -> [F; 3] {
     let h = e.len();
     let chunk = |lo: usize, hi: usize| {
         let mut s = [F::ZERO; 3];
+        if a.is_empty() {
+            // Leaf layer: A = B = 1, so F = C + D·(1 + λ·C).
+            for y in lo..hi {
+                let (c0, c1) = (c[y], c[y + h]);
+                let (d0, d1) = (d[y], d[y + h]);
+                let (c2, d2) = (c1.double() - c0, d1.double() - d0);
+                let ey = e[y];
+                s[0] += ey * (c0 + d0 * (F::ONE + lambda * c0));
+                s[1] += ey * (c1 + d1 * (F::ONE + lambda * c1));
+                s[2] += ey * (c2 + d2 * (F::ONE + lambda * c2));
+            }
+            return s;
+        }
         for y in lo..hi {
             let (a0, a1) = (a[y], a[y + h]);
             let (b0, b1) = (b[y], b[y + h]);
@@ -728,13 +743,18 @@ fn prove_layer(
 ) -> (LayerProof, Vec<F>) {
     let lambda = transcript.challenge(b"logup-layer-lambda");
     // The four children tables of each active tree (layer l + 1 split at its MSB).
+    // At the leaf layer the numerators are all 1: A and B are left empty (never bound).
     let mut polys: Vec<[Vec<F>; 4]> = trees
         .iter_mut()
         .map(|t| {
+            let leaf = t.p.len() == l + 2;
             let mut p = std::mem::take(&mut t.p[l + 1]);
             let mut q = std::mem::take(&mut t.q[l + 1]);
-            let p1 = p.split_off(1 << l);
             let q1 = q.split_off(1 << l);
+            if leaf {
+                return [Vec::new(), Vec::new(), q, q1];
+            }
+            let p1 = p.split_off(1 << l);
             [p, p1, q, q1]
         })
         .collect();
@@ -801,7 +821,10 @@ fn prove_layer(
     }
     let children: Vec<[F; 4]> = polys
         .iter()
-        .map(|ps| [ps[0][0], ps[1][0], ps[2][0], ps[3][0]])
+        .map(|ps| {
+            let one = |v: &Vec<F>| v.first().copied().unwrap_or(F::ONE);
+            [one(&ps[0]), one(&ps[1]), ps[2][0], ps[3][0]]
+        })
         .collect();
     let flat: Vec<F> = children.iter().flatten().copied().collect();
     transcript.append_fields(b"logup-layer-children", &flat);
