@@ -7,12 +7,14 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The file could not be opened, mapped, read or written.
-    #[error("{path}: {source}")]
+    // The cause is printed inline and deliberately not exposed as `source()`, so that
+    // error-chain printers (`anyhow`'s `{:#}`) do not print it twice.
+    #[error("{path}: {cause}")]
     Io {
         /// The file concerned.
         path: PathBuf,
         /// The underlying error.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The file is not a readable `.safetensors` file (truncated, corrupt header, …).
     #[error("{path}: not a valid .safetensors file: {reason}")]
@@ -44,7 +46,7 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            cause: source,
         }
     }
 }
