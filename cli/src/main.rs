@@ -5,6 +5,8 @@ use clap::{Parser, Subcommand};
 mod bench;
 mod compile;
 mod eval;
+#[cfg(feature = "train")]
+mod train;
 
 /// Prove that a committed sparse ternary MLP produced an output, fast.
 #[derive(Parser)]
@@ -23,6 +25,9 @@ enum Command {
     Compile(compile::Args),
     /// Evaluate a dense or compiled model's accuracy on a data set.
     Eval(eval::Args),
+    /// Train a dense MLP on Fashion-MNIST, or fine-tune one into a ternary model (--qat).
+    #[cfg(feature = "train")]
+    Train(train::Args),
 }
 
 fn main() {
@@ -31,6 +36,8 @@ fn main() {
         Command::Bench(c) => bench::run(c),
         Command::Compile(a) => compile::run(a),
         Command::Eval(a) => eval::run(a),
+        #[cfg(feature = "train")]
+        Command::Train(a) => train::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");
