@@ -51,8 +51,35 @@ pub fn log2_ceil(n: usize) -> usize {
 }
 
 /// Evaluates, at `x`, the unique polynomial of degree `< evals.len()` whose
-/// values at `0, 1, …, d` are `evals`. Cost: O(d²) field operations (d ≤ 3 here).
+/// values at `0, 1, …, d` are `evals`. For `d ≤ 3` (every sumcheck here) the Lagrange
+/// denominators are constants, so this costs about ten multiplications and no
+/// inversion; larger `d` falls back to O(d²) operations with inversions.
 pub fn interpolate_at(evals: &[F], x: F) -> F {
+    static INV: std::sync::OnceLock<(F, F)> = std::sync::OnceLock::new();
+    let &(inv2, inv6) = INV.get_or_init(|| {
+        let inv6 = F::from(6u64).inverse().expect("6 ≠ 0");
+        (inv6 * F::from(3u64), inv6)
+    });
+    let x1 = x - F::ONE;
+    match *evals {
+        [] => F::ZERO,
+        [e0] => e0,
+        [e0, e1] => e0 + (e1 - e0) * x,
+        [e0, e1, e2] => {
+            let x2 = x - F::from(2u64);
+            (e0 * x1 * x2 + e2 * x * x1) * inv2 - e1 * x * x2
+        }
+        [e0, e1, e2, e3] => {
+            let (x2, x3) = (x - F::from(2u64), x - F::from(3u64));
+            let (a, b) = (x * x1, x2 * x3);
+            (e3 * a * x2 - e0 * x1 * b) * inv6 + (e1 * x * b - e2 * a * x3) * inv2
+        }
+        _ => interpolate_generic(evals, x),
+    }
+}
+
+/// Lagrange interpolation on nodes `0..d` with inversions. Cost: O(d²).
+fn interpolate_generic(evals: &[F], x: F) -> F {
     let d = evals.len();
     let mut acc = F::ZERO;
     for (i, &yi) in evals.iter().enumerate() {
@@ -101,6 +128,19 @@ mod tests {
         assert_eq!(log2_ceil(3), 2);
         assert_eq!(log2_ceil(784), 10);
         assert_eq!(log2_ceil(4096), 12);
+    }
+
+    #[test]
+    fn fast_interpolation_matches_generic() {
+        let x = F::from(987654321u64);
+        for d in 0..6u64 {
+            let evals: Vec<F> = (0..=d).map(|i| F::from(i * i * 31 + 7 * d + 1)).collect();
+            assert_eq!(
+                interpolate_at(&evals, x),
+                interpolate_generic(&evals, x),
+                "d = {d}"
+            );
+        }
     }
 
     #[test]

@@ -522,58 +522,6 @@ fn table_g_eval(table: &Table, gamma: F, beta: F, r: &[F]) -> crate::Result<F> {
     Ok(blocks.iter().zip(&e_hi).map(|((n, _), e)| *n * e).sum())
 }
 
-/// Evaluates at `x` the polynomial of degree `evals.len() − 1 ∈ {2, 3}` with values
-/// `evals` at `0, 1, …`, by Lagrange weights with constant denominators.
-/// Cost: about 10 multiplications, no inversion.
-fn interpolate_small(evals: &[F], x: F) -> F {
-    static INV: std::sync::OnceLock<(F, F)> = std::sync::OnceLock::new();
-    let &(inv2, inv6) = INV.get_or_init(|| {
-        let inv6 = F::from(6u64).inverse().expect("6 ≠ 0");
-        (inv6 * F::from(3u64), inv6)
-    });
-    let (x1, x2) = (x - F::ONE, x - F::from(2u64));
-    match *evals {
-        [e0, e1, e2] => (e0 * x1 * x2 + e2 * x * x1) * inv2 - e1 * x * x2,
-        [e0, e1, e2, e3] => {
-            let x3 = x - F::from(3u64);
-            let (a, b) = (x * x1, x2 * x3);
-            (e3 * a * x2 - e0 * x1 * b) * inv6 + (e1 * x * b - e2 * a * x3) * inv2
-        }
-        _ => crate::field::interpolate_at(evals, x),
-    }
-}
-
-/// The verifier's side of a sumcheck: the same checks and transcript messages as
-/// [`crate::sumcheck::verify`], with inversion-free interpolation. Returns the point and the
-/// remaining claim. Cost: O(num_vars) field operations.
-fn verify_rounds(
-    claim: F,
-    num_vars: usize,
-    degree: usize,
-    proof: &SumcheckProof,
-    transcript: &mut Transcript,
-) -> crate::Result<(Vec<F>, F)> {
-    if proof.rounds.len() != num_vars || proof.rounds.iter().any(|m| m.len() != degree) {
-        return Err(Error::Malformed(
-            "LogUp sumcheck has the wrong shape".into(),
-        ));
-    }
-    let mut claim = claim;
-    let mut point = Vec::with_capacity(num_vars);
-    let mut evals = Vec::with_capacity(degree + 1);
-    for msg in &proof.rounds {
-        transcript.append_fields(b"sumcheck-round", msg);
-        let r = transcript.challenge(b"sumcheck-challenge");
-        evals.clear();
-        evals.push(msg[0]);
-        evals.push(claim - msg[0]);
-        evals.extend_from_slice(&msg[1..]);
-        claim = interpolate_small(&evals, r);
-        point.push(r);
-    }
-    Ok((point, claim))
-}
-
 /// Proves `Σ_t m_t·g_t` (the claim is already in the transcript) by a degree-2
 /// sumcheck in the format of [`crate::sumcheck::prove`] (messages `p(0), p(2)`, first
 /// variable = most significant bit). Pairs where `m` is zero on both sides are skipped
@@ -800,7 +748,7 @@ fn prove_layer(
         let r = transcript.challenge(b"sumcheck-challenge");
         claim = {
             let evals = [msg[0], claim - msg[0], msg[1], msg[2]];
-            interpolate_small(&evals, r)
+            crate::field::interpolate_at(&evals, r)
         };
         for ps in polys.iter_mut() {
             for poly in ps.iter_mut() {
@@ -1073,7 +1021,7 @@ pub fn verify(
             expect += w * (a * d + b * c0 + lambda * c0 * d);
             w *= lambda2;
         }
-        let (rs, fin) = verify_rounds(claim, l, 3, &layer.sumcheck, transcript)?;
+        let (rs, fin) = crate::sumcheck::verify(claim, l, 3, &layer.sumcheck, transcript)?;
         ensure(
             fin == eq_eval(&point, &rs) * expect,
             "LogUp layer sumcheck final check",
@@ -1100,7 +1048,7 @@ pub fn verify(
 
     // Table side.
     for (k, t) in lay.tables.iter().enumerate() {
-        let (r, fin) = verify_rounds(
+        let (r, fin) = crate::sumcheck::verify(
             proof.table_sums[k],
             t.num_vars(),
             2,

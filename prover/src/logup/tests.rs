@@ -144,16 +144,8 @@ fn table_rows_fold_and_index() {
 }
 
 #[test]
-fn small_interpolation_and_table_sumcheck_match_the_generic_ones() {
+fn table_sumcheck_matches_the_generic_verifier() {
     let mut r = rng(3);
-    for d in [2usize, 3] {
-        let evals: Vec<F> = (0..=d).map(|_| F::from(r.gen::<u64>())).collect();
-        let x = F::from(r.gen::<u64>());
-        assert_eq!(
-            interpolate_small(&evals, x),
-            crate::field::interpolate_at(&evals, x)
-        );
-    }
     // The table sumcheck verifies under the generic verifier and ends at m̃(r)·g̃(r).
     let mut counts = vec![0u64; 1 << 10];
     for i in [0usize, 3, 700, 701, 1023] {
@@ -167,8 +159,6 @@ fn small_interpolation_and_table_sumcheck_match_the_generic_ones() {
     assert_eq!(point, p2);
     let mle = |v: &[F]| crate::mle::evaluate(v, &point);
     assert_eq!(fin, mle(&m) * mle(&g));
-    let (p3, fin3) = verify_rounds(claim, 10, 2, &proof, &mut transcript()).unwrap();
-    assert_eq!((p3, fin3), (p2, fin));
     // The verifier's blockwise g̃ equals the direct evaluation.
     for t in [
         Table::Range { bits: 7 },
