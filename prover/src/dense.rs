@@ -5,9 +5,9 @@
 use crate::error::Error;
 use crate::field::{from_i64, F, G};
 use crate::hyrax::{HyraxCommitment, HyraxKey};
-use crate::matrix::LinearBackend;
-use ark_ec::{CurveGroup, VariableBaseMSM};
-use ark_ff::{AdditiveGroup, Zero};
+use crate::matrix::{per_input_rows, LinearBackend};
+use ark_ec::VariableBaseMSM;
+use ark_ff::AdditiveGroup;
 use rayon::prelude::*;
 
 /// A dense `n_out × n_in` matrix, row-major, with `i8` values and their field images.
@@ -63,16 +63,11 @@ impl LinearBackend for DenseMatrix {
             .unwrap_or(0)
     }
     fn matmul_i32(&self, xs: &[i32], batch: usize) -> Vec<i32> {
-        assert_eq!(xs.len(), batch * self.n_in);
-        let mut ys = vec![0i32; batch * self.n_out];
-        ys.par_chunks_mut(self.n_out.max(1))
-            .zip(xs.par_chunks(self.n_in.max(1)))
-            .for_each(|(y, x)| {
-                for (yi, row) in y.iter_mut().zip(self.values.chunks(self.n_in.max(1))) {
-                    *yi = row.iter().zip(x).map(|(&w, &v)| w as i32 * v).sum();
-                }
-            });
-        ys
+        let n_in = self.n_in;
+        per_input_rows(xs, batch, n_in, self.n_out, |i, x| {
+            let row = &self.values[i * n_in..(i + 1) * n_in];
+            row.iter().zip(x).map(|(&w, &v)| w as i32 * v).sum()
+        })
     }
 
     /// `n_out·n_in` multiplications; columns are split across threads so each thread
@@ -100,17 +95,12 @@ impl LinearBackend for DenseMatrix {
     fn commit(&self, key: &HyraxKey) -> crate::Result<HyraxCommitment> {
         let (row_vars, col_vars) = (self.row_vars(), self.col_vars());
         let gens = key.gens_for(col_vars)?;
-        let mut rows: Vec<G> = self
+        let rows: Vec<G> = self
             .values_f
             .par_chunks(self.n_in.max(1))
             .take(self.n_out)
             .map(|row| G::msm_unchecked(&gens[..row.len()], row))
             .collect();
-        rows.resize(1 << row_vars, G::zero());
-        Ok(HyraxCommitment {
-            row_vars,
-            col_vars,
-            rows: G::normalize_batch(&rows),
-        })
+        Ok(HyraxCommitment::from_rows(rows, row_vars, col_vars))
     }
 }

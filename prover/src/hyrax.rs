@@ -68,6 +68,17 @@ pub struct HyraxCommitment {
 }
 
 impl HyraxCommitment {
+    /// Builds a commitment from the row commitments `C_g` of the first grid rows,
+    /// padding with identity rows to `2^row_vars`. Cost: one batched normalization.
+    pub fn from_rows(mut rows: Vec<G>, row_vars: usize, col_vars: usize) -> Self {
+        rows.resize(1 << row_vars, G::zero());
+        Self {
+            row_vars,
+            col_vars,
+            rows: G::normalize_batch(&rows),
+        }
+    }
+
     /// Absorbs the commitment (shape and points) into a transcript.
     pub fn absorb(&self, t: &mut Transcript) {
         t.append_u64(b"hyrax-row-vars", self.row_vars as u64);
@@ -118,11 +129,7 @@ pub fn commit_dense(
         .par_chunks(1 << col_vars)
         .map(|row| G::msm_unchecked(gens, row))
         .collect();
-    Ok(HyraxCommitment {
-        row_vars,
-        col_vars,
-        rows: G::normalize_batch(&rows),
-    })
+    Ok(HyraxCommitment::from_rows(rows, row_vars, col_vars))
 }
 
 /// Computes the opening vector `t = Σ_g eq(p_row, g)·v[g, ·]` of a dense vector.

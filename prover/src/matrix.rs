@@ -8,6 +8,7 @@
 
 use crate::field::{log2_ceil, F};
 use crate::hyrax::{HyraxCommitment, HyraxKey};
+use rayon::prelude::*;
 
 /// A weight matrix the linear-layer protocol can commit to and prove with.
 pub trait LinearBackend: Sync {
@@ -35,4 +36,26 @@ pub trait LinearBackend: Sync {
     fn col_vars(&self) -> usize {
         log2_ceil(self.n_in())
     }
+}
+
+/// Runs `row(i, x)` for every output row `i` of every input `x` of a batch stored back
+/// to back, in parallel over inputs; returns the outputs back to back. The shared
+/// scaffolding of the simple (non-blocked) integer kernels.
+pub fn per_input_rows(
+    xs: &[i32],
+    batch: usize,
+    n_in: usize,
+    n_out: usize,
+    row: impl Fn(usize, &[i32]) -> i32 + Sync,
+) -> Vec<i32> {
+    assert_eq!(xs.len(), batch * n_in, "batch input has the wrong length");
+    let mut ys = vec![0i32; batch * n_out];
+    ys.par_chunks_mut(n_out.max(1))
+        .zip(xs.par_chunks(n_in.max(1)))
+        .for_each(|(y, x)| {
+            for (i, yi) in y.iter_mut().enumerate() {
+                *yi = row(i, x);
+            }
+        });
+    ys
 }

@@ -5,10 +5,10 @@
 use crate::error::Error;
 use crate::field::{from_i64, GAffine, F, G};
 use crate::hyrax::{HyraxCommitment, HyraxKey};
-use crate::matrix::LinearBackend;
+use crate::matrix::{per_input_rows, LinearBackend};
 use crate::ternary::add_vectors;
-use ark_ec::{CurveGroup, VariableBaseMSM};
-use ark_ff::{AdditiveGroup, Zero};
+use ark_ec::VariableBaseMSM;
+use ark_ff::AdditiveGroup;
 use rayon::prelude::*;
 
 /// An `n_out × n_in` CSR matrix with nonzero `i8` values.
@@ -84,21 +84,14 @@ impl LinearBackend for IntCsr {
             .unwrap_or(0)
     }
     fn matmul_i32(&self, xs: &[i32], batch: usize) -> Vec<i32> {
-        assert_eq!(xs.len(), batch * self.n_in);
-        let mut ys = vec![0i32; batch * self.n_out];
-        ys.par_chunks_mut(self.n_out.max(1))
-            .zip(xs.par_chunks(self.n_in.max(1)))
-            .for_each(|(y, x)| {
-                for (i, yi) in y.iter_mut().enumerate() {
-                    let r = self.range(i);
-                    *yi = self.indices[r.clone()]
-                        .iter()
-                        .zip(&self.values[r])
-                        .map(|(&j, &v)| v as i32 * x[j as usize])
-                        .sum();
-                }
-            });
-        ys
+        per_input_rows(xs, batch, self.n_in, self.n_out, |i, x| {
+            let r = self.range(i);
+            self.indices[r.clone()]
+                .iter()
+                .zip(&self.values[r])
+                .map(|(&j, &v)| v as i32 * x[j as usize])
+                .sum()
+        })
     }
 
     /// One field multiplication and addition per nonzero.
@@ -127,7 +120,7 @@ impl LinearBackend for IntCsr {
     fn commit(&self, key: &HyraxKey) -> crate::Result<HyraxCommitment> {
         let (row_vars, col_vars) = (self.row_vars(), self.col_vars());
         let gens = key.gens_for(col_vars)?;
-        let mut rows: Vec<G> = (0..self.n_out)
+        let rows: Vec<G> = (0..self.n_out)
             .into_par_iter()
             .map(|i| {
                 let r = self.range(i);
@@ -138,11 +131,6 @@ impl LinearBackend for IntCsr {
                 G::msm_unchecked(&bases, &self.values_f[r])
             })
             .collect();
-        rows.resize(1 << row_vars, G::zero());
-        Ok(HyraxCommitment {
-            row_vars,
-            col_vars,
-            rows: G::normalize_batch(&rows),
-        })
+        Ok(HyraxCommitment::from_rows(rows, row_vars, col_vars))
     }
 }

@@ -9,7 +9,6 @@ use crate::error::{Error, Result};
 use crate::field::{F, G};
 use crate::hyrax::{HyraxCommitment, HyraxKey};
 use crate::matrix::LinearBackend;
-use ark_ec::CurveGroup;
 use ark_ff::Zero;
 use rayon::prelude::*;
 
@@ -283,7 +282,7 @@ impl LinearBackend for TernaryCsr {
         let col_vars = LinearBackend::col_vars(self);
         let row_vars = LinearBackend::row_vars(self);
         let gens = key.gens_for(col_vars)?;
-        let mut rows: Vec<G> = (0..self.n_out)
+        let rows: Vec<G> = (0..self.n_out)
             .into_par_iter()
             .map(|i| {
                 let (p, m) = self.row(i);
@@ -297,12 +296,7 @@ impl LinearBackend for TernaryCsr {
                 acc
             })
             .collect();
-        rows.resize(1 << row_vars, G::zero());
-        Ok(HyraxCommitment {
-            row_vars,
-            col_vars,
-            rows: G::normalize_batch(&rows),
-        })
+        Ok(HyraxCommitment::from_rows(rows, row_vars, col_vars))
     }
 }
 
