@@ -44,9 +44,9 @@ pub struct Args {
     /// Images per minibatch.
     #[arg(long, default_value_t = 128)]
     pub batch_size: usize,
-    /// Peak AdamW learning rate [default: 1e-3 dense, 3e-4 QAT].
-    #[arg(long)]
-    pub lr: Option<f64>,
+    /// Peak AdamW learning rate (cosine decay to 0).
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr: f64,
     /// AdamW weight decay.
     #[arg(long, default_value_t = 1e-4)]
     pub weight_decay: f64,
@@ -70,7 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let cfg = TrainConfig {
         epochs: args.epochs,
         batch_size: args.batch_size,
-        lr: args.lr.unwrap_or(if args.qat { 3e-4 } else { 1e-3 }),
+        lr: args.lr,
         weight_decay: args.weight_decay,
         seed: args.seed,
     };

@@ -486,10 +486,7 @@ pub struct QatConfig {
 impl Default for QatConfig {
     fn default() -> Self {
         Self {
-            train: TrainConfig {
-                lr: 3e-4,
-                ..TrainConfig::default()
-            },
+            train: TrainConfig::default(),
             density: Density::Uniform(0.25),
             mode: ScaleMode::PerLayer,
             act_quant: true,
