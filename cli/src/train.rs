@@ -66,6 +66,27 @@ pub struct Args {
 
 /// Runs `ternzk train`.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    // Check the arguments before loading the data set.
+    let dims = if args.qat {
+        Vec::new()
+    } else {
+        parse_arch(&args.arch)?
+    };
+    let density_values = args
+        .density
+        .split(',')
+        .map(parse_fraction)
+        .collect::<anyhow::Result<Vec<f64>>>()
+        .with_context(|| {
+            format!(
+                "--density {:?} is not a number, a fraction or a list",
+                args.density
+            )
+        })?;
+    let source = match (&args.from, args.qat) {
+        (Some(src), true) => Some(load_dense(src, None)?),
+        _ => None,
+    };
     let data = Data::fashion_mnist(args.limit_train, args.limit_test)?;
     let cfg = TrainConfig {
         epochs: args.epochs,
@@ -107,19 +128,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     meta.insert("format".to_string(), "pt".to_string());
     if args.qat {
         let src = args.from.as_ref().context("--qat needs --from")?;
-        let dense = load_dense(src, None)?;
-        let values = args
-            .density
-            .split(',')
-            .map(parse_fraction)
-            .collect::<anyhow::Result<Vec<f64>>>()
-            .with_context(|| {
-                format!(
-                    "--density {:?} is not a number, a fraction or a list",
-                    args.density
-                )
-            })?;
-        let density = match (values.as_slice(), args.global_density) {
+        let dense = source.context("--qat needs --from")?;
+        let density = match (density_values.as_slice(), args.global_density) {
             ([d], true) => Density::Global(*d),
             (_, true) => anyhow::bail!("--global-density takes a single --density value"),
             ([d], false) => Density::Uniform(*d),
@@ -181,7 +191,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             println!("compile it with: {compile_cmd}");
         }
     } else {
-        let dims = parse_arch(&args.arch)?;
         let (model, report) = train_dense(&dims, &data, &cfg, &mut progress)?;
         pb.finish_and_clear();
         let mut summary = serde_json::to_value(&report)?;
