@@ -36,14 +36,9 @@ pub fn accuracy_dense(
     ds: &Dataset,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<f64> {
-    check_width(model.n_in(), ds)?;
-    let mut pred = Vec::with_capacity(ds.len());
-    for chunk in ds.images.chunks(EVAL_CHUNK * ds.dim) {
-        let b = chunk.len() / ds.dim;
-        pred.extend(argmax_rows(&forward_u8(model, chunk, b)?, model.n_out()));
-        progress(b as u64);
-    }
-    Ok(accuracy(&pred, &ds.labels))
+    accuracy_by(model.n_in(), ds, progress, |chunk, b| {
+        Ok(argmax_rows(&forward_u8(model, chunk, b)?, model.n_out()))
+    })
 }
 
 /// Top-1 accuracy of the integer engine (argmax of i32 logits). Cost: `len · nnz` adds.
@@ -52,11 +47,24 @@ pub fn accuracy_compiled(
     ds: &Dataset,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<f64> {
-    check_width(model.n_in(), ds)?;
+    accuracy_by(model.n_in(), ds, progress, |chunk, b| {
+        Ok(model.predict_batch(chunk, b))
+    })
+}
+
+/// Runs `predict(images, count)` over the data set in steps of [`EVAL_CHUNK`] images,
+/// reporting progress after each, and scores the predicted classes.
+fn accuracy_by(
+    n_in: usize,
+    ds: &Dataset,
+    progress: &(dyn Fn(u64) + Sync),
+    mut predict: impl FnMut(&[u8], usize) -> Result<Vec<usize>>,
+) -> Result<f64> {
+    check_width(n_in, ds)?;
     let mut pred = Vec::with_capacity(ds.len());
     for chunk in ds.images.chunks(EVAL_CHUNK * ds.dim) {
         let b = chunk.len() / ds.dim;
-        pred.extend(model.predict_batch(chunk, b));
+        pred.extend(predict(chunk, b)?);
         progress(b as u64);
     }
     Ok(accuracy(&pred, &ds.labels))
