@@ -62,7 +62,15 @@ pub struct Args {
     pub json: bool,
 }
 
-/// Parses `0.25` or `1/16`.
+/// Parses a comma-separated list of densities, each like `0.25` or `1/16`.
+pub fn parse_density_list(s: &str) -> anyhow::Result<Vec<f64>> {
+    s.split(',')
+        .map(parse_fraction)
+        .collect::<anyhow::Result<Vec<f64>>>()
+        .with_context(|| format!("--density {s:?} is not a number, a fraction or a list"))
+}
+
+/// Parses a number or a fraction such as `1/16`.
 pub fn parse_fraction(s: &str) -> anyhow::Result<f64> {
     let s = s.trim();
     let v = match s.split_once('/') {
@@ -91,17 +99,7 @@ pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
 /// Runs `ternzk compile`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let start = Instant::now();
-    let values = args
-        .density
-        .split(',')
-        .map(parse_fraction)
-        .collect::<anyhow::Result<Vec<f64>>>()
-        .with_context(|| {
-            format!(
-                "--density {:?} is not a number, a fraction or a list",
-                args.density
-            )
-        })?;
+    let values = parse_density_list(&args.density)?;
     let density = match (values.as_slice(), args.global_density) {
         ([d], true) => Density::Global(*d),
         (_, true) => anyhow::bail!("--global-density takes a single --density value"),

@@ -2,7 +2,7 @@
 //! quantization-aware ternary fine-tuning (`--qat`) whose output `ternzk compile`
 //! turns into an integer model with the same accuracy. See `docs/training.md`.
 
-use crate::compile::{parse_fraction, progress_bar};
+use crate::compile::{parse_density_list, progress_bar};
 use anyhow::Context;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -72,17 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         parse_arch(&args.arch)?
     };
-    let density_values = args
-        .density
-        .split(',')
-        .map(parse_fraction)
-        .collect::<anyhow::Result<Vec<f64>>>()
-        .with_context(|| {
-            format!(
-                "--density {:?} is not a number, a fraction or a list",
-                args.density
-            )
-        })?;
+    let density_values = parse_density_list(&args.density)?;
     let source = match (&args.from, args.qat) {
         (Some(src), true) => Some(load_dense(src, None)?),
         _ => None,
