@@ -1,3 +1,5 @@
+//! Times the blocked batch kernel against one mat-vec per input (4096×4096, batch 64).
+//! `cargo run --release -p ternzk-prover --example mm_probe`
 use std::time::Instant;
 use ternzk_prover::random;
 fn main() {
