@@ -167,6 +167,9 @@ impl TernaryCsr {
             batch * self.n_in,
             "batch input has the wrong length"
         );
+        if batch == 1 {
+            return self.matvec_i32(xs);
+        }
         let mut ys = vec![0i32; batch * self.n_out];
         if batch < 4 {
             for (y, x) in ys
@@ -239,11 +242,7 @@ impl LinearBackend for TernaryCsr {
             .unwrap_or(0)
     }
     fn matmul_i32(&self, xs: &[i32], batch: usize) -> Vec<i32> {
-        if batch == 1 {
-            self.matvec_i32(xs)
-        } else {
-            self.matmul_i32(xs, batch)
-        }
+        TernaryCsr::matmul_i32(self, xs, batch)
     }
 
     /// `u[j] = Σ_i e[i]·W[i][j]` with one addition per nonzero and no multiplication:
