@@ -62,12 +62,20 @@ pub struct Args {
     pub json: bool,
 }
 
-/// Parses a comma-separated list of densities, each like `0.25` or `1/16`.
-pub fn parse_density_list(s: &str) -> anyhow::Result<Vec<f64>> {
-    s.split(',')
+/// Parses `--density` (one value like `0.25` or `1/16`, or a comma-separated list,
+/// one per layer) together with `--global-density` into a [`Density`].
+pub fn parse_density(s: &str, global: bool) -> anyhow::Result<Density> {
+    let values = s
+        .split(',')
         .map(parse_fraction)
         .collect::<anyhow::Result<Vec<f64>>>()
-        .with_context(|| format!("--density {s:?} is not a number, a fraction or a list"))
+        .with_context(|| format!("--density {s:?} is not a number, a fraction or a list"))?;
+    Ok(match (values.as_slice(), global) {
+        ([d], true) => Density::Global(*d),
+        (_, true) => anyhow::bail!("--global-density takes a single --density value"),
+        ([d], false) => Density::Uniform(*d),
+        (v, false) => Density::PerLayer(v.to_vec()),
+    })
 }
 
 /// Parses a number or a fraction such as `1/16`.
@@ -99,13 +107,7 @@ pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
 /// Runs `ternzk compile`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let start = Instant::now();
-    let values = parse_density_list(&args.density)?;
-    let density = match (values.as_slice(), args.global_density) {
-        ([d], true) => Density::Global(*d),
-        (_, true) => anyhow::bail!("--global-density takes a single --density value"),
-        ([d], false) => Density::Uniform(*d),
-        (v, false) => Density::PerLayer(v.to_vec()),
-    };
+    let density = parse_density(&args.density, args.global_density)?;
     let calibration = Calibration::parse(&args.calib)?;
     let opts = CompileOptions {
         density,

@@ -2,11 +2,11 @@
 //! quantization-aware ternary fine-tuning (`--qat`) whose output `ternzk compile`
 //! turns into an integer model with the same accuracy. See `docs/training.md`.
 
-use crate::compile::{parse_density_list, progress_bar};
+use crate::compile::{parse_density, progress_bar};
 use anyhow::Context;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use ternzk_compiler::{load_dense, Density, ScaleMode};
+use ternzk_compiler::{load_dense, ScaleMode};
 use ternzk_models::train::{train_dense, train_qat, Data, Progress, QatConfig, TrainConfig};
 use ternzk_models::{parse_arch, save_dense};
 
@@ -72,7 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         parse_arch(&args.arch)?
     };
-    let density_values = parse_density_list(&args.density)?;
+    let density = parse_density(&args.density, args.global_density)?;
     let source = match (&args.from, args.qat) {
         (Some(src), true) => Some(load_dense(src, None)?),
         _ => None,
@@ -119,12 +119,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.qat {
         let src = args.from.as_ref().context("--qat needs --from")?;
         let dense = source.context("--qat needs --from")?;
-        let density = match (density_values.as_slice(), args.global_density) {
-            ([d], true) => Density::Global(*d),
-            (_, true) => anyhow::bail!("--global-density takes a single --density value"),
-            ([d], false) => Density::Uniform(*d),
-            (v, false) => Density::PerLayer(v.to_vec()),
-        };
         density.validate(dense.layers.len())?;
         let mode = if args.per_row {
             ScaleMode::PerRow
