@@ -70,6 +70,34 @@ pub enum Table {
         /// Outputs are clamped to `[0, 2^out_bits − 1]`.
         out_bits: u32,
     },
+    /// Two columns: the pairs `(h, sign(h))` for every `h ∈ [−2^(bits−1), 2^(bits−1))`
+    /// (`1 ≤ bits ≤ 16`). Row `i` has `h = i − 2^(bits−1)`. Used for the high part of
+    /// a requantization quotient `q = 2^8·h + l`.
+    Sign {
+        /// Table size `2^bits`.
+        bits: u32,
+    },
+    /// Three columns `(c, l, y)` with `c ∈ {−1, 0, 1}`, `l ∈ [0, 2^bits)` and
+    /// `y = 0, l, 2^bits − 1` for `c = −1, 0, 1`: saturation of `q = 2^bits·h + l` to
+    /// `[0, 2^bits − 1]` given `c = sign(h)` (`1 ≤ bits ≤ 14`). Rows come in four blocks
+    /// of `2^bits` for `c = 0, −1, 1, 0` (the last block repeats the first so the size
+    /// is a power of two, `2^(bits+2)`); row `i` has `l = i mod 2^bits`.
+    Saturate {
+        /// Width of `l` and `y`.
+        bits: u32,
+    },
+}
+
+/// The value of `c` in each block of [`Table::Saturate`].
+const SATURATE_BLOCKS: [i64; 4] = [0, -1, 1, 0];
+
+/// `y` of the saturate-table row `(c, l, ·)`.
+fn saturate(c: i64, l: i64, bits: u32) -> i64 {
+    match c {
+        0 => l,
+        1 => (1 << bits) - 1,
+        _ => 0,
+    }
 }
 
 impl Table {
@@ -86,6 +114,8 @@ impl Table {
             Table::Clamp { in_bits, out_bits } => {
                 (1..=MAX_TABLE_BITS).contains(&in_bits) && out_bits < in_bits
             }
+            Table::Sign { bits } => (1..=MAX_TABLE_BITS).contains(&bits),
+            Table::Saturate { bits } => (1..=MAX_TABLE_BITS - 2).contains(&bits),
         };
         if ok {
             Ok(())
@@ -99,24 +129,36 @@ impl Table {
         match *self {
             Table::Range { bits } => bits as usize,
             Table::Clamp { in_bits, .. } => in_bits as usize,
+            Table::Sign { bits } => bits as usize,
+            Table::Saturate { bits } => bits as usize + 2,
         }
     }
 
-    /// Number of columns of a row (1 or 2). Cost: O(1).
+    /// Number of columns of a row (1, 2 or 3). Cost: O(1).
     pub fn columns(&self) -> usize {
         match self {
             Table::Range { .. } => 1,
-            Table::Clamp { .. } => 2,
+            Table::Clamp { .. } | Table::Sign { .. } => 2,
+            Table::Saturate { .. } => 3,
         }
     }
 
-    /// Row `i` as integers (the second entry is 0 for one-column tables). Cost: O(1).
-    pub fn row(&self, i: usize) -> [i64; 2] {
+    /// Row `i` as integers (unused trailing entries are 0). Cost: O(1).
+    pub fn row(&self, i: usize) -> [i64; 3] {
         match *self {
-            Table::Range { .. } => [i as i64, 0],
+            Table::Range { .. } => [i as i64, 0, 0],
             Table::Clamp { in_bits, out_bits } => {
                 let t = i as i64 - (1i64 << (in_bits - 1));
-                [t, t.clamp(0, (1i64 << out_bits) - 1)]
+                [t, t.clamp(0, (1i64 << out_bits) - 1), 0]
+            }
+            Table::Sign { bits } => {
+                let h = i as i64 - (1i64 << (bits - 1));
+                [h, h.signum(), 0]
+            }
+            Table::Saturate { bits } => {
+                let c = SATURATE_BLOCKS[i >> bits];
+                let l = (i & ((1 << bits) - 1)) as i64;
+                [c, l, saturate(c, l, bits)]
             }
         }
     }
@@ -130,6 +172,15 @@ impl Table {
                 ((-half..half).contains(&t) && y == t.clamp(0, (1i64 << out_bits) - 1))
                     .then_some((t + half) as usize)
             }
+            (Table::Sign { bits }, &[h, c]) => {
+                let half = 1i64 << (bits - 1);
+                ((-half..half).contains(&h) && c == h.signum()).then_some((h + half) as usize)
+            }
+            (Table::Saturate { bits }, &[c, l, y]) => {
+                let block = SATURATE_BLOCKS.iter().position(|&b| b == c)?;
+                ((0..1i64 << bits).contains(&l) && y == saturate(c, l, bits))
+                    .then_some((block << bits) + l as usize)
+            }
             _ => None,
         }
     }
@@ -139,21 +190,33 @@ impl Table {
         match *self {
             Table::Range { .. } => 0,
             Table::Clamp { in_bits, .. } => 1 << (in_bits - 1),
+            Table::Sign { bits } => 1 << (bits - 1),
+            Table::Saturate { .. } => 0,
         }
     }
 
-    /// The folded rows `t + γ·y` (or `t`) for every row, in index order.
-    /// Cost: `2^bits` field additions (consecutive rows differ by `1` or `1 + γ`).
+    /// The folded rows `c₀ + γ·c₁ + γ²·c₂` for every row, in index order.
+    /// Cost: `2^bits` field additions for range and clamp tables (consecutive rows
+    /// differ by `1` or `1 + γ`), two multiplications per row for the others.
     pub fn folded_values(&self, gamma: F) -> Vec<F> {
         let n = 1usize << self.num_vars();
+        if matches!(self, Table::Sign { .. } | Table::Saturate { .. }) {
+            let gamma2 = gamma.square();
+            return (0..n)
+                .map(|i| {
+                    let [a, b, c] = self.row(i);
+                    from_i64(a) + gamma * from_i64(b) + gamma2 * from_i64(c)
+                })
+                .collect();
+        }
         let mut out = Vec::with_capacity(n);
-        let [t0, y0] = self.row(0);
+        let [t0, y0, _] = self.row(0);
         let mut v = from_i64(t0) + gamma * from_i64(y0);
         let one_gamma = F::ONE + gamma;
         let mut prev_y = y0;
         out.push(v);
         for i in 1..n {
-            let [_, y] = self.row(i);
+            let [_, y, _] = self.row(i);
             v += if y != prev_y { one_gamma } else { F::ONE };
             prev_y = y;
             out.push(v);
@@ -165,6 +228,8 @@ impl Table {
         match *self {
             Table::Range { bits } => [1, bits, 0],
             Table::Clamp { in_bits, out_bits } => [2, in_bits, out_bits],
+            Table::Sign { bits } => [3, bits, 0],
+            Table::Saturate { bits } => [4, bits, 0],
         }
     }
 
@@ -410,7 +475,7 @@ fn multiplicities_for(lay: &Layout, lookups: &[LookupInstance]) -> crate::Result
     for (j, l) in lookups.iter().enumerate() {
         let c = &mut counts[lay.table_of[j]];
         let n = l.shape().len;
-        let mut row = [0i64; 2];
+        let mut row = [0i64; 3];
         for i in 0..n {
             for (col, r) in l.columns.iter().zip(row.iter_mut()) {
                 *r = col[i];
@@ -845,7 +910,13 @@ fn prove_inner(
                         *x = beta - (from_i64(u) + gamma * from_i64(v));
                     }
                 }
-                _ => unreachable!("tables have one or two columns"),
+                [a, b, c] => {
+                    let gamma2 = gamma.square();
+                    for (((x, &u), &v), &w) in leaves.iter_mut().zip(a).zip(b).zip(c) {
+                        *x = beta - (from_i64(u) + gamma * from_i64(v) + gamma2 * from_i64(w));
+                    }
+                }
+                _ => unreachable!("tables have one to three columns"),
             }
             build_tree(leaves)
         })

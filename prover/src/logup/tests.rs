@@ -55,7 +55,7 @@ fn clamp_pairs(table: Table, n: usize, seed: u64) -> (Vec<i64>, Vec<i64>) {
     let len = 1usize << table.num_vars();
     (0..n)
         .map(|_| {
-            let [t, y] = table.row(r.gen_range(0..len));
+            let [t, y, _] = table.row(r.gen_range(0..len));
             (t, y)
         })
         .unzip()
@@ -105,25 +105,47 @@ fn table_rows_fold_and_index() {
             out_bits: 3,
         },
         Table::RELU8,
+        Table::Sign { bits: 1 },
+        Table::Sign { bits: 8 },
+        Table::Saturate { bits: 1 },
+        Table::Saturate { bits: 8 },
     ] {
         t.validate().unwrap();
         let vals = t.folded_values(gamma);
         assert_eq!(vals.len(), 1 << t.num_vars());
         for (i, v) in vals.iter().enumerate() {
             let row = t.row(i);
-            assert_eq!(*v, from_i64(row[0]) + gamma * from_i64(row[1]));
-            assert_eq!(t.index_of(&row[..t.columns()]), Some(i));
+            assert_eq!(
+                *v,
+                from_i64(row[0]) + gamma * from_i64(row[1]) + gamma * gamma * from_i64(row[2])
+            );
+            let first = t.index_of(&row[..t.columns()]).unwrap();
+            assert!(first == i || (first < i && t.row(first) == row));
         }
-        assert_eq!(t.row(t.zero_index()), [0, 0]);
+        assert_eq!(t.row(t.zero_index()), [0, 0, 0]);
     }
-    assert_eq!(Table::RELU8.row(0), [-32768, 0]);
-    assert_eq!(Table::RELU8.row(65535), [32767, 255]);
+    assert_eq!(Table::RELU8.row(0), [-32768, 0, 0]);
+    assert_eq!(Table::RELU8.row(65535), [32767, 255, 0]);
     assert_eq!(Table::RELU8.index_of(&[300, 255]), Some(32768 + 300));
     assert_eq!(Table::RELU8.index_of(&[300, 44]), None);
     assert_eq!(Table::RELU8.index_of(&[32768, 255]), None);
     assert_eq!(Table::Range { bits: 8 }.index_of(&[256]), None);
     assert_eq!(Table::Range { bits: 8 }.index_of(&[-1]), None);
     assert_eq!(Table::Range { bits: 8 }.index_of(&[1, 1]), None);
+    let sign = Table::Sign { bits: 8 };
+    assert_eq!(sign.index_of(&[-128, -1]), Some(0));
+    assert_eq!(sign.index_of(&[5, 1]), Some(133));
+    assert_eq!(sign.index_of(&[5, 0]), None);
+    assert_eq!(sign.index_of(&[128, 1]), None);
+    assert_eq!(sign.index_of(&[0, 0]), Some(sign.zero_index()));
+    let sat = Table::Saturate { bits: 8 };
+    assert_eq!(sat.num_vars(), 10);
+    assert_eq!(sat.index_of(&[0, 17, 17]), Some(17));
+    assert_eq!(sat.index_of(&[-1, 17, 0]), Some(256 + 17));
+    assert_eq!(sat.index_of(&[1, 17, 255]), Some(512 + 17));
+    assert_eq!(sat.index_of(&[1, 17, 17]), None);
+    assert_eq!(sat.index_of(&[0, 256, 256]), None);
+    assert_eq!(sat.index_of(&[2, 0, 255]), None);
     for bad in [
         Table::Range { bits: 17 },
         Table::Clamp {
@@ -226,6 +248,44 @@ fn clamp_lookups_of_several_sizes() {
     let a: Vec<i64> = vec![-32768, -1, 0, 1, 254, 255, 256, 32767];
     let b: Vec<i64> = a.iter().map(|&t| t.clamp(0, 255)).collect();
     prove_and_verify(&[LookupInstance::clamp(Table::RELU8, &a, &b)]);
+}
+
+/// The requantization decomposition the MLP proof uses: `q = 2^8·h + l`,
+/// `(h, sign h)` in the sign table, `(sign h, l, clamp(q, 0, 255))` in the saturate table.
+#[test]
+fn sign_and_saturate_lookups_prove_a_clamp() {
+    let qs: Vec<i64> = vec![-32768, -300, -256, -255, -1, 0, 1, 200, 255, 256, 511, 32767];
+    let h: Vec<i64> = qs.iter().map(|q| q.div_euclid(256)).collect();
+    let l: Vec<i64> = qs.iter().map(|q| q.rem_euclid(256)).collect();
+    let c: Vec<i64> = h.iter().map(|&h| h.signum()).collect();
+    let y: Vec<i64> = qs.iter().map(|&q| q.clamp(0, 255)).collect();
+    let sign = Table::Sign { bits: 8 };
+    let sat = Table::Saturate { bits: 8 };
+    let ls = [
+        LookupInstance {
+            table: sign,
+            columns: vec![&h, &c],
+        },
+        LookupInstance {
+            table: sat,
+            columns: vec![&c, &l, &y],
+        },
+    ];
+    prove_and_verify(&ls);
+    // A wrong clamp output is not in the table: the honest prover refuses, and a
+    // prover committing the multiplicities of the true rows is rejected.
+    let mut bad_y = y.clone();
+    bad_y[7] = 201;
+    let bad = [
+        ls[0].clone(),
+        LookupInstance {
+            table: sat,
+            columns: vec![&c, &l, &bad_y],
+        },
+    ];
+    assert!(prove(&bad, key(), &mut transcript()).is_err());
+    assert!(cheat(&bad, &ls, Cheat::None).is_err());
+    assert!(cheat(&bad, &ls, Cheat::TableSumFromWitness).is_err());
 }
 
 #[test]
