@@ -10,9 +10,10 @@
 //! This module holds the generic pieces; weight matrices compute their commitment
 //! and `t` from their nonzeros (see [`crate::matrix`]).
 
+use crate::accumulate::{limbs, LazySums};
 use crate::eq::eq_table;
 use crate::error::Error;
-use crate::field::{inner_product, GAffine, F, G};
+use crate::field::{from_i64, inner_product, log2_ceil, GAffine, F, G};
 use crate::generators::derive_generators;
 use crate::msm::FixedBases;
 use crate::transcript::Transcript;
@@ -130,6 +131,77 @@ pub fn commit_dense(
         .map(|row| G::msm_unchecked(gens, row))
         .collect();
     Ok(HyraxCommitment::from_rows(rows, row_vars, col_vars))
+}
+
+/// Commits to a vector of `2^(m+n)` small signed integers (witness vectors).
+/// Cost: `2^m` small-scalar MSMs of size `2^n` ([`crate::msm::msm_small`]), in parallel.
+pub fn commit_ints(
+    key: &HyraxKey,
+    values: &[i64],
+    row_vars: usize,
+    col_vars: usize,
+) -> crate::Result<HyraxCommitment> {
+    let gens = key.gens_for(col_vars)?;
+    if values.len() != 1 << (row_vars + col_vars) {
+        return Err(Error::Invalid("vector length does not match grid".into()));
+    }
+    let rows: Vec<G> = values
+        .par_chunks(1 << col_vars)
+        .map(|row| crate::msm::msm_small(gens, row))
+        .collect();
+    Ok(HyraxCommitment::from_rows(rows, row_vars, col_vars))
+}
+
+/// The opening vector `t = Σ_g eq(p_row, g)·v[g, ·]` of a small-integer vector,
+/// accumulated without modular reductions ([`LazySums`]); entries of magnitude
+/// `≥ 2^32` fall back to a multiplication. Cost: `2^(m+n)` short products.
+pub fn open_ints(values: &[i64], row_vars: usize, col_vars: usize, p_row: &[F]) -> Vec<F> {
+    assert_eq!(p_row.len(), row_vars);
+    assert_eq!(values.len(), 1 << (row_vars + col_vars));
+    let l = eq_table(p_row);
+    let cols = 1 << col_vars;
+    let mut acc = LazySums::zeros(cols);
+    for (g, row) in values.chunks(cols).enumerate() {
+        let (pos, neg) = (limbs(&l[g]), limbs(&-l[g]));
+        for (c, &v) in row.iter().enumerate() {
+            match v.unsigned_abs() {
+                0 => {}
+                a if a < 1 << 32 => acc.add_scaled(c, if v > 0 { &pos } else { &neg }, a as u32),
+                _ => acc.add(c, &limbs(&(from_i64(v) * l[g]))),
+            }
+        }
+    }
+    acc.reduce()
+}
+
+/// Checks a linear combination of committed rows against an opening vector:
+/// `Σ_k Σ_g weights_k[g]·C_k[g] = Σ_c t[c]·G_c` for commitments `C_k` sharing one
+/// column width. With `weights = λ^k·eq(p_row)` this checks one opening of the
+/// combination `Σ λ^k v_k` (batched openings at one point); with `weights = eq(r)∘M`
+/// it checks the opening of a row-scaled matrix. Cost: one MSM of size
+/// `2^n + Σ_k 2^(m_k)`.
+pub fn verify_combination(
+    key: &HyraxKey,
+    parts: &[(&HyraxCommitment, &[F])],
+    t: &[F],
+) -> crate::Result<()> {
+    let col_vars = log2_ceil(t.len());
+    if t.len() != 1 << col_vars || parts.is_empty() {
+        return Err(Error::Malformed("opening vector has the wrong size".into()));
+    }
+    let gens = key.gens_for(col_vars)?;
+    let mut bases: Vec<GAffine> = gens.to_vec();
+    let mut scalars: Vec<F> = t.to_vec();
+    for (com, w) in parts {
+        if com.col_vars != col_vars || com.rows.len() != w.len() {
+            return Err(Error::Malformed(
+                "commitment and opening shapes differ".into(),
+            ));
+        }
+        bases.extend_from_slice(&com.rows);
+        scalars.extend(w.iter().map(|x| -*x));
+    }
+    check_zero(crate::msm::msm(&bases, &scalars))
 }
 
 /// Computes the opening vector `t = Σ_g eq(p_row, g)·v[g, ·]` of a dense vector.
@@ -260,6 +332,46 @@ mod tests {
                 assert!(verify_opening(&key, &com, &point[1..], &t).is_err());
             }
         }
+    }
+
+    #[test]
+    fn integer_commitments_openings_and_combinations() {
+        let mut rng = test_rng();
+        let key = HyraxKey::new(4);
+        let (m, n) = (3, 4);
+        let a: Vec<i64> = (0..1 << (m + n)).map(|i| (i * 37 % 511) - 255).collect();
+        let mut b: Vec<i64> = (0..1 << (m + n)).map(|i| i % 7).collect();
+        b[5] = 1 << 40;
+        b[6] = -(1 << 35);
+        let fa: Vec<F> = a.iter().map(|&v| from_i64(v)).collect();
+        let fb: Vec<F> = b.iter().map(|&v| from_i64(v)).collect();
+        let ca = commit_ints(&key, &a, m, n).unwrap();
+        let cb = commit_ints(&key, &b, m, n).unwrap();
+        assert_eq!(ca, commit_dense(&key, &fa, m, n).unwrap());
+        assert_eq!(cb, commit_dense(&key, &fb, m, n).unwrap());
+        let point: Vec<F> = (0..m + n).map(|_| F::rand(&mut rng)).collect();
+        let ta = open_ints(&a, m, n, &point[..m]);
+        assert_eq!(ta, open_dense(&fa, m, n, &point[..m]));
+        assert_eq!(
+            verify_opening(&key, &ca, &point, &ta).unwrap(),
+            evaluate(&fa, &point)
+        );
+        // One opening of a + λ·b at the point.
+        let lambda = F::rand(&mut rng);
+        let tb = open_ints(&b, m, n, &point[..m]);
+        let t: Vec<F> = ta.iter().zip(&tb).map(|(x, y)| *x + lambda * y).collect();
+        let e = eq_table(&point[..m]);
+        let le: Vec<F> = e.iter().map(|x| lambda * x).collect();
+        verify_combination(&key, &[(&ca, &e), (&cb, &le)], &t).unwrap();
+        let swapped = [(&cb, &e[..]), (&ca, &le[..])];
+        assert!(verify_combination(&key, &swapped, &t).is_err());
+        let mut bad = t.clone();
+        bad[3] += F::ONE;
+        assert!(verify_combination(&key, &[(&ca, &e), (&cb, &le)], &bad).is_err());
+        assert!(verify_combination(&key, &[(&ca, &e[1..])], &ta).is_err());
+        assert!(verify_combination(&key, &[], &ta).is_err());
+        assert!(verify_combination(&key, &[(&ca, &e)], &ta[1..]).is_err());
+        assert!(commit_ints(&key, &a[1..], m, n).is_err());
     }
 
     #[test]
