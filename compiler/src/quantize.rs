@@ -82,34 +82,12 @@ pub fn check_row(
     Ok(())
 }
 
-/// One requantization step: `t = z·M + 2^(k-1)`, `q = t >> k` (floor),
-/// `r = t − q·2^k ∈ [0, 2^k)`, `y = clamp(q, 0, 255)`. Exact in i64 under the bound check.
-#[inline]
-pub fn requant(z: i32, m: i64, k: u32) -> (i64, i64, u8) {
-    let t = z as i64 * m + (1i64 << (k - 1));
-    let q = t >> k;
-    let r = t - (q << k);
-    (q, r, q.clamp(0, 255) as u8)
-}
+/// One requantization step (shared with the prover, which proves exactly this).
+pub use ternzk_prover::requant::requant;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn requant_rounds_half_up_and_clamps() {
-        // M/2^k = 1/4: 6/4 = 1.5 → 2, 5/4 → 1, -8/4 → -2 → 0, 2000/4 → 255.
-        assert_eq!(requant(6, 1, 2), (2, 0, 2));
-        assert_eq!(requant(5, 1, 2), (1, 3, 1));
-        assert_eq!(requant(-8, 1, 2).2, 0);
-        assert_eq!(requant(-7, 1, 2), (-2, 3, 0));
-        assert_eq!(requant(2000, 1, 2).2, 255);
-        for z in [-1000i32, -3, 0, 7, 123_456] {
-            let (q, r, _) = requant(z, 12345, 20);
-            assert!((0..1 << 20).contains(&r));
-            assert_eq!(q * (1 << 20) + r, z as i64 * 12345 + (1 << 19));
-        }
-    }
 
     #[test]
     fn multipliers_have_the_requested_precision() {

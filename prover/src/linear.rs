@@ -133,7 +133,7 @@ fn statement_transcript(vk: &LinearVk, xs: &[i32], ys: &[i32], batch: usize) -> 
 /// `Σ_b eq_b[b]·V_b` for `batch` vectors of length `len` stored back to back,
 /// zero-padded to `padded`. Cost: `batch·len` small-integer multiply-adds into
 /// unreduced sums (no Montgomery multiplication), one reduction per entry.
-fn combine_batch(vs: &[i32], len: usize, padded: usize, eq_b: &[F]) -> Vec<F> {
+pub(crate) fn combine_batch(vs: &[i32], len: usize, padded: usize, eq_b: &[F]) -> Vec<F> {
     let mut out = vec![F::ZERO; padded];
     if eq_b.len() == 1 {
         out[..len]

@@ -395,7 +395,15 @@ mod tests {
     fn small_integer_msm_matches_arkworks() {
         let mut rng = test_rng();
         let p = G::rand(&mut rng).into_affine();
-        for (n, max) in [(0usize, 1i64), (1, 1), (5, 255), (16, 1), (64, 32767), (300, 4095), (40, 1 << 40)] {
+        for (n, max) in [
+            (0usize, 1i64),
+            (1, 1),
+            (5, 255),
+            (16, 1),
+            (64, 32767),
+            (300, 4095),
+            (40, 1 << 40),
+        ] {
             let mut bases =
                 G::normalize_batch(&(0..n).map(|_| G::rand(&mut rng)).collect::<Vec<_>>());
             if n > 3 {
@@ -405,12 +413,19 @@ mod tests {
             }
             let values: Vec<i64> = (0..n).map(|_| rng.gen_range(-max..=max)).collect();
             let scalars: Vec<F> = values.iter().map(|&v| crate::field::from_i64(v)).collect();
-            assert_eq!(msm_small(&bases, &values), reference(&bases, &scalars), "n = {n}");
+            assert_eq!(
+                msm_small(&bases, &values),
+                reference(&bases, &scalars),
+                "n = {n}"
+            );
         }
         let bases = G::normalize_batch(&(0..8).map(|_| G::rand(&mut rng)).collect::<Vec<_>>());
         assert!(msm_small(&bases, &[0; 8]).is_zero());
         let extremes = [i64::MAX, -i64::MAX, 1, -1, 0, 2, -2, 3];
-        let scalars: Vec<F> = extremes.iter().map(|&v| crate::field::from_i64(v)).collect();
+        let scalars: Vec<F> = extremes
+            .iter()
+            .map(|&v| crate::field::from_i64(v))
+            .collect();
         assert_eq!(msm_small(&bases, &extremes), reference(&bases, &scalars));
     }
 }

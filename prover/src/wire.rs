@@ -41,6 +41,10 @@ impl Writer {
     pub fn u32(&mut self, v: u32) {
         self.bytes.extend_from_slice(&v.to_le_bytes());
     }
+    /// Appends a `u64` (little-endian).
+    pub fn u64(&mut self, v: u64) {
+        self.bytes.extend_from_slice(&v.to_le_bytes());
+    }
 }
 
 /// Reads encodings from a byte slice, failing cleanly on anything malformed.
@@ -54,7 +58,8 @@ impl<'a> Reader<'a> {
         Self { bytes }
     }
 
-    fn take(&mut self, n: usize, what: &str) -> crate::Result<&'a [u8]> {
+    /// Reads exactly `n` raw bytes.
+    pub fn take(&mut self, n: usize, what: &str) -> crate::Result<&'a [u8]> {
         if self.bytes.len() < n {
             return Err(Error::Malformed(format!("truncated while reading {what}")));
         }
@@ -79,16 +84,38 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads one compressed point, checking it is on the curve and in the group.
+    /// Encodings other than the canonical one (e.g. the point at infinity with stray
+    /// bits) are rejected too, so every accepted proof has exactly one encoding.
     pub fn point(&mut self, what: &str) -> crate::Result<GAffine> {
         let b = self.take(POINT_BYTES, what)?;
-        GAffine::deserialize_with_mode(b, Compress::Yes, Validate::Yes)
-            .map_err(|_| Error::Malformed(format!("{what}: not a valid G1 point")))
+        let p = GAffine::deserialize_with_mode(b, Compress::Yes, Validate::Yes)
+            .map_err(|_| Error::Malformed(format!("{what}: not a valid G1 point")))?;
+        let mut canonical = Vec::with_capacity(POINT_BYTES);
+        p.serialize_compressed(&mut canonical)
+            .expect("writing to a Vec cannot fail");
+        if canonical != b {
+            return Err(Error::Malformed(format!(
+                "{what}: non-canonical point encoding"
+            )));
+        }
+        Ok(p)
     }
 
     /// Reads a little-endian `u32`.
     pub fn u32(&mut self, what: &str) -> crate::Result<u32> {
         let b = self.take(4, what)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// Reads a little-endian `u64`.
+    pub fn u64(&mut self, what: &str) -> crate::Result<u64> {
+        let b = self.take(8, what)?;
+        Ok(u64::from_le_bytes(b.try_into().expect("8 bytes")))
+    }
+
+    /// Number of bytes not read yet.
+    pub fn remaining(&self) -> usize {
+        self.bytes.len()
     }
 
     /// Fails unless every byte has been consumed.
@@ -133,6 +160,12 @@ mod tests {
         };
         assert!(Reader::new(&modulus_bytes).field("f").is_err());
         assert!(Reader::new(&[0xffu8; 32]).point("p").is_err());
+        // The point at infinity with a stray bit decodes, but is not canonical.
+        let mut inf = Vec::new();
+        GAffine::zero().serialize_compressed(&mut inf).unwrap();
+        assert!(Reader::new(&inf).point("p").is_ok());
+        inf[3] ^= 1;
+        assert!(Reader::new(&inf).point("p").is_err());
         assert!(Reader::new(&[0u8; 64]).fields(3, "v").is_err());
     }
 }

@@ -254,7 +254,9 @@ fn clamp_lookups_of_several_sizes() {
 /// `(h, sign h)` in the sign table, `(sign h, l, clamp(q, 0, 255))` in the saturate table.
 #[test]
 fn sign_and_saturate_lookups_prove_a_clamp() {
-    let qs: Vec<i64> = vec![-32768, -300, -256, -255, -1, 0, 1, 200, 255, 256, 511, 32767];
+    let qs: Vec<i64> = vec![
+        -32768, -300, -256, -255, -1, 0, 1, 200, 255, 256, 511, 32767,
+    ];
     let h: Vec<i64> = qs.iter().map(|q| q.div_euclid(256)).collect();
     let l: Vec<i64> = qs.iter().map(|q| q.rem_euclid(256)).collect();
     let c: Vec<i64> = h.iter().map(|&h| h.signum()).collect();

@@ -1,0 +1,316 @@
+//! The MLP prover (the protocol is described in the parent module and `docs/protocol.md`).
+
+use super::witness::{forward, Fault, Witness};
+use super::{
+    grid, statement_transcript, Layout, LinearStep, MlpLayer, MlpProof, MlpVk, PublicInput,
+    Statement,
+};
+use crate::eq::eq_table;
+use crate::error::Error;
+use crate::field::{log2_ceil, F};
+use crate::hyrax::{commit_ints, open_ints, HyraxCommitment, HyraxKey};
+use crate::linear::combine_batch;
+use crate::logup::{self, LookupClaims, LookupInstance, Table};
+use crate::matrix::LinearBackend;
+use crate::requant::{LIMB_BITS, LOW_BITS};
+use crate::sumcheck::{self, Term};
+use crate::transcript::Transcript;
+use ark_ff::{AdditiveGroup, Field};
+use rayon::prelude::*;
+
+/// Runs the model on `batch` inputs (`batch × n_in` bytes back to back) and proves the
+/// result. With `private_input` the statement carries a commitment to the input
+/// instead of the input. Returns the statement (with the computed logits) and the
+/// proof.
+///
+/// Errors: inputs of the wrong length, layers that do not match `vk`'s shapes and
+/// parameters, a generator set smaller than [`super::key_vars`], or a requantized
+/// value outside `[−2^15, 2^15)` (the model then has no proof for this input).
+///
+/// Cost: the integer forward pass (`B·nnz` additions); per layer `nnz` field
+/// additions for `u = Tᵀ·e`, `O(B·n_in)` for the batched input and `O(n_in)` for the
+/// sumcheck; commitments to about `8·B·n` small integers per hidden layer; the LogUp
+/// argument over `(5 + limbs)·B·n` entries; tables of `2^8`, `2^10`, `2^12` rows.
+pub fn prove(
+    layers: &[MlpLayer],
+    vk: &MlpVk,
+    key: &HyraxKey,
+    input: &[u8],
+    batch: usize,
+    private_input: bool,
+) -> crate::Result<(Statement, MlpProof)> {
+    prove_inner(layers, vk, key, input, batch, private_input, Fault::None)
+}
+
+/// Whether every layer has the shape and public parameters of the key.
+fn check_layers(layers: &[MlpLayer], vk: &MlpVk) -> crate::Result<()> {
+    let same = layers.len() == vk.layers.len()
+        && layers.iter().zip(&vk.layers).all(|(l, v)| {
+            (l.weights.n_out, l.weights.n_in) == (v.n_out, v.n_in)
+                && l.bias == &v.bias[..]
+                && l.m == &v.m[..]
+                && l.k == v.k
+        });
+    if same {
+        Ok(())
+    } else {
+        Err(Error::Invalid(
+            "the model's shapes or quantization parameters differ from the verifying key".into(),
+        ))
+    }
+}
+
+pub(crate) fn prove_inner(
+    layers: &[MlpLayer],
+    vk: &MlpVk,
+    key: &HyraxKey,
+    input: &[u8],
+    batch: usize,
+    private_input: bool,
+    fault: Fault,
+) -> crate::Result<(Statement, MlpProof)> {
+    check_layers(layers, vk)?;
+    let lay = Layout::new(vk, batch, private_input)?;
+    if key.max_col_vars() < super::key_vars(vk, batch) {
+        return Err(Error::Invalid(format!(
+            "the generator set has 2^{} generators, this proof needs 2^{}",
+            key.max_col_vars(),
+            super::key_vars(vk, batch)
+        )));
+    }
+    let wit = forward(layers, &lay, input, batch, fault)?;
+    let c = lay.batch_vars;
+
+    // The input, padded, and its commitment when private.
+    let padded_input = lay.input_vars.map(|vars| {
+        let n_in = vk.n_in();
+        let stride = 1 << log2_ceil(n_in);
+        let mut x = vec![0i64; 1 << vars];
+        for (b, row) in input.chunks(n_in).enumerate() {
+            for (j, &v) in row.iter().enumerate() {
+                x[b * stride + j] = v as i64;
+            }
+        }
+        x
+    });
+    let input_commitment = match (&padded_input, lay.input_vars) {
+        (Some(x), Some(vars)) => {
+            let (rv, cv) = grid(vars);
+            Some(commit_ints(key, x, rv, cv)?)
+        }
+        _ => None,
+    };
+    let statement = Statement {
+        batch,
+        input: match &input_commitment {
+            Some(com) => PublicInput::Committed(com.clone()),
+            None => PublicInput::Clear(input.to_vec()),
+        },
+        output: wit.output.clone(),
+    };
+    let mut t = statement_transcript(vk, &statement);
+
+    // 1. Commit the hidden layers' witness vectors.
+    let witness: Vec<Vec<HyraxCommitment>> = wit
+        .hidden
+        .iter()
+        .zip(&lay.hidden)
+        .map(|(w, h)| {
+            let (rv, cv) = grid(h.vars);
+            w.vectors
+                .par_iter()
+                .map(|v| commit_ints(key, v, rv, cv))
+                .collect::<crate::Result<Vec<_>>>()
+        })
+        .collect::<crate::Result<_>>()?;
+    for com in witness.iter().flatten() {
+        com.absorb(&mut t);
+    }
+
+    // 2. One LogUp argument for every lookup of every layer.
+    let mut lookups = lookup_instances(&wit, padded_input.as_deref());
+    if fault == Fault::WideRangeTable {
+        for l in lookups.iter_mut() {
+            if l.table == (Table::Range { bits: LIMB_BITS }) {
+                l.table = Table::Range { bits: 16 };
+            }
+        }
+    }
+    let (logup_proof, claims) = if lookups.is_empty() {
+        (None, LookupClaims { instances: vec![] })
+    } else if matches!(fault, Fault::None | Fault::WideRangeTable) {
+        let (p, c) = logup::prove(&lookups, key, &mut t)?;
+        (Some(p), c)
+    } else {
+        let (p, c) = cheating_logup(&lookups, key, &mut t)?;
+        (Some(p), c)
+    };
+
+    // 3. Linear layers, last to first.
+    let n_layers = layers.len();
+    let mut steps = vec![None; n_layers];
+    let mut input_points: Vec<Vec<F>> = vec![Vec::new(); n_layers];
+    for l in (0..n_layers).rev() {
+        let layer = &layers[l];
+        let a = log2_ceil(layer.weights.n_out);
+        let (rho_b, e) = if l + 1 == n_layers {
+            let r_b = t.challenges(b"batch-point", c);
+            let r = t.challenges(b"row-point", a);
+            (r_b, eq_table(&r))
+        } else {
+            let p = &claims.instances[lay.hidden[l].first_instance].point;
+            (p[..c].to_vec(), scaled_rows(&p[c..], layer.m))
+        };
+        let u = layer.weights.bind_rows(&e);
+        let b = log2_ceil(layer.weights.n_in);
+        let x_hat = combine_batch(
+            &wit.inputs[l],
+            layer.weights.n_in,
+            1 << b,
+            &eq_table(&rho_b),
+        );
+        let out = sumcheck::prove(
+            vec![u.clone(), x_hat],
+            &[Term {
+                coeff: F::ONE,
+                factors: vec![0, 1],
+            }],
+            &mut t,
+        );
+        t.append_field(b"input-eval", &out.evals[1]);
+        t.append_fields(b"weight-opening", &u);
+        input_points[l] = rho_b.iter().chain(&out.point).copied().collect();
+        steps[l] = Some(LinearStep {
+            sumcheck: out.proof,
+            input_eval: out.evals[1],
+            opening: u,
+        });
+    }
+
+    // 4. Openings, one per point.
+    let mut openings = Vec::new();
+    if let Some(x) = &padded_input {
+        openings.push(open_group(&mut t, &claims.instances[0].point, &[x]));
+        openings.push(open_group(&mut t, &input_points[0], &[x]));
+    }
+    for (l, (w, h)) in wit.hidden.iter().zip(&lay.hidden).enumerate() {
+        let p = &claims.instances[h.first_instance].point;
+        let all: Vec<&[i64]> = w.vectors.iter().map(|v| &v[..]).collect();
+        openings.push(open_group(&mut t, p, &all));
+        openings.push(open_group(&mut t, &input_points[l + 1], &[&w.vectors[0]]));
+    }
+
+    let proof = MlpProof {
+        witness,
+        logup: logup_proof,
+        steps: steps.into_iter().map(|s| s.expect("every layer")).collect(),
+        openings,
+    };
+    Ok((statement, proof))
+}
+
+/// `e_i = eq(ρ, i)·M_i` for the rows of a hidden layer, zero on padding rows.
+/// Cost: `2^a` multiplications.
+pub(super) fn scaled_rows(rho: &[F], m: &[i64]) -> Vec<F> {
+    let mut e = eq_table(rho);
+    for (i, x) in e.iter_mut().enumerate() {
+        *x = match m.get(i) {
+            Some(&mi) => *x * crate::field::from_i64(mi),
+            None => F::ZERO,
+        };
+    }
+    e
+}
+
+/// The lookup instances in the order of [`Layout::shapes`].
+fn lookup_instances<'a>(wit: &'a Witness, input: Option<&'a [i64]>) -> Vec<LookupInstance<'a>> {
+    let mut out = Vec::new();
+    if let Some(x) = input {
+        out.push(LookupInstance::range(LOW_BITS, x));
+    }
+    for w in &wit.hidden {
+        let v = &w.vectors;
+        let (y, h, l, c) = (&v[0][..], &v[1][..], &v[2][..], &v[3][..]);
+        out.push(LookupInstance {
+            table: Table::Sign {
+                bits: crate::requant::HIGH_BITS,
+            },
+            columns: vec![h, c],
+        });
+        out.push(LookupInstance {
+            table: Table::Saturate { bits: LOW_BITS },
+            columns: vec![c, l, y],
+        });
+        for r in &v[4..] {
+            out.push(LookupInstance::range(LIMB_BITS, r));
+        }
+        if let Some(s) = &w.shifted {
+            out.push(LookupInstance::range(LIMB_BITS, s));
+        }
+    }
+    out
+}
+
+/// A cheating prover's LogUp: multiplicities counted as if every row outside its
+/// table were the table's zero row (the most a cheater can make consistent).
+fn cheating_logup(
+    lookups: &[LookupInstance],
+    key: &HyraxKey,
+    t: &mut Transcript,
+) -> crate::Result<(logup::LogupProof, LookupClaims)> {
+    #[cfg(test)]
+    {
+        let repaired: Vec<Vec<Vec<i64>>> = lookups
+            .iter()
+            .map(|l| {
+                let n = l.columns[0].len();
+                let zero = l.table.row(l.table.zero_index());
+                let mut cols: Vec<Vec<i64>> = l.columns.iter().map(|c| c.to_vec()).collect();
+                for i in 0..n {
+                    let row: Vec<i64> = cols.iter().map(|c| c[i]).collect();
+                    if l.table.index_of(&row).is_none() {
+                        for (k, col) in cols.iter_mut().enumerate() {
+                            col[i] = zero[k];
+                        }
+                    }
+                }
+                cols
+            })
+            .collect();
+        let counted: Vec<LookupInstance> = lookups
+            .iter()
+            .zip(&repaired)
+            .map(|(l, cols)| LookupInstance {
+                table: l.table,
+                columns: cols.iter().map(|c| &c[..]).collect(),
+            })
+            .collect();
+        logup::prove_with_counts_of(lookups, &counted, key, t)
+    }
+    #[cfg(not(test))]
+    {
+        let _ = (lookups, key, t);
+        Err(Error::Invalid("faults are for tests only".into()))
+    }
+}
+
+/// Opens `Σ_k λ^k·v_k` at `point` (one Hyrax opening for several vectors of one
+/// shape); `λ` is drawn here. Cost: `|v_k|` short products per vector.
+fn open_group(t: &mut Transcript, point: &[F], vectors: &[&[i64]]) -> Vec<F> {
+    let lambda = t.challenge(b"opening-lambda");
+    let (rv, cv) = grid(point.len());
+    let parts: Vec<Vec<F>> = vectors
+        .par_iter()
+        .map(|v| open_ints(v, rv, cv, &point[..rv]))
+        .collect();
+    let mut acc = vec![F::ZERO; 1 << cv];
+    let mut w = F::ONE;
+    for p in &parts {
+        for (a, x) in acc.iter_mut().zip(p) {
+            *a += w * x;
+        }
+        w *= lambda;
+    }
+    t.append_fields(b"opening", &acc);
+    acc
+}
