@@ -3,10 +3,14 @@
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod commit;
 mod compile;
 mod eval;
+mod proofio;
+mod prove;
 #[cfg(feature = "train")]
 mod train;
+mod verify;
 
 /// Prove that a committed sparse ternary MLP produced an output, fast.
 #[derive(Parser)]
@@ -25,6 +29,12 @@ enum Command {
     Compile(compile::Args),
     /// Evaluate a dense or compiled model's accuracy on a data set.
     Eval(eval::Args),
+    /// Commit to a compiled model: write its verifying key.
+    Commit(commit::Args),
+    /// Run a compiled model on inputs and prove the output.
+    Prove(prove::Args),
+    /// Check a proof against a verifying key (exit code 0 only on accept).
+    Verify(verify::Args),
     /// Train a dense MLP on Fashion-MNIST, or fine-tune one into a ternary model (--qat).
     #[cfg(feature = "train")]
     Train(train::Args),
@@ -36,6 +46,9 @@ fn main() {
         Command::Bench(c) => bench::run(c),
         Command::Compile(a) => compile::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Commit(a) => commit::run(a),
+        Command::Prove(a) => prove::run(a),
+        Command::Verify(a) => verify::run(a),
         #[cfg(feature = "train")]
         Command::Train(a) => train::run(a),
     };

@@ -249,6 +249,19 @@ impl CompiledModel {
         out
     }
 
+    /// The layers as the MLP prover takes them (borrowed; no copy). Cost: O(#layers).
+    pub fn mlp_layers(&self) -> Vec<ternzk_prover::mlp::MlpLayer<'_>> {
+        self.layers
+            .iter()
+            .map(|l| ternzk_prover::mlp::MlpLayer {
+                weights: &l.weights,
+                bias: &l.bias,
+                m: &l.m,
+                k: l.k,
+            })
+            .collect()
+    }
+
     /// Predicted class (argmax of the integer logits, first on ties) per input.
     /// Cost: as [`Self::infer_batch_i32`].
     pub fn predict_batch(&self, inputs_u8: &[u8], batch: usize) -> Vec<usize> {

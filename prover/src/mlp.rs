@@ -34,6 +34,7 @@ pub use prove::prove;
 pub use verify::verify;
 pub use vk::{LayerVk, MlpVk};
 pub use wire::{ProofFile, PROOF_MAGIC, PROOF_VERSION};
+pub use vk::{VK_MAGIC, VK_VERSION};
 
 use crate::error::Error;
 use crate::field::{log2_ceil, F};

@@ -1,0 +1,136 @@
+//! What `ternzk commit`, `prove` and `verify` share: generator derivation, atomic file
+//! writes, loading keys and models, reading inputs, and printing outputs.
+
+use anyhow::{bail, ensure, Context};
+use std::io::Write;
+use std::path::Path;
+use ternzk_compiler::format::file_is_compiled;
+use ternzk_compiler::CompiledModel;
+use ternzk_prover::field::log2_ceil;
+use ternzk_prover::hyrax::HyraxKey;
+use ternzk_prover::mlp::MlpVk;
+
+/// The generators for committing to `model`'s weights: `2^⌈log n_in⌉` of the widest
+/// layer input. Cost: one hash-to-curve per generator.
+pub fn commit_key(model: &CompiledModel) -> HyraxKey {
+    let vars = model
+        .layers
+        .iter()
+        .map(|l| log2_ceil(l.n_in()))
+        .max()
+        .unwrap_or(0);
+    HyraxKey::new(vars)
+}
+
+/// Writes `bytes` to `path` atomically (a temporary file in the same directory,
+/// renamed into place), so a failed run never leaves a partial file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Loads a compiled model (a dense one gets a hint to compile it first).
+pub fn load_compiled(path: &Path) -> anyhow::Result<CompiledModel> {
+    if !file_is_compiled(path)? {
+        bail!(
+            "{} is a dense model; compile it first: ternzk compile {} -o MODEL.ternzk.safetensors",
+            path.display(),
+            path.display()
+        );
+    }
+    Ok(CompiledModel::load(path)?)
+}
+
+/// Reads and validates a verifying key file.
+pub fn load_vk(path: &Path) -> anyhow::Result<MlpVk> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    MlpVk::from_bytes(&bytes).with_context(|| format!("{} is not a valid verifying key", path.display()))
+}
+
+/// Parses inputs from JSON: one input as an array of integers in `0..=255`, a batch as
+/// an array of such arrays, or either under the key `"input"` / `"inputs"` of an
+/// object. Returns the bytes back to back and the batch size.
+pub fn parse_inputs(text: &str, n_in: usize) -> anyhow::Result<(Vec<u8>, usize)> {
+    let v: serde_json::Value = serde_json::from_str(text).context("input is not valid JSON")?;
+    let v = match v {
+        serde_json::Value::Object(mut o) => match o.remove("inputs").or_else(|| o.remove("input")) {
+            Some(x) => x,
+            None => bail!("input JSON object needs an \"input\" or \"inputs\" field"),
+        },
+        other => other,
+    };
+    let arr = v.as_array().context("input must be a JSON array")?;
+    let rows: Vec<&serde_json::Value> = if arr.first().is_some_and(|x| x.is_array()) {
+        arr.iter().collect()
+    } else {
+        vec![&v]
+    };
+    ensure!(!rows.is_empty(), "no inputs given");
+    let mut out = Vec::with_capacity(rows.len() * n_in);
+    for (b, row) in rows.iter().enumerate() {
+        let row = row.as_array().context("every input must be an array")?;
+        ensure!(
+            row.len() == n_in,
+            "input {b} has {} values, the model takes {n_in}",
+            row.len()
+        );
+        for (j, x) in row.iter().enumerate() {
+            match x.as_u64() {
+                Some(p) if p <= 255 => out.push(p as u8),
+                _ => bail!("input {b}, value {j}: {x} is not an integer in 0..=255"),
+            }
+        }
+    }
+    Ok((out, rows.len()))
+}
+
+/// Argmax of each row of logits (first on ties).
+pub fn classes(logits: &[i32], n_out: usize) -> Vec<usize> {
+    logits
+        .chunks(n_out.max(1))
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .fold((0, i32::MIN), |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) })
+                .0
+        })
+        .collect()
+}
+
+/// Hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_parse_in_every_accepted_form() {
+        assert_eq!(parse_inputs("[1,2,3]", 3).unwrap(), (vec![1, 2, 3], 1));
+        assert_eq!(
+            parse_inputs("[[1,2],[3,255]]", 2).unwrap(),
+            (vec![1, 2, 3, 255], 2)
+        );
+        assert_eq!(parse_inputs("{\"input\": [0, 9]}", 2).unwrap().1, 1);
+        assert_eq!(parse_inputs("{\"inputs\": [[0, 9]]}", 2).unwrap().1, 1);
+        for bad in ["[1,2]", "[1,2,256]", "[1,-2,3]", "[1.5,2,3]", "{}", "[]", "nope", "[[1,2,3],[1]]"] {
+            assert!(parse_inputs(bad, 3).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn classes_take_the_first_maximum() {
+        assert_eq!(classes(&[1, 5, 5, -3, -1, -2], 3), vec![1, 1]);
+    }
+}

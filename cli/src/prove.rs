@@ -1,0 +1,156 @@
+//! `ternzk prove`: runs a compiled model on inputs and proves the output.
+
+use crate::compile::progress_bar;
+use crate::proofio::{classes, load_compiled, load_vk, parse_inputs, write_atomic};
+use anyhow::{ensure, Context};
+use std::path::PathBuf;
+use std::time::Instant;
+use ternzk_compiler::dataset::{load_fashion_mnist, Split};
+use ternzk_prover::hyrax::HyraxKey;
+use ternzk_prover::mlp::{key_vars, prove, MlpVk, ProofFile};
+
+/// Arguments of `ternzk prove`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// A compiled model (output of `ternzk compile`).
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Its verifying key (from `ternzk commit`); without it the model is committed here.
+    #[arg(long)]
+    pub vk: Option<PathBuf>,
+    /// Inputs as JSON: one array of 0..=255 integers, or an array of them (a batch).
+    #[arg(long, conflicts_with = "dataset")]
+    pub input: Option<PathBuf>,
+    /// Take the inputs from a data set's test split instead (`fashion-mnist`).
+    #[arg(long)]
+    pub dataset: Option<String>,
+    /// First test image (with --dataset).
+    #[arg(long, default_value_t = 0)]
+    pub index: usize,
+    /// Number of consecutive test images proven together (with --dataset).
+    #[arg(long, default_value_t = 1)]
+    pub batch: usize,
+    /// Commit to the input instead of revealing it (the proof binds the commitment).
+    #[arg(long)]
+    pub private_input: bool,
+    /// Where to write the proof.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `ternzk prove`.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let model = load_compiled(&args.model)?;
+    let n_in = model.n_in();
+    let (inputs, batch, labels) = match (&args.input, &args.dataset) {
+        (Some(path), _) => {
+            ensure!(
+                args.batch == 1 && args.index == 0,
+                "--batch and --index go with --dataset; a JSON input file carries its own batch"
+            );
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let (x, b) = parse_inputs(&text, n_in)?;
+            (x, b, None)
+        }
+        (None, Some(name)) => {
+            ensure!(
+                name == "fashion-mnist",
+                "unknown data set `{name}` (expected fashion-mnist)"
+            );
+            let ds = load_fashion_mnist(Split::Test)?;
+            ensure!(ds.dim == n_in, "the model takes {n_in} inputs, images have {}", ds.dim);
+            ensure!(args.batch >= 1, "--batch must be at least 1");
+            ensure!(
+                args.index + args.batch <= ds.len(),
+                "images {}..{} requested, the test split has {}",
+                args.index,
+                args.index + args.batch,
+                ds.len()
+            );
+            let x = ds.images[args.index * n_in..(args.index + args.batch) * n_in].to_vec();
+            let labels = ds.labels[args.index..args.index + args.batch].to_vec();
+            (x, args.batch, Some(labels))
+        }
+        (None, None) => anyhow::bail!("give the inputs: --input FILE.json or --dataset fashion-mnist"),
+    };
+
+    let pb = progress_bar(4, "proving");
+    // The integer engine's answer and its time (median of 5 runs): the floor.
+    let mut times = Vec::new();
+    let mut expected = Vec::new();
+    for _ in 0..5 {
+        let t0 = Instant::now();
+        expected = model.infer_batch_i32(&inputs, batch);
+        times.push(t0.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    let infer_ms = times[2];
+    pb.inc(1);
+
+    let layers = model.mlp_layers();
+    let (vk, commit_ms) = match &args.vk {
+        Some(p) => (load_vk(p)?, None),
+        None => {
+            let key = crate::proofio::commit_key(&model);
+            let t0 = Instant::now();
+            let vk = MlpVk::commit(&layers, &key)?;
+            (vk, Some(t0.elapsed().as_secs_f64() * 1e3))
+        }
+    };
+    pb.inc(1);
+    let t0 = Instant::now();
+    let key = HyraxKey::new(key_vars(&vk, batch));
+    let setup_ms = t0.elapsed().as_secs_f64() * 1e3;
+    pb.inc(1);
+
+    let t0 = Instant::now();
+    let (statement, proof) = prove(&layers, &vk, &key, &inputs, batch, args.private_input)?;
+    let prove_ms = t0.elapsed().as_secs_f64() * 1e3;
+    pb.finish_and_clear();
+    ensure!(
+        statement.output == expected,
+        "internal error: the proven output differs from the integer engine's"
+    );
+    let file = ProofFile {
+        vk_digest: vk.digest,
+        statement,
+        proof,
+    };
+    let bytes = file.to_bytes();
+    write_atomic(&args.output, &bytes)?;
+
+    let n_out = model.n_out();
+    let cls = classes(&expected, n_out);
+    let output: Vec<Vec<i32>> = expected.chunks(n_out).map(|c| c.to_vec()).collect();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "model": args.model.display().to_string(), "proof": args.output.display().to_string(),
+                "batch": batch, "private_input": args.private_input,
+                "prove_ms": prove_ms, "infer_ms": infer_ms, "prove_over_infer": prove_ms / infer_ms,
+                "commit_ms": commit_ms, "setup_ms": setup_ms, "proof_bytes": bytes.len(),
+                "output": output, "classes": cls, "labels": labels,
+                "matches_engine": true,
+            })
+        );
+    } else {
+        println!(
+            "proved {batch} input(s) in {prove_ms:.1} ms (integer inference {infer_ms:.3} ms); wrote {} ({} bytes)",
+            args.output.display(),
+            bytes.len()
+        );
+        for (i, (o, c)) in output.iter().zip(&cls).enumerate().take(16) {
+            let label = labels.as_ref().map(|l| format!(", label {}", l[i])).unwrap_or_default();
+            println!("  input {i}: class {c}{label}, logits {o:?}");
+        }
+        if batch > 16 {
+            println!("  … {} more (use --json for all)", batch - 16);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! `ternzk verify`: checks a proof file against a verifying key.
+
+use crate::proofio::{classes, load_vk};
+use anyhow::Context;
+use std::path::PathBuf;
+use std::time::Instant;
+use ternzk_prover::hyrax::HyraxKey;
+use ternzk_prover::mlp::{key_vars, verify, ProofFile, PublicInput};
+
+/// Arguments of `ternzk verify`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The verifying key (output of `ternzk commit`).
+    #[arg(long)]
+    pub vk: PathBuf,
+    /// The proof file (output of `ternzk prove`).
+    #[arg(long)]
+    pub proof: PathBuf,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `ternzk verify`. Exit code 0 only if the proof is accepted.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let vk = load_vk(&args.vk)?;
+    let bytes = std::fs::read(&args.proof)
+        .with_context(|| format!("cannot read {}", args.proof.display()))?;
+    let t0 = Instant::now();
+    let decoded = ProofFile::from_bytes(&vk, &bytes);
+    let decode_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let (result, setup_ms, verify_ms, file) = match decoded {
+        Err(e) => (Err(e), 0.0, decode_ms, None),
+        Ok(f) => {
+            let t0 = Instant::now();
+            let key = HyraxKey::new(key_vars(&vk, f.statement.batch));
+            let setup_ms = t0.elapsed().as_secs_f64() * 1e3;
+            let t0 = Instant::now();
+            let r = verify(&vk, &key, &f.statement, &f.proof);
+            let verify_ms = decode_ms + t0.elapsed().as_secs_f64() * 1e3;
+            (r, setup_ms, verify_ms, Some(f))
+        }
+    };
+    let verified = result.is_ok();
+    let n_out = vk.n_out();
+    let output: Option<Vec<Vec<i32>>> = file
+        .as_ref()
+        .filter(|_| verified)
+        .map(|f| f.statement.output.chunks(n_out).map(|c| c.to_vec()).collect());
+    let cls = file
+        .as_ref()
+        .filter(|_| verified)
+        .map(|f| classes(&f.statement.output, n_out));
+    let input_kind = file.as_ref().map(|f| match f.statement.input {
+        PublicInput::Clear(_) => "clear",
+        PublicInput::Committed(_) => "committed",
+    });
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "verified": verified, "verify_ms": verify_ms, "setup_ms": setup_ms,
+                "proof_bytes": bytes.len(), "batch": file.as_ref().map(|f| f.statement.batch),
+                "input": input_kind, "output": output, "classes": cls,
+                "error": result.as_ref().err().map(|e| e.to_string()),
+            })
+        );
+    } else if let (Some(out), Some(cls)) = (&output, &cls) {
+        println!(
+            "ACCEPT: {} proves {} input(s) ({} input), verified in {verify_ms:.1} ms (+{setup_ms:.1} ms generators)",
+            args.proof.display(),
+            out.len(),
+            input_kind.unwrap_or("?")
+        );
+        for (i, (o, c)) in out.iter().zip(cls).enumerate() {
+            println!("  input {i}: class {c}, logits {o:?}");
+        }
+    }
+    result.map_err(|e| anyhow::anyhow!("REJECT: {e}"))
+}
