@@ -53,7 +53,8 @@ pub fn load_compiled(path: &Path) -> anyhow::Result<CompiledModel> {
 /// Reads and validates a verifying key file.
 pub fn load_vk(path: &Path) -> anyhow::Result<MlpVk> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    MlpVk::from_bytes(&bytes).with_context(|| format!("{} is not a valid verifying key", path.display()))
+    MlpVk::from_bytes(&bytes)
+        .with_context(|| format!("{} is not a valid verifying key", path.display()))
 }
 
 /// Parses inputs from JSON: one input as an array of integers in `0..=255`, a batch as
@@ -62,10 +63,12 @@ pub fn load_vk(path: &Path) -> anyhow::Result<MlpVk> {
 pub fn parse_inputs(text: &str, n_in: usize) -> anyhow::Result<(Vec<u8>, usize)> {
     let v: serde_json::Value = serde_json::from_str(text).context("input is not valid JSON")?;
     let v = match v {
-        serde_json::Value::Object(mut o) => match o.remove("inputs").or_else(|| o.remove("input")) {
-            Some(x) => x,
-            None => bail!("input JSON object needs an \"input\" or \"inputs\" field"),
-        },
+        serde_json::Value::Object(mut o) => {
+            match o.remove("inputs").or_else(|| o.remove("input")) {
+                Some(x) => x,
+                None => bail!("input JSON object needs an \"input\" or \"inputs\" field"),
+            }
+        }
         other => other,
     };
     let arr = v.as_array().context("input must be a JSON array")?;
@@ -100,7 +103,10 @@ pub fn classes(logits: &[i32], n_out: usize) -> Vec<usize> {
         .map(|row| {
             row.iter()
                 .enumerate()
-                .fold((0, i32::MIN), |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) })
+                .fold(
+                    (0, i32::MIN),
+                    |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) },
+                )
                 .0
         })
         .collect()
@@ -124,7 +130,16 @@ mod tests {
         );
         assert_eq!(parse_inputs("{\"input\": [0, 9]}", 2).unwrap().1, 1);
         assert_eq!(parse_inputs("{\"inputs\": [[0, 9]]}", 2).unwrap().1, 1);
-        for bad in ["[1,2]", "[1,2,256]", "[1,-2,3]", "[1.5,2,3]", "{}", "[]", "nope", "[[1,2,3],[1]]"] {
+        for bad in [
+            "[1,2]",
+            "[1,2,256]",
+            "[1,-2,3]",
+            "[1.5,2,3]",
+            "{}",
+            "[]",
+            "nope",
+            "[[1,2,3],[1]]",
+        ] {
             assert!(parse_inputs(bad, 3).is_err(), "{bad}");
         }
     }

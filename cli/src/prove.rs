@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 use ternzk_compiler::dataset::{load_fashion_mnist, Split};
 use ternzk_prover::hyrax::HyraxKey;
-use ternzk_prover::mlp::{key_vars, prove, MlpVk, ProofFile};
+use ternzk_prover::mlp::{key_vars, prove_timed, MlpVk, ProofFile};
 
 /// Arguments of `ternzk prove`.
 #[derive(clap::Args)]
@@ -62,7 +62,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 "unknown data set `{name}` (expected fashion-mnist)"
             );
             let ds = load_fashion_mnist(Split::Test)?;
-            ensure!(ds.dim == n_in, "the model takes {n_in} inputs, images have {}", ds.dim);
+            ensure!(
+                ds.dim == n_in,
+                "the model takes {n_in} inputs, images have {}",
+                ds.dim
+            );
             ensure!(args.batch >= 1, "--batch must be at least 1");
             ensure!(
                 args.index + args.batch <= ds.len(),
@@ -75,7 +79,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let labels = ds.labels[args.index..args.index + args.batch].to_vec();
             (x, args.batch, Some(labels))
         }
-        (None, None) => anyhow::bail!("give the inputs: --input FILE.json or --dataset fashion-mnist"),
+        (None, None) => {
+            anyhow::bail!("give the inputs: --input FILE.json or --dataset fashion-mnist")
+        }
     };
 
     let pb = progress_bar(4, "proving");
@@ -108,7 +114,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     pb.inc(1);
 
     let t0 = Instant::now();
-    let (statement, proof) = prove(&layers, &vk, &key, &inputs, batch, args.private_input)?;
+    let (statement, proof, times) =
+        prove_timed(&layers, &vk, &key, &inputs, batch, args.private_input)?;
     let prove_ms = t0.elapsed().as_secs_f64() * 1e3;
     pb.finish_and_clear();
     ensure!(
@@ -136,6 +143,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 "commit_ms": commit_ms, "setup_ms": setup_ms, "proof_bytes": bytes.len(),
                 "output": output, "classes": cls, "labels": labels,
                 "matches_engine": true,
+                "breakdown_ms": {
+                    "forward": times.forward_ms, "commit": times.commit_ms,
+                    "lookup": times.lookup_ms, "linear": times.linear_ms,
+                    "opening": times.opening_ms,
+                },
             })
         );
     } else {
@@ -145,7 +157,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             bytes.len()
         );
         for (i, (o, c)) in output.iter().zip(&cls).enumerate().take(16) {
-            let label = labels.as_ref().map(|l| format!(", label {}", l[i])).unwrap_or_default();
+            let label = labels
+                .as_ref()
+                .map(|l| format!(", label {}", l[i]))
+                .unwrap_or_default();
             println!("  input {i}: class {c}{label}, logits {o:?}");
         }
         if batch > 16 {

@@ -43,10 +43,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let verified = result.is_ok();
     let n_out = vk.n_out();
-    let output: Option<Vec<Vec<i32>>> = file
-        .as_ref()
-        .filter(|_| verified)
-        .map(|f| f.statement.output.chunks(n_out).map(|c| c.to_vec()).collect());
+    let output: Option<Vec<Vec<i32>>> = file.as_ref().filter(|_| verified).map(|f| {
+        f.statement
+            .output
+            .chunks(n_out)
+            .map(|c| c.to_vec())
+            .collect()
+    });
     let cls = file
         .as_ref()
         .filter(|_| verified)

@@ -30,11 +30,11 @@ mod vk;
 mod wire;
 mod witness;
 
-pub use prove::prove;
+pub use prove::{prove, prove_timed, ProveTimings};
 pub use verify::verify;
 pub use vk::{LayerVk, MlpVk};
-pub use wire::{ProofFile, PROOF_MAGIC, PROOF_VERSION};
 pub use vk::{VK_MAGIC, VK_VERSION};
+pub use wire::{ProofFile, PROOF_MAGIC, PROOF_VERSION};
 
 use crate::error::Error;
 use crate::field::{log2_ceil, F};
@@ -150,9 +150,15 @@ struct Layout {
     shapes: Vec<LookupShape>,
 }
 
+/// Columns of a witness commitment grid are at least `2^MIN_COL_VARS` wide (when
+/// the vector is that long): longer rows make the small-integer commitments cheaper
+/// per entry, at the price of longer opening vectors.
+const MIN_COL_VARS: usize = 7;
+
 /// The Hyrax grid `(row_vars, col_vars)` of a committed vector of `2^vars` entries.
 fn grid(vars: usize) -> (usize, usize) {
-    (vars / 2, vars - vars / 2)
+    let cols = (vars - vars / 2).max(MIN_COL_VARS.min(vars));
+    (vars - cols, cols)
 }
 
 impl Layout {

@@ -17,6 +17,7 @@ use crate::sumcheck::{self, Term};
 use crate::transcript::Transcript;
 use ark_ff::{AdditiveGroup, Field};
 use rayon::prelude::*;
+use std::time::Instant;
 
 /// Runs the model on `batch` inputs (`batch × n_in` bytes back to back) and proves the
 /// result. With `private_input` the statement carries a commitment to the input
@@ -39,6 +40,33 @@ pub fn prove(
     batch: usize,
     private_input: bool,
 ) -> crate::Result<(Statement, MlpProof)> {
+    prove_inner(layers, vk, key, input, batch, private_input, Fault::None).map(|(s, p, _)| (s, p))
+}
+
+/// Where the prover's time went (milliseconds, wall clock).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ProveTimings {
+    /// Integer forward pass and witness decomposition.
+    pub forward_ms: f64,
+    /// Hyrax commitments to the witness (and the private input).
+    pub commit_ms: f64,
+    /// The batched LogUp argument (multiplicity commitments included).
+    pub lookup_ms: f64,
+    /// Linear layers: `u = Tᵀ·e`, the batched input, the sumchecks.
+    pub linear_ms: f64,
+    /// Hyrax opening vectors of the witness.
+    pub opening_ms: f64,
+}
+
+/// [`prove`], also returning where the time went.
+pub fn prove_timed(
+    layers: &[MlpLayer],
+    vk: &MlpVk,
+    key: &HyraxKey,
+    input: &[u8],
+    batch: usize,
+    private_input: bool,
+) -> crate::Result<(Statement, MlpProof, ProveTimings)> {
     prove_inner(layers, vk, key, input, batch, private_input, Fault::None)
 }
 
@@ -68,7 +96,15 @@ pub(crate) fn prove_inner(
     batch: usize,
     private_input: bool,
     fault: Fault,
-) -> crate::Result<(Statement, MlpProof)> {
+) -> crate::Result<(Statement, MlpProof, ProveTimings)> {
+    let mut times = ProveTimings::default();
+    let mut clock = Instant::now();
+    let mut lap = || {
+        let now = Instant::now();
+        let ms = (now - clock).as_secs_f64() * 1e3;
+        clock = now;
+        ms
+    };
     check_layers(layers, vk)?;
     let lay = Layout::new(vk, batch, private_input)?;
     if key.max_col_vars() < super::key_vars(vk, batch) {
@@ -80,6 +116,7 @@ pub(crate) fn prove_inner(
     }
     let wit = forward(layers, &lay, input, batch, fault)?;
     let c = lay.batch_vars;
+    times.forward_ms = lap();
 
     // The input, padded, and its commitment when private.
     let padded_input = lay.input_vars.map(|vars| {
@@ -126,6 +163,7 @@ pub(crate) fn prove_inner(
     for com in witness.iter().flatten() {
         com.absorb(&mut t);
     }
+    times.commit_ms = lap();
 
     // 2. One LogUp argument for every lookup of every layer.
     let mut lookups = lookup_instances(&wit, padded_input.as_deref());
@@ -145,6 +183,7 @@ pub(crate) fn prove_inner(
         let (p, c) = cheating_logup(&lookups, key, &mut t)?;
         (Some(p), c)
     };
+    times.lookup_ms = lap();
 
     // 3. Linear layers, last to first.
     let n_layers = layers.len();
@@ -187,6 +226,8 @@ pub(crate) fn prove_inner(
         });
     }
 
+    times.linear_ms = lap();
+
     // 4. Openings, one per point.
     let mut openings = Vec::new();
     if let Some(x) = &padded_input {
@@ -206,7 +247,8 @@ pub(crate) fn prove_inner(
         steps: steps.into_iter().map(|s| s.expect("every layer")).collect(),
         openings,
     };
-    Ok((statement, proof))
+    times.opening_ms = lap();
+    Ok((statement, proof, times))
 }
 
 /// `e_i = eq(ρ, i)·M_i` for the rows of a hidden layer, zero on padding rows.

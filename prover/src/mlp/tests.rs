@@ -304,7 +304,7 @@ fn wrong_statements_and_keys_are_rejected() {
 
 /// A cheater that proves with its own faulty witness must be rejected.
 fn faulty(model: &Model, vk: &MlpVk, x: &[u8], batch: usize, fault: Fault) -> crate::Result<()> {
-    let (st, proof) = prove_inner(&model.layers(), vk, key(), x, batch, false, fault)?;
+    let (st, proof, _) = prove_inner(&model.layers(), vk, key(), x, batch, false, fault)?;
     verify(vk, key(), &st, &proof)
 }
 
