@@ -1,8 +1,11 @@
 //! `ternzk report`: a benchmark suite written out as a markdown report with SVG
 //! plots, every number next to the command that produced it.
 //!
-//! - the sections: [`density`], [`scaling`], [`batch`], [`ezkl`];
-//! - [`section`] is the generic section type and [`markdown`] renders it;
+//! - [`suite`] plans and runs the measurements and builds the sections
+//!   ([`density`], [`scaling`], [`batch`], [`ezkl`], and the hook
+//!   [`suite::mlp_sections`]);
+//! - [`section`] is the generic section type, [`markdown`] renders it,
+//!   [`plot`] draws its plots, [`output`] writes the files;
 //! - [`measure`] runs one `ternzk bench matvec` configuration, [`command`] spells
 //!   out its command line, [`fit`] fits power laws, [`machine`] describes the host.
 
@@ -14,8 +17,11 @@ pub mod fit;
 pub mod machine;
 pub mod markdown;
 pub mod measure;
+pub mod output;
+pub mod plot;
 pub mod scaling;
 pub mod section;
+pub mod suite;
 
 #[cfg(test)]
 pub(crate) mod tests {
