@@ -68,7 +68,7 @@ impl Machine {
 
     /// The description as a two-column markdown table. Cost: O(1).
     pub fn table(&self) -> Table {
-        let mut t = Table::new(&["", ""]);
+        let mut t = Table::new(&["machine", ""]);
         let mem = self
             .mem_total_gib
             .map_or("unknown".into(), |g| format!("{g:.1} GiB"));

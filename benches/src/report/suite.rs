@@ -5,7 +5,7 @@
 use super::ezkl;
 use super::machine::Machine;
 use super::measure::{measure, Measurement};
-use super::section::Section;
+use super::section::{Repro, Section};
 use super::{batch, density, scaling};
 use crate::matvec::Config;
 use anyhow::Result;
@@ -170,6 +170,16 @@ pub fn run(cfg: &SuiteConfig, progress: &mut dyn FnMut(Progress)) -> Result<Outc
             message: msg,
         })
     })?);
+    // Every measured section's numbers come first of all from this command.
+    for s in &mut sections {
+        s.commands.insert(
+            0,
+            Repro {
+                what: "everything in this section (this report)".into(),
+                command: cfg.command_line.clone(),
+            },
+        );
+    }
     sections.push(ezkl::section(&cfg.ezkl));
     Ok(Outcome {
         mode: if cfg.quick { "quick" } else { "full" }.into(),
