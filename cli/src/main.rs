@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 mod bench;
 mod compile;
 mod eval;
+mod report;
 #[cfg(feature = "train")]
 mod train;
 
@@ -25,6 +26,8 @@ enum Command {
     Compile(compile::Args),
     /// Evaluate a dense or compiled model's accuracy on a data set.
     Eval(eval::Args),
+    /// Run the benchmark suite and write a markdown report with SVG plots.
+    Report(report::Args),
     /// Train a dense MLP on Fashion-MNIST, or fine-tune one into a ternary model (--qat).
     #[cfg(feature = "train")]
     Train(train::Args),
@@ -36,6 +39,7 @@ fn main() {
         Command::Bench(c) => bench::run(c),
         Command::Compile(a) => compile::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Report(a) => report::run(a),
         #[cfg(feature = "train")]
         Command::Train(a) => train::run(a),
     };
