@@ -8,6 +8,7 @@ mod compile;
 mod eval;
 mod proofio;
 mod prove;
+mod report;
 #[cfg(feature = "train")]
 mod train;
 mod verify;
@@ -35,6 +36,8 @@ enum Command {
     Prove(prove::Args),
     /// Check a proof against a verifying key (exit code 0 only on accept).
     Verify(verify::Args),
+    /// Run the benchmark suite and write a markdown report with SVG plots.
+    Report(report::Args),
     /// Train a dense MLP on Fashion-MNIST, or fine-tune one into a ternary model (--qat).
     #[cfg(feature = "train")]
     Train(train::Args),
@@ -49,6 +52,7 @@ fn main() {
         Command::Commit(a) => commit::run(a),
         Command::Prove(a) => prove::run(a),
         Command::Verify(a) => verify::run(a),
+        Command::Report(a) => report::run(a),
         #[cfg(feature = "train")]
         Command::Train(a) => train::run(a),
     };

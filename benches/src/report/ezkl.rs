@@ -1,0 +1,318 @@
+//! Section "EZKL": renders the results another script wrote to
+//! `reports/ezkl/results.json` (`ternzk report` never runs EZKL). The file is a
+//! JSON list of objects
+//! `{"tool", "ezkl_version", "model", "variant", "settings": {…}, "steps": {step:
+//! {"seconds", "peak_rss_mb"}}, "prove_seconds", "verify_seconds", "proof_bytes",
+//! "verified", "logrows", "error"?}`; every field may be missing.
+
+use super::markdown::{num, ratio};
+use super::section::{Repro, Section, Table};
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Where the results are looked for unless `--ezkl-results` says otherwise.
+pub const DEFAULT_RELATIVE: &str = "reports/ezkl/results.json";
+
+/// One row of the results, with absent fields as `None`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Row {
+    /// `tool` (normally "ezkl").
+    pub tool: Option<String>,
+    /// `ezkl_version`.
+    pub version: Option<String>,
+    /// `model`.
+    pub model: Option<String>,
+    /// `variant`: "dense" or "ternary".
+    pub variant: Option<String>,
+    /// `prove_seconds`.
+    pub prove_s: Option<f64>,
+    /// `verify_seconds`.
+    pub verify_s: Option<f64>,
+    /// `proof_bytes`.
+    pub proof_bytes: Option<u64>,
+    /// The largest `peak_rss_mb` over `steps`.
+    pub peak_rss_mb: Option<f64>,
+    /// `logrows`.
+    pub logrows: Option<u64>,
+    /// `verified`.
+    pub verified: Option<bool>,
+    /// `settings` as compact JSON (keys sorted), if present.
+    pub settings: Option<String>,
+    /// `error`, if the run failed.
+    pub error: Option<String>,
+    /// `command`, if the script recorded how it ran.
+    pub command: Option<String>,
+}
+
+/// The results file and what it held.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// Where the results were looked for.
+    pub path: PathBuf,
+    /// The rows, or `None` when the file does not exist.
+    pub rows: Option<Vec<Row>>,
+}
+
+/// The default results path: `reports/ezkl/results.json` in the git repository
+/// holding `out_dir` (or else the one holding `cwd`, or else `cwd`).
+/// Cost: a few `stat` calls per ancestor directory.
+pub fn default_path(out_dir: &Path, cwd: &Path) -> PathBuf {
+    let abs = if out_dir.is_absolute() {
+        out_dir.to_path_buf()
+    } else {
+        cwd.join(out_dir)
+    };
+    let root = repo_root(&abs)
+        .or_else(|| repo_root(cwd))
+        .unwrap_or_else(|| cwd.to_path_buf());
+    root.join(DEFAULT_RELATIVE)
+}
+
+fn repo_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// Reads the results at `path`. A missing file is `rows: None` unless `required`
+/// (the user named it), which is an error; an unreadable or malformed file is an
+/// error. Cost: O(file size).
+pub fn load(path: &Path, required: bool) -> Result<Input> {
+    if !path.exists() {
+        if required {
+            bail!("EZKL results {} do not exist", path.display());
+        }
+        return Ok(Input {
+            path: path.to_path_buf(),
+            rows: None,
+        });
+    }
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading EZKL results {}", path.display()))?;
+    let rows = parse(&text).with_context(|| format!("EZKL results {}", path.display()))?;
+    Ok(Input {
+        path: path.to_path_buf(),
+        rows: Some(rows),
+    })
+}
+
+/// Parses the results: a JSON list of objects (or a single object). Fields of the
+/// wrong type count as missing. Cost: O(text length).
+pub fn parse(text: &str) -> Result<Vec<Row>> {
+    let v: Value = serde_json::from_str(text).context("not valid JSON")?;
+    let items = match v {
+        Value::Array(items) => items,
+        obj @ Value::Object(_) => vec![obj],
+        _ => bail!("expected a JSON list of result objects"),
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            item.as_object()
+                .map(|_| row(item))
+                .with_context(|| format!("entry {i} is not an object"))
+        })
+        .collect()
+}
+
+fn row(v: &Value) -> Row {
+    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let f = |k: &str| v.get(k).and_then(Value::as_f64);
+    let u = |k: &str| v.get(k).and_then(Value::as_u64);
+    let peak = v.get("steps").and_then(Value::as_object).and_then(|steps| {
+        steps
+            .values()
+            .filter_map(|st| st.get("peak_rss_mb").and_then(Value::as_f64))
+            .reduce(f64::max)
+    });
+    Row {
+        tool: s("tool"),
+        version: s("ezkl_version"),
+        model: s("model"),
+        variant: s("variant"),
+        prove_s: f("prove_seconds"),
+        verify_s: f("verify_seconds"),
+        proof_bytes: u("proof_bytes"),
+        peak_rss_mb: peak,
+        logrows: u("logrows"),
+        verified: v.get("verified").and_then(Value::as_bool),
+        // serde_json's maps are ordered by key, so this is stable.
+        settings: v
+            .get("settings")
+            .filter(|x| !x.is_null())
+            .map(Value::to_string),
+        error: s("error"),
+        command: s("command"),
+    }
+}
+
+/// Builds the section: the results table, dense-against-ternary prove ratios per
+/// model where both ran, or a note when there are no results. Cost: O(rows²).
+pub fn section(input: &Input) -> Section {
+    let shown = input.path.display();
+    let mut s = Section {
+        title: "EZKL".into(),
+        ..Default::default()
+    };
+    let Some(rows) = &input.rows else {
+        s.text = format!(
+            "No EZKL results at `{shown}`. They are produced by the EZKL benchmark script \
+             (`ternzk report` never runs EZKL); point `--ezkl-results PATH` at another file."
+        );
+        return s;
+    };
+    s.text = format!(
+        "Rows of `{shown}`, written by the EZKL benchmark script; `ternzk report` only renders \
+         them (it does not run EZKL). Peak memory is the largest `peak_rss_mb` over the \
+         script's steps; `-` marks a field the file does not have."
+    );
+    let text = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+    let opt = |o: Option<f64>| o.map_or("-".into(), num);
+    let mut t = Table::new(&[
+        "tool",
+        "version",
+        "model",
+        "variant",
+        "prove s",
+        "verify s",
+        "proof bytes",
+        "peak RSS MB",
+        "logrows",
+        "verified",
+        "settings",
+        "error",
+    ]);
+    for r in rows {
+        t.push(vec![
+            text(&r.tool),
+            text(&r.version),
+            text(&r.model),
+            text(&r.variant),
+            opt(r.prove_s),
+            opt(r.verify_s),
+            r.proof_bytes.map_or("-".into(), |b| b.to_string()),
+            opt(r.peak_rss_mb),
+            r.logrows.map_or("-".into(), |l| l.to_string()),
+            r.verified.map_or("-".into(), |v| v.to_string()),
+            r.settings
+                .as_deref()
+                .map_or("-".into(), |x| format!("`{x}`")),
+            text(&r.error),
+        ]);
+        if let Some(c) = &r.command {
+            s.commands.push(Repro {
+                what: format!("{} {}", text(&r.model), text(&r.variant)),
+                command: c.clone(),
+            });
+        }
+    }
+    s.tables.push(t);
+    let mut ratios = Table::new(&[
+        "model",
+        "dense prove s",
+        "ternary prove s",
+        "dense ÷ ternary",
+    ]);
+    ratios.caption = Some("EZKL on the same model, dense against ternary weights".into());
+    let prove_of = |model: &str, variant: &str| {
+        rows.iter()
+            .filter(|r| r.model.as_deref() == Some(model) && r.variant.as_deref() == Some(variant))
+            .find_map(|r| r.prove_s.filter(|_| r.error.is_none()))
+    };
+    let mut models: Vec<&str> = Vec::new();
+    for m in rows.iter().filter_map(|r| r.model.as_deref()) {
+        if !models.contains(&m) {
+            models.push(m);
+        }
+    }
+    for m in models {
+        if let (Some(d), Some(tr)) = (prove_of(m, "dense"), prove_of(m, "ternary")) {
+            ratios.push(vec![m.into(), num(d), num(tr), ratio(d / tr)]);
+            s.metrics
+                .insert(format!("ezkl_{m}_dense_over_ternary"), d / tr);
+        }
+    }
+    if !ratios.rows.is_empty() {
+        s.tables.push(ratios);
+    }
+    s.commands.push(Repro {
+        what: "these rows".into(),
+        command: format!("the EZKL benchmark script's output, read from {shown}"),
+    });
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"[
+      {"tool":"ezkl","ezkl_version":"22.0.1","model":"mlp","variant":"dense",
+       "settings":{"scale":7,"logrows":17},
+       "steps":{"setup":{"seconds":3.0,"peak_rss_mb":900.5},"prove":{"seconds":12.5,"peak_rss_mb":2048.0}},
+       "prove_seconds":12.5,"verify_seconds":0.05,"proof_bytes":30000,"verified":true,"logrows":17},
+      {"tool":"ezkl","model":"mlp","variant":"ternary","prove_seconds":2.5},
+      {"model":"big","variant":"dense","error":"out of memory | killed"}
+    ]"#;
+
+    #[test]
+    fn parses_rows_tolerating_missing_fields() {
+        let rows = parse(SAMPLE).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].peak_rss_mb, Some(2048.0));
+        assert_eq!(
+            rows[0].settings.as_deref(),
+            Some(r#"{"logrows":17,"scale":7}"#)
+        );
+        assert_eq!(rows[1].version, None);
+        assert_eq!(rows[1].verified, None);
+        assert_eq!(rows[2].error.as_deref(), Some("out of memory | killed"));
+        assert!(parse("{\"model\":\"x\"}").unwrap()[0].model.is_some());
+        assert!(parse("[1]").is_err());
+        assert!(parse("nope").is_err());
+    }
+
+    #[test]
+    fn renders_table_and_ratio() {
+        let input = Input {
+            path: "r.json".into(),
+            rows: Some(parse(SAMPLE).unwrap()),
+        };
+        let s = section(&input);
+        assert_eq!(s.tables[0].rows.len(), 3);
+        assert_eq!(s.tables[0].rows[0][7], "2048");
+        assert_eq!(s.tables[0].rows[1][1], "-");
+        assert_eq!(s.tables[1].rows, vec![vec!["mlp", "12.5", "2.50", "5.0×"]]);
+        assert_eq!(s.metrics["ezkl_mlp_dense_over_ternary"], 5.0);
+        let md = crate::report::markdown::table(&s.tables[0]);
+        assert!(md.contains("out of memory \\| killed"));
+    }
+
+    #[test]
+    fn missing_files_are_a_note_unless_required() {
+        let p = Path::new("/nonexistent/results.json");
+        let input = load(p, false).unwrap();
+        assert!(input.rows.is_none());
+        assert!(section(&input).text.starts_with("No EZKL results"));
+        assert!(load(p, true).is_err());
+    }
+
+    #[test]
+    fn default_path_is_in_the_repository() {
+        let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let p = default_path(Path::new("reports"), here.parent().unwrap());
+        assert!(p.ends_with(DEFAULT_RELATIVE));
+        assert!(p
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join(".git")
+            .exists());
+    }
+}

@@ -1,0 +1,90 @@
+//! `ternzk report`: runs the benchmark suite of `ternzk_bench::report` and writes
+//! README.md, SVG plots and report.json into the output directory.
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::time::Duration;
+use ternzk_bench::report::command::shell_join;
+use ternzk_bench::report::{ezkl, output, suite};
+
+/// Arguments of `ternzk report`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Small sizes and few repetitions (a smoke test, under two minutes). Without
+    /// --out it writes to a new temporary directory, never to reports/.
+    #[arg(long)]
+    quick: bool,
+    /// Output directory [default: reports/, or a temporary directory with --quick].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// EZKL results to render [default: reports/ezkl/results.json in the git
+    /// repository holding the output directory; skipped if absent].
+    #[arg(long)]
+    ezkl_results: Option<PathBuf>,
+    /// Seed of every matrix and input.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Print a JSON summary (the report's numbers, files and commands) on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `ternzk report`.
+pub fn run(a: Args) -> Result<()> {
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let out = match (&a.out, a.quick) {
+        (Some(dir), _) => dir.clone(),
+        (None, false) => PathBuf::from("reports"),
+        (None, true) => std::env::temp_dir().join(format!(
+            "ternzk-report-quick-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        )),
+    };
+    // Everything that can fail on bad input fails before the benchmarks start.
+    output::check_target(&out, a.quick)?;
+    let ezkl_path = a
+        .ezkl_results
+        .clone()
+        .unwrap_or_else(|| ezkl::default_path(&out, &cwd));
+    let ezkl = ezkl::load(&ezkl_path, a.ezkl_results.is_some())?;
+    let mut argv: Vec<String> = std::env::args().collect();
+    argv[0] = "ternzk".into();
+    let cfg = suite::SuiteConfig {
+        quick: a.quick,
+        seed: a.seed,
+        command_line: shell_join(&argv),
+        ezkl,
+        repo: cwd,
+    };
+    let bar = ProgressBar::new(0);
+    bar.set_style(ProgressStyle::with_template(
+        "{spinner} {elapsed} [{bar:20}] {pos}/{len} {wide_msg}",
+    )?);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    let outcome = suite::run(&cfg, &mut |p| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+        bar.set_message(p.message.to_string());
+    });
+    bar.finish_and_clear();
+    let outcome = outcome?;
+    let files = output::write(&out, &outcome)?;
+    eprintln!(
+        "report written to {} ({:.0} s)",
+        files.readme.display(),
+        outcome.elapsed_s
+    );
+    if a.json {
+        let summary = serde_json::json!({
+            "out_dir": out,
+            "files": files,
+            "outcome": outcome,
+        });
+        println!("{}", serde_json::to_string(&summary)?);
+    }
+    Ok(())
+}

@@ -1,0 +1,222 @@
+//! `ternzk report` end to end on the built binary: a `--quick` run writes
+//! README.md (every section, tables whose numbers parse, the fitted exponent, the
+//! EZKL rows of a fixture), the SVG plots and report.json, and prints a JSON
+//! summary; bad input fails before any benchmark runs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A fresh directory under Cargo's per-target temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let p = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("report_cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn ternzk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ternzk"))
+        .args(args)
+        .output()
+        .expect("run ternzk")
+}
+
+const EZKL_FIXTURE: &str = r#"[
+  {"tool":"ezkl","ezkl_version":"23.0.3","model":"mlp-784-256-256-10","variant":"dense",
+   "settings":{"input_scale":7,"param_scale":7},
+   "steps":{"setup":{"seconds":40.0,"peak_rss_mb":3100.0},"prove":{"seconds":95.5,"peak_rss_mb":5200.0}},
+   "prove_seconds":95.5,"verify_seconds":0.42,"proof_bytes":41234,"verified":true,"logrows":20},
+  {"tool":"ezkl","model":"mlp-784-256-256-10","variant":"ternary","prove_seconds":31.0}
+]"#;
+
+/// The rows of the first markdown table after the line starting with `heading`.
+fn table_after(md: &str, heading: &str) -> Vec<Vec<String>> {
+    let start = md.find(heading).unwrap_or_else(|| panic!("no `{heading}`"));
+    md[start..]
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+fn number(cell: &str) -> f64 {
+    let c = cell.trim_end_matches('×').trim_start_matches("1/");
+    c.parse()
+        .unwrap_or_else(|_| panic!("`{cell}` is not a number"))
+}
+
+#[test]
+fn quick_report_writes_readme_plots_and_json() {
+    let tmp = TempDir::new("quick");
+    let ezkl = tmp.path().join("ezkl.json");
+    std::fs::write(&ezkl, EZKL_FIXTURE).unwrap();
+    let out = tmp.path().join("out");
+    let o = ternzk(&[
+        "report",
+        "--quick",
+        "--out",
+        out.to_str().unwrap(),
+        "--ezkl-results",
+        ezkl.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let md = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(md.starts_with("<!-- ternzk report: quick -->"));
+    for heading in [
+        "## Machine",
+        "## Mat-vec 512×512: prove time against density",
+        "## Prove time against nnz (ternary-sparse)",
+        "## Batch throughput",
+        "## EZKL",
+        "ternzk report --quick --out",
+        "ternzk bench matvec --rows 512 --cols 512 --density 0.0625 --batch 1 --methods dense-gkr --reps 1",
+    ] {
+        assert!(md.contains(heading), "README lacks `{heading}`");
+    }
+
+    // Density table: six densities, every measured cell a number.
+    let density = table_after(&md, "## Mat-vec 512×512");
+    assert_eq!(density.len(), 6);
+    assert_eq!(density[4][0], "1/16");
+    for row in &density {
+        for cell in &row[1..] {
+            assert!(number(cell) > 0.0, "{row:?}");
+        }
+    }
+    let ratios = table_after(&md, "**Ratios at density 1/16");
+    assert_eq!(ratios.len(), 4);
+    assert!(
+        number(&ratios[0][1]) > 1.0,
+        "dense-gkr should be slower: {ratios:?}"
+    );
+
+    // Scaling: a fitted exponent that parses, and the table of sizes.
+    let e_at = md.find("**e = ").expect("a fitted exponent");
+    let e: f64 = md[e_at + 6..].split("**").next().unwrap().parse().unwrap();
+    assert!(e > 0.3 && e < 3.0, "exponent {e}");
+    assert!(md.contains("Goal e ≤ 1.1: **"));
+    assert_eq!(table_after(&md, "## Prove time against nnz").len(), 7);
+
+    // Batch: five batch sizes, per-input cost parses.
+    let batch = table_after(&md, "## Batch throughput");
+    assert_eq!(batch.len(), 5);
+    assert_eq!(batch[4][0], "256");
+    assert!(number(&batch[4][4]) < number(&batch[0][4]));
+
+    // EZKL: the fixture's rows, missing fields as `-`, and the dense/ternary ratio.
+    let ezkl_rows = table_after(&md, "## EZKL");
+    assert_eq!(ezkl_rows.len(), 2);
+    assert_eq!(ezkl_rows[0][1], "23.0.3");
+    assert_eq!(ezkl_rows[0][7], "5200");
+    assert_eq!(ezkl_rows[1][5], "-");
+    assert!(md.contains("| mlp-784-256-256-10 | 95.5 | 31.0 | 3.1× |"));
+
+    // Plots: each written, linked from the README, with axis labels as text.
+    for svg in [
+        "matvec-density.svg",
+        "nnz-scaling.svg",
+        "batch-per-input.svg",
+        "batch-throughput.svg",
+    ] {
+        let text = std::fs::read_to_string(out.join(svg)).unwrap();
+        assert!(text.starts_with("<svg") && text.trim_end().ends_with("</svg>"));
+        assert!(text.contains("<text"), "{svg} has no text");
+        assert!(
+            md.contains(&format!("]({svg})")),
+            "README does not link {svg}"
+        );
+    }
+    assert!(std::fs::read_to_string(out.join("matvec-density.svg"))
+        .unwrap()
+        .contains("\ndense-gkr\n</text>"));
+
+    // The JSON summary on stdout and report.json agree with the README.
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let outcome = &summary["outcome"];
+    assert_eq!(outcome["mode"], "quick");
+    let scaling = outcome["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["title"] == "Prove time against nnz (ternary-sparse)")
+        .unwrap();
+    let e_json = scaling["metrics"]["nnz_exponent"].as_f64().unwrap();
+    assert!((e_json - e).abs() < 5e-4, "{e_json} vs {e}");
+    assert_eq!(
+        outcome["measurements"].as_array().unwrap().len(),
+        12 + 7 + 5
+    );
+    assert!(outcome["measurements"][0]["command"]
+        .as_str()
+        .unwrap()
+        .starts_with("ternzk bench matvec"));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(written["command"], outcome["command"]);
+}
+
+#[test]
+fn quick_report_never_overwrites_a_full_report() {
+    let tmp = TempDir::new("full");
+    let readme = tmp.path().join("README.md");
+    let full = "<!-- ternzk report: full -->\n# committed figures\n";
+    std::fs::write(&readme, full).unwrap();
+    let o = ternzk(&["report", "--quick", "--out", tmp.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("full report"));
+    assert_eq!(std::fs::read_to_string(&readme).unwrap(), full);
+}
+
+#[test]
+fn bad_ezkl_results_fail_before_benchmarking() {
+    let tmp = TempDir::new("ezkl");
+    let out = tmp.path().join("out");
+    let missing = tmp.path().join("missing.json");
+    let o = ternzk(&[
+        "report",
+        "--quick",
+        "--out",
+        out.to_str().unwrap(),
+        "--ezkl-results",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("do not exist"));
+    let bad = tmp.path().join("bad.json");
+    std::fs::write(&bad, "{not json").unwrap();
+    let o = ternzk(&[
+        "report",
+        "--quick",
+        "--out",
+        out.to_str().unwrap(),
+        "--ezkl-results",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not valid JSON"));
+    assert!(!out.exists(), "nothing is written on bad input");
+}
