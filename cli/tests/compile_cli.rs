@@ -2,41 +2,12 @@
 //! dense/compiled detection, and bad inputs (exit code 1, a message naming the
 //! problem, no panic, no output or temporary file left behind).
 
+mod common;
+
+use common::{ternzk, TempDir};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use ternzk_compiler::dataset::fashion_mnist_available;
 use ternzk_compiler::CompiledModel;
-
-/// A fresh directory under Cargo's per-target temp dir, removed on drop (avoids
-/// adding a dev-dependency to the CLI crate).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let p = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("compile_cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn ternzk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ternzk"))
-        .args(args)
-        .output()
-        .expect("run ternzk")
-}
 
 fn trained_model() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/mlp-784-256-256-10.safetensors")
@@ -66,7 +37,7 @@ fn f32s(v: &[f32]) -> Vec<u8> {
 
 #[test]
 fn compile_json_report_and_eval_both_kinds() {
-    let dir = TempDir::new("report");
+    let dir = TempDir::new("compile_cli-report");
     let out = dir.path().join("c.safetensors");
     let src = trained_model();
     let data = fashion_mnist_available();
@@ -124,7 +95,7 @@ fn compile_json_report_and_eval_both_kinds() {
 
 #[test]
 fn bad_inputs_fail_cleanly_without_output() {
-    let dir = TempDir::new("bad");
+    let dir = TempDir::new("compile_cli-bad");
     let d = dir.path();
     let good = std::fs::read(trained_model()).unwrap();
     std::fs::write(d.join("truncated.safetensors"), &good[..good.len() / 2]).unwrap();

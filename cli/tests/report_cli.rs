@@ -3,38 +3,10 @@
 //! EZKL rows of a fixture), the SVG plots and report.json, and prints a JSON
 //! summary; bad input fails before any benchmark runs.
 
+mod common;
+
+use common::{ternzk, TempDir};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-/// A fresh directory under Cargo's per-target temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let p = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("report_cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn ternzk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ternzk"))
-        .args(args)
-        .output()
-        .expect("run ternzk")
-}
 
 const EZKL_FIXTURE: &str = r#"[
   {"tool":"ezkl","ezkl_version":"23.0.3","model":"mlp-784-256-256-10","variant":"dense",
@@ -69,7 +41,7 @@ fn number(cell: &str) -> f64 {
 
 #[test]
 fn quick_report_writes_readme_plots_and_json() {
-    let tmp = TempDir::new("quick");
+    let tmp = TempDir::new("report_cli-quick");
     let ezkl = tmp.path().join("ezkl.json");
     std::fs::write(&ezkl, EZKL_FIXTURE).unwrap();
     let out = tmp.path().join("out");
@@ -181,7 +153,7 @@ fn quick_report_writes_readme_plots_and_json() {
 
 #[test]
 fn quick_report_never_overwrites_a_full_report() {
-    let tmp = TempDir::new("full");
+    let tmp = TempDir::new("report_cli-full");
     let readme = tmp.path().join("README.md");
     let full = "<!-- ternzk report: full -->\n# committed figures\n";
     std::fs::write(&readme, full).unwrap();
@@ -193,7 +165,7 @@ fn quick_report_never_overwrites_a_full_report() {
 
 #[test]
 fn bad_ezkl_results_fail_before_benchmarking() {
-    let tmp = TempDir::new("ezkl");
+    let tmp = TempDir::new("report_cli-ezkl");
     let out = tmp.path().join("out");
     let missing = tmp.path().join("missing.json");
     let o = ternzk(&[

@@ -1,0 +1,248 @@
+//! `ternzk commit / prove / verify` end to end on the built binary and a shipped
+//! trained model: accept with exit code 0 and the integer engine's exact output,
+//! reject (exit code ≠ 0) tampered, truncated and foreign proofs, and refuse bad
+//! inputs without leaving files behind.
+
+mod common;
+
+use common::{ternzk, TempDir};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use ternzk_compiler::dataset::{fashion_mnist_available, load_fashion_mnist, Split};
+use ternzk_compiler::CompiledModel;
+
+fn shipped(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../models")
+        .join(name)
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "ternzk failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+/// Compiles a shipped QAT model (trained for density `1/d`) at that density into
+/// `dir` and commits to it.
+fn compiled(dir: &Path, d: u32, name: &str) -> (PathBuf, PathBuf) {
+    let model = dir.join(format!("{name}.safetensors"));
+    let vk = dir.join(format!("{name}.vk"));
+    let src = shipped(&format!("mlp-784-256-256-10-qat-d{d}.safetensors"));
+    let density = format!("1/{d}");
+    let calib = if fashion_mnist_available() {
+        "fashion-mnist"
+    } else {
+        "uniform"
+    };
+    json(&ternzk(&[
+        "compile",
+        src.to_str().unwrap(),
+        "-o",
+        model.to_str().unwrap(),
+        "--density",
+        &density,
+        "--calib",
+        calib,
+        "--no-eval",
+        "--json",
+    ]));
+    let c = json(&ternzk(&[
+        "commit",
+        model.to_str().unwrap(),
+        "-o",
+        vk.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(c["layers"], 3);
+    (model, vk)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn commit_prove_verify_and_rejections() {
+    let dir = TempDir::new("prove_cli-main");
+    let (model, vk) = compiled(dir.path(), 16, "a");
+    let m = CompiledModel::load(&model).unwrap();
+    let x: Vec<u8> = (0..784).map(|i| ((i * 37) % 256) as u8).collect();
+    let input = dir.path().join("x.json");
+    std::fs::write(&input, serde_json::to_string(&x).unwrap()).unwrap();
+    let expected = m.infer_i32(&x);
+
+    for private in [false, true] {
+        let proof = dir.path().join(format!("p{private}.proof"));
+        let mut args = vec!["prove", "--model", s(&model), "--vk", s(&vk)];
+        args.extend(["--input", s(&input), "-o", s(&proof), "--json"]);
+        if private {
+            args.push("--private-input");
+        }
+        let p = json(&ternzk(&args));
+        assert_eq!(p["output"][0], serde_json::json!(expected));
+        assert_eq!(p["matches_engine"], true);
+        assert!(p["prove_ms"].as_f64().unwrap() > 0.0);
+        let bytes = std::fs::read(&proof).unwrap();
+        assert_eq!(p["proof_bytes"].as_u64().unwrap() as usize, bytes.len());
+        assert!(bytes.len() <= 128 * 1024, "proof of {} bytes", bytes.len());
+        if private {
+            // The input bytes do not appear in a private proof file.
+            assert!(!bytes.windows(64).any(|w| w == &x[100..164]));
+        }
+
+        let v = json(&ternzk(&[
+            "verify",
+            "--vk",
+            s(&vk),
+            "--proof",
+            s(&proof),
+            "--json",
+        ]));
+        assert_eq!(v["verified"], true);
+        assert_eq!(v["output"][0], serde_json::json!(expected));
+        assert_eq!(v["input"], if private { "committed" } else { "clear" });
+        let text = ternzk(&["verify", "--vk", s(&vk), "--proof", s(&proof)]);
+        assert!(text.status.success());
+        assert!(String::from_utf8_lossy(&text.stdout).starts_with("ACCEPT"));
+
+        // Tampered bytes (body and header), truncation: rejected with exit code 1.
+        for (i, at) in [bytes.len() / 2, bytes.len() - 40, 60, 50]
+            .into_iter()
+            .enumerate()
+        {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x04;
+            let f = dir.path().join(format!("bad{i}.proof"));
+            std::fs::write(&f, &bad).unwrap();
+            let out = ternzk(&["verify", "--vk", s(&vk), "--proof", s(&f), "--json"]);
+            assert_eq!(out.status.code(), Some(1), "tampered byte {at} accepted");
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(v["verified"], false);
+            assert!(v["output"].is_null());
+        }
+        let f = dir.path().join("short.proof");
+        std::fs::write(&f, &bytes[..bytes.len() - 1]).unwrap();
+        assert_eq!(
+            ternzk(&["verify", "--vk", s(&vk), "--proof", s(&f)])
+                .status
+                .code(),
+            Some(1)
+        );
+    }
+
+    // A proof checked against another model's key.
+    let (_, other_vk) = compiled(dir.path(), 4, "b");
+    let proof = dir.path().join("pfalse.proof");
+    let out = ternzk(&["verify", "--vk", s(&other_vk), "--proof", s(&proof)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another model"));
+
+    // Bad inputs: an error naming the problem, no proof file written.
+    let out_path = dir.path().join("never.proof");
+    for (name, text) in [
+        ("short", serde_json::to_string(&x[..783]).unwrap()),
+        ("big", serde_json::to_string(&vec![256u32; 784]).unwrap()),
+        ("junk", "not json".to_string()),
+    ] {
+        let f = dir.path().join(format!("{name}.json"));
+        std::fs::write(&f, text).unwrap();
+        let out = ternzk(&[
+            "prove",
+            "--model",
+            s(&model),
+            "--input",
+            s(&f),
+            "-o",
+            s(&out_path),
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+        assert!(!out_path.exists());
+    }
+    let dense = shipped("mlp-784-256-256-10.safetensors");
+    let out = ternzk(&[
+        "prove",
+        "--model",
+        s(&dense),
+        "--input",
+        s(&input),
+        "-o",
+        s(&out_path),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("compile it first"));
+    let out = ternzk(&["verify", "--vk", s(&input), "--proof", s(&proof)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!out_path.exists());
+}
+
+/// Acceptance: 100 Fashion-MNIST test images proven (one batch) and verified; the
+/// proven logits equal the integer engine's bit for bit.
+#[test]
+fn hundred_test_images_match_the_engine_bit_for_bit() {
+    if !fashion_mnist_available() {
+        assert!(
+            std::env::var("TERNZK_REQUIRE_PYTHON").as_deref() != Ok("1"),
+            "Fashion-MNIST is required (scripts/setup.sh installs it)"
+        );
+        eprintln!("skipped: Fashion-MNIST not installed");
+        return;
+    }
+    let dir = TempDir::new("prove_cli-hundred");
+    let (model, vk) = compiled(dir.path(), 16, "h");
+    let proof = dir.path().join("h.proof");
+    let p = json(&ternzk(&[
+        "prove",
+        "--model",
+        s(&model),
+        "--vk",
+        s(&vk),
+        "--dataset",
+        "fashion-mnist",
+        "--index",
+        "0",
+        "--batch",
+        "100",
+        "-o",
+        s(&proof),
+        "--json",
+    ]));
+    let m = CompiledModel::load(&model).unwrap();
+    let ds = load_fashion_mnist(Split::Test).unwrap();
+    let engine = m.infer_batch_i32(&ds.images[..100 * 784], 100);
+    let proven: Vec<i32> = p["output"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| {
+            row.as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_i64().unwrap() as i32)
+        })
+        .collect();
+    assert_eq!(proven, engine);
+    let v = json(&ternzk(&[
+        "verify",
+        "--vk",
+        s(&vk),
+        "--proof",
+        s(&proof),
+        "--json",
+    ]));
+    assert_eq!(v["verified"], true);
+    assert_eq!(v["batch"], 100);
+    assert_eq!(v["output"], p["output"]);
+    let correct = p["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(p["labels"].as_array().unwrap())
+        .filter(|(c, l)| c == l)
+        .count();
+    assert!(correct >= 80, "{correct}/100 correct");
+}
