@@ -299,6 +299,7 @@ def run_step(step, kwargs, workdir, timeout):
     with open(spec, "w") as f:
         json.dump({"step": step, "kwargs": kwargs, "result": result}, f)
     log = open(os.path.join(workdir, f"step-{step}.log"), "w")
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--_child", spec],
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -317,7 +318,10 @@ def run_step(step, kwargs, workdir, timeout):
     rec = {"seconds": None, "process_seconds": round(wall, 3),
            # Linux reports ru_maxrss in KiB.
            "peak_rss_mb": round(ru.ru_maxrss / 1024.0, 1),
-           "user_cpu_seconds": round(ru.ru_utime, 2), "sys_cpu_seconds": round(ru.ru_stime, 2)}
+           "user_cpu_seconds": round(ru.ru_utime, 2), "sys_cpu_seconds": round(ru.ru_stime, 2),
+           # The machine is shared: the 1-minute load average says how contended it was.
+           "loadavg_1m_before": round(load_before, 2),
+           "loadavg_1m_after": round(os.getloadavg()[0], 2)}
     res = None
     if os.path.exists(result):
         with open(result) as f:
@@ -383,36 +387,50 @@ def bench_variant(variant, onnx_model, pixels, to_input, reference, run_args, ar
     rec["settings_requested"] = {"run_args": dict(run_args),
                                  "calibrate": {k: v for k, v in calib_kwargs.items()
                                                if k == "target"} | {"samples": len(calib)}}
+    # The SRS path depends on logrows, known only after calibration: kwargs are built lazily.
+    srs = {"path": P("kzg.srs")}
     plan = [
-        ("import", {}),
-        ("gen_settings", {"model": P("network.onnx"), "output": settings_path,
-                          "run_args": dict(run_args)}),
-        ("calibrate_settings", calib_kwargs),
-        ("compile_circuit", {"model": P("network.onnx"), "compiled_circuit": P("network.ezkl"),
-                             "settings_path": settings_path}),
-        ("gen_srs", None),  # needs logrows from the calibrated settings
-        ("setup", {"model": P("network.ezkl"), "vk_path": P("vk.key"), "pk_path": P("pk.key"),
-                   "srs_path": P("kzg.srs")}),
-        ("gen_witness", {"data": P("input.json"), "model": P("network.ezkl"),
-                         "output": P("witness.json")}),
-        ("prove", {"witness": P("witness.json"), "model": P("network.ezkl"),
-                   "pk_path": P("pk.key"), "proof_path": P("proof.json"),
-                   "srs_path": P("kzg.srs")}),
-        ("verify", {"proof_path": P("proof.json"), "settings_path": settings_path,
-                    "vk_path": P("vk.key"), "srs_path": P("kzg.srs")}),
+        ("import", lambda: {}),
+        ("gen_settings", lambda: {"model": P("network.onnx"), "output": settings_path,
+                                  "run_args": dict(run_args)}),
+        ("calibrate_settings", lambda: calib_kwargs),
+        ("compile_circuit", lambda: {"model": P("network.onnx"),
+                                     "compiled_circuit": P("network.ezkl"),
+                                     "settings_path": settings_path}),
+        ("gen_srs", lambda: {"srs_path": srs["path"], "logrows": rec["logrows"]}),
+        ("setup", lambda: {"model": P("network.ezkl"), "vk_path": P("vk.key"),
+                           "pk_path": P("pk.key"), "srs_path": srs["path"]}),
+        ("gen_witness", lambda: {"data": P("input.json"), "model": P("network.ezkl"),
+                                 "output": P("witness.json")}),
+        ("prove", lambda: {"witness": P("witness.json"), "model": P("network.ezkl"),
+                           "pk_path": P("pk.key"), "proof_path": P("proof.json"),
+                           "srs_path": srs["path"]}),
+        ("verify", lambda: {"proof_path": P("proof.json"), "settings_path": settings_path,
+                            "vk_path": P("vk.key"), "srs_path": srs["path"]}),
     ]
     settings = None
-    for step, kw in plan:
+    for step, make_kwargs in plan:
         if step == "gen_srs":
             with open(settings_path) as f:
                 settings = json.load(f)
             rec["logrows"] = settings["run_args"]["logrows"]
-            kw = {"srs_path": P("kzg.srs"), "logrows": rec["logrows"]}
+            if args.srs_cache:
+                os.makedirs(args.srs_cache, exist_ok=True)
+                srs["path"] = os.path.abspath(
+                    os.path.join(args.srs_cache, f"kzg{rec['logrows']}.srs"))
+                if os.path.exists(srs["path"]):
+                    # A one-time cost (it stands in for the public ceremony SRS), not a
+                    # per-model one: reuse it and say so.
+                    rec["steps"][step] = {"cached": True, "srs_path": srs["path"]}
+                    print(f"[{args.name}/{variant}] gen_srs: reusing {srs['path']}",
+                          file=sys.stderr, flush=True)
+                    continue
         print(f"[{args.name}/{variant}] {step} ...", file=sys.stderr, flush=True)
-        r = run_step(step, kw, workdir, args.step_timeout)
+        r = run_step(step, make_kwargs(), workdir, args.step_timeout)
         rec["steps"][step] = r
         print(f"[{args.name}/{variant}] {step}: {r.get('seconds')} s, "
-              f"{r['peak_rss_mb']} MB{'  ERROR ' + r['error'] if 'error' in r else ''}",
+              f"{r['peak_rss_mb']} MB, load {r['loadavg_1m_before']}"
+              f"{'  ERROR ' + r['error'] if 'error' in r else ''}",
               file=sys.stderr, flush=True)
         if "error" in r:
             rec["status"] = "error"
@@ -428,7 +446,7 @@ def bench_variant(variant, onnx_model, pixels, to_input, reference, run_args, ar
             settings = json.load(f)
         rec["settings"] = settings
         rec["logrows"] = settings.get("run_args", {}).get("logrows")
-    rec["srs_bytes"] = file_size(P("kzg.srs"))
+    rec["srs_bytes"] = file_size(srs["path"])
     rec["compiled_circuit_bytes"] = file_size(P("network.ezkl"))
     rec["pk_bytes"] = file_size(P("pk.key"))
     rec["vk_bytes"] = file_size(P("vk.key"))
@@ -517,6 +535,8 @@ def main():
     ap.add_argument("--prove-index", type=int, default=0, help="test image proved [0]")
     ap.add_argument("--step-timeout", type=float, default=1200.0,
                     help="seconds before a step is killed and recorded as failed [1200]")
+    ap.add_argument("--srs-cache", help="directory of kzg<logrows>.srs files to reuse "
+                    "(generated there when missing); default: a fresh SRS per run")
     ap.add_argument("--seed", type=int, default=0, help="seed for random inputs (no data set)")
     args = ap.parse_args()
 
