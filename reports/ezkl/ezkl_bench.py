@@ -445,7 +445,10 @@ def bench_variant(variant, onnx_model, pixels, to_input, reference, run_args, ar
         with open(settings_path) as f:
             settings = json.load(f)
         rec["settings"] = settings
-        rec["logrows"] = settings.get("run_args", {}).get("logrows")
+        cal = rec["steps"].get("calibrate_settings", {})
+        # Before calibration the file holds gen_settings' defaults: no logrows to report.
+        if cal.get("seconds") is not None and "error" not in cal:
+            rec["logrows"] = settings.get("run_args", {}).get("logrows")
     rec["srs_bytes"] = file_size(srs["path"])
     rec["compiled_circuit_bytes"] = file_size(P("network.ezkl"))
     rec["pk_bytes"] = file_size(P("pk.key"))
