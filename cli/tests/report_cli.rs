@@ -6,7 +6,6 @@
 mod common;
 
 use common::{ternzk, TempDir};
-use std::path::{Path, PathBuf};
 
 const EZKL_FIXTURE: &str = r#"[
   {"tool":"ezkl","ezkl_version":"23.0.3","model":"mlp-784-256-256-10","variant":"dense",
