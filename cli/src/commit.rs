@@ -43,7 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             serde_json::json!({
                 "model": args.model.display().to_string(), "vk": out.display().to_string(),
                 "vk_bytes": bytes.len(), "digest": hex(&vk.digest), "layers": vk.layers.len(),
-                "nnz": model.nnz(), "setup_ms": setup_ms, "commit_ms": commit_ms,
+                "nnz": model.nnz(), "setup_ms": setup_ms, "commit_ms": commit_ms, "peak_rss_mb": crate::proofio::peak_rss_mb(),
             })
         );
     } else {

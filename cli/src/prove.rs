@@ -142,7 +142,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 "prove_ms": prove_ms, "infer_ms": infer_ms, "prove_over_infer": prove_ms / infer_ms,
                 "commit_ms": commit_ms, "setup_ms": setup_ms, "proof_bytes": bytes.len(),
                 "output": output, "classes": cls, "labels": labels,
-                "matches_engine": true,
+                "matches_engine": true, "peak_rss_mb": crate::proofio::peak_rss_mb(),
                 "breakdown_ms": {
                     "forward": times.forward_ms, "commit": times.commit_ms,
                     "lookup": times.lookup_ms, "linear": times.linear_ms,
