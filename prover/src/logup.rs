@@ -47,6 +47,9 @@ mod tests;
 pub const PROTOCOL: &[u8] = b"ternzk/logup/v1";
 /// Largest table: `2^16` rows.
 pub const MAX_TABLE_BITS: u32 = 16;
+/// Witness-GKR rounds over at least this many entries per instance run the instances
+/// in parallel (below it, thread hand-offs cost more than they save).
+const INSTANCE_PAR_THRESHOLD: usize = 1 << 9;
 /// Largest witness vector: `2^28` entries (a guard against absurd shapes).
 pub const MAX_WITNESS_VARS: usize = 28;
 
@@ -807,13 +810,23 @@ fn prove_layer(
     let mut scale = F::ONE; // Π_{u<i} eq(point[u], r_u)
     debug_assert_eq!(point.len(), l);
     for &ri in point {
-        let mut h = [F::ZERO; 3];
-        for (ps, w) in polys.iter().zip(&weights) {
+        // Instances in parallel once they are long enough to pay for it (each is also
+        // split internally when very long).
+        let parallel = e.len() >= INSTANCE_PAR_THRESHOLD;
+        let sums = |(ps, w): (&[Vec<F>; 4], &F)| {
             let s = layer_round_sums(&ps[0], &ps[1], &ps[2], &ps[3], &e, lambda);
-            for (x, y) in h.iter_mut().zip(s) {
-                *x += *w * y;
-            }
-        }
+            [*w * s[0], *w * s[1], *w * s[2]]
+        };
+        let add = |x: [F; 3], y: [F; 3]| [x[0] + y[0], x[1] + y[1], x[2] + y[2]];
+        let h = if parallel {
+            polys
+                .par_iter()
+                .zip(weights.par_iter())
+                .map(sums)
+                .reduce(|| [F::ZERO; 3], add)
+        } else {
+            polys.iter().zip(&weights).map(sums).fold([F::ZERO; 3], add)
+        };
         let h3 = h[0] - (h[1] - h[2]).double() - (h[1] - h[2]);
         let eq1 = |t: F| (F::ONE - ri) + t * (ri.double() - F::ONE);
         let two = F::from(2u64);
@@ -830,10 +843,15 @@ fn prove_layer(
             let evals = [msg[0], claim - msg[0], msg[1], msg[2]];
             crate::field::interpolate_at(&evals, r)
         };
-        for ps in polys.iter_mut() {
+        let bind = |ps: &mut [Vec<F>; 4]| {
             for poly in ps.iter_mut() {
                 bind_first(poly, r);
             }
+        };
+        if parallel {
+            polys.par_iter_mut().for_each(bind);
+        } else {
+            polys.iter_mut().for_each(bind);
         }
         scale *= eq1(r);
         let half = e.len() / 2;
@@ -909,7 +927,7 @@ fn prove_inner(
 
     // 2. Witness leaves (1, β − (a + γ·b)) and fraction trees; padding rows are (0, 0).
     let mut trees: Vec<Tree> = lookups
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(j, l)| {
             let n = 1usize << lay.vars[j];
