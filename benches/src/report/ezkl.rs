@@ -1,9 +1,11 @@
 //! Section "EZKL": renders the results another script wrote to
 //! `reports/ezkl/results.json` (`ternzk report` never runs EZKL). The file is a
 //! JSON list of objects
-//! `{"tool", "ezkl_version", "model", "variant", "settings": {…}, "steps": {step:
-//! {"seconds", "peak_rss_mb"}}, "prove_seconds", "verify_seconds", "proof_bytes",
-//! "verified", "logrows", "error"?}`; every field may be missing.
+//! `{"tool", "ezkl_version", "model", "variant", "settings": {…, "timestamp"},
+//! "steps": {step: {"seconds", "peak_rss_mb", "user_cpu_seconds",
+//! "sys_cpu_seconds"}}, "prove_seconds", "verify_seconds", "proof_bytes",
+//! "proof_raw_bytes", "prove_peak_rss_mb", "nnz", "verified", "logrows", "date"?,
+//! "error"?, "command"?}`; every field may be missing.
 
 use super::markdown::{num, ratio};
 use super::section::{Repro, Section, Table};

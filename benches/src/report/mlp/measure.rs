@@ -69,6 +69,8 @@ pub struct ProveSummary {
     pub prove_ms: f64,
     /// Median integer-inference time, ms.
     pub infer_ms: f64,
+    /// Median time deriving the Hyrax generators (outside `prove_ms`), ms.
+    pub setup_ms: f64,
     /// Proof size (the largest seen; all runs prove the same statement).
     pub proof_bytes: u64,
     /// Largest peak resident memory, MiB.
@@ -85,6 +87,7 @@ pub fn summarize_proves(proves: &[Proved]) -> ProveSummary {
         runs: proves.len(),
         prove_ms: median(&mut proves.iter().map(|p| p.prove_ms).collect::<Vec<_>>()),
         infer_ms: median(&mut proves.iter().map(|p| p.infer_ms).collect::<Vec<_>>()),
+        setup_ms: median(&mut proves.iter().map(|p| p.setup_ms).collect::<Vec<_>>()),
         proof_bytes: proves.iter().map(|p| p.proof_bytes).max().unwrap_or(0),
         peak_rss_mb: max_peak(proves.iter().map(|p| p.peak_rss_mb)),
         breakdown: order[order.len() / 2].breakdown_ms,
