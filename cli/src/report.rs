@@ -58,7 +58,8 @@ pub fn run(a: Args) -> Result<()> {
         seed: a.seed,
         command_line: shell_join(&argv),
         ezkl,
-        repo: cwd,
+        // The repository root, so that `models/` is found from any subdirectory.
+        repo: ezkl::repo_root(&cwd).unwrap_or(cwd),
     };
     let bar = ProgressBar::new(0);
     bar.set_style(ProgressStyle::with_template(

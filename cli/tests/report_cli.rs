@@ -1,11 +1,13 @@
 //! `ternzk report` end to end on the built binary: a `--quick` run writes
 //! README.md (every section, tables whose numbers parse, the fitted exponent, the
-//! EZKL rows of a fixture), the SVG plots and report.json, and prints a JSON
-//! summary; bad input fails before any benchmark runs.
+//! EZKL rows of a fixture, the MLP sections measured by the `ternzk` commands), the
+//! SVG plots and report.json, and prints a JSON summary; bad input fails before any
+//! benchmark runs.
 
 mod common;
 
 use common::{ternzk, TempDir};
+use ternzk_compiler::dataset::fashion_mnist_available;
 
 const EZKL_FIXTURE: &str = r#"[
   {"tool":"ezkl","ezkl_version":"23.0.3","model":"mlp-784-256-256-10","variant":"dense",
@@ -33,7 +35,7 @@ fn table_after(md: &str, heading: &str) -> Vec<Vec<String>> {
 }
 
 fn number(cell: &str) -> f64 {
-    let c = cell.trim_end_matches('×').trim_start_matches("1/");
+    let c = cell.trim_end_matches(['×', '%']).trim_start_matches("1/");
     c.parse()
         .unwrap_or_else(|_| panic!("`{cell}` is not a number"))
 }
@@ -148,6 +150,111 @@ fn quick_report_writes_readme_plots_and_json() {
     let written: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     assert_eq!(written["command"], outcome["command"]);
+
+    check_mlp_sections(&md, outcome, &out);
+}
+
+const MLP_HEADINGS: [&str; 4] = [
+    "## MLP ladder: proving whole networks",
+    "## Batch throughput (MLP 784-256-256-10 at density 1/16)",
+    "## Where the prover's time goes (MLP 784-256-256-10 at density 1/16)",
+    "## ternzk vs EZKL on 784-256-256-10",
+];
+
+/// The quick report's MLP sections: measured (784-256-256-10 at 1/16, batches 1
+/// and 16) with numbers that parse and the commands that ran, or, without
+/// Fashion-MNIST, each saying it was skipped.
+fn check_mlp_sections(md: &str, outcome: &serde_json::Value, out: &std::path::Path) {
+    for h in MLP_HEADINGS {
+        assert!(md.contains(h), "README lacks `{h}`");
+    }
+    // Report order: mat-vec sections, the MLP sections, then EZKL.
+    let at = |h: &str| md.find(h).unwrap();
+    assert!(at("## Batch throughput: ") < at(MLP_HEADINGS[0]));
+    assert!(at(MLP_HEADINGS[3]) < at("## EZKL"));
+    let steps = outcome["mlp_steps"].as_array().unwrap();
+    if !fashion_mnist_available() {
+        assert!(md.contains("skipped: Fashion-MNIST not installed"));
+        assert!(steps.is_empty());
+        eprintln!("MLP sections skipped: Fashion-MNIST not installed");
+        return;
+    }
+
+    // Ladder: one row, every measured cell a number.
+    let ladder = table_after(md, MLP_HEADINGS[0]);
+    assert_eq!(ladder.len(), 1);
+    assert_eq!(ladder[0][..3], ["784-256-256-10", "1/16", "16800"]);
+    let accuracy = number(&ladder[0][3]);
+    assert!(accuracy > 0.8 && accuracy < 1.0, "accuracy {accuracy}");
+    for cell in &ladder[0][4..] {
+        assert!(number(cell) > 0.0, "{:?}", ladder[0]);
+    }
+    assert!(md.contains(
+        "`ternzk compile models/mlp-784-256-256-10-qat-d16.safetensors \
+         -o mlp-784-256-256-10-d16.safetensors --density 1/16 --json`"
+    ));
+    assert!(md.contains(
+        "`ternzk verify --vk mlp-784-256-256-10-d16.vk --proof mlp-784-256-256-10-d16.proof --json`"
+    ));
+
+    // Batch: 1 and 16; the goal is stated (batch 256 is not run in quick mode).
+    let batch = table_after(md, MLP_HEADINGS[1]);
+    assert_eq!(batch.len(), 2);
+    assert_eq!((batch[0][0].as_str(), batch[1][0].as_str()), ("1", "16"));
+    for row in &batch {
+        for cell in &row[1..] {
+            assert!(number(cell) > 0.0, "{row:?}");
+        }
+    }
+    assert!(md.contains("Goal (issue 4): a batch of 256 costs at most 1/20"));
+
+    // Breakdown: five phases, the remainder and the total, at batch 1 and 16.
+    let phases = table_after(md, MLP_HEADINGS[2]);
+    assert_eq!(phases.len(), 7);
+    assert_eq!(phases[6][0], "total prove");
+    assert_eq!(
+        (phases[6][2].as_str(), phases[6][4].as_str()),
+        ("100.0%", "100.0%")
+    );
+    let shares: f64 = phases[..6].iter().map(|r| number(&r[2])).sum();
+    assert!((shares - 100.0).abs() < 0.5, "shares add to {shares}");
+    assert_eq!(
+        number(&phases[6][1]),
+        number(&ladder[0][5]),
+        "same run as the ladder"
+    );
+
+    // ternzk vs EZKL: ternzk's row and the fixture's two, ratios that parse.
+    let vs = table_after(md, MLP_HEADINGS[3]);
+    assert_eq!(vs.len(), 3);
+    assert_eq!(vs[0][0], "ternzk");
+    assert_eq!((vs[1][3].as_str(), vs[2][3].as_str()), ("95500", "31000"));
+    for row in &vs[1..] {
+        assert!(number(&row[7]) > 1.0, "EZKL proves slower: {row:?}");
+    }
+    assert!(
+        md.contains("Goal (issue 4): proving at least 1000× faster than EZKL on this network: **")
+    );
+    assert!(md.contains("EZKL's fastest run (ternary, 31.0 s)"));
+
+    for svg in ["mlp-ladder.svg", "mlp-batch-per-input.svg"] {
+        let text = std::fs::read_to_string(out.join(svg)).unwrap();
+        assert!(text.starts_with("<svg") && text.contains("<text"), "{svg}");
+        assert!(
+            md.contains(&format!("]({svg})")),
+            "README does not link {svg}"
+        );
+    }
+
+    // report.json keeps every command that ran with its JSON.
+    let commands: Vec<&str> = steps
+        .iter()
+        .map(|s| s["command"].as_str().unwrap())
+        .collect();
+    assert_eq!(commands.len(), 6, "{commands:?}");
+    assert!(commands[0].starts_with("ternzk compile models/"));
+    assert!(commands[4].contains("--batch 16"));
+    assert_eq!(steps[5]["output"]["verified"], true);
 }
 
 #[test]

@@ -1,9 +1,11 @@
 //! Section "EZKL": renders the results another script wrote to
 //! `reports/ezkl/results.json` (`ternzk report` never runs EZKL). The file is a
 //! JSON list of objects
-//! `{"tool", "ezkl_version", "model", "variant", "settings": {…}, "steps": {step:
-//! {"seconds", "peak_rss_mb"}}, "prove_seconds", "verify_seconds", "proof_bytes",
-//! "verified", "logrows", "error"?}`; every field may be missing.
+//! `{"tool", "ezkl_version", "model", "variant", "settings": {…, "timestamp"},
+//! "steps": {step: {"seconds", "peak_rss_mb", "user_cpu_seconds",
+//! "sys_cpu_seconds"}}, "prove_seconds", "verify_seconds", "proof_bytes",
+//! "proof_raw_bytes", "prove_peak_rss_mb", "nnz", "verified", "logrows", "date"?,
+//! "error"?, "command"?}`; every field may be missing.
 
 use super::markdown::{num, ratio};
 use super::section::{Repro, Section, Table};
@@ -43,6 +45,17 @@ pub struct Row {
     pub error: Option<String>,
     /// `command`, if the script recorded how it ran.
     pub command: Option<String>,
+    /// `proof_raw_bytes`: the proof's bytes alone, without the JSON wrapping.
+    pub proof_raw_bytes: Option<u64>,
+    /// `prove_peak_rss_mb`, else the `prove` step's `peak_rss_mb`.
+    pub prove_peak_rss_mb: Option<f64>,
+    /// CPU seconds (user + system) of the `prove` step.
+    pub prove_cpu_s: Option<f64>,
+    /// `nnz`: nonzero weights of the model (summed if given per layer).
+    pub nnz: Option<u64>,
+    /// When the row was measured, `YYYY-MM-DD` (UTC): `date`, else EZKL's
+    /// `settings.timestamp` (milliseconds since the epoch).
+    pub date: Option<String>,
 }
 
 /// The results file and what it held.
@@ -69,7 +82,9 @@ pub fn default_path(out_dir: &Path, cwd: &Path) -> PathBuf {
     root.join(DEFAULT_RELATIVE)
 }
 
-fn repo_root(start: &Path) -> Option<PathBuf> {
+/// The nearest directory at or above `start` holding `.git` (a git repository or
+/// worktree root). Cost: one `stat` per ancestor.
+pub fn repo_root(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .find(|d| d.join(".git").exists())
@@ -122,6 +137,10 @@ fn row(v: &Value) -> Row {
     let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     let f = |k: &str| v.get(k).and_then(Value::as_f64);
     let u = |k: &str| v.get(k).and_then(Value::as_u64);
+    let prove_step = |k: &str| {
+        v.pointer(&format!("/steps/prove/{k}"))
+            .and_then(Value::as_f64)
+    };
     let peak = v.get("steps").and_then(Value::as_object).and_then(|steps| {
         steps
             .values()
@@ -146,7 +165,38 @@ fn row(v: &Value) -> Row {
             .map(Value::to_string),
         error: s("error"),
         command: s("command"),
+        proof_raw_bytes: u("proof_raw_bytes"),
+        prove_peak_rss_mb: f("prove_peak_rss_mb").or_else(|| prove_step("peak_rss_mb")),
+        prove_cpu_s: prove_step("user_cpu_seconds")
+            .zip(prove_step("sys_cpu_seconds"))
+            .map(|(u, s)| u + s),
+        nnz: match v.get("nnz") {
+            Some(Value::Array(a)) => a.iter().map(Value::as_u64).sum(),
+            Some(x) => x.as_u64(),
+            None => None,
+        },
+        date: s("date").or_else(|| {
+            v.pointer("/settings/timestamp")
+                .and_then(Value::as_u64)
+                .map(|ms| utc_date(ms / 1000))
+        }),
     }
+}
+
+/// The UTC calendar date `YYYY-MM-DD` of `secs` seconds after the Unix epoch
+/// (proleptic Gregorian calendar). Cost: O(1).
+pub fn utc_date(secs: u64) -> String {
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// Builds the section: the results table, dense-against-ternary prove ratios per
@@ -289,6 +339,28 @@ mod tests {
         assert_eq!(s.metrics["ezkl_mlp_dense_over_ternary"], 5.0);
         let md = crate::report::markdown::table(&s.tables[0]);
         assert!(md.contains("out of memory \\| killed"));
+    }
+
+    #[test]
+    fn reads_the_comparison_fields() {
+        let rows = parse(
+            r#"[{"proof_raw_bytes": 3616, "nnz": [12544, 4096, 160],
+                 "settings": {"timestamp": 1795315363928},
+                 "steps": {"prove": {"peak_rss_mb": 2912.8, "user_cpu_seconds": 94.25,
+                                     "sys_cpu_seconds": 7.25}}},
+                {"date": "2026-01-02", "nnz": 7, "prove_peak_rss_mb": 5.0}]"#,
+        )
+        .unwrap();
+        assert_eq!(rows[0].proof_raw_bytes, Some(3616));
+        assert_eq!(rows[0].nnz, Some(16800));
+        assert_eq!(rows[0].date.as_deref(), Some("2026-11-22"));
+        assert_eq!(rows[0].prove_peak_rss_mb, Some(2912.8));
+        assert_eq!(rows[0].prove_cpu_s, Some(101.5));
+        assert_eq!(rows[1].date.as_deref(), Some("2026-01-02"));
+        assert_eq!(rows[1].nnz, Some(7));
+        assert_eq!(rows[1].prove_peak_rss_mb, Some(5.0));
+        assert_eq!(utc_date(0), "1970-01-01");
+        assert_eq!(utc_date(951_782_400), "2000-02-29");
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! plots, every number next to the command that produced it.
 //!
 //! - [`suite`] plans and runs the measurements and builds the sections
-//!   ([`density`], [`scaling`], [`batch`], [`ezkl`], and the hook
-//!   [`suite::mlp_sections`]);
+//!   ([`density`], [`scaling`], [`batch`], [`ezkl`], and the MLP sections of
+//!   [`mlp`], which run the `ternzk` commands themselves);
 //! - [`section`] is the generic section type, [`markdown`] renders it,
 //!   [`plot`] draws its plots, [`output`] writes the files;
 //! - [`measure`] runs one `ternzk bench matvec` configuration, [`command`] spells
@@ -17,6 +17,7 @@ pub mod fit;
 pub mod machine;
 pub mod markdown;
 pub mod measure;
+pub mod mlp;
 pub mod output;
 pub mod plot;
 pub mod scaling;

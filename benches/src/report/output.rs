@@ -54,7 +54,10 @@ pub fn readme(outcome: &Outcome) -> String {
         "Every number in this report was produced by\n\n```\n{}\n```\n\n\
          in {:.0} s. Each section also lists, next to its numbers, the `ternzk bench …` \
          command that measures the same figures on its own (same seed, hence the same \
-         matrix and inputs). All measurements run in this one process, one after another; \
+         matrix and inputs), or for the MLP sections the exact `ternzk compile/commit/\
+         prove/verify` commands that ran (as child processes, from a directory where \
+         `models/` is the repository's). The mat-vec measurements run in this one \
+         process, and everything runs one step after another; \
          absolute times vary by about ±30% between runs on a shared machine, so read \
          ratios within one measurement. The raw measurements (the `--json` object of every \
          run, with its command) are in [report.json](report.json).\n",

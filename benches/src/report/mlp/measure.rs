@@ -1,0 +1,329 @@
+//! Runs a [`Plan`] through a [`Runner`]: per ladder model, compile (or evaluate),
+//! commit, prove batch 1 and verify, `reps` times each; then the larger batches
+//! of the batch model. Also the medians the sections show ([`ProveSummary`],
+//! [`VerifySummary`]).
+
+use super::outputs::{parse, Breakdown, Committed, Compiled, Evaluated, Proved, Verified};
+use super::plan::{ModelSpec, Plan, Source};
+use super::runner::{Runner, Step};
+use crate::timing::median;
+use anyhow::{bail, ensure, Result};
+use std::path::Path;
+
+/// A ladder model, measured.
+#[derive(Clone, Debug)]
+pub struct ModelResult {
+    /// The model.
+    pub spec: ModelSpec,
+    /// Test accuracy of the integer engine (10k Fashion-MNIST test images).
+    pub accuracy: Option<f64>,
+    /// Nonzero weights.
+    pub nnz: u64,
+    /// Its commitment.
+    pub commit: Committed,
+    /// The batch-1 proofs, one per repetition.
+    pub proves: Vec<Proved>,
+    /// Verifications of the batch-1 proof, one per repetition.
+    pub verifies: Vec<Verified>,
+}
+
+/// One batch size of the batch model, measured.
+#[derive(Clone, Debug)]
+pub struct BatchResult {
+    /// Inputs per proof.
+    pub batch: usize,
+    /// The proofs, one per repetition.
+    pub proves: Vec<Proved>,
+    /// Verifications, one per repetition.
+    pub verifies: Vec<Verified>,
+}
+
+/// Everything the MLP sections are built from.
+#[derive(Clone, Debug)]
+pub struct Results {
+    /// What ran.
+    pub plan: Plan,
+    /// Ladder models in plan order (those whose file was missing left out).
+    pub models: Vec<ModelResult>,
+    /// Ladder models that were skipped, with the reason.
+    pub skipped: Vec<(ModelSpec, String)>,
+    /// The batch model at every batch size of the plan, in order.
+    pub batches: Vec<BatchResult>,
+    /// Every command that ran, in order, with its JSON.
+    pub steps: Vec<Step>,
+}
+
+impl Results {
+    /// The batch model's ladder row. Cost: O(models).
+    pub fn batch_model(&self) -> Option<&ModelResult> {
+        self.models.iter().find(|m| m.spec == self.plan.batch_model)
+    }
+}
+
+/// Medians over a step's repeated proofs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProveSummary {
+    /// Number of proofs.
+    pub runs: usize,
+    /// Median prove time, ms.
+    pub prove_ms: f64,
+    /// Median integer-inference time, ms.
+    pub infer_ms: f64,
+    /// Median time deriving the Hyrax generators (outside `prove_ms`), ms.
+    pub setup_ms: f64,
+    /// Proof size (the largest seen; all runs prove the same statement).
+    pub proof_bytes: u64,
+    /// Largest peak resident memory, MiB.
+    pub peak_rss_mb: Option<f64>,
+    /// The breakdown of the run whose prove time is the median.
+    pub breakdown: Breakdown,
+}
+
+/// Summarizes non-empty `proves`. Cost: O(n log n).
+pub fn summarize_proves(proves: &[Proved]) -> ProveSummary {
+    let mut order: Vec<&Proved> = proves.iter().collect();
+    order.sort_by(|a, b| a.prove_ms.total_cmp(&b.prove_ms));
+    ProveSummary {
+        runs: proves.len(),
+        prove_ms: median(&mut proves.iter().map(|p| p.prove_ms).collect::<Vec<_>>()),
+        infer_ms: median(&mut proves.iter().map(|p| p.infer_ms).collect::<Vec<_>>()),
+        setup_ms: median(&mut proves.iter().map(|p| p.setup_ms).collect::<Vec<_>>()),
+        proof_bytes: proves.iter().map(|p| p.proof_bytes).max().unwrap_or(0),
+        peak_rss_mb: max_peak(proves.iter().map(|p| p.peak_rss_mb)),
+        breakdown: order[order.len() / 2].breakdown_ms,
+    }
+}
+
+/// Medians over repeated verifications.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifySummary {
+    /// Number of verifications.
+    pub runs: usize,
+    /// Median verify time, ms.
+    pub verify_ms: f64,
+    /// Largest peak resident memory, MiB.
+    pub peak_rss_mb: Option<f64>,
+}
+
+/// Summarizes non-empty `verifies`. Cost: O(n log n).
+pub fn summarize_verifies(verifies: &[Verified]) -> VerifySummary {
+    VerifySummary {
+        runs: verifies.len(),
+        verify_ms: median(&mut verifies.iter().map(|v| v.verify_ms).collect::<Vec<_>>()),
+        peak_rss_mb: max_peak(verifies.iter().map(|v| v.peak_rss_mb)),
+    }
+}
+
+fn max_peak(it: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    it.flatten().reduce(f64::max)
+}
+
+/// Runs `plan` in `runner`, whose `models/` is `models_dir`. A ladder model whose
+/// source file is missing is skipped (with the reason); the batch model must exist.
+/// Fails if a command fails or a proof is rejected. Cost: that of the commands.
+pub fn run(
+    plan: &Plan,
+    runner: &Runner,
+    models_dir: &Path,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Results> {
+    let mut r = Results {
+        plan: plan.clone(),
+        models: Vec::new(),
+        skipped: Vec::new(),
+        batches: Vec::new(),
+        steps: Vec::new(),
+    };
+    for spec in &plan.ladder {
+        let rel = spec.source_path();
+        let file = models_dir.join(rel.strip_prefix("models/").unwrap_or(rel));
+        if !file.is_file() {
+            ensure!(
+                *spec != plan.batch_model,
+                "{rel} is missing: the batch sections need it"
+            );
+            r.skipped.push((spec.clone(), format!("`{rel}` not found")));
+            continue;
+        }
+        let m = measure_model(spec, plan.reps, runner, &mut r.steps, progress)?;
+        r.models.push(m);
+    }
+    let base = r
+        .batch_model()
+        .map(|m| (m.proves.clone(), m.verifies.clone()));
+    let spec = &plan.batch_model;
+    for &b in &plan.batches {
+        let (proves, verifies) = match (&base, b) {
+            (Some(base), 1) => base.clone(),
+            _ => prove_and_verify(spec, b, plan.reps, runner, &mut r.steps, progress)?,
+        };
+        r.batches.push(BatchResult {
+            batch: b,
+            proves,
+            verifies,
+        });
+    }
+    Ok(r)
+}
+
+fn measure_model(
+    spec: &ModelSpec,
+    reps: usize,
+    runner: &Runner,
+    steps: &mut Vec<Step>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<ModelResult> {
+    let name = spec.name();
+    let (accuracy, nnz) = match &spec.source {
+        Source::Dense(_) => {
+            progress(&format!("MLP {name}: compile and evaluate"));
+            let s = runner.run(&spec.prepare_args())?;
+            let c: Compiled = parse(&s.output, &s.command)?;
+            steps.push(s);
+            (c.accuracy_compiled, c.nnz)
+        }
+        Source::Compiled(_) => {
+            progress(&format!("MLP {name}: evaluate"));
+            let s = runner.run(&spec.prepare_args())?;
+            let e: Evaluated = parse(&s.output, &s.command)?;
+            steps.push(s);
+            (Some(e.accuracy), e.nnz)
+        }
+    };
+    progress(&format!("MLP {name}: commit"));
+    let s = runner.run(&spec.commit_args())?;
+    let commit: Committed = parse(&s.output, &s.command)?;
+    steps.push(s);
+    let (proves, verifies) = prove_and_verify(spec, 1, reps, runner, steps, progress)?;
+    Ok(ModelResult {
+        spec: spec.clone(),
+        accuracy,
+        nnz,
+        commit,
+        proves,
+        verifies,
+    })
+}
+
+/// Proves batch `batch` `reps` times, then verifies the proof `reps` times.
+fn prove_and_verify(
+    spec: &ModelSpec,
+    batch: usize,
+    reps: usize,
+    runner: &Runner,
+    steps: &mut Vec<Step>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(Vec<Proved>, Vec<Verified>)> {
+    let name = spec.name();
+    let reps = reps.max(1);
+    let mut proves = Vec::new();
+    for i in 1..=reps {
+        progress(&format!("MLP {name}: prove batch {batch} ({i}/{reps})"));
+        let s = runner.run(&spec.prove_args(batch))?;
+        proves.push(parse::<Proved>(&s.output, &s.command)?);
+        steps.push(s);
+    }
+    let mut verifies = Vec::new();
+    for i in 1..=reps {
+        progress(&format!("MLP {name}: verify batch {batch} ({i}/{reps})"));
+        let s = runner.run(&spec.verify_args(batch))?;
+        let v: Verified = parse(&s.output, &s.command)?;
+        if !v.verified {
+            bail!("`{}`: the proof was rejected", s.command);
+        }
+        verifies.push(v);
+        steps.push(s);
+    }
+    Ok((proves, verifies))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::super::outputs::tests::{prove_json, verify_json};
+    use super::*;
+
+    /// Proofs with the given prove times (inference 0.5 ms each).
+    pub fn proves(batch: usize, times: &[f64]) -> Vec<Proved> {
+        times
+            .iter()
+            .map(|&t| parse(&prove_json(batch, t, 0.5), "prove").unwrap())
+            .collect()
+    }
+
+    /// Verifications with the given times.
+    pub fn verifies(times: &[f64]) -> Vec<Verified> {
+        times
+            .iter()
+            .map(|&t| parse(&verify_json(t), "verify").unwrap())
+            .collect()
+    }
+
+    /// Results of a full plan with two ladder models measured (784-512-10 at 1/4,
+    /// 784-256-256-10 at 1/16: prove 30, 10, 20 ms; verify 5, 6, 7 ms), the big model
+    /// skipped, and batches 1, 16, 64, 256 proven in `20 + 0.5·B` ms.
+    pub fn fake_results() -> Results {
+        let plan = Plan::full();
+        let model = |spec: ModelSpec, nnz, accuracy, times: &[f64]| ModelResult {
+            spec,
+            accuracy: Some(accuracy),
+            nnz,
+            commit: parse(
+                &serde_json::json!({"commit_ms": 150.0, "setup_ms": 10.0, "vk_bytes": 5000,
+                    "peak_rss_mb": 40.0}),
+                "commit",
+            )
+            .unwrap(),
+            proves: proves(1, times),
+            verifies: verifies(&[5.0, 7.0, 6.0]),
+        };
+        let models = vec![
+            model(
+                ModelSpec::qat("784-512-10", 4),
+                101_632,
+                0.8751,
+                &[40.0, 41.0, 39.0],
+            ),
+            model(
+                plan.batch_model.clone(),
+                16_800,
+                0.8862,
+                &[30.0, 10.0, 20.0],
+            ),
+        ];
+        let mut batches = Vec::new();
+        for &b in &plan.batches {
+            let (p, v) = if b == 1 {
+                (models[1].proves.clone(), models[1].verifies.clone())
+            } else {
+                (proves(b, &[20.0 + 0.5 * b as f64]), verifies(&[8.0]))
+            };
+            batches.push(BatchResult {
+                batch: b,
+                proves: p,
+                verifies: v,
+            });
+        }
+        Results {
+            skipped: vec![(plan.ladder[6].clone(), "`models/x` not found".into())],
+            plan,
+            models,
+            batches,
+            steps: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn medians_and_the_median_runs_breakdown() {
+        let mut ps = proves(1, &[30.0, 10.0, 20.0]);
+        ps[0].peak_rss_mb = Some(99.0);
+        let s = summarize_proves(&ps);
+        assert_eq!(s.runs, 3);
+        assert_eq!(s.prove_ms, 20.0);
+        assert_eq!(s.infer_ms, 0.5);
+        assert_eq!(s.peak_rss_mb, Some(99.0));
+        assert!((s.breakdown.forward - 2.0).abs() < 1e-12);
+        let v = summarize_verifies(&verifies(&[5.0, 7.0]));
+        assert_eq!(v.verify_ms, 6.0);
+        assert_eq!(v.peak_rss_mb, Some(30.0));
+    }
+}

@@ -1,0 +1,137 @@
+//! Runs `ternzk` subcommands as child processes of the running binary, in a
+//! temporary working directory where `models/` links to the repository's models,
+//! and reads the JSON object each prints. A child process per step means each
+//! step's peak memory (`peak_rss_mb`) is its own.
+
+use super::plan::command_line;
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// One command that ran: what it was, its output and its wall time.
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    /// The command line as a user types it from the repository root.
+    pub command: String,
+    /// The JSON object it printed.
+    pub output: Value,
+    /// Wall time of the child process (start-up and loading included), in ms.
+    pub wall_ms: f64,
+}
+
+/// A working directory and the `ternzk` binary to run in it.
+pub struct Runner {
+    exe: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl Runner {
+    /// A runner of `exe` in a new temporary directory holding a link `models` →
+    /// `models_dir`. Cost: creating a directory and a symlink.
+    pub fn new(exe: PathBuf, models_dir: &Path) -> Result<Self> {
+        let dir = tempfile::Builder::new()
+            .prefix("ternzk-report-mlp-")
+            .tempdir()
+            .context("creating the MLP working directory")?;
+        let models = models_dir
+            .canonicalize()
+            .with_context(|| format!("models directory {}", models_dir.display()))?;
+        link(&models, &dir.path().join("models"))?;
+        Ok(Runner { exe, dir })
+    }
+
+    /// The working directory (removed when the runner is dropped).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `ternzk args…` and returns the JSON it printed. Fails, with the
+    /// command and its stderr, if it exits non-zero or prints no JSON object.
+    /// Cost: that of the command.
+    pub fn run(&self, args: &[String]) -> Result<Step> {
+        let command = command_line(args);
+        let t0 = Instant::now();
+        let out = Command::new(&self.exe)
+            .args(args)
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .with_context(|| format!("starting `{command}`"))?;
+        let wall_ms = t0.elapsed().as_secs_f64() * 1e3;
+        if !out.status.success() {
+            bail!(
+                "`{command}` failed ({}): {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        let output = last_json_object(&String::from_utf8_lossy(&out.stdout))
+            .with_context(|| format!("reading the output of `{command}`"))?;
+        Ok(Step {
+            command,
+            output,
+            wall_ms,
+        })
+    }
+}
+
+#[cfg(unix)]
+fn link(target: &Path, at: &Path) -> Result<()> {
+    std::os::unix::fs::symlink(target, at)
+        .with_context(|| format!("linking {} to {}", at.display(), target.display()))
+}
+
+#[cfg(not(unix))]
+fn link(_target: &Path, _at: &Path) -> Result<()> {
+    bail!("the MLP report sections need symbolic links (Unix)")
+}
+
+/// The last line of `stdout` that parses as a JSON object. Cost: O(length).
+pub fn last_json_object(stdout: &str) -> Result<Value> {
+    stdout
+        .lines()
+        .rev()
+        .filter(|l| l.trim_start().starts_with('{'))
+        .find_map(|l| {
+            serde_json::from_str::<Value>(l)
+                .ok()
+                .filter(Value::is_object)
+        })
+        .context("no JSON object on stdout")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_json_line() {
+        let v = last_json_object("note\n{\"a\": 1}\n\n").unwrap();
+        assert_eq!(v["a"], 1);
+        assert!(last_json_object("plain text\n[1]\n").is_err());
+        assert!(last_json_object("{broken\n").is_err());
+    }
+
+    #[test]
+    fn links_models_and_reports_failures() {
+        let models = tempfile::tempdir().unwrap();
+        std::fs::write(models.path().join("m.txt"), "x").unwrap();
+        // `sh -c` stands in for ternzk: the runner only needs a program.
+        let r = Runner::new("/bin/sh".into(), models.path()).unwrap();
+        assert!(r.dir().join("models/m.txt").is_file());
+        let ok = r
+            .run(&[
+                "-c".into(),
+                "cat models/m.txt >&2; echo '{\"x\": 2}'".into(),
+            ])
+            .unwrap();
+        assert_eq!(ok.output["x"], 2);
+        assert!(ok.command.starts_with("ternzk -c "));
+        let err = r.run(&["-c".into(), "echo boom >&2; exit 3".into()]);
+        let msg = format!("{:#}", err.unwrap_err());
+        assert!(msg.contains("boom") && msg.contains("failed"), "{msg}");
+    }
+}

@@ -1,0 +1,329 @@
+//! Section "ternzk vs EZKL": the batch model's measured ternzk row beside the EZKL
+//! rows for the same network read from `reports/ezkl/results.json` (written by
+//! the EZKL benchmark script, never run by the report), the EZKL ÷ ternzk ratios,
+//! and the issue's goal: at least 1000× faster proving than EZKL.
+
+use super::super::ezkl::{Input, Row};
+use super::super::markdown::num;
+use super::super::section::{Repro, Section, Table};
+use super::measure::{summarize_proves, summarize_verifies, ModelResult};
+use super::plan::{command_line, ModelSpec};
+
+/// The goal: EZKL's prove time ÷ ternzk's at least this.
+pub const GOAL_SPEEDUP: f64 = 1000.0;
+
+/// How the EZKL rows of 784-256-256-10 are produced (reports/ezkl/README.md has
+/// the virtual environment, the SRS cache and the tiny model's command).
+pub fn ezkl_command(spec: &ModelSpec) -> String {
+    format!(
+        "python3 reports/ezkl/ezkl_bench.py --model models/mlp-{arch}-candle.safetensors \
+         --ternary-compiled {} --name mlp-{arch} --out reports/ezkl/results.json --merge",
+        spec.model_file(),
+        arch = spec.arch
+    )
+}
+
+/// A ratio `a ÷ b` as `2500×`, `12.5×` or `0.038×` (three significant digits
+/// below 1). Cost: O(1).
+pub fn times(v: f64) -> String {
+    if !v.is_finite() {
+        "-".into()
+    } else if v >= 10.0 {
+        format!("{v:.0}×")
+    } else if v >= 1.0 {
+        format!("{v:.1}×")
+    } else {
+        format!("{}×", num(v))
+    }
+}
+
+/// The sentence on the goal, from ternzk's prove ms and the fastest EZKL row
+/// `(variant, prove seconds)`. Cost: O(1).
+pub fn verdict(ternzk_ms: f64, fastest: Option<(&str, f64)>) -> String {
+    let goal = format!(
+        "Goal (issue 4): proving at least {}× faster than EZKL on this network",
+        GOAL_SPEEDUP
+    );
+    match fastest {
+        None => format!("{goal}: cannot be judged (no EZKL prove time for it)."),
+        Some((variant, s)) => {
+            let x = s * 1e3 / ternzk_ms;
+            let against = format!(
+                "EZKL's fastest run ({variant}, {} s) ÷ ternzk's {} ms = {}",
+                num(s),
+                num(ternzk_ms),
+                times(x)
+            );
+            if x >= GOAL_SPEEDUP {
+                format!("{goal}: **met** ({against}).")
+            } else {
+                format!(
+                    "{goal}: **not met** ({against}, {:.1}× short of {}×).",
+                    GOAL_SPEEDUP / x,
+                    GOAL_SPEEDUP
+                )
+            }
+        }
+    }
+}
+
+/// Builds the section from the measured batch model (`None` if it was not
+/// measured) and the EZKL results. Cost: O(EZKL rows).
+pub fn section(
+    spec: &ModelSpec,
+    runs: &str,
+    ternzk: Option<&ModelResult>,
+    ezkl: &Input,
+) -> Section {
+    let model = format!("mlp-{}", spec.arch);
+    let mut s = Section {
+        title: format!("ternzk vs EZKL on {}", spec.arch),
+        ..Default::default()
+    };
+    let Some(m) = ternzk else {
+        s.text = format!("Not measured: ternzk's {model} row is missing.");
+        return s;
+    };
+    let p = summarize_proves(&m.proves);
+    let v = summarize_verifies(&m.verifies);
+    let rows: Vec<&Row> = ezkl
+        .rows
+        .iter()
+        .flatten()
+        .filter(|r| r.model.as_deref() == Some(model.as_str()))
+        .collect();
+    let mut t = Table::new(&[
+        "system",
+        "variant",
+        "nnz",
+        "prove ms",
+        "verify ms",
+        "proof bytes",
+        "prove peak MiB",
+        "prove: EZKL ÷ ternzk",
+        "verify: EZKL ÷ ternzk",
+        "proof size: EZKL ÷ ternzk",
+    ]);
+    t.push(vec![
+        "ternzk".into(),
+        format!("ternary, density {}", spec.density()),
+        m.nnz.to_string(),
+        num(p.prove_ms),
+        num(v.verify_ms),
+        p.proof_bytes.to_string(),
+        p.peak_rss_mb.map_or("-".into(), num),
+        "-".into(),
+        "-".into(),
+        "-".into(),
+    ]);
+    s.metrics.insert("ternzk_prove_ms".into(), p.prove_ms);
+    let text = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+    let mut fastest: Option<(&str, f64)> = None;
+    for r in &rows {
+        let ok = r.error.is_none();
+        let bytes = r.proof_raw_bytes.or(r.proof_bytes);
+        let ratio =
+            |e: Option<f64>, ours: f64| e.filter(|_| ok).map_or("-".into(), |e| times(e / ours));
+        t.push(vec![
+            format!("EZKL {}", text(&r.version)),
+            text(&r.variant),
+            r.nnz.map_or("-".into(), |n| n.to_string()),
+            r.prove_s.map_or("-".into(), |x| num(x * 1e3)),
+            r.verify_s.map_or("-".into(), |x| num(x * 1e3)),
+            bytes.map_or("-".into(), |b| b.to_string()),
+            r.prove_peak_rss_mb.map_or("-".into(), num),
+            ratio(r.prove_s.map(|x| x * 1e3), p.prove_ms),
+            ratio(r.verify_s.map(|x| x * 1e3), v.verify_ms),
+            ratio(bytes.map(|b| b as f64), p.proof_bytes as f64),
+        ]);
+        if let (true, Some(ps), Some(variant)) = (ok, r.prove_s, r.variant.as_deref()) {
+            s.metrics.insert(
+                format!("ezkl_{variant}_prove_over_ternzk"),
+                ps * 1e3 / p.prove_ms,
+            );
+            if !matches!(fastest, Some((_, f)) if f <= ps) {
+                fastest = Some((variant, ps));
+            }
+        }
+    }
+    s.tables.push(t);
+    let dates: Vec<String> = rows.iter().filter_map(|r| r.date.clone()).collect();
+    let dates = match (dates.iter().min(), dates.iter().max()) {
+        (Some(a), Some(b)) if a == b => format!(", measured on {a}"),
+        (Some(a), Some(b)) => format!(", measured {a} to {b}"),
+        _ => String::new(),
+    };
+    let cpu: Vec<String> = rows
+        .iter()
+        .filter_map(|r| {
+            r.prove_cpu_s
+                .map(|c| format!("{} {} s", text(&r.variant), num(c)))
+        })
+        .collect();
+    s.text = if ezkl.rows.is_none() {
+        format!(
+            "No EZKL results at `{}`: only ternzk's row is shown.",
+            ezkl.path.display()
+        )
+    } else if rows.is_empty() {
+        format!(
+            "`{}` has no row for `{model}`: only ternzk's row is shown.",
+            ezkl.path.display()
+        )
+    } else {
+        format!(
+            "ternzk: the ladder's {} row at density {} (batch 1, test image 0, {}, measured \
+             by this report). EZKL: the `{model}` rows of `{}`{dates}, \
+             produced by `python3 reports/ezkl/ezkl_bench.py …` (command below; \
+             reports/ezkl/README.md gives its environment, settings and the machine's load at \
+             the time) on the same 2-core machine — not by this report run, so the two sides \
+             were not measured side by side. EZKL is Halo2/KZG with the weights fixed in the \
+             circuit; its ternary variant is the same ternary network exported as a float \
+             ONNX graph, which EZKL proves as a dense one. Proof bytes: ternzk's proof file \
+             (with the statement); EZKL's raw proof (`proof_raw_bytes`, without the JSON \
+             wrapping and public inputs) where recorded. EZKL's peak memory includes about \
+             70 MiB of Python{}. Ratios are EZKL ÷ ternzk: above 1, ternzk is faster or \
+             smaller.",
+            spec.arch,
+            spec.density(),
+            runs,
+            ezkl.path.display(),
+            if cpu.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; EZKL's prove CPU time (user + system): {}",
+                    cpu.join(", ")
+                )
+            }
+        )
+    };
+    s.text.push_str("\n\n");
+    s.text.push_str(&verdict(p.prove_ms, fastest));
+    if let Some((variant, secs)) = fastest {
+        s.text.push_str(&format!(
+            " ternzk's prove ms leaves out deriving the Hyrax generators ({} ms here; a \
+             `ternzk prove` process does it once, and a long-running prover once per model \
+             size); counting them, EZKL {variant} ÷ ternzk is {}.",
+            num(p.setup_ms),
+            times(secs * 1e3 / (p.prove_ms + p.setup_ms))
+        ));
+    }
+    s.commands.push(Repro {
+        what: "ternzk: prove".into(),
+        command: command_line(&spec.prove_args(1)),
+    });
+    s.commands.push(Repro {
+        what: "ternzk: verify".into(),
+        command: command_line(&spec.verify_args(1)),
+    });
+    let recorded: Vec<&String> = rows.iter().filter_map(|r| r.command.as_ref()).collect();
+    if recorded.is_empty() {
+        s.commands.push(Repro {
+            what: "EZKL rows (separately, in the venv of reports/ezkl/README.md)".into(),
+            command: ezkl_command(spec),
+        });
+    }
+    for c in recorded {
+        s.commands.push(Repro {
+            what: "EZKL rows (as recorded in the results)".into(),
+            command: c.clone(),
+        });
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::ezkl::parse;
+    use super::super::measure::tests::fake_results;
+    use super::*;
+
+    const EZKL: &str = r#"[
+      {"ezkl_version":"23.0.5","model":"mlp-784-256-256-10","variant":"dense",
+       "prove_seconds":112.8,"verify_seconds":0.525,"proof_bytes":131854,"proof_raw_bytes":3072,
+       "settings":{"timestamp":1795314930128},
+       "steps":{"prove":{"peak_rss_mb":2456.0,"user_cpu_seconds":81.5,"sys_cpu_seconds":7.0}}},
+      {"ezkl_version":"23.0.5","model":"mlp-784-256-256-10","variant":"ternary","nnz":[12544,4096,160],
+       "prove_seconds":120.7,"verify_seconds":0.739,"proof_bytes":131980},
+      {"model":"mlp-784-56-10","variant":"dense","prove_seconds":10.6}
+    ]"#;
+
+    fn input(text: Option<&str>) -> Input {
+        Input {
+            path: "reports/ezkl/results.json".into(),
+            rows: text.map(|t| parse(t).unwrap()),
+        }
+    }
+
+    #[test]
+    fn joins_the_rows_and_judges_the_goal() {
+        let r = fake_results();
+        let s = section(
+            &r.plan.batch_model,
+            &r.plan.runs(),
+            r.batch_model(),
+            &input(Some(EZKL)),
+        );
+        let rows = &s.tables[0].rows;
+        assert_eq!(rows.len(), 3, "the 784-56-10 row is not this network");
+        assert_eq!(rows[0][3], "20.0");
+        assert_eq!(rows[1][3], "112800");
+        // 112.8 s ÷ 20 ms; 0.525 s ÷ 6 ms; raw 3072 B ÷ 60,100 B.
+        assert_eq!(rows[1][7], "5640×");
+        assert_eq!(rows[1][8], "88×");
+        assert_eq!(rows[1][5], "3072");
+        assert_eq!(rows[1][9], "0.051×");
+        assert_eq!(rows[2][2], "16800");
+        assert_eq!(rows[2][5], "131980", "no raw size: the JSON size");
+        assert!(s.text.contains("measured on 2026-11-22"));
+        assert!(s.text.contains("dense 88.5 s"));
+        assert!(s
+            .text
+            .contains("**met** (EZKL's fastest run (dense, 113 s) ÷ ternzk's 20.0 ms = 5640×)"));
+        // Generators: 20 ms; 112.8 s ÷ 40 ms.
+        assert!(
+            s.text.contains("(20.0 ms here;") && s.text.contains("is 2820×."),
+            "{}",
+            s.text
+        );
+        assert!(s.commands[2]
+            .command
+            .starts_with("python3 reports/ezkl/ezkl_bench.py"));
+        // Generators: 20 ms; 112.8 s ÷ 40 ms.
+        assert!(
+            s.text.contains("(20.0 ms here;") && s.text.contains("is 2820×."),
+            "{}",
+            s.text
+        );
+        assert!(s.commands[2]
+            .command
+            .contains("--ternary-compiled mlp-784-256-256-10-d16.safetensors"));
+    }
+
+    #[test]
+    fn without_ezkl_results_the_goal_is_not_judged() {
+        let r = fake_results();
+        let s = section(
+            &r.plan.batch_model,
+            &r.plan.runs(),
+            r.batch_model(),
+            &input(None),
+        );
+        assert_eq!(s.tables[0].rows.len(), 1);
+        assert!(s.text.starts_with("No EZKL results"));
+        assert!(s.text.contains("cannot be judged"));
+        assert!(section(&r.plan.batch_model, "one run", None, &input(None))
+            .text
+            .starts_with("Not measured"));
+    }
+
+    #[test]
+    fn verdicts() {
+        assert!(verdict(200.0, Some(("dense", 100.0))).contains("**not met**"));
+        assert!(verdict(200.0, Some(("dense", 100.0))).contains("500×, 2.0× short of 1000×"));
+        assert!(verdict(50.0, Some(("ternary", 100.0))).contains("**met**"));
+        assert_eq!(times(0.0381), "0.038×");
+        assert_eq!(times(2500.4), "2500×");
+    }
+}
