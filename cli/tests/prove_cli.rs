@@ -246,3 +246,65 @@ fn hundred_test_images_match_the_engine_bit_for_bit() {
         .count();
     assert!(correct >= 80, "{correct}/100 correct");
 }
+
+/// Acceptance: the shipped 784-4096-4096-10 model (trained, compiled at density 1/16)
+/// proves 100 test images in one batch, the proof verifies, and the proven logits equal
+/// the integer engine's bit for bit.
+#[test]
+fn wide_model_proves_a_hundred_images_bit_exact() {
+    let model = shipped("mlp-784-4096-4096-10-d16.ternzk.safetensors");
+    if !fashion_mnist_available() {
+        assert!(
+            std::env::var("TERNZK_REQUIRE_PYTHON").as_deref() != Ok("1"),
+            "Fashion-MNIST is required (scripts/setup.sh installs it)"
+        );
+        eprintln!("skipped: Fashion-MNIST not installed");
+        return;
+    }
+    let dir = TempDir::new("prove_cli-wide");
+    let vk = dir.path().join("w.vk");
+    let proof = dir.path().join("w.proof");
+    json(&ternzk(&["commit", s(&model), "-o", s(&vk), "--json"]));
+    let p = json(&ternzk(&[
+        "prove",
+        "--model",
+        s(&model),
+        "--vk",
+        s(&vk),
+        "--dataset",
+        "fashion-mnist",
+        "--index",
+        "0",
+        "--batch",
+        "100",
+        "-o",
+        s(&proof),
+        "--json",
+    ]));
+    let m = CompiledModel::load(&model).unwrap();
+    let ds = load_fashion_mnist(Split::Test).unwrap();
+    let engine = m.infer_batch_i32(&ds.images[..100 * 784], 100);
+    let proven: Vec<i32> = p["output"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| {
+            row.as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_i64().unwrap() as i32)
+        })
+        .collect();
+    assert_eq!(proven, engine);
+    assert!(p["peak_rss_mb"].as_f64().unwrap() < 2048.0);
+    let v = json(&ternzk(&[
+        "verify",
+        "--vk",
+        s(&vk),
+        "--proof",
+        s(&proof),
+        "--json",
+    ]));
+    assert_eq!(v["verified"], true);
+    assert_eq!(v["output"], p["output"]);
+}
