@@ -77,3 +77,65 @@ pub fn activations(n: usize, batch: usize, seed: u64) -> Vec<i32> {
     let mut rng = StdRng::seed_from_u64(seed);
     (0..n * batch).map(|_| rng.gen_range(0..=255)).collect()
 }
+
+/// A random quantized MLP (owned), for tests, benchmarks and fuzzing: ternary layers at
+/// one density, small biases, and per-row multipliers `M ≈ 2^k / (2…5)` so hidden
+/// quotients stay in a few hundred, like a trained model's.
+#[derive(Clone, Debug)]
+pub struct RandomMlp {
+    /// Weights per layer.
+    pub weights: Vec<TernaryCsr>,
+    /// Biases per layer.
+    pub bias: Vec<Vec<i32>>,
+    /// Multipliers per layer (empty for the last).
+    pub m: Vec<Vec<i64>>,
+    /// Shifts per layer (0 for the last).
+    pub k: Vec<u32>,
+}
+
+impl RandomMlp {
+    /// Layers of `widths[l] → widths[l+1]`; hidden layer `l` gets shift
+    /// `ks[l % ks.len()]`. Cost: O(Σ n_in·n_out) to draw the weights.
+    pub fn new(widths: &[usize], density: f64, ks: &[u32], seed: u64) -> Self {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let n_layers = widths.len() - 1;
+        let mut model = Self {
+            weights: Vec::new(),
+            bias: Vec::new(),
+            m: Vec::new(),
+            k: Vec::new(),
+        };
+        for l in 0..n_layers {
+            let (n_in, n_out) = (widths[l], widths[l + 1]);
+            model
+                .weights
+                .push(ternary(n_out, n_in, density, seed + l as u64));
+            model
+                .bias
+                .push((0..n_out).map(|_| rng.gen_range(-300..300)).collect());
+            let hidden = l + 1 < n_layers;
+            let k = if hidden { ks[l % ks.len()] } else { 0 };
+            model.k.push(k);
+            model.m.push(if hidden {
+                (0..n_out)
+                    .map(|_| ((1i64 << k) / rng.gen_range(2..6)).max(1))
+                    .collect()
+            } else {
+                Vec::new()
+            });
+        }
+        model
+    }
+
+    /// The layers as the MLP prover takes them. Cost: O(#layers).
+    pub fn layers(&self) -> Vec<crate::mlp::MlpLayer<'_>> {
+        (0..self.weights.len())
+            .map(|l| crate::mlp::MlpLayer {
+                weights: &self.weights[l],
+                bias: &self.bias[l],
+                m: &self.m[l],
+                k: self.k[l],
+            })
+            .collect()
+    }
+}

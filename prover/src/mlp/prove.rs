@@ -40,7 +40,7 @@ pub fn prove(
     batch: usize,
     private_input: bool,
 ) -> crate::Result<(Statement, MlpProof)> {
-    prove_inner(layers, vk, key, input, batch, private_input, Fault::None).map(|(s, p, _)| (s, p))
+    prove_timed(layers, vk, key, input, batch, private_input).map(|(s, p, _)| (s, p))
 }
 
 /// Where the prover's time went (milliseconds, wall clock).

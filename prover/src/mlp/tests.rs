@@ -9,57 +9,15 @@ use ark_ff::{AdditiveGroup, Field};
 use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
 use std::sync::OnceLock;
 
-/// An owned random model whose requantization keeps typical quotients in `[0, 300]`.
-struct Model {
-    weights: Vec<TernaryCsr>,
-    bias: Vec<Vec<i32>>,
-    m: Vec<Vec<i64>>,
-    k: Vec<u32>,
+/// The shared random model, plus an integer reference written independently of the
+/// prover.
+type Model = random::RandomMlp;
+
+trait Reference {
+    fn reference(&self, x: &[u8]) -> Vec<i32>;
 }
 
-impl Model {
-    fn random(widths: &[usize], density: f64, ks: &[u32], seed: u64) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed);
-        let mut model = Model {
-            weights: Vec::new(),
-            bias: Vec::new(),
-            m: Vec::new(),
-            k: Vec::new(),
-        };
-        let n_layers = widths.len() - 1;
-        for l in 0..n_layers {
-            let (n_in, n_out) = (widths[l], widths[l + 1]);
-            let w = random::ternary(n_out, n_in, density, seed + l as u64);
-            let bias: Vec<i32> = (0..n_out).map(|_| rng.gen_range(-300..300)).collect();
-            let hidden = l + 1 < n_layers;
-            let k = if hidden { ks[l % ks.len()] } else { 0 };
-            // Typical |z| ≈ 128·sqrt(nnz per row); aim q ≈ z/4 at most.
-            let m: Vec<i64> = if hidden {
-                (0..n_out)
-                    .map(|_| ((1i64 << k) / rng.gen_range(2..6)).max(1))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            model.weights.push(w);
-            model.bias.push(bias);
-            model.m.push(m);
-            model.k.push(k);
-        }
-        model
-    }
-
-    fn layers(&self) -> Vec<MlpLayer<'_>> {
-        (0..self.weights.len())
-            .map(|l| MlpLayer {
-                weights: &self.weights[l],
-                bias: &self.bias[l],
-                m: &self.m[l],
-                k: self.k[l],
-            })
-            .collect()
-    }
-
+impl Reference for Model {
     /// The integer reference forward pass, written independently of the prover.
     fn reference(&self, x: &[u8]) -> Vec<i32> {
         let mut a: Vec<i64> = x.iter().map(|&v| v as i64).collect();
@@ -98,7 +56,7 @@ fn inputs(n: usize, batch: usize, seed: u64) -> Vec<u8> {
 fn small() -> &'static (Model, MlpVk) {
     static M: OnceLock<(Model, MlpVk)> = OnceLock::new();
     M.get_or_init(|| {
-        let model = Model::random(&[20, 12, 9, 16, 5], 0.4, &[7, 12, 29], 1);
+        let model = Model::new(&[20, 12, 9, 16, 5], 0.4, &[7, 12, 29], 1);
         let vk = MlpVk::commit(&model.layers(), key()).unwrap();
         (model, vk)
     })
@@ -135,12 +93,12 @@ fn honest_proofs_verify_and_outputs_match_the_reference() {
 
 #[test]
 fn single_layer_and_wide_models_verify() {
-    let one = Model::random(&[33, 7], 0.5, &[], 2);
+    let one = Model::new(&[33, 7], 0.5, &[], 2);
     let vk = MlpVk::commit(&one.layers(), key()).unwrap();
     let x = inputs(33, 2, 3);
     let f = prove_ok(&one, &vk, &x, 2, false);
     assert_eq!(&f.statement.output[..7], &one.reference(&x[..33])[..]);
-    let two = Model::random(&[64, 100, 3], 0.1, &[20], 4);
+    let two = Model::new(&[64, 100, 3], 0.1, &[20], 4);
     let vk = MlpVk::commit(&two.layers(), key()).unwrap();
     prove_ok(&two, &vk, &inputs(64, 1, 5), 1, true);
 }
@@ -223,7 +181,7 @@ fn point_refs(p: &mut MlpProof) -> Vec<&mut crate::GAffine> {
 
 #[test]
 fn every_mutated_proof_element_is_rejected() {
-    let model = Model::random(&[10, 6, 4], 0.5, &[13], 7);
+    let model = Model::new(&[10, 6, 4], 0.5, &[13], 7);
     let vk = MlpVk::commit(&model.layers(), key()).unwrap();
     for private in [false, true] {
         let f = prove_ok(&model, &vk, &inputs(10, 2, 8), 2, private);
@@ -284,7 +242,7 @@ fn wrong_statements_and_keys_are_rejected() {
     assert!(verify(vk, key(), &st, &f.proof).is_err());
     // Another model's key (same shapes, other weights), and a key differing only
     // in one bias or one multiplier.
-    let other = Model::random(&[20, 12, 9, 16, 5], 0.4, &[7, 12, 29], 99);
+    let other = Model::new(&[20, 12, 9, 16, 5], 0.4, &[7, 12, 29], 99);
     let other_vk = MlpVk::commit(&other.layers(), key()).unwrap();
     assert!(verify(&other_vk, key(), &f.statement, &f.proof).is_err());
     assert!(ProofFile::from_bytes(&other_vk, &f.to_bytes()).is_err());
@@ -329,12 +287,7 @@ fn cheating_provers_are_rejected() {
     assert!(faulty(model, vk, &x, 3, Fault::WideRangeTable).is_err());
     // A prover computing with one weight changed (the key commits the original).
     for l in 0..4 {
-        let mut bad = Model {
-            weights: model.weights.clone(),
-            bias: model.bias.clone(),
-            m: model.m.clone(),
-            k: model.k.clone(),
-        };
+        let mut bad = model.clone();
         let w = &bad.weights[l];
         let (i, j) = (1, 2);
         let mut dense: Vec<i8> = (0..w.n_out * w.n_in)
@@ -364,7 +317,7 @@ fn provers_refuse_impossible_statements() {
     layers.pop();
     assert!(prove(&layers, vk, key(), &[0; 20], 1, false).is_err());
     // Quotients outside [−2^15, 2^15): a huge multiplier.
-    let mut big = Model::random(&[8, 4, 2], 1.0, &[3], 3);
+    let mut big = Model::new(&[8, 4, 2], 1.0, &[3], 3);
     big.m[0] = vec![1 << 20; 4];
     let vk_big = MlpVk::commit(&big.layers(), key()).unwrap();
     let e = prove(&big.layers(), &vk_big, key(), &[255; 8], 1, false).unwrap_err();
