@@ -246,55 +246,73 @@ pub fn mutate(h: &Honest, ops: &[u8]) -> Vec<u8> {
 ///   (ruled out by the previous check) or a different statement or proof that
 ///   passed verification without being produced by the prover: a soundness failure.
 pub fn check_proof_file(fx: &Fixture, bytes: &[u8]) {
-    let Ok(file) = ProofFile::from_bytes(&fx.vk, bytes) else {
-        stats::count(stats::Outcome::Malformed);
+    if fx.honest.iter().any(|h| h.bytes == bytes) {
+        // Unchanged (the mutations cancelled out): decoded and verified at set-up.
+        stats::count(stats::Outcome::Honest, "");
         return;
+    }
+    let file = match ProofFile::from_bytes(&fx.vk, bytes) {
+        Ok(file) => file,
+        Err(e) => return stats::count(stats::Outcome::Malformed, &e.to_string()),
     };
     assert!(
         file.to_bytes() == bytes,
         "a proof file decoded but does not re-encode to the same bytes (non-canonical decoding)"
     );
-    if verify(&fx.vk, &fx.key, &file.statement, &file.proof).is_ok() {
-        stats::count(stats::Outcome::Accepted);
-        assert!(
-            fx.honest.iter().any(|h| h.bytes == bytes),
+    match verify(&fx.vk, &fx.key, &file.statement, &file.proof) {
+        Ok(()) => panic!(
             "SOUNDNESS: the verifier accepted a proof file that differs from every honest one"
-        );
-    } else {
-        stats::count(stats::Outcome::Rejected);
+        ),
+        Err(e) => stats::count(stats::Outcome::Rejected, &e.to_string()),
     }
 }
 
-/// With `TERNZK_FUZZ_STATS` set, `proof_file` prints every 2000 inputs how many were
-/// malformed (decoding failed), rejected by the verifier, or accepted: how often the
-/// fuzzer gets past the decoder.
+/// With `TERNZK_FUZZ_STATS` set, `proof_file` prints every 5000 inputs how many were
+/// unchanged honest files, malformed (decoding failed) or rejected by the verifier,
+/// and which errors were seen how often: how often and where the fuzzer gets past
+/// the decoder.
 pub mod stats {
-    use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-    use std::sync::OnceLock;
+    use std::collections::BTreeMap;
+    use std::sync::{Mutex, OnceLock};
 
     /// What became of one candidate file.
-    #[derive(Clone, Copy)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
     pub enum Outcome {
+        /// Byte-identical to an honest file.
+        Honest,
         /// `ProofFile::from_bytes` failed.
         Malformed,
         /// Decoded; `verify` failed.
         Rejected,
-        /// Decoded and verified (an honest file, or the oracle fires).
-        Accepted,
     }
 
-    static COUNTS: [AtomicU64; 3] = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
+    type Counts = BTreeMap<(Outcome, String), u64>;
 
-    /// Counts one outcome (and prints, when enabled).
-    pub fn count(o: Outcome) {
+    /// Counts one outcome with its error message (and prints, when enabled).
+    pub fn count(o: Outcome, msg: &str) {
         static ON: OnceLock<bool> = OnceLock::new();
+        static COUNTS: Mutex<(u64, Counts)> = Mutex::new((0, BTreeMap::new()));
         if !*ON.get_or_init(|| std::env::var_os("TERNZK_FUZZ_STATS").is_some()) {
             return;
         }
-        COUNTS[o as usize].fetch_add(1, Relaxed);
-        let [m, r, a] = [0, 1, 2].map(|i| COUNTS[i].load(Relaxed));
-        if (m + r + a) % 2000 == 0 {
-            eprintln!("ternzk-fuzz stats: malformed {m}, rejected by verify {r}, accepted {a}");
+        // Messages without their numbers (sizes, indices), cut short.
+        let key: String = msg
+            .chars()
+            .filter(|c| !c.is_ascii_digit())
+            .take(70)
+            .collect();
+        let mut g = COUNTS.lock().unwrap();
+        g.0 += 1;
+        *g.1.entry((o, key)).or_default() += 1;
+        if g.0 % 5000 == 0 {
+            let mut per: BTreeMap<Outcome, u64> = BTreeMap::new();
+            for ((o, _), n) in &g.1 {
+                *per.entry(*o).or_default() += n;
+            }
+            eprintln!("ternzk-fuzz stats after {} inputs: {per:?}", g.0);
+            for ((o, m), n) in &g.1 {
+                eprintln!("  {n:>8} {o:?}: {m}");
+            }
         }
     }
 }
