@@ -1,0 +1,393 @@
+//! Shared set-up of the fuzz targets: one tiny fixed model, its verifying key, the
+//! Hyrax generators, one honest proof file per input mode, the byte-level mutator
+//! that turns honest files into near-misses, and the oracle every decoded file is
+//! held to.
+//!
+//! Everything is deterministic (fixed seeds), built once per process.
+
+use ark_ec::{AffineRepr, CurveGroup};
+use ark_ff::{AdditiveGroup, Field};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+use rand::{rngs::StdRng, Rng, SeedableRng};
+use std::path::Path;
+use std::sync::OnceLock;
+use ternzk_prover::hyrax::HyraxKey;
+use ternzk_prover::mlp::{
+    key_vars, prove, verify, MlpLayer, MlpVk, ProofFile, PublicInput, MAX_BATCH,
+};
+use ternzk_prover::{random, GAffine, TernaryCsr, F};
+
+/// Widths of the fixed model: two hidden layers, then the logits.
+pub const WIDTHS: [usize; 4] = [12, 8, 6, 4];
+/// Requantization shifts of the hidden layers: k = 13 needs two limbs with a 1-bit
+/// (shifted) top limb, k = 7 one short limb.
+pub const SHIFTS: [u32; 2] = [13, 7];
+const DENSITY: f64 = 0.5;
+const SEED: u64 = 0x7e27;
+
+/// Bytes of the proof-file header before the input: magic, version, digest, batch,
+/// input kind.
+pub const HEADER_BYTES: usize = 8 + 4 + 32 + 4 + 1;
+
+/// An honest proof file and where its 32-byte elements (points and field elements)
+/// start, for the element-wise mutations.
+pub struct Honest {
+    /// What it is, for messages and seed file names.
+    pub name: &'static str,
+    /// The encoded file.
+    pub bytes: Vec<u8>,
+    /// Offsets of every 32-byte element: the input commitment's points (committed
+    /// input) and everything in the proof body.
+    pub elements: Vec<usize>,
+}
+
+/// The fixed model's key, generators and honest proofs.
+pub struct Fixture {
+    /// Verifying key of the fixed model.
+    pub vk: MlpVk,
+    /// Generators for any batch up to `MAX_BATCH` (as a verifier would derive them).
+    pub key: HyraxKey,
+    /// Clear input with batch 2, committed input with batch 1.
+    pub honest: Vec<Honest>,
+}
+
+/// The owned model (the prover's view), built like the prover tests' `Model::random`:
+/// multipliers `≈ 2^k/4` keep the requantized values small enough to prove.
+struct Model {
+    weights: Vec<TernaryCsr>,
+    bias: Vec<Vec<i32>>,
+    m: Vec<Vec<i64>>,
+    k: Vec<u32>,
+}
+
+impl Model {
+    fn new() -> Self {
+        let mut rng = StdRng::seed_from_u64(SEED);
+        let n_layers = WIDTHS.len() - 1;
+        let mut model = Model {
+            weights: Vec::new(),
+            bias: Vec::new(),
+            m: Vec::new(),
+            k: Vec::new(),
+        };
+        for l in 0..n_layers {
+            let (n_in, n_out) = (WIDTHS[l], WIDTHS[l + 1]);
+            let hidden = l + 1 < n_layers;
+            let k = if hidden { SHIFTS[l] } else { 0 };
+            model
+                .weights
+                .push(random::ternary(n_out, n_in, DENSITY, SEED + l as u64));
+            model
+                .bias
+                .push((0..n_out).map(|_| rng.gen_range(-300..300)).collect());
+            model.m.push(if hidden {
+                (0..n_out)
+                    .map(|_| ((1i64 << k) / rng.gen_range(2..6)).max(1))
+                    .collect()
+            } else {
+                Vec::new()
+            });
+            model.k.push(k);
+        }
+        model
+    }
+
+    fn layers(&self) -> Vec<MlpLayer<'_>> {
+        (0..self.weights.len())
+            .map(|l| MlpLayer {
+                weights: &self.weights[l],
+                bias: &self.bias[l],
+                m: &self.m[l],
+                k: self.k[l],
+            })
+            .collect()
+    }
+}
+
+/// The fixture, built on first use (a few hundred milliseconds).
+pub fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(build)
+}
+
+fn build() -> Fixture {
+    let model = Model::new();
+    // Weight commitments need only `log2 n_in` column generators; the verifier's key
+    // is then derived from the key as the CLI does (generators are a deterministic
+    // prefix-stable sequence, so the commitments agree).
+    let widest = WIDTHS
+        .iter()
+        .map(|w| w.next_power_of_two().trailing_zeros());
+    let commit_key = HyraxKey::new(widest.max().unwrap() as usize);
+    let vk = MlpVk::commit(&model.layers(), &commit_key).expect("fixed model commits");
+    let key = HyraxKey::new(key_vars(&vk, MAX_BATCH));
+    let mut rng = StdRng::seed_from_u64(SEED + 100);
+    let mut honest = Vec::new();
+    for (name, batch, private) in [("clear-b2", 2, false), ("committed-b1", 1, true)] {
+        let x: Vec<u8> = (0..batch * WIDTHS[0]).map(|_| rng.gen()).collect();
+        let (statement, proof) =
+            prove(&model.layers(), &vk, &key, &x, batch, private).expect("honest proof");
+        let body = proof.to_bytes().len();
+        let file = ProofFile {
+            vk_digest: vk.digest,
+            statement,
+            proof,
+        };
+        let bytes = file.to_bytes();
+        let mut elements = Vec::new();
+        if let PublicInput::Committed(c) = &file.statement.input {
+            elements.extend((0..c.rows.len()).map(|i| HEADER_BYTES + 32 * i));
+        }
+        let body_start = bytes.len() - body;
+        assert_eq!(body % 32, 0, "the proof body is made of 32-byte elements");
+        elements.extend((body_start..bytes.len()).step_by(32));
+        let decoded = ProofFile::from_bytes(&vk, &bytes).expect("honest file decodes");
+        assert_eq!(decoded, file);
+        verify(&vk, &key, &decoded.statement, &decoded.proof).expect("honest proof verifies");
+        honest.push(Honest {
+            name,
+            bytes,
+            elements,
+        });
+    }
+    Fixture { vk, key, honest }
+}
+
+/// Bytes per mutation operation in a fuzz input: kind, 24-bit position, value.
+pub const OP_BYTES: usize = 5;
+/// At most this many operations are applied per input.
+pub const MAX_OPS: usize = 32;
+
+/// A small nonzero field element from a byte (as `i8`; 0 counts as 1).
+fn small(v: u8) -> F {
+    match v as i8 {
+        0 => F::ONE,
+        s if s < 0 => -F::from((-(s as i16)) as u64),
+        s => F::from(s as u64),
+    }
+}
+
+fn encode<T: CanonicalSerialize>(x: &T) -> Vec<u8> {
+    let mut out = Vec::with_capacity(32);
+    x.serialize_compressed(&mut out)
+        .expect("writing to a Vec cannot fail");
+    out
+}
+
+/// Applies the operations in `ops` (each [`OP_BYTES`] long) to a copy of `h`:
+///
+/// | kind (`op[0] % 8`) | effect |
+/// | --- | --- |
+/// | 0 | XOR the byte at `pos` with `v` (0 counts as 1) |
+/// | 1 | set the byte at `pos` to `v` |
+/// | 2 | truncate the file at `pos` |
+/// | 3 | insert `v` at `pos` |
+/// | 4 | element `pos`: add the small field element `v` (if it decodes as one) |
+/// | 5 | element `pos`: overwrite with a copy of element `pos + v + 1` |
+/// | 6 | element `pos`: set to the field element `v as i8` |
+/// | 7 | element `pos`: add `v·G` (if it decodes as a point) |
+///
+/// Positions are taken modulo the current length (bytes) or the number of elements;
+/// element offsets are those of the honest file, so element operations after an
+/// insert or truncation act on shifted or missing bytes (skipped when out of range).
+/// Operations 4, 6 and 7 produce canonical encodings, so the file usually still
+/// decodes and the verifier's checks, not the decoder's, have to catch the change.
+pub fn mutate(h: &Honest, ops: &[u8]) -> Vec<u8> {
+    let mut b = h.bytes.clone();
+    for op in ops.chunks_exact(OP_BYTES).take(MAX_OPS) {
+        let kind = op[0] % 8;
+        let pos = u32::from_le_bytes([op[1], op[2], op[3], 0]) as usize;
+        let v = op[4];
+        match kind {
+            0 | 1 if !b.is_empty() => {
+                let i = pos % b.len();
+                b[i] = if kind == 0 { b[i] ^ v.max(1) } else { v };
+            }
+            2 => b.truncate(pos % (b.len() + 1)),
+            3 => b.insert(pos % (b.len() + 1), v),
+            4..=7 => {
+                let n = h.elements.len();
+                let off = h.elements[pos % n];
+                if off + 32 > b.len() {
+                    continue;
+                }
+                let chunk = &b[off..off + 32];
+                let new = match kind {
+                    4 => match F::deserialize_compressed(chunk) {
+                        Ok(f) => encode(&(f + small(v))),
+                        Err(_) => continue,
+                    },
+                    5 => {
+                        let src = h.elements[(pos + v as usize + 1) % n];
+                        if src + 32 > b.len() {
+                            continue;
+                        }
+                        b[src..src + 32].to_vec()
+                    }
+                    6 => encode(&(small(v) - if v == 0 { F::ONE } else { F::ZERO })),
+                    _ => match GAffine::deserialize_compressed(chunk) {
+                        Ok(p) => encode(&(p + GAffine::generator() * small(v)).into_affine()),
+                        Err(_) => continue,
+                    },
+                };
+                b[off..off + 32].copy_from_slice(&new);
+            }
+            _ => {}
+        }
+    }
+    b
+}
+
+/// The oracle for one candidate proof file. Never panics except to report a bug:
+/// - a file that decodes re-encodes to exactly the same bytes (encodings are
+///   canonical: fixed sizes, canonical field elements and points, no trailing bytes);
+/// - the verifier accepts only byte-for-byte honest files. An accepted file that
+///   differs from every honest one is either a second encoding of an honest proof
+///   (ruled out by the previous check) or a different statement or proof that
+///   passed verification without being produced by the prover: a soundness failure.
+pub fn check_proof_file(fx: &Fixture, bytes: &[u8]) {
+    if fx.honest.iter().any(|h| h.bytes == bytes) {
+        // Unchanged (the mutations cancelled out): decoded and verified at set-up.
+        stats::count(stats::Outcome::Honest, "");
+        return;
+    }
+    let file = match ProofFile::from_bytes(&fx.vk, bytes) {
+        Ok(file) => file,
+        Err(e) => return stats::count(stats::Outcome::Malformed, &e.to_string()),
+    };
+    assert!(
+        file.to_bytes() == bytes,
+        "a proof file decoded but does not re-encode to the same bytes (non-canonical decoding)"
+    );
+    match verify(&fx.vk, &fx.key, &file.statement, &file.proof) {
+        Ok(()) => panic!(
+            "SOUNDNESS: the verifier accepted a proof file that differs from every honest one"
+        ),
+        Err(e) => stats::count(stats::Outcome::Rejected, &e.to_string()),
+    }
+}
+
+/// With `TERNZK_FUZZ_STATS` set, `proof_file` prints every 5000 inputs how many were
+/// unchanged honest files, malformed (decoding failed) or rejected by the verifier,
+/// and which errors were seen how often: how often and where the fuzzer gets past
+/// the decoder.
+pub mod stats {
+    use std::collections::BTreeMap;
+    use std::sync::{Mutex, OnceLock};
+
+    /// What became of one candidate file.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    pub enum Outcome {
+        /// Byte-identical to an honest file.
+        Honest,
+        /// `ProofFile::from_bytes` failed.
+        Malformed,
+        /// Decoded; `verify` failed.
+        Rejected,
+    }
+
+    type Counts = BTreeMap<(Outcome, String), u64>;
+
+    /// Counts one outcome with its error message (and prints, when enabled).
+    pub fn count(o: Outcome, msg: &str) {
+        static ON: OnceLock<bool> = OnceLock::new();
+        static COUNTS: Mutex<(u64, Counts)> = Mutex::new((0, BTreeMap::new()));
+        if !*ON.get_or_init(|| std::env::var_os("TERNZK_FUZZ_STATS").is_some()) {
+            return;
+        }
+        // Messages without their numbers (sizes, indices), cut short.
+        let key: String = msg
+            .chars()
+            .filter(|c| !c.is_ascii_digit())
+            .take(70)
+            .collect();
+        let mut g = COUNTS.lock().unwrap();
+        g.0 += 1;
+        *g.1.entry((o, key)).or_default() += 1;
+        if g.0 % 5000 == 0 {
+            let mut per: BTreeMap<Outcome, u64> = BTreeMap::new();
+            for ((o, _), n) in &g.1 {
+                *per.entry(*o).or_default() += n;
+            }
+            eprintln!("ternzk-fuzz stats after {} inputs: {per:?}", g.0);
+            for ((o, m), n) in &g.1 {
+                eprintln!("  {n:>8} {o:?}: {m}");
+            }
+        }
+    }
+}
+
+/// Runs one `proof_file` fuzz input. The first byte selects the strategy:
+/// `sel % 4 == 0` decodes the rest of the input as a proof file; otherwise honest
+/// file `(sel >> 2) % 2` is mutated by the operations in the rest (see [`mutate`]).
+pub fn run_proof_file(data: &[u8]) {
+    let fx = fixture();
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    if sel % 4 == 0 {
+        check_proof_file(fx, rest);
+    } else {
+        let h = &fx.honest[(sel as usize >> 2) % fx.honest.len()];
+        check_proof_file(fx, &mutate(h, rest));
+    }
+}
+
+/// Runs one `vk_file` fuzz input: `MlpVk::from_bytes` on arbitrary bytes must not
+/// panic; a key that decodes re-encodes to the same bytes, and its derived layouts
+/// (generator count, proof-body decoding for a few batch sizes) do not panic either.
+pub fn run_vk_file(data: &[u8]) {
+    let Ok(vk) = MlpVk::from_bytes(data) else {
+        return;
+    };
+    assert!(
+        vk.to_bytes() == data,
+        "a verifying key decoded but does not re-encode to the same bytes"
+    );
+    assert_eq!(
+        MlpVk::from_layers(vk.layers.clone()).unwrap().digest,
+        vk.digest
+    );
+    for batch in [0, 1, 3, MAX_BATCH, MAX_BATCH + 1] {
+        let _ = key_vars(&vk, batch);
+        for committed in [false, true] {
+            for body in [&[][..], &[0u8; 64][..], &[1u8; 96][..]] {
+                let _ = ternzk_prover::mlp::MlpProof::from_bytes(&vk, batch, committed, body);
+            }
+        }
+    }
+}
+
+/// Writes the seed corpus of `target` (`proof_file` or `vk_file`) into `dir`: the
+/// honest files for direct decoding and a few one-operation mutations of each.
+pub fn write_seeds(target: &str, dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let fx = fixture();
+    match target {
+        "proof_file" => {
+            for (i, h) in fx.honest.iter().enumerate() {
+                let mut direct = vec![0u8];
+                direct.extend_from_slice(&h.bytes);
+                std::fs::write(dir.join(format!("direct-{}", h.name)), direct)?;
+                let sel = 1 | (i as u8) << 2;
+                for kind in 0..8u8 {
+                    std::fs::write(
+                        dir.join(format!("mutate-{}-op{kind}", h.name)),
+                        [sel, kind, 0x40 + kind, 0, 0, 1],
+                    )?;
+                }
+            }
+        }
+        "vk_file" => std::fs::write(dir.join("fixed-model.vk"), fx.vk.to_bytes())?,
+        other => panic!("no seeds for target {other}"),
+    }
+    Ok(())
+}
+
+/// Called from each target's init: writes that target's seeds when the environment
+/// variable `TERNZK_FUZZ_SEED_DIR` names a directory (used by `.ci/fuzz.sh`).
+pub fn seeds_from_env(target: &str) {
+    if let Some(dir) = std::env::var_os("TERNZK_FUZZ_SEED_DIR") {
+        write_seeds(target, Path::new(&dir)).expect("writing the seed corpus");
+    }
+}
