@@ -12,10 +12,8 @@ use rand::{rngs::StdRng, Rng, SeedableRng};
 use std::path::Path;
 use std::sync::OnceLock;
 use ternzk_prover::hyrax::HyraxKey;
-use ternzk_prover::mlp::{
-    key_vars, prove, verify, MlpLayer, MlpVk, ProofFile, PublicInput, MAX_BATCH,
-};
-use ternzk_prover::{random, GAffine, TernaryCsr, F};
+use ternzk_prover::mlp::{key_vars, prove, verify, MlpVk, ProofFile, PublicInput, MAX_BATCH};
+use ternzk_prover::{random, GAffine, F};
 
 /// Widths of the fixed model: two hidden layers, then the logits.
 pub const WIDTHS: [usize; 4] = [12, 8, 6, 4];
@@ -51,59 +49,6 @@ pub struct Fixture {
     pub honest: Vec<Honest>,
 }
 
-/// The owned model (the prover's view), built like the prover tests' `Model::random`:
-/// multipliers `≈ 2^k/4` keep the requantized values small enough to prove.
-struct Model {
-    weights: Vec<TernaryCsr>,
-    bias: Vec<Vec<i32>>,
-    m: Vec<Vec<i64>>,
-    k: Vec<u32>,
-}
-
-impl Model {
-    fn new() -> Self {
-        let mut rng = StdRng::seed_from_u64(SEED);
-        let n_layers = WIDTHS.len() - 1;
-        let mut model = Model {
-            weights: Vec::new(),
-            bias: Vec::new(),
-            m: Vec::new(),
-            k: Vec::new(),
-        };
-        for l in 0..n_layers {
-            let (n_in, n_out) = (WIDTHS[l], WIDTHS[l + 1]);
-            let hidden = l + 1 < n_layers;
-            let k = if hidden { SHIFTS[l] } else { 0 };
-            model
-                .weights
-                .push(random::ternary(n_out, n_in, DENSITY, SEED + l as u64));
-            model
-                .bias
-                .push((0..n_out).map(|_| rng.gen_range(-300..300)).collect());
-            model.m.push(if hidden {
-                (0..n_out)
-                    .map(|_| ((1i64 << k) / rng.gen_range(2..6)).max(1))
-                    .collect()
-            } else {
-                Vec::new()
-            });
-            model.k.push(k);
-        }
-        model
-    }
-
-    fn layers(&self) -> Vec<MlpLayer<'_>> {
-        (0..self.weights.len())
-            .map(|l| MlpLayer {
-                weights: &self.weights[l],
-                bias: &self.bias[l],
-                m: &self.m[l],
-                k: self.k[l],
-            })
-            .collect()
-    }
-}
-
 /// The fixture, built on first use (a few hundred milliseconds).
 pub fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
@@ -111,7 +56,7 @@ pub fn fixture() -> &'static Fixture {
 }
 
 fn build() -> Fixture {
-    let model = Model::new();
+    let model = random::RandomMlp::new(&WIDTHS, DENSITY, &SHIFTS, SEED);
     // Weight commitments need only `log2 n_in` column generators; the verifier's key
     // is then derived from the key as the CLI does (generators are a deterministic
     // prefix-stable sequence, so the commitments agree).
@@ -304,7 +249,7 @@ pub mod stats {
         let mut g = COUNTS.lock().unwrap();
         g.0 += 1;
         *g.1.entry((o, key)).or_default() += 1;
-        if g.0 % 5000 == 0 {
+        if g.0.is_multiple_of(5000) {
             let mut per: BTreeMap<Outcome, u64> = BTreeMap::new();
             for ((o, _), n) in &g.1 {
                 *per.entry(*o).or_default() += n;
