@@ -46,9 +46,11 @@ pub fn run(a: Args) -> Result<()> {
     };
     // Everything that can fail on bad input fails before the benchmarks start.
     output::check_target(&out, a.quick)?;
+    // Absolute, so that the report can show it relative to its repository.
     let ezkl_path = a
         .ezkl_results
-        .clone()
+        .as_ref()
+        .map(|p| cwd.join(p))
         .unwrap_or_else(|| ezkl::default_path(&out, &cwd));
     let ezkl = ezkl::load(&ezkl_path, a.ezkl_results.is_some())?;
     let mut argv: Vec<String> = std::env::args().collect();

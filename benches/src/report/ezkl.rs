@@ -10,6 +10,7 @@
 use super::markdown::{num, ratio};
 use super::section::{Repro, Section, Table};
 use anyhow::{bail, Context, Result};
+use serde::Serialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -39,7 +40,8 @@ pub struct Row {
     pub logrows: Option<u64>,
     /// `verified`.
     pub verified: Option<bool>,
-    /// `settings` as compact JSON (keys sorted), if present.
+    /// A short summary of `settings` ([`settings_summary`]); the whole settings
+    /// stay in the raw results ([`Input::raw`], kept in report.json).
     pub settings: Option<String>,
     /// `error`, if the run failed.
     pub error: Option<String>,
@@ -59,12 +61,46 @@ pub struct Row {
 }
 
 /// The results file and what it held.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Input {
     /// Where the results were looked for.
+    #[serde(skip)]
     pub path: PathBuf,
+    /// The path as the report shows it: relative to the root of the git
+    /// repository holding it, else as given ([`shown_path`]).
+    #[serde(rename = "path")]
+    pub shown: String,
     /// The rows, or `None` when the file does not exist.
+    #[serde(skip)]
     pub rows: Option<Vec<Row>>,
+    /// The file's JSON as read (every field, EZKL's whole settings included), for
+    /// report.json.
+    #[serde(rename = "results")]
+    pub raw: Option<Value>,
+}
+
+impl Input {
+    /// No results, looked for at `path`. Cost: a few `stat` calls.
+    pub fn missing(path: &Path) -> Self {
+        Input {
+            path: path.to_path_buf(),
+            shown: shown_path(path),
+            rows: None,
+            raw: None,
+        }
+    }
+}
+
+/// `path` as the report shows it: relative to the root of the git repository
+/// holding it (`reports/ezkl/results.json`), else unchanged. Cost: one `stat`
+/// per ancestor.
+pub fn shown_path(path: &Path) -> String {
+    path.parent()
+        .and_then(repo_root)
+        .and_then(|root| path.strip_prefix(root).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 /// The default results path: `reports/ezkl/results.json` in the git repository
@@ -99,17 +135,15 @@ pub fn load(path: &Path, required: bool) -> Result<Input> {
         if required {
             bail!("EZKL results {} do not exist", path.display());
         }
-        return Ok(Input {
-            path: path.to_path_buf(),
-            rows: None,
-        });
+        return Ok(Input::missing(path));
     }
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading EZKL results {}", path.display()))?;
     let rows = parse(&text).with_context(|| format!("EZKL results {}", path.display()))?;
     Ok(Input {
-        path: path.to_path_buf(),
         rows: Some(rows),
+        raw: serde_json::from_str(&text).ok(),
+        ..Input::missing(path)
     })
 }
 
@@ -158,11 +192,7 @@ fn row(v: &Value) -> Row {
         peak_rss_mb: peak,
         logrows: u("logrows"),
         verified: v.get("verified").and_then(Value::as_bool),
-        // serde_json's maps are ordered by key, so this is stable.
-        settings: v
-            .get("settings")
-            .filter(|x| !x.is_null())
-            .map(Value::to_string),
+        settings: v.get("settings").and_then(settings_summary),
         error: s("error"),
         command: s("command"),
         proof_raw_bytes: u("proof_raw_bytes"),
@@ -181,6 +211,70 @@ fn row(v: &Value) -> Row {
                 .map(|ms| utc_date(ms / 1000))
         }),
     }
+}
+
+/// A one-line summary of EZKL's calibrated `settings`: the visibilities of
+/// input, output and parameters, the input and parameter scales, `logrows`,
+/// `check_mode` and `num_rows`, e.g. `public/public/fixed (input/output/params),
+/// scales 13/13 (input/params), logrows 15, check_mode UNSAFE, num_rows 28256`.
+/// Each is read from `settings.run_args` (where EZKL puts them), else from
+/// `settings` itself; absent ones are left out (`?` inside the two groups).
+/// `None` if none is present. Cost: O(1).
+pub fn settings_summary(settings: &Value) -> Option<String> {
+    let get = |k: &str| {
+        settings
+            .pointer(&format!("/run_args/{k}"))
+            .or_else(|| settings.get(k))
+            .filter(|v| !v.is_null())
+    };
+    // EZKL writes visibilities as "Public" / "Fixed", or an object such as
+    // {"Hashed": {…}}: its single key.
+    let visibility = |k: &str| {
+        get(k).map(|v| match v {
+            Value::String(s) => s.to_lowercase(),
+            Value::Object(o) if o.len() == 1 => o.keys().next().unwrap().to_lowercase(),
+            other => other.to_string(),
+        })
+    };
+    let plain = |k: &str| {
+        get(k).map(|v| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    };
+    let group = |parts: Vec<Option<String>>, what: &str| {
+        parts.iter().any(Option::is_some).then(|| {
+            let vals: Vec<String> = parts
+                .into_iter()
+                .map(|p| p.unwrap_or_else(|| "?".into()))
+                .collect();
+            format!("{} ({what})", vals.join("/"))
+        })
+    };
+    let vis = group(
+        vec![
+            visibility("input_visibility"),
+            visibility("output_visibility"),
+            visibility("param_visibility"),
+        ],
+        "input/output/params",
+    );
+    let scales = group(
+        vec![plain("input_scale"), plain("param_scale")],
+        "input/params",
+    )
+    .map(|s| format!("scales {s}"));
+    let parts: Vec<String> = [
+        vis,
+        scales,
+        plain("logrows").map(|v| format!("logrows {v}")),
+        plain("check_mode").map(|v| format!("check_mode {v}")),
+        plain("num_rows").map(|v| format!("num_rows {v}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// The UTC calendar date `YYYY-MM-DD` of `secs` seconds after the Unix epoch
@@ -202,7 +296,7 @@ pub fn utc_date(secs: u64) -> String {
 /// Builds the section: the results table, dense-against-ternary prove ratios per
 /// model where both ran, or a note when there are no results. Cost: O(rows²).
 pub fn section(input: &Input) -> Section {
-    let shown = input.path.display();
+    let shown = &input.shown;
     let mut s = Section {
         title: "EZKL".into(),
         ..Default::default()
@@ -313,10 +407,7 @@ mod tests {
         let rows = parse(SAMPLE).unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].peak_rss_mb, Some(2048.0));
-        assert_eq!(
-            rows[0].settings.as_deref(),
-            Some(r#"{"logrows":17,"scale":7}"#)
-        );
+        assert_eq!(rows[0].settings.as_deref(), Some("logrows 17"));
         assert_eq!(rows[1].version, None);
         assert_eq!(rows[1].verified, None);
         assert_eq!(rows[2].error.as_deref(), Some("out of memory | killed"));
@@ -328,8 +419,8 @@ mod tests {
     #[test]
     fn renders_table_and_ratio() {
         let input = Input {
-            path: "r.json".into(),
             rows: Some(parse(SAMPLE).unwrap()),
+            ..Input::missing(Path::new("r.json"))
         };
         let s = section(&input);
         assert_eq!(s.tables[0].rows.len(), 3);
@@ -361,6 +452,60 @@ mod tests {
         assert_eq!(rows[1].prove_peak_rss_mb, Some(5.0));
         assert_eq!(utc_date(0), "1970-01-01");
         assert_eq!(utc_date(951_782_400), "2000-02-29");
+    }
+
+    #[test]
+    fn summarizes_the_settings() {
+        // As EZKL 23 writes them (abridged): the run args nested, num_rows beside.
+        let full = serde_json::json!({
+            "run_args": {"input_scale": 13, "param_scale": 13, "logrows": 15,
+                         "input_visibility": "Public", "output_visibility": "Public",
+                         "param_visibility": "Fixed", "check_mode": "UNSAFE",
+                         "decomp_base": 16384},
+            "num_rows": 28256, "check_mode": "UNSAFE",
+            "einsum_params": {"equations": [["mk,kn->n", {"k": 784}]]},
+            "timestamp": 1795314846886u64});
+        assert_eq!(
+            settings_summary(&full).unwrap(),
+            "public/public/fixed (input/output/params), scales 13/13 (input/params), \
+             logrows 15, check_mode UNSAFE, num_rows 28256"
+        );
+        // Top-level fields, a hashed visibility, missing ones.
+        let partial = serde_json::json!({"input_scale": 7, "param_scale": 7,
+            "input_visibility": {"Hashed": {"hash_is_public": true}}});
+        assert_eq!(
+            settings_summary(&partial).unwrap(),
+            "hashed/?/? (input/output/params), scales 7/7 (input/params)"
+        );
+        assert_eq!(settings_summary(&serde_json::json!({"timestamp": 1})), None);
+        // The table shows the summary, never the whole JSON.
+        let rows = parse(&format!("[{{\"settings\": {full}}}]")).unwrap();
+        let s = section(&Input {
+            rows: Some(rows),
+            ..Input::missing(Path::new("r.json"))
+        });
+        let cell = &s.tables[0].rows[0][10];
+        assert!(
+            cell.contains("logrows 15") && !cell.contains("einsum"),
+            "{cell}"
+        );
+    }
+
+    #[test]
+    fn paths_are_shown_relative_to_the_repository() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        assert_eq!(
+            shown_path(&root.join(DEFAULT_RELATIVE)),
+            "reports/ezkl/results.json"
+        );
+        assert_eq!(
+            shown_path(Path::new("/nonexistent/r.json")),
+            "/nonexistent/r.json"
+        );
+        let input = load(&root.join(DEFAULT_RELATIVE), false).unwrap();
+        assert_eq!(input.shown, "reports/ezkl/results.json");
+        let s = section(&input);
+        assert!(!s.text.contains(&root.display().to_string()), "{}", s.text);
     }
 
     #[test]

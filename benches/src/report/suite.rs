@@ -227,10 +227,7 @@ mod tests {
             quick: true,
             seed: 42,
             command_line: "ternzk report --quick".into(),
-            ezkl: ezkl::Input {
-                path: "none".into(),
-                rows: None,
-            },
+            ezkl: ezkl::Input::missing("none".as_ref()),
             repo: "/nonexistent".into(),
         };
         let m = mlp_sections(&cfg, &mut |_| {}).unwrap();

@@ -129,10 +129,7 @@ mod tests {
                 &r.plan.batch_model,
                 &r.plan.runs(),
                 r.batch_model(),
-                &crate::report::ezkl::Input {
-                    path: "none".into(),
-                    rows: None,
-                },
+                &crate::report::ezkl::Input::missing("none".as_ref()),
             )
             .title,
         ];

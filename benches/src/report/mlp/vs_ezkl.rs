@@ -163,12 +163,12 @@ pub fn section(
     s.text = if ezkl.rows.is_none() {
         format!(
             "No EZKL results at `{}`: only ternzk's row is shown.",
-            ezkl.path.display()
+            ezkl.shown
         )
     } else if rows.is_empty() {
         format!(
             "`{}` has no row for `{model}`: only ternzk's row is shown.",
-            ezkl.path.display()
+            ezkl.shown
         )
     } else {
         format!(
@@ -187,7 +187,7 @@ pub fn section(
             spec.arch,
             spec.density(),
             runs,
-            ezkl.path.display(),
+            ezkl.shown,
             if cpu.is_empty() {
                 String::new()
             } else {
@@ -251,8 +251,8 @@ mod tests {
 
     fn input(text: Option<&str>) -> Input {
         Input {
-            path: "reports/ezkl/results.json".into(),
             rows: text.map(|t| parse(t).unwrap()),
+            ..Input::missing("reports/ezkl/results.json".as_ref())
         }
     }
 
