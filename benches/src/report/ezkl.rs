@@ -396,7 +396,23 @@ impl Data {
     pub fn view(&self, model: Option<&str>) -> View<'_> {
         let (input, not_run) = match (&self.run, model) {
             (Some(run), None) => (&run.results, None),
-            (Some(run), Some(m)) if run.models.iter().any(|x| x == m) => (&run.results, None),
+            (Some(run), Some(m))
+                if run.models.iter().any(|x| x == m)
+                    && run
+                        .results
+                        .rows
+                        .iter()
+                        .flatten()
+                        .any(|r| r.model.as_deref() == Some(m)) =>
+            {
+                (&run.results, None)
+            }
+            (Some(run), Some(m)) if run.models.iter().any(|x| x == m) => (
+                &self.recorded,
+                Some(format!(
+                    "its run in this report wrote no row for `{m}`; the EZKL section says why"
+                )),
+            ),
             (Some(_), Some(m)) => (
                 &self.recorded,
                 Some(format!(
@@ -913,6 +929,12 @@ mod tests {
             .contains("`--ezkl-models` left `mlp` out"));
         let v = data.view(Some("mlp-784-56-10"));
         assert!(v.not_run.is_none() && v.rows.len() == 2);
+        // A model run without rows (its script died) falls back too.
+        let mut died = this_run();
+        died.run.as_mut().unwrap().models.push("mlp".into());
+        let v = died.view(Some("mlp"));
+        assert_eq!(v.input.shown, "reports/ezkl/results.json");
+        assert!(v.not_run.unwrap().contains("wrote no row for `mlp`"));
         // report.json keeps the raw results, whole settings included.
         let json = serde_json::to_value(&data).unwrap();
         assert_eq!(json["run"]["results"]["path"], "ezkl-results.json");

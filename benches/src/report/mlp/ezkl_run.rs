@@ -293,10 +293,7 @@ fn try_run(
                 None => return,
             };
             done += 1;
-            progress(&format!(
-                "EZKL {label}: {what} (EZKL step {}/{total})",
-                done.min(total)
-            ));
+            progress(&format!("EZKL {}/{total} {label}: {what}", done.min(total)));
         })
         .with_context(|| format!("running `{command}`"))?;
         run.models.push(m.name.clone());
@@ -305,20 +302,28 @@ fn try_run(
             what: format!("EZKL {} dense and ternary (this run)", m.name),
             command,
         });
-        if !status.success() {
-            run.notes.push(format!(
-                "The script exited with {status} on `{}` (no variant verified; the rows say \
-                 why){}.",
-                m.name,
-                last_line(&tail).map_or(String::new(), |l| format!(": `{l}`"))
-            ));
-        }
+        let last = last_line(&tail).map_or(String::new(), |l| format!(": `{l}`"));
         if !out.is_file() {
             bail!(
-                "`{}` wrote no {RESULTS_FILE} ({status}){}",
+                "`{}` wrote no {RESULTS_FILE} ({status}){last}",
                 run.commands.last().unwrap().command,
-                last_line(&tail).map_or(String::new(), |l| format!(": {l}"))
             );
+        }
+        let rows = ezkl::load(&out, true)?.rows.unwrap_or_default();
+        if !rows
+            .iter()
+            .any(|r| r.model.as_deref() == Some(m.name.as_str()))
+        {
+            run.notes.push(format!(
+                "The script wrote no row for `{}` ({status}){last}.",
+                m.name
+            ));
+        } else if !status.success() {
+            run.notes.push(format!(
+                "No variant of `{}` verified (the script exited with {status}): see the \
+                 `error` column.",
+                m.name
+            ));
         }
     }
     if run.models.is_empty() {
