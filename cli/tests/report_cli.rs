@@ -1,8 +1,8 @@
 //! `ternzk report` end to end on the built binary: a `--quick` run writes
 //! README.md (every section, tables whose numbers parse, the fitted exponent, the
-//! EZKL rows of a fixture, the MLP sections measured by the `ternzk` commands), the
-//! SVG plots and report.json, and prints a JSON summary; bad input fails before any
-//! benchmark runs.
+//! EZKL rows of a fixture, shown as not run in this report run, the MLP sections
+//! measured by the `ternzk` commands), the SVG plots and report.json, and prints a
+//! JSON summary; bad input fails before any benchmark runs.
 
 mod common;
 
@@ -106,7 +106,21 @@ fn quick_report_writes_readme_plots_and_json() {
     assert_eq!(ezkl_rows[0][1], "23.0.3");
     assert_eq!(ezkl_rows[0][7], "5200");
     assert_eq!(ezkl_rows[1][5], "-");
+    assert_eq!(ezkl_rows[0][10], "scales 7/7 (input/params)", "a summary");
     assert!(md.contains("| mlp-784-256-256-10 | 95.5 | 31.0 | 3.1× |"));
+    // Quick mode never runs EZKL, and says so prominently (top and EZKL sections).
+    let not_run = "**EZKL was not run in this report run** (`--quick` never runs EZKL";
+    let expected = if fashion_mnist_available() { 3 } else { 2 };
+    assert_eq!(
+        md.matches(not_run).count(),
+        expected,
+        "intro, vs EZKL (unless skipped) and EZKL"
+    );
+    assert!(md.contains(&format!(
+        "the EZKL rows below were recorded by a separate run at a date the file does not record (`{}`)",
+        ezkl.display()
+    )));
+    assert!(!out.join("ezkl-results.json").exists());
 
     // Plots: each written, linked from the README, with axis labels as text.
     for svg in [
@@ -150,6 +164,13 @@ fn quick_report_writes_readme_plots_and_json() {
     let written: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     assert_eq!(written["command"], outcome["command"]);
+    // The EZKL data: not run, why, and the recorded file whole (settings included).
+    assert_eq!(written["ezkl"]["not_run"], "`--quick` never runs EZKL");
+    assert!(written["ezkl"]["run"].is_null());
+    assert_eq!(
+        written["ezkl"]["recorded"]["results"][0]["settings"]["input_scale"],
+        7
+    );
 
     check_mlp_sections(&md, outcome, &out);
 }
@@ -296,5 +317,15 @@ fn bad_ezkl_results_fail_before_benchmarking() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not valid JSON"));
+    let o = ternzk(&[
+        "report",
+        "--quick",
+        "--out",
+        out.to_str().unwrap(),
+        "--ezkl-models",
+        "mlp-1-2-3",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown model `mlp-1-2-3`"));
     assert!(!out.exists(), "nothing is written on bad input");
 }

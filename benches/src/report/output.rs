@@ -1,7 +1,9 @@
-//! Writing a report: `README.md` (markdown), one SVG per plot, and `report.json`
-//! (the [`Outcome`]) into the output directory.
+//! Writing a report: `README.md` (markdown), one SVG per plot, `report.json`
+//! (the [`Outcome`]) and, when this run measured EZKL, `ezkl-results.json` into
+//! the output directory.
 
 use super::markdown;
+use super::mlp::ezkl_run::RESULTS_FILE;
 use super::plot::render_svg;
 use super::suite::Outcome;
 use anyhow::{bail, Context, Result};
@@ -24,6 +26,8 @@ pub struct Files {
     pub plots: Vec<PathBuf>,
     /// The machine-readable outcome.
     pub json: PathBuf,
+    /// The EZKL results this run measured, if it ran EZKL.
+    pub ezkl_results: Option<PathBuf>,
 }
 
 /// Fails if a quick report would overwrite a full one in `dir` (whose README starts
@@ -77,6 +81,7 @@ pub fn readme(outcome: &Outcome) -> String {
              `ternzk report --quick` is a smoke test that writes to a temporary directory).\n"
         );
     }
+    let _ = writeln!(out, "{}\n", ezkl_line(outcome));
     let _ = writeln!(out, "## Machine\n");
     let _ = writeln!(out, "{}", markdown::table(&outcome.machine.table()));
     let _ = writeln!(out, "Contents:\n");
@@ -90,7 +95,25 @@ pub fn readme(outcome: &Outcome) -> String {
     out
 }
 
-/// Writes README.md, the plots and report.json into `dir` (created if needed).
+/// The README's sentence on EZKL: measured in this run, or not (prominently, with
+/// why). Cost: O(1).
+pub fn ezkl_line(outcome: &Outcome) -> String {
+    match (&outcome.ezkl.run, &outcome.ezkl.not_run) {
+        (Some(run), _) => format!(
+            "EZKL was measured in this run: `reports/ezkl/ezkl_bench.py` ran after the MLP \
+             sections ({} s of the total), on the same networks; see the last two sections.",
+            markdown::num(run.elapsed_s)
+        ),
+        (None, why) => format!(
+            "**EZKL was not run in this report run** ({}); the two EZKL sections show the \
+             results recorded by a separate run, and say so.",
+            why.as_deref().unwrap_or("no reason recorded")
+        ),
+    }
+}
+
+/// Writes README.md, the plots, report.json and this run's EZKL results (else
+/// removes a stale `ezkl-results.json`) into `dir` (created if needed).
 /// Cost: O(size of the report).
 pub fn write(dir: &Path, outcome: &Outcome) -> Result<Files> {
     check_target(dir, outcome.mode == "quick")?;
@@ -105,6 +128,27 @@ pub fn write(dir: &Path, outcome: &Outcome) -> Result<Files> {
     let json = dir.join("report.json");
     std::fs::write(&json, serde_json::to_string_pretty(outcome)? + "\n")
         .with_context(|| format!("writing {}", json.display()))?;
+    let ezkl_path = dir.join(RESULTS_FILE);
+    let ezkl_results = match outcome
+        .ezkl
+        .run
+        .as_ref()
+        .and_then(|r| r.results.raw.as_ref())
+    {
+        Some(raw) => {
+            std::fs::write(&ezkl_path, serde_json::to_string_pretty(raw)? + "\n")
+                .with_context(|| format!("writing {}", ezkl_path.display()))?;
+            Some(ezkl_path)
+        }
+        None => {
+            // Another run's results beside a README that does not show them would mislead.
+            if ezkl_path.is_file() {
+                std::fs::remove_file(&ezkl_path)
+                    .with_context(|| format!("removing {}", ezkl_path.display()))?;
+            }
+            None
+        }
+    };
     let readme_path = dir.join("README.md");
     std::fs::write(&readme_path, readme(outcome))
         .with_context(|| format!("writing {}", readme_path.display()))?;
@@ -112,5 +156,6 @@ pub fn write(dir: &Path, outcome: &Outcome) -> Result<Files> {
         readme: readme_path,
         plots,
         json,
+        ezkl_results,
     })
 }

@@ -5,7 +5,7 @@
 use super::ezkl;
 use super::machine::Machine;
 use super::measure::{measure, Measurement};
-use super::mlp::{self, runner::Step};
+use super::mlp::{self, ezkl_run, runner::Step};
 use super::section::{Repro, Section};
 use super::{batch, density, scaling};
 use crate::matvec::Config;
@@ -23,8 +23,12 @@ pub struct SuiteConfig {
     pub seed: u64,
     /// The `ternzk report …` command line, shown beside every figure.
     pub command_line: String,
-    /// The EZKL results, read before any benchmark runs.
+    /// The recorded EZKL results (`reports/ezkl/results.json` or
+    /// `--ezkl-results`), read before any benchmark runs: shown when EZKL does not
+    /// run in this report run.
     pub ezkl: ezkl::Input,
+    /// Whether this report run runs EZKL itself (decided before any benchmark).
+    pub ezkl_mode: ezkl_run::Mode,
     /// The repository whose git commit the report records.
     pub repo: PathBuf,
 }
@@ -110,6 +114,9 @@ pub struct Outcome {
     pub measurements: Vec<Record>,
     /// Every `ternzk` command the MLP sections ran, with the JSON it printed.
     pub mlp_steps: Vec<Step>,
+    /// The EZKL results the report shows and where they come from (this run, or
+    /// the recorded file and why EZKL was not run), with the raw results.
+    pub ezkl: ezkl::Data,
 }
 
 /// Runs the suite. Cost: that of every measurement of the plan (see [`Plan::full`]
@@ -184,7 +191,17 @@ pub fn run(cfg: &SuiteConfig, progress: &mut dyn FnMut(Progress)) -> Result<Outc
             },
         );
     }
-    sections.push(ezkl::section(&cfg.ezkl));
+    let mut ezkl_section = ezkl::section(&mlp.ezkl);
+    if mlp.ezkl.run.is_some() {
+        ezkl_section.commands.insert(
+            0,
+            Repro {
+                what: "everything in this section (this report)".into(),
+                command: cfg.command_line.clone(),
+            },
+        );
+    }
+    sections.push(ezkl_section);
     Ok(Outcome {
         mode: if cfg.quick { "quick" } else { "full" }.into(),
         command: cfg.command_line.clone(),
@@ -193,6 +210,7 @@ pub fn run(cfg: &SuiteConfig, progress: &mut dyn FnMut(Progress)) -> Result<Outc
         sections,
         measurements: records,
         mlp_steps: mlp.steps,
+        ezkl: mlp.ezkl,
     })
 }
 
@@ -227,15 +245,14 @@ mod tests {
             quick: true,
             seed: 42,
             command_line: "ternzk report --quick".into(),
-            ezkl: ezkl::Input {
-                path: "none".into(),
-                rows: None,
-            },
+            ezkl: ezkl::Input::missing("none".as_ref()),
+            ezkl_mode: ezkl_run::Mode::Skip("`--quick` never runs EZKL".into()),
             repo: "/nonexistent".into(),
         };
         let m = mlp_sections(&cfg, &mut |_| {}).unwrap();
         assert_eq!(m.sections.len(), 4);
         assert!(m.steps.is_empty(), "nothing ran");
+        assert_eq!(m.ezkl.not_run.as_deref(), Some("`--quick` never runs EZKL"));
         for s in &m.sections {
             assert!(s.text.starts_with("skipped: "), "{}", s.text);
             assert!(s.tables.is_empty());

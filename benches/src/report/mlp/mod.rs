@@ -8,10 +8,13 @@
 //! - [`runner`]: child processes in a temporary directory, JSON out;
 //! - [`outputs`]: the commands' JSON as typed records;
 //! - [`measure`]: runs a plan, and the medians;
+//! - [`ezkl_run`]: EZKL on the same networks, after the MLP measurements (full
+//!   mode), through `reports/ezkl/ezkl_bench.py`;
 //! - one module per section: [`ladder`], [`batch`], [`breakdown`], [`vs_ezkl`].
 
 pub mod batch;
 pub mod breakdown;
+pub mod ezkl_run;
 pub mod ladder;
 pub mod measure;
 pub mod outputs;
@@ -19,6 +22,7 @@ pub mod plan;
 pub mod runner;
 pub mod vs_ezkl;
 
+use super::ezkl::Data;
 use super::section::Section;
 use super::suite::SuiteConfig;
 use anyhow::{Context, Result};
@@ -27,12 +31,15 @@ use runner::{Runner, Step};
 use serde::Serialize;
 
 /// The MLP sections and every command behind them.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Measured {
     /// Ladder, batch, breakdown and EZKL comparison, in report order.
     pub sections: Vec<Section>,
     /// Every command that ran, with the JSON it printed.
     pub steps: Vec<Step>,
+    /// The EZKL results the comparison used: this run's, or the recorded ones
+    /// with the reason EZKL was not run.
+    pub ezkl: Data,
 }
 
 /// Titles of the four sections when they are not measured. Cost: O(1).
@@ -82,10 +89,12 @@ pub fn unavailable(cfg: &SuiteConfig) -> Option<String> {
     None
 }
 
-/// Runs the MLP plan (full, or quick with `cfg.quick`) with the running binary
-/// and builds the sections; if the data set or the models are missing, returns
-/// the sections saying so instead. Cost: full, a few minutes (seven models, three
-/// runs of every prove and verify, batches to 256); quick, a few seconds.
+/// Runs the MLP plan (full, or quick with `cfg.quick`) with the running binary,
+/// then EZKL if `cfg.ezkl_mode` says so ([`ezkl_run`]), and builds the sections;
+/// if the data set or the models are missing, returns the sections saying so
+/// instead (and EZKL does not run). Cost: full, a few minutes (seven models,
+/// three runs of every prove and verify, batches to 256) plus EZKL's ~14 minutes;
+/// quick, a few seconds.
 pub fn run(cfg: &SuiteConfig, progress: &mut dyn FnMut(&str)) -> Result<Measured> {
     let plan = if cfg.quick {
         Plan::quick()
@@ -93,23 +102,44 @@ pub fn run(cfg: &SuiteConfig, progress: &mut dyn FnMut(&str)) -> Result<Measured
         Plan::full()
     };
     if let Some(why) = unavailable(cfg) {
+        let ezkl_why = match &cfg.ezkl_mode {
+            ezkl_run::Mode::Skip(w) => w.clone(),
+            ezkl_run::Mode::Run(_) => {
+                format!("it runs after the MLP sections, which were skipped: {why}")
+            }
+        };
         return Ok(Measured {
             sections: skipped(&plan, &why),
             steps: Vec::new(),
+            ezkl: Data::recorded(cfg.ezkl.clone(), ezkl_why),
         });
     }
     let exe = std::env::current_exe().context("locating the ternzk binary")?;
     let models = cfg.repo.join("models");
     let runner = Runner::new(exe, &models)?;
     let r = measure::run(&plan, &runner, &models, progress)?;
+    let mut steps = r.steps.clone();
+    let ezkl = match &cfg.ezkl_mode {
+        ezkl_run::Mode::Run(rc) => ezkl_run::run(
+            rc,
+            &plan.batch_model,
+            &runner,
+            &cfg.repo,
+            &cfg.ezkl,
+            &mut steps,
+            progress,
+        ),
+        ezkl_run::Mode::Skip(why) => Data::recorded(cfg.ezkl.clone(), why.clone()),
+    };
     Ok(Measured {
         sections: vec![
             ladder::section(&r),
             batch::section(&r),
             breakdown::section(&r),
-            vs_ezkl::section(&plan.batch_model, &plan.runs(), r.batch_model(), &cfg.ezkl),
+            vs_ezkl::section(&plan.batch_model, &plan.runs(), r.batch_model(), &ezkl),
         ],
-        steps: r.steps,
+        steps,
+        ezkl,
     })
 }
 
@@ -129,10 +159,10 @@ mod tests {
                 &r.plan.batch_model,
                 &r.plan.runs(),
                 r.batch_model(),
-                &crate::report::ezkl::Input {
-                    path: "none".into(),
-                    rows: None,
-                },
+                &Data::recorded(
+                    crate::report::ezkl::Input::missing("none".as_ref()),
+                    "`--no-ezkl` was given",
+                ),
             )
             .title,
         ];

@@ -43,6 +43,23 @@ impl Runner {
         Ok(Runner { exe, dir })
     }
 
+    /// Links `name` (a relative path, parent directories created) in the working
+    /// directory to `target`, unless it exists already. Cost: a few system calls.
+    pub fn link(&self, name: &str, target: &Path) -> Result<()> {
+        let at = self.dir.path().join(name);
+        if at.exists() {
+            return Ok(());
+        }
+        if let Some(parent) = at.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        let target = target
+            .canonicalize()
+            .with_context(|| format!("linking {}", target.display()))?;
+        link(&target, &at)
+    }
+
     /// The working directory (removed when the runner is dropped).
     pub fn dir(&self) -> &Path {
         self.dir.path()
@@ -122,6 +139,10 @@ mod tests {
         // `sh -c` stands in for ternzk: the runner only needs a program.
         let r = Runner::new("/bin/sh".into(), models.path()).unwrap();
         assert!(r.dir().join("models/m.txt").is_file());
+        r.link("a/b", models.path()).unwrap();
+        assert!(r.dir().join("a/b/m.txt").is_file());
+        r.link("a/b", models.path()).unwrap();
+        assert!(r.link("c", Path::new("/nonexistent")).is_err());
         let ok = r
             .run(&[
                 "-c".into(),

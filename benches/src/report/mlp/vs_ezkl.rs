@@ -1,9 +1,10 @@
 //! Section "ternzk vs EZKL": the batch model's measured ternzk row beside the EZKL
-//! rows for the same network read from `reports/ezkl/results.json` (written by
-//! the EZKL benchmark script, never run by the report), the EZKL ÷ ternzk ratios,
-//! and the issue's goal: at least 1000× faster proving than EZKL.
+//! rows for the same network — measured by this report run when it ran EZKL
+//! ([`super::ezkl_run`]), else the recorded ones of `reports/ezkl/results.json`,
+//! said so prominently — the EZKL ÷ ternzk ratios, and the issue's goal: at least
+//! 1000× faster proving than EZKL.
 
-use super::super::ezkl::{Input, Row};
+use super::super::ezkl::{dates, not_run_note, Data};
 use super::super::markdown::num;
 use super::super::section::{Repro, Section, Table};
 use super::measure::{summarize_proves, summarize_verifies, ModelResult};
@@ -68,13 +69,9 @@ pub fn verdict(ternzk_ms: f64, fastest: Option<(&str, f64)>) -> String {
 }
 
 /// Builds the section from the measured batch model (`None` if it was not
-/// measured) and the EZKL results. Cost: O(EZKL rows).
-pub fn section(
-    spec: &ModelSpec,
-    runs: &str,
-    ternzk: Option<&ModelResult>,
-    ezkl: &Input,
-) -> Section {
+/// measured) and the EZKL data (this run's rows of the same network, else the
+/// recorded ones). Cost: O(EZKL rows).
+pub fn section(spec: &ModelSpec, runs: &str, ternzk: Option<&ModelResult>, ezkl: &Data) -> Section {
     let model = format!("mlp-{}", spec.arch);
     let mut s = Section {
         title: format!("ternzk vs EZKL on {}", spec.arch),
@@ -86,12 +83,8 @@ pub fn section(
     };
     let p = summarize_proves(&m.proves);
     let v = summarize_verifies(&m.verifies);
-    let rows: Vec<&Row> = ezkl
-        .rows
-        .iter()
-        .flatten()
-        .filter(|r| r.model.as_deref() == Some(model.as_str()))
-        .collect();
+    let view = ezkl.view(Some(&model));
+    let rows = &view.rows;
     let mut t = Table::new(&[
         "system",
         "variant",
@@ -119,7 +112,7 @@ pub fn section(
     s.metrics.insert("ternzk_prove_ms".into(), p.prove_ms);
     let text = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
     let mut fastest: Option<(&str, f64)> = None;
-    for r in &rows {
+    for r in rows {
         let ok = r.error.is_none();
         let bytes = r.proof_raw_bytes.or(r.proof_bytes);
         let ratio =
@@ -147,12 +140,7 @@ pub fn section(
         }
     }
     s.tables.push(t);
-    let dates: Vec<String> = rows.iter().filter_map(|r| r.date.clone()).collect();
-    let dates = match (dates.iter().min(), dates.iter().max()) {
-        (Some(a), Some(b)) if a == b => format!(", measured on {a}"),
-        (Some(a), Some(b)) => format!(", measured {a} to {b}"),
-        _ => String::new(),
-    };
+    let dates = dates(rows).map_or(String::new(), |d| format!(", measured {d}"));
     let cpu: Vec<String> = rows
         .iter()
         .filter_map(|r| {
@@ -160,43 +148,59 @@ pub fn section(
                 .map(|c| format!("{} {} s", text(&r.variant), num(c)))
         })
         .collect();
-    s.text = if ezkl.rows.is_none() {
-        format!(
-            "No EZKL results at `{}`: only ternzk's row is shown.",
-            ezkl.path.display()
-        )
-    } else if rows.is_empty() {
-        format!(
-            "`{}` has no row for `{model}`: only ternzk's row is shown.",
-            ezkl.path.display()
-        )
-    } else {
-        format!(
-            "ternzk: the ladder's {} row at density {} (batch 1, test image 0, {}, measured \
-             by this report). EZKL: the `{model}` rows of `{}`{dates}, \
-             produced by `python3 reports/ezkl/ezkl_bench.py …` (command below; \
-             reports/ezkl/README.md gives its environment, settings and the machine's load at \
-             the time) on the same 2-core machine — not by this report run, so the two sides \
-             were not measured side by side. EZKL is Halo2/KZG with the weights fixed in the \
-             circuit; its ternary variant is the same ternary network exported as a float \
-             ONNX graph, which EZKL proves as a dense one. Proof bytes: ternzk's proof file \
-             (with the statement); EZKL's raw proof (`proof_raw_bytes`, without the JSON \
-             wrapping and public inputs) where recorded. EZKL's peak memory includes about \
-             70 MiB of Python{}. Ratios are EZKL ÷ ternzk: above 1, ternzk is faster or \
-             smaller.",
-            spec.arch,
-            spec.density(),
-            runs,
-            ezkl.path.display(),
-            if cpu.is_empty() {
-                String::new()
+    let ours = format!(
+        "ternzk: the ladder's {} row at density {} (batch 1, test image 0, {}, measured \
+         by this report).",
+        spec.arch,
+        spec.density(),
+        runs
+    );
+    let about = format!(
+        "EZKL is Halo2/KZG with the weights fixed in the circuit; its ternary variant is \
+         the same ternary network exported as a float ONNX graph, which EZKL proves as a \
+         dense one. Proof bytes: ternzk's proof file (with the statement); EZKL's raw proof \
+         (`proof_raw_bytes`, without the JSON wrapping and public inputs) where recorded. \
+         EZKL's peak memory includes about 70 MiB of Python{}. Ratios are EZKL ÷ ternzk: \
+         above 1, ternzk is faster or smaller.",
+        if cpu.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; EZKL's prove CPU time (user + system): {}",
+                cpu.join(", ")
+            )
+        }
+    );
+    s.text = match &view.not_run {
+        None if rows.is_empty() => format!(
+            "This report run ran EZKL, but `{}` has no row for `{model}`: only ternzk's \
+             row is shown.",
+            view.input.shown
+        ),
+        None => format!(
+            "**Both sides were measured in this report run.** {ours} EZKL: the `{model}` \
+             rows of [{shown}]({shown}){dates}, written by `reports/ezkl/ezkl_bench.py`, which \
+             `ternzk report` ran after the MLP sections on the same machine (commands below), \
+             one after the other and never concurrently, proving the same test image 0; its \
+             ternary variant is the very compiled file the ladder proved \
+             (`{file}`). {about}",
+            shown = view.input.shown,
+            file = spec.model_file()
+        ),
+        Some(why) => {
+            let note = not_run_note(why, view.input, rows);
+            if rows.is_empty() {
+                format!("{note} Only ternzk's row is shown.")
             } else {
                 format!(
-                    "; EZKL's prove CPU time (user + system): {}",
-                    cpu.join(", ")
+                    "{note}\n\n{ours} EZKL: the `{model}` rows of `{}`{dates}, produced by \
+                     `python3 reports/ezkl/ezkl_bench.py …` (command below; \
+                     reports/ezkl/README.md gives its environment, settings, machine and \
+                     load at the time). {about}",
+                    view.input.shown
                 )
             }
-        )
+        }
     };
     s.text.push_str("\n\n");
     s.text.push_str(&verdict(p.prove_ms, fastest));
@@ -217,25 +221,37 @@ pub fn section(
         what: "ternzk: verify".into(),
         command: command_line(&spec.verify_args(1)),
     });
-    let recorded: Vec<&String> = rows.iter().filter_map(|r| r.command.as_ref()).collect();
-    if recorded.is_empty() {
-        s.commands.push(Repro {
-            what: "EZKL rows (separately, in the venv of reports/ezkl/README.md)".into(),
-            command: ezkl_command(spec),
-        });
-    }
-    for c in recorded {
-        s.commands.push(Repro {
-            what: "EZKL rows (as recorded in the results)".into(),
-            command: c.clone(),
-        });
+    match (&ezkl.run, &view.not_run) {
+        (Some(run), None) => {
+            for c in run.commands.iter().filter(|c| c.model == model) {
+                s.commands.push(Repro {
+                    what: c.what.clone(),
+                    command: c.command.clone(),
+                });
+            }
+        }
+        _ => {
+            let recorded: Vec<&String> = rows.iter().filter_map(|r| r.command.as_ref()).collect();
+            if recorded.is_empty() {
+                s.commands.push(Repro {
+                    what: "EZKL rows (separately, in the venv of reports/ezkl/README.md)".into(),
+                    command: ezkl_command(spec),
+                });
+            }
+            for c in recorded {
+                s.commands.push(Repro {
+                    what: "EZKL rows (as recorded in the results)".into(),
+                    command: c.clone(),
+                });
+            }
+        }
     }
     s
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::ezkl::parse;
+    use super::super::super::ezkl::{parse, Input, Run, RunCommand};
     use super::super::measure::tests::fake_results;
     use super::*;
 
@@ -249,21 +265,46 @@ mod tests {
       {"model":"mlp-784-56-10","variant":"dense","prove_seconds":10.6}
     ]"#;
 
-    fn input(text: Option<&str>) -> Input {
+    fn input(text: Option<&str>, path: &str) -> Input {
         Input {
-            path: "reports/ezkl/results.json".into(),
             rows: text.map(|t| parse(t).unwrap()),
+            ..Input::missing(path.as_ref())
         }
     }
 
+    fn recorded(text: Option<&str>, why: &str) -> Data {
+        Data::recorded(input(text, "reports/ezkl/results.json"), why)
+    }
+
+    /// `EZKL` as this report run's results, for both models.
+    fn this_run() -> Data {
+        let command = |model: &str| RunCommand {
+            model: model.into(),
+            what: format!("EZKL {model} dense and ternary (this run)"),
+            command: format!("python3 reports/ezkl/ezkl_bench.py --name {model} …"),
+        };
+        Data::ran(
+            input(None, "reports/ezkl/results.json"),
+            Run {
+                python: "python3".into(),
+                srs_cache: "/tmp/srs".into(),
+                models: vec!["mlp-784-56-10".into(), "mlp-784-256-256-10".into()],
+                commands: vec![command("mlp-784-56-10"), command("mlp-784-256-256-10")],
+                elapsed_s: 840.0,
+                notes: Vec::new(),
+                results: input(Some(EZKL), "ezkl-results.json"),
+            },
+        )
+    }
+
     #[test]
-    fn joins_the_rows_and_judges_the_goal() {
+    fn joins_the_rows_of_this_run_and_judges_the_goal() {
         let r = fake_results();
         let s = section(
             &r.plan.batch_model,
             &r.plan.runs(),
             r.batch_model(),
-            &input(Some(EZKL)),
+            &this_run(),
         );
         let rows = &s.tables[0].rows;
         assert_eq!(rows.len(), 3, "the 784-56-10 row is not this network");
@@ -276,7 +317,18 @@ mod tests {
         assert_eq!(rows[1][9], "0.051×");
         assert_eq!(rows[2][2], "16800");
         assert_eq!(rows[2][5], "131980", "no raw size: the JSON size");
-        assert!(s.text.contains("measured on 2026-11-22"));
+        assert!(
+            s.text.starts_with(
+                "**Both sides were measured in this report run.** ternzk: the ladder's"
+            ),
+            "{}",
+            s.text
+        );
+        assert!(s.text.contains(
+            "rows of [ezkl-results.json](ezkl-results.json), measured on 2026-11-22, written by"
+        ));
+        assert!(s.text.contains("(`mlp-784-256-256-10-d16.safetensors`)"));
+        assert!(!s.text.contains("not run"), "{}", s.text);
         assert!(s.text.contains("dense 88.5 s"));
         assert!(s
             .text
@@ -287,15 +339,39 @@ mod tests {
             "{}",
             s.text
         );
+        // ternzk's prove and verify, then the command that ran for this model only.
+        assert_eq!(s.commands.len(), 3);
+        assert_eq!(
+            s.commands[2].command,
+            "python3 reports/ezkl/ezkl_bench.py --name mlp-784-256-256-10 …"
+        );
+    }
+
+    #[test]
+    fn recorded_rows_are_said_to_be_from_a_separate_run() {
+        let r = fake_results();
+        let s = section(
+            &r.plan.batch_model,
+            &r.plan.runs(),
+            r.batch_model(),
+            &recorded(Some(EZKL), "`--no-ezkl` was given"),
+        );
+        assert_eq!(s.tables[0].rows.len(), 3);
+        assert!(s
+            .text
+            .starts_with("**EZKL was not run in this report run** (`--no-ezkl` was given; to run it, install EZKL"));
+        assert!(s.text.contains(
+            "the EZKL rows below were recorded by a separate run on 2026-11-22 (`reports/ezkl/results.json`)"
+        ));
+        assert!(s.text.contains("EZKL: the `mlp-784-256-256-10` rows of `reports/ezkl/results.json`, measured on 2026-11-22"));
+        assert!(!s.text.contains("Both sides were measured"));
+        // The goal is still judged, on the recorded rows.
+        assert!(s
+            .text
+            .contains("**met** (EZKL's fastest run (dense, 113 s)"));
         assert!(s.commands[2]
             .command
             .starts_with("python3 reports/ezkl/ezkl_bench.py"));
-        // Generators: 20 ms; 112.8 s ÷ 40 ms.
-        assert!(
-            s.text.contains("(20.0 ms here;") && s.text.contains("is 2820×."),
-            "{}",
-            s.text
-        );
         assert!(s.commands[2]
             .command
             .contains("--ternary-compiled mlp-784-256-256-10-d16.safetensors"));
@@ -308,14 +384,19 @@ mod tests {
             &r.plan.batch_model,
             &r.plan.runs(),
             r.batch_model(),
-            &input(None),
+            &recorded(None, "`--quick` never runs EZKL"),
         );
         assert_eq!(s.tables[0].rows.len(), 1);
-        assert!(s.text.starts_with("No EZKL results"));
-        assert!(s.text.contains("cannot be judged"));
-        assert!(section(&r.plan.batch_model, "one run", None, &input(None))
+        assert!(s
             .text
-            .starts_with("Not measured"));
+            .starts_with("**EZKL was not run in this report run** (`--quick`"));
+        assert!(s.text.contains("no recorded EZKL results at `reports/ezkl/results.json` to show instead. Only ternzk's row is shown."));
+        assert!(s.text.contains("cannot be judged"));
+        assert!(
+            section(&r.plan.batch_model, "one run", None, &recorded(None, "x"))
+                .text
+                .starts_with("Not measured")
+        );
     }
 
     #[test]
