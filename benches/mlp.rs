@@ -9,12 +9,12 @@ use ternzk_prover::mlp::{key_vars, prove, verify, MlpVk};
 use ternzk_prover::random::{self, RandomMlp};
 use ternzk_prover::requant::requant;
 
-/// A random 784-256-256-10 at density 1/16 with `M/2^k ≈ 1/40` (k = 29), as the
+/// A random 784-256-256-10 at density 1/16 with `M/2^k ≈ 1/40` (k = 12), as the
 /// compiled Fashion-MNIST models have.
 fn model() -> RandomMlp {
-    let mut m = RandomMlp::new(&[784, 256, 256, 10], 1.0 / 16.0, &[29], 42);
+    let mut m = RandomMlp::new(&[784, 256, 256, 10], 1.0 / 16.0, &[12], 42);
     for row in m.m.iter_mut() {
-        row.iter_mut().for_each(|x| *x = (1i64 << 29) / 40);
+        row.iter_mut().for_each(|x| *x = (1i64 << 12) / 40);
     }
     m
 }

@@ -1,7 +1,7 @@
 //! The shipped QAT models (`models/*-qat-*.safetensors`, written by `ternzk train
 //! --qat`) compile, with the compiler's defaults and the density recorded in their
-//! header, to integer models whose Fashion-MNIST test accuracy is exactly the one QAT
-//! reported. Runs in the default build (no candle needed).
+//! header, to integer models whose Fashion-MNIST test accuracy is the one QAT
+//! reported (within 0.001: the requantization precision changed after training). Runs in the default build (no candle needed).
 
 use std::path::{Path, PathBuf};
 use ternzk_compiler::dataset::{
@@ -61,7 +61,15 @@ fn shipped_qat_models_compile_to_their_reported_accuracy() {
             path.display(),
             info["dense_accuracy"].as_f64().unwrap()
         );
-        assert_eq!(acc, reported, "{}", path.display());
+        // The recorded figure was measured by the compiler of the training run. Since
+        // then the compiler gives multipliers at least 7 bits instead of 24 and rounds
+        // `k` to a whole remainder limb (docs/decisions.md); that moves these models'
+        // accuracy by at most 0.0007 (the new figures are in docs/training.md).
+        assert!(
+            (acc - reported).abs() <= 0.001,
+            "{}: compiled {acc}, recorded {reported}",
+            path.display()
+        );
         assert!((acc - qat).abs() <= 0.002, "{}", path.display());
     }
 }
