@@ -7,13 +7,14 @@
 //! Protocol (full description and soundness argument in `docs/protocol.md`):
 //! 1. One transcript absorbs the verifying-key digest, the batch size, the public input
 //!    (or its commitment) and the claimed output.
-//! 2. The prover commits every hidden layer's witness vectors — output `y`, quotient
-//!    pieces `h`, `l`, sign `c`, remainder limbs `r_i` — with Hyrax.
+//! 2. The prover names, per hidden layer, the width `b` of its quotient table (absorbed
+//!    with the statement) and commits every hidden layer's witness vectors — output
+//!    `y`, quotient `q`, remainder limbs `r_i` — with Hyrax.
 //! 3. One batched LogUp argument ([`crate::logup`]) checks, for all layers at once,
-//!    `(h, c)` ∈ sign table, `(c, l, y)` ∈ saturate table and every limb in range;
-//!    it leaves claims on the witness vectors at one random point per layer.
+//!    `(q, y)` ∈ the clamp table of width `b` and every limb in range; it leaves
+//!    claims on the witness vectors at one random point per layer.
 //! 4. From each hidden layer's point the verifier assembles the claim on
-//!    `w = M∘z = 2^k·(2^8·h + l) + Σ 2^(12i)·r_i − 2^(k−1)`; the last layer's claim comes
+//!    `w = M∘z = 2^k·q + Σ 2^(12i)·r_i − 2^(k−1)`; the last layer's claim comes
 //!    from the public output. Each claim is reduced by a degree-2 sumcheck over the
 //!    layer's input to a claim on the layer's input vector and a check of the
 //!    committed weights: the prover sends `u = Tᵀ·(eq∘M)` (additions only), checked
@@ -40,13 +41,15 @@ use crate::error::Error;
 use crate::field::{log2_ceil, F};
 use crate::hyrax::HyraxCommitment;
 use crate::logup::{LogupProof, LookupShape, Table};
-use crate::requant::{limbs_for, top_limb_bits, HIGH_BITS, LIMB_BITS, LOW_BITS};
+use crate::requant::{
+    limbs_for, top_limb_bits, LIMB_BITS, LOW_BITS, MAX_QUOTIENT_BITS, MIN_QUOTIENT_BITS,
+};
 use crate::sumcheck::SumcheckProof;
 use crate::ternary::TernaryCsr;
 use crate::transcript::Transcript;
 
 /// Domain separator of the MLP proof's transcript.
-pub const PROTOCOL: &[u8] = b"ternzk/mlp/v1";
+pub const PROTOCOL: &[u8] = b"ternzk/mlp/v2";
 /// Largest batch a proof may cover.
 pub const MAX_BATCH: usize = 1 << 16;
 
@@ -99,7 +102,10 @@ pub struct LinearStep {
 /// whether the input is committed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MlpProof {
-    /// Per hidden layer: commitments to `y, h, l, c, r_0, …`.
+    /// Per hidden layer: the width `b` of its quotient table `[−2^(b−1), 2^(b−1))`
+    /// (in `9..=16`; the prover picks the smallest that holds its quotients).
+    pub quotient_bits: Vec<u32>,
+    /// Per hidden layer: commitments to `y, q, r_0, …`.
     pub witness: Vec<Vec<HyraxCommitment>>,
     /// The batched lookup argument (absent for a model without hidden layers and a
     /// public input: nothing to look up).
@@ -110,8 +116,8 @@ pub struct MlpProof {
     pub openings: Vec<Vec<F>>,
 }
 
-/// Number of committed vectors per hidden layer besides the limbs: `y, h, l, c`.
-const FIXED_VECTORS: usize = 4;
+/// Number of committed vectors per hidden layer besides the limbs: `y, q`.
+const FIXED_VECTORS: usize = 2;
 
 /// Public layout of one hidden layer's witness.
 #[derive(Clone, Debug)]
@@ -122,6 +128,8 @@ struct HiddenLayout {
     limbs: usize,
     /// Bits of the top limb; below 12 a shifted copy is range-checked too.
     top_bits: u32,
+    /// Width of the quotient table.
+    quotient_bits: u32,
     /// Index of this layer's first lookup instance.
     first_instance: usize,
 }
@@ -136,6 +144,13 @@ impl HiddenLayout {
     /// `2^12 − 2^top_bits`: added to the top limb for the shifted range check.
     fn shift(&self) -> i64 {
         (1i64 << LIMB_BITS) - (1i64 << self.top_bits)
+    }
+    /// The `(q, clamp(q, 0, 255))` table of this layer.
+    fn quotient_table(&self) -> Table {
+        Table::Clamp {
+            in_bits: self.quotient_bits,
+            out_bits: LOW_BITS,
+        }
     }
 }
 
@@ -162,10 +177,27 @@ fn grid(vars: usize) -> (usize, usize) {
 }
 
 impl Layout {
-    fn new(vk: &MlpVk, batch: usize, committed_input: bool) -> crate::Result<Self> {
+    /// The layout for `vk`, `batch` inputs, the input kind and the quotient-table
+    /// width of each hidden layer (errors if any is outside `9..=16`).
+    fn new(
+        vk: &MlpVk,
+        batch: usize,
+        committed_input: bool,
+        quotient_bits: &[u32],
+    ) -> crate::Result<Self> {
         if batch == 0 || batch > MAX_BATCH {
             return Err(Error::Invalid(format!(
                 "batch {batch} outside 1..={MAX_BATCH}"
+            )));
+        }
+        if quotient_bits.len() + 1 != vk.layers.len()
+            || quotient_bits
+                .iter()
+                .any(|b| !(MIN_QUOTIENT_BITS..=MAX_QUOTIENT_BITS).contains(b))
+        {
+            return Err(Error::Malformed(format!(
+                "quotient table widths {quotient_bits:?}: need one per hidden layer, each in \
+                 {MIN_QUOTIENT_BITS}..={MAX_QUOTIENT_BITS}"
             )));
         }
         let c = log2_ceil(batch);
@@ -179,21 +211,18 @@ impl Layout {
             vars
         });
         let mut hidden = Vec::new();
-        for l in &vk.layers[..vk.layers.len() - 1] {
+        for (l, &qb) in vk.layers[..vk.layers.len() - 1].iter().zip(quotient_bits) {
             let vars = c + log2_ceil(l.n_out);
             let h = HiddenLayout {
                 vars,
                 limbs: limbs_for(l.k),
                 top_bits: top_limb_bits(l.k),
+                quotient_bits: qb,
                 first_instance: shapes.len(),
             };
             let len = 1 << vars;
             shapes.push(LookupShape {
-                table: Table::Sign { bits: HIGH_BITS },
-                len,
-            });
-            shapes.push(LookupShape {
-                table: Table::Saturate { bits: LOW_BITS },
+                table: h.quotient_table(),
                 len,
             });
             for _ in 0..h.limbs + h.shifted() as usize {
@@ -237,12 +266,13 @@ pub fn key_vars(vk: &MlpVk, batch: usize) -> usize {
             .max(log2_ceil(l.n_in))
             .max(grid(c + log2_ceil(l.n_out)).1);
     }
-    // Tables: the range table of limbs has the widest multiplicity grid.
-    need.max((LIMB_BITS as usize).div_ceil(2))
+    // Tables: the widest quotient table has the widest multiplicity grid.
+    need.max((MAX_QUOTIENT_BITS.max(LIMB_BITS) as usize).div_ceil(2))
 }
 
-/// Starts the transcript both sides share: protocol, key digest, batch, input, output.
-fn statement_transcript(vk: &MlpVk, st: &Statement) -> Transcript {
+/// Starts the transcript both sides share: protocol, key digest, batch, input, output
+/// and the quotient-table widths.
+fn statement_transcript(vk: &MlpVk, st: &Statement, quotient_bits: &[u32]) -> Transcript {
     let mut t = Transcript::new(PROTOCOL);
     t.append_bytes(b"vk-digest", &vk.digest);
     t.append_u64(b"batch", st.batch as u64);
@@ -254,6 +284,9 @@ fn statement_transcript(vk: &MlpVk, st: &Statement) -> Transcript {
         }
     }
     t.append_i32s(b"output", &st.output);
+    for &b in quotient_bits {
+        t.append_u64(b"quotient-bits", b as u64);
+    }
     t
 }
 

@@ -4,20 +4,22 @@
 //! For an accumulator `z`, multiplier `M` and shift `k ≥ 1`:
 //! `t = z·M + 2^(k−1) = q·2^k + r` with `r ∈ [0, 2^k)` (floor division), and the
 //! output is `y = clamp(q, 0, 255)`. The MLP proof checks this as:
-//! - `q = 2^8·h + l` with `l ∈ [0, 256)` and `h ∈ [−2^7, 2^7)`, so `q ∈ [−2^15, 2^15)`;
-//! - `(h, c)` is a row of the sign table (`c = sign h`) and `(c, l, y)` a row of the
-//!   saturate table, which together say `y = clamp(q, 0, 255)`;
+//! - `(q, y)` is a row of the clamp table `{(t, clamp(t, 0, 255)) : t ∈ [−2^(b−1),
+//!   2^(b−1))}`, whose width `b ∈ [9, 16]` the prover names per layer
+//!   ([`quotient_bits`]): any `b` gives a correct table, a small one is cheaper;
 //! - `r = Σ_i 2^(12·i)·r_i` with limbs `r_i ∈ [0, 2^12)` and the top limb below
 //!   `2^(k − 12·(n−1))`, so `r ∈ [0, 2^k)` exactly.
 
 /// Width of a remainder limb (the range table has `2^LIMB_BITS` rows).
 pub const LIMB_BITS: u32 = 12;
-/// Width of the low part `l` of the quotient and of the output `y`.
+/// Width of the output `y` (and of the input bytes).
 pub const LOW_BITS: u32 = 8;
-/// Width of the signed high part `h` of the quotient (the sign table's size).
-pub const HIGH_BITS: u32 = 8;
+/// Narrowest quotient table: `[−256, 256)`, which holds every unclamped output.
+pub const MIN_QUOTIENT_BITS: u32 = LOW_BITS + 1;
+/// Widest quotient table (`2^16` rows).
+pub const MAX_QUOTIENT_BITS: u32 = 16;
 /// Quotients must lie in `[−QUOTIENT_BOUND, QUOTIENT_BOUND)`.
-pub const QUOTIENT_BOUND: i64 = 1 << (LOW_BITS + HIGH_BITS - 1);
+pub const QUOTIENT_BOUND: i64 = 1 << (MAX_QUOTIENT_BITS - 1);
 /// Largest supported shift `k`.
 pub const MAX_SHIFT: u32 = 62;
 
@@ -44,31 +46,13 @@ pub fn top_limb_bits(k: u32) -> u32 {
     k - LIMB_BITS * (limbs_for(k) as u32 - 1)
 }
 
-/// The pieces of one requantized value that the lookups check.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Pieces {
-    /// High part of the quotient, `⌊q / 256⌋ ∈ [−128, 128)`.
-    pub h: i64,
-    /// Low part of the quotient, `q mod 256`.
-    pub l: i64,
-    /// `sign(h) ∈ {−1, 0, 1}`.
-    pub c: i64,
-    /// The output `clamp(q, 0, 255)`.
-    pub y: i64,
-}
-
-/// Splits a quotient into its checked pieces, or `None` if `q` lies outside
-/// `[−2^15, 2^15)` (no proof exists then). Cost: O(1).
-pub fn split_quotient(q: i64) -> Option<Pieces> {
-    if !(-QUOTIENT_BOUND..QUOTIENT_BOUND).contains(&q) {
-        return None;
-    }
-    let h = q.div_euclid(1 << LOW_BITS);
-    Some(Pieces {
-        h,
-        l: q.rem_euclid(1 << LOW_BITS),
-        c: h.signum(),
-        y: q.clamp(0, 255),
+/// Width `b` of the smallest quotient table `[−2^(b−1), 2^(b−1))`, `b ≥ 9`, that holds
+/// every quotient in `[lo, hi]`, or `None` if that needs more than 16 bits (the values
+/// then leave `[−2^15, 2^15)` and no proof exists). Cost: O(1).
+pub fn quotient_bits(lo: i64, hi: i64) -> Option<u32> {
+    (MIN_QUOTIENT_BITS..=MAX_QUOTIENT_BITS).find(|b| {
+        let half = 1i64 << (b - 1);
+        -half <= lo && hi < half
     })
 }
 
@@ -97,24 +81,16 @@ mod tests {
     }
 
     #[test]
-    fn pieces_reassemble_and_clamp() {
-        for q in [
-            -32768, -32767, -257, -256, -255, -1, 0, 1, 255, 256, 300, 32767,
-        ] {
-            let p = split_quotient(q).unwrap();
-            assert_eq!(256 * p.h + p.l, q);
-            assert!((0..256).contains(&p.l) && (-128..128).contains(&p.h));
-            assert_eq!(p.c, p.h.signum());
-            let y = match p.c {
-                -1 => 0,
-                0 => p.l,
-                _ => 255,
-            };
-            assert_eq!(y, p.y);
-            assert_eq!(p.y, q.clamp(0, 255));
-        }
-        assert!(split_quotient(32768).is_none());
-        assert!(split_quotient(-32769).is_none());
+    fn quotient_tables_are_the_smallest_that_fit() {
+        assert_eq!(quotient_bits(0, 255), Some(9));
+        assert_eq!(quotient_bits(-256, 255), Some(9));
+        assert_eq!(quotient_bits(-257, 0), Some(10));
+        assert_eq!(quotient_bits(0, 256), Some(10));
+        assert_eq!(quotient_bits(-409, 311), Some(10));
+        assert_eq!(quotient_bits(-1546, 404), Some(12));
+        assert_eq!(quotient_bits(-32768, 32767), Some(16));
+        assert_eq!(quotient_bits(-32769, 0), None);
+        assert_eq!(quotient_bits(0, 32768), None);
     }
 
     #[test]

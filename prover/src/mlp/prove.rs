@@ -12,7 +12,7 @@ use crate::hyrax::{commit_ints, open_ints, HyraxCommitment, HyraxKey};
 use crate::linear::combine_batch;
 use crate::logup::{self, LookupClaims, LookupInstance, Table};
 use crate::matrix::LinearBackend;
-use crate::requant::{LIMB_BITS, LOW_BITS};
+use crate::requant::{LIMB_BITS, LOW_BITS, MIN_QUOTIENT_BITS};
 use crate::sumcheck::{self, Term};
 use crate::transcript::Transcript;
 use ark_ff::{AdditiveGroup, Field};
@@ -30,8 +30,10 @@ use std::time::Instant;
 ///
 /// Cost: the integer forward pass (`B·nnz` additions); per layer `nnz` field
 /// additions for `u = Tᵀ·e`, `O(B·n_in)` for the batched input and `O(n_in)` for the
-/// sumcheck; commitments to about `8·B·n` small integers per hidden layer; the LogUp
-/// argument over `(5 + limbs)·B·n` entries; tables of `2^8`, `2^10`, `2^12` rows.
+/// sumcheck; commitments to `(2 + limbs)·B·n` small integers per hidden layer (`y`,
+/// `q`, one 12-bit limb per 12 bits of `k`); the LogUp argument over
+/// `(1 + limbs)·B·n` entries; a quotient table of `2^9…2^16` rows per hidden layer
+/// (the smallest holding its quotients) and the `2^12`-row limb table.
 pub fn prove(
     layers: &[MlpLayer],
     vk: &MlpVk,
@@ -106,7 +108,10 @@ pub(crate) fn prove_inner(
         ms
     };
     check_layers(layers, vk)?;
-    let lay = Layout::new(vk, batch, private_input)?;
+    // Lengths and limb counts do not depend on the quotient tables: the forward pass
+    // runs on a provisional layout and picks them.
+    let provisional = vec![MIN_QUOTIENT_BITS; vk.layers.len() - 1];
+    let lay = Layout::new(vk, batch, private_input, &provisional)?;
     if key.max_col_vars() < super::key_vars(vk, batch) {
         return Err(Error::Invalid(format!(
             "the generator set has 2^{} generators, this proof needs 2^{}",
@@ -115,6 +120,8 @@ pub(crate) fn prove_inner(
         )));
     }
     let wit = forward(layers, &lay, input, batch, fault)?;
+    let quotient_bits: Vec<u32> = wit.hidden.iter().map(|h| h.quotient_bits).collect();
+    let lay = Layout::new(vk, batch, private_input, &quotient_bits)?;
     let c = lay.batch_vars;
     times.forward_ms = lap();
 
@@ -145,7 +152,7 @@ pub(crate) fn prove_inner(
         },
         output: wit.output.clone(),
     };
-    let mut t = statement_transcript(vk, &statement);
+    let mut t = statement_transcript(vk, &statement, &quotient_bits);
 
     // 1. Commit the hidden layers' witness vectors.
     let witness: Vec<Vec<HyraxCommitment>> = wit
@@ -166,7 +173,7 @@ pub(crate) fn prove_inner(
     times.commit_ms = lap();
 
     // 2. One LogUp argument for every lookup of every layer.
-    let mut lookups = lookup_instances(&wit, padded_input.as_deref());
+    let mut lookups = lookup_instances(&wit, &lay, padded_input.as_deref());
     if fault == Fault::WideRangeTable {
         for l in lookups.iter_mut() {
             if l.table == (Table::Range { bits: LIMB_BITS }) {
@@ -176,7 +183,7 @@ pub(crate) fn prove_inner(
     }
     let (logup_proof, claims) = if lookups.is_empty() {
         (None, LookupClaims { instances: vec![] })
-    } else if matches!(fault, Fault::None | Fault::WideRangeTable) {
+    } else if fault == Fault::None || fault == Fault::WideRangeTable {
         let (p, c) = logup::prove(&lookups, key, &mut t)?;
         (Some(p), c)
     } else {
@@ -242,6 +249,7 @@ pub(crate) fn prove_inner(
     }
 
     let proof = MlpProof {
+        quotient_bits,
         witness,
         logup: logup_proof,
         steps: steps.into_iter().map(|s| s.expect("every layer")).collect(),
@@ -265,25 +273,19 @@ pub(super) fn scaled_rows(rho: &[F], m: &[i64]) -> Vec<F> {
 }
 
 /// The lookup instances in the order of [`Layout::shapes`].
-fn lookup_instances<'a>(wit: &'a Witness, input: Option<&'a [i64]>) -> Vec<LookupInstance<'a>> {
+fn lookup_instances<'a>(
+    wit: &'a Witness,
+    lay: &Layout,
+    input: Option<&'a [i64]>,
+) -> Vec<LookupInstance<'a>> {
     let mut out = Vec::new();
     if let Some(x) = input {
         out.push(LookupInstance::range(LOW_BITS, x));
     }
-    for w in &wit.hidden {
+    for (w, h) in wit.hidden.iter().zip(&lay.hidden) {
         let v = &w.vectors;
-        let (y, h, l, c) = (&v[0][..], &v[1][..], &v[2][..], &v[3][..]);
-        out.push(LookupInstance {
-            table: Table::Sign {
-                bits: crate::requant::HIGH_BITS,
-            },
-            columns: vec![h, c],
-        });
-        out.push(LookupInstance {
-            table: Table::Saturate { bits: LOW_BITS },
-            columns: vec![c, l, y],
-        });
-        for r in &v[4..] {
+        out.push(LookupInstance::clamp(h.quotient_table(), &v[1], &v[0]));
+        for r in &v[2..] {
             out.push(LookupInstance::range(LIMB_BITS, r));
         }
         if let Some(s) = &w.shifted {

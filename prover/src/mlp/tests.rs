@@ -205,6 +205,23 @@ fn every_mutated_proof_element_is_rejected() {
                 "point {i} mutated and accepted"
             );
         }
+        // The quotient-table widths: any other (valid) width is rejected.
+        for l in 0..f.proof.quotient_bits.len() {
+            for other in [9u32, 10, 12, 16] {
+                if other == f.proof.quotient_bits[l] {
+                    continue;
+                }
+                let mut p = f.proof.clone();
+                p.quotient_bits[l] = other;
+                assert!(
+                    verify(&vk, key(), &f.statement, &p).is_err(),
+                    "quotient width of layer {l} set to {other} and accepted"
+                );
+            }
+            let mut p = f.proof.clone();
+            p.quotient_bits[l] = 17;
+            assert!(verify(&vk, key(), &f.statement, &p).is_err());
+        }
         if let PublicInput::Committed(c) = &f.statement.input {
             for i in 0..c.rows.len() {
                 let mut st = f.statement.clone();
@@ -285,6 +302,20 @@ fn cheating_provers_are_rejected() {
         }
     }
     assert!(faulty(model, vk, &x, 3, Fault::WideRangeTable).is_err());
+    // A quotient table narrower than the quotients (wide quotients: large multipliers).
+    let mut wide = Model::new(&[20, 12, 6, 5], 0.4, &[7, 7], 17);
+    wide.m[0] = vec![3 << 7; 12];
+    let wide_vk = MlpVk::commit(&wide.layers(), key()).unwrap();
+    let (_, honest) = prove(&wide.layers(), &wide_vk, key(), &x, 3, false).unwrap();
+    assert!(honest.quotient_bits[0] > crate::requant::MIN_QUOTIENT_BITS);
+    let e = faulty(
+        &wide,
+        &wide_vk,
+        &x,
+        3,
+        Fault::NarrowQuotientTable { layer: 0 },
+    );
+    assert!(e.is_err(), "a too narrow quotient table was accepted");
     // A prover computing with one weight changed (the key commits the original).
     for l in 0..4 {
         let mut bad = model.clone();
@@ -322,6 +353,28 @@ fn provers_refuse_impossible_statements() {
     let vk_big = MlpVk::commit(&big.layers(), key()).unwrap();
     let e = prove(&big.layers(), &vk_big, key(), &[255; 8], 1, false).unwrap_err();
     assert!(e.to_string().contains("provable range"), "{e}");
+    // Just inside the range: quotients near ±20000 need the widest (2^16) table.
+    let x = [255u8; 8];
+    let w = &big.weights[0];
+    big.k[0] = 1;
+    big.m[0] = (0..w.n_out)
+        .map(|i| {
+            let z = big.bias[0][i] as i64 + (0..8).map(|j| 255 * w.get(i, j) as i64).sum::<i64>();
+            if z == 0 {
+                0
+            } else {
+                40_000 / z.abs()
+            }
+        })
+        .collect();
+    assert!(big.m[0].iter().any(|&m| m > 0));
+    let vk_big = MlpVk::commit(&big.layers(), key()).unwrap();
+    let f = prove_ok(&big, &vk_big, &x, 1, false);
+    assert_eq!(f.statement.output, big.reference(&x));
+    assert_eq!(
+        f.proof.quotient_bits,
+        vec![crate::requant::MAX_QUOTIENT_BITS]
+    );
 }
 
 #[test]

@@ -10,7 +10,7 @@ use crate::field::{from_i64, inner_product, log2_ceil, F};
 use crate::hyrax::{verify_combination, HyraxCommitment, HyraxKey};
 use crate::linear::combine_batch;
 use crate::logup;
-use crate::requant::{LIMB_BITS, LOW_BITS};
+use crate::requant::LIMB_BITS;
 use crate::transcript::Transcript;
 use ark_ff::{AdditiveGroup, Field};
 
@@ -34,11 +34,11 @@ pub fn verify(
     proof: &MlpProof,
 ) -> crate::Result<()> {
     let committed = matches!(statement.input, PublicInput::Committed(_));
-    let lay = Layout::new(vk, statement.batch, committed)?;
+    let lay = Layout::new(vk, statement.batch, committed, &proof.quotient_bits)?;
     check_shapes(vk, &lay, statement, proof)?;
     let c = lay.batch_vars;
     let batch = statement.batch;
-    let mut t = statement_transcript(vk, statement);
+    let mut t = statement_transcript(vk, statement, &proof.quotient_bits);
     for com in proof.witness.iter().flatten() {
         com.absorb(&mut t);
     }
@@ -54,7 +54,7 @@ pub fn verify(
     let mut w_claims: Vec<F> = Vec::with_capacity(lay.hidden.len());
     for (h, lv) in lay.hidden.iter().zip(&vk.layers) {
         let j = h.first_instance;
-        let n_inst = 2 + h.limbs + h.shifted() as usize;
+        let n_inst = 1 + h.limbs + h.shifted() as usize;
         let point = &inst[j].point;
         for k in 1..n_inst {
             ensure(
@@ -62,24 +62,18 @@ pub fn verify(
                 "lookup points of one layer differ",
             )?;
         }
-        let (hh, cc) = (inst[j].evals[0], inst[j].evals[1]);
-        let (c2, ll, y) = (
-            inst[j + 1].evals[0],
-            inst[j + 1].evals[1],
-            inst[j + 1].evals[2],
-        );
-        ensure(cc == c2, "the sign vector's two lookup claims differ")?;
-        let limbs: Vec<F> = (0..h.limbs).map(|i| inst[j + 2 + i].evals[0]).collect();
+        let (q, y) = (inst[j].evals[0], inst[j].evals[1]);
+        let limbs: Vec<F> = (0..h.limbs).map(|i| inst[j + 1 + i].evals[0]).collect();
         if h.shifted() {
-            let s = inst[j + 2 + h.limbs].evals[0];
+            let s = inst[j + 1 + h.limbs].evals[0];
             ensure(
                 s == limbs[h.limbs - 1] + from_i64(h.shift()),
                 "the shifted top limb does not match the top limb",
             )?;
         }
-        // w̃(P) = 2^k·(2^8·h̃ + l̃) + Σ 2^(12 i)·r̃_i − 2^(k−1)·ind(P).
+        // w̃(P) = 2^k·q̃ + Σ 2^(12 i)·r̃_i − 2^(k−1)·ind(P).
         let two = F::from(2u64);
-        let mut w = two.pow([lv.k as u64]) * (two.pow([LOW_BITS as u64]) * hh + ll);
+        let mut w = two.pow([lv.k as u64]) * q;
         for (i, r) in limbs.iter().enumerate() {
             w += two.pow([(LIMB_BITS as usize * i) as u64]) * r;
         }
@@ -87,7 +81,7 @@ pub fn verify(
         let rows: F = eq_table(rho)[..lv.n_out].iter().sum();
         w -= two.pow([lv.k as u64 - 1]) * batch_weight(rho_b, batch) * rows;
         w_claims.push(w);
-        let mut evals = vec![y, hh, ll, cc];
+        let mut evals = vec![y, q];
         evals.extend(limbs);
         layer_evals.push(evals);
     }

@@ -5,7 +5,8 @@
 //! arkworks' compressed form, 32 bytes each):
 //! `"TZKPROOF"` · version `u32` · key digest (32 bytes) · batch `u32` · input kind `u8`
 //! (0 clear, 1 committed) · input (`B·n_in` bytes, or `2^m` points) · output
-//! (`B·n_out` × `i32`) · proof body.
+//! (`B·n_out` × `i32`) · proof body. The body starts with one byte per hidden layer,
+//! the width of its quotient table, which fixes the sizes of the rest.
 
 use super::{grid, Layout, LinearStep, MlpProof, MlpVk, PublicInput, Statement, MAX_BATCH};
 use crate::error::Error;
@@ -18,7 +19,7 @@ use crate::wire::{Reader, Writer, FIELD_BYTES};
 /// Magic bytes at the start of a proof file.
 pub const PROOF_MAGIC: &[u8; 8] = b"TZKPROOF";
 /// Version of the proof file format.
-pub const PROOF_VERSION: u32 = 1;
+pub const PROOF_VERSION: u32 = 2;
 
 /// A statement and its proof, as stored in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +57,7 @@ impl MlpProof {
     /// Encodes the proof body. Cost: O(size).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::default();
+        w.bytes.extend(self.quotient_bits.iter().map(|&b| b as u8));
         for c in self.witness.iter().flatten() {
             write_points(&mut w, c);
         }
@@ -83,8 +85,13 @@ impl MlpProof {
         committed_input: bool,
         bytes: &[u8],
     ) -> crate::Result<Self> {
-        let lay = Layout::new(vk, batch, committed_input)?;
         let mut r = Reader::new(bytes);
+        let quotient_bits: Vec<u32> = r
+            .take(vk.layers.len() - 1, "quotient table widths")?
+            .iter()
+            .map(|&b| b as u32)
+            .collect();
+        let lay = Layout::new(vk, batch, committed_input, &quotient_bits)?;
         let mut witness = Vec::with_capacity(lay.hidden.len());
         for h in &lay.hidden {
             witness.push(
@@ -124,6 +131,7 @@ impl MlpProof {
             .collect::<crate::Result<Vec<_>>>()?;
         r.finish()?;
         Ok(Self {
+            quotient_bits,
             witness,
             logup,
             steps,

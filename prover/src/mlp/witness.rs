@@ -4,7 +4,7 @@
 use super::{HiddenLayout, Layout, MlpLayer};
 use crate::error::Error;
 use crate::field::log2_ceil;
-use crate::requant::{limb, requant, split_quotient, LIMB_BITS};
+use crate::requant::{limb, quotient_bits, requant, LIMB_BITS, MIN_QUOTIENT_BITS};
 
 /// Deliberate faults for the soundness tests (a cheating prover).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,12 +19,17 @@ pub(crate) enum Fault {
     /// Range-check the remainder limbs against a `2^16` table instead of the
     /// verifier's `2^12` one.
     WideRangeTable,
+    /// Hidden layer `layer`: name the narrowest quotient table (`2^9` rows) whatever
+    /// the quotients are.
+    NarrowQuotientTable { layer: usize },
 }
 
 /// One hidden layer's committed vectors, each of length `2^vars`.
 pub(crate) struct HiddenWitness {
-    /// `y, h, l, c, r_0, …` (see [`super::MlpProof::witness`]).
+    /// `y, q, r_0, …` (see [`super::MlpProof::witness`]).
     pub vectors: Vec<Vec<i64>>,
+    /// Width of the quotient table the layer's quotients fit.
+    pub quotient_bits: u32,
     /// The top limb plus `2^12 − 2^top_bits` (range-checked, not committed).
     pub shifted: Option<Vec<i64>>,
 }
@@ -39,8 +44,10 @@ pub(crate) struct Witness {
     pub hidden: Vec<HiddenWitness>,
 }
 
-/// Runs the model on `batch` inputs and decomposes every requantization.
-/// Errors if an input has the wrong length or a quotient leaves `[−2^15, 2^15)`.
+/// Runs the model on `batch` inputs and decomposes every requantization (`lay` is
+/// only used for the lengths and limb counts, which do not depend on the quotient
+/// tables). Errors if an input has the wrong length or a quotient leaves
+/// `[−2^15, 2^15)`.
 /// Cost: `batch·nnz` integer additions plus O(1) per hidden activation.
 pub(crate) fn forward(
     layers: &[MlpLayer],
@@ -96,6 +103,7 @@ fn requantize(
     let mut vectors = vec![vec![0i64; 1usize << h.vars]; h.vectors()];
     let mut out = vec![0i32; batch * n];
     let top = h.limbs - 1;
+    let (mut q_lo, mut q_hi) = (0i64, 0i64);
     for b in 0..batch {
         for i in 0..n {
             let idx = b * n + i;
@@ -109,13 +117,15 @@ fn requantize(
                 q -= 1;
                 r += 1 << layer.k;
             }
-            let p = split_quotient(q).ok_or_else(|| {
-                Error::Invalid(format!(
+            if quotient_bits(q, q).is_none() {
+                return Err(Error::Invalid(format!(
                     "layer {li}, input {b}, row {i}: requantized value {q} is outside the \
                      provable range [-32768, 32768)"
-                ))
-            })?;
-            let mut y = p.y;
+                )));
+            }
+            q_lo = q_lo.min(q);
+            q_hi = q_hi.max(q);
+            let mut y = q.clamp(0, 255);
             if fault
                 == (Fault::ReluOutput {
                     layer: li,
@@ -126,22 +136,32 @@ fn requantize(
             }
             let pos = b * stride + i;
             vectors[0][pos] = y;
-            vectors[1][pos] = p.h;
-            vectors[2][pos] = p.l;
-            vectors[3][pos] = p.c;
+            vectors[1][pos] = q;
             for j in 0..top {
-                vectors[4 + j][pos] = limb(r, j);
+                vectors[2 + j][pos] = limb(r, j);
             }
             // The top limb keeps every higher bit (only a faulty r has any).
-            vectors[4 + top][pos] = r >> (LIMB_BITS as usize * top);
+            vectors[2 + top][pos] = r >> (LIMB_BITS as usize * top);
             out[idx] = y as i32;
         }
     }
+    let quotient_bits = if fault == (Fault::NarrowQuotientTable { layer: li }) {
+        MIN_QUOTIENT_BITS
+    } else {
+        quotient_bits(q_lo, q_hi).expect("every quotient was checked")
+    };
     let shifted = h.shifted().then(|| {
-        vectors[4 + top]
+        vectors[2 + top]
             .iter()
             .map(|v| v + h.shift())
             .collect::<Vec<i64>>()
     });
-    Ok((HiddenWitness { vectors, shifted }, out))
+    Ok((
+        HiddenWitness {
+            vectors,
+            quotient_bits,
+            shifted,
+        },
+        out,
+    ))
 }
