@@ -105,7 +105,9 @@ pub struct MlpProof {
     /// Per hidden layer: the width `b` of its quotient table `[−2^(b−1), 2^(b−1))`
     /// (in `9..=16`; the prover picks the smallest that holds its quotients).
     pub quotient_bits: Vec<u32>,
-    /// Per hidden layer: commitments to `y, q, r_0, …`.
+    /// Per hidden layer: commitments to `y, q, r_0, …, r_{n−2}`. The top remainder
+    /// limb is not committed: it is a linear function of `M∘z`, `q` and the lower limbs,
+    /// so its lookup claim is checked by the linear sumcheck through `w̃`.
     pub witness: Vec<Vec<HyraxCommitment>>,
     /// The batched lookup argument (absent for a model without hidden layers and a
     /// public input: nothing to look up).
@@ -135,8 +137,9 @@ struct HiddenLayout {
 }
 
 impl HiddenLayout {
+    /// Committed vectors: `y, q` and every limb but the top one.
     fn vectors(&self) -> usize {
-        FIXED_VECTORS + self.limbs
+        FIXED_VECTORS + self.limbs - 1
     }
     fn shifted(&self) -> bool {
         self.top_bits < LIMB_BITS

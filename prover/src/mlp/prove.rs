@@ -30,8 +30,8 @@ use std::time::Instant;
 ///
 /// Cost: the integer forward pass (`B·nnz` additions); per layer `nnz` field
 /// additions for `u = Tᵀ·e`, `O(B·n_in)` for the batched input and `O(n_in)` for the
-/// sumcheck; commitments to `(2 + limbs)·B·n` small integers per hidden layer (`y`,
-/// `q`, one 12-bit limb per 12 bits of `k`); the LogUp argument over
+/// sumcheck; commitments to `(1 + limbs)·B·n` small integers per hidden layer (`y`,
+/// `q`, the 12-bit remainder limbs but the top one); the LogUp argument over
 /// `(1 + limbs)·B·n` entries; a quotient table of `2^9…2^16` rows per hidden layer
 /// (the smallest holding its quotients) and the `2^12`-row limb table.
 pub fn prove(
@@ -285,7 +285,7 @@ fn lookup_instances<'a>(
     for (w, h) in wit.hidden.iter().zip(&lay.hidden) {
         let v = &w.vectors;
         out.push(LookupInstance::clamp(h.quotient_table(), &v[1], &v[0]));
-        for r in &v[2..] {
+        for r in v[2..].iter().chain([&w.top]) {
             out.push(LookupInstance::range(LIMB_BITS, r));
         }
         if let Some(s) = &w.shifted {

@@ -302,6 +302,12 @@ fn cheating_provers_are_rejected() {
         }
     }
     assert!(faulty(model, vk, &x, 3, Fault::WideRangeTable).is_err());
+    // The top remainder limb is not committed: looking up another (in-range) vector
+    // in its place must be caught by the linear sumcheck.
+    for layer in 0..3 {
+        let e = faulty(model, vk, &x, 3, Fault::TopLimbZeroed { layer });
+        assert!(e.is_err(), "zeroed top limb in layer {layer} accepted");
+    }
     // A quotient table narrower than the quotients (wide quotients: large multipliers).
     let mut wide = Model::new(&[20, 12, 6, 5], 0.4, &[7, 7], 17);
     wide.m[0] = vec![3 << 7; 12];

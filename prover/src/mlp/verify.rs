@@ -81,8 +81,10 @@ pub fn verify(
         let rows: F = eq_table(rho)[..lv.n_out].iter().sum();
         w -= two.pow([lv.k as u64 - 1]) * batch_weight(rho_b, batch) * rows;
         w_claims.push(w);
+        // Openings: y, q and the committed limbs. The top limb's claim is not opened: it
+        // entered w̃(P), which the linear sumcheck checks against the layer's input.
         let mut evals = vec![y, q];
-        evals.extend(limbs);
+        evals.extend(&limbs[..h.limbs - 1]);
         layer_evals.push(evals);
     }
 

@@ -22,12 +22,17 @@ pub(crate) enum Fault {
     /// Hidden layer `layer`: name the narrowest quotient table (`2^9` rows) whatever
     /// the quotients are.
     NarrowQuotientTable { layer: usize },
+    /// Hidden layer `layer`: look up an all-zero top remainder limb (every entry in
+    /// range) instead of the real one, which is not committed.
+    TopLimbZeroed { layer: usize },
 }
 
 /// One hidden layer's committed vectors, each of length `2^vars`.
 pub(crate) struct HiddenWitness {
-    /// `y, q, r_0, …` (see [`super::MlpProof::witness`]).
+    /// The committed vectors `y, q, r_0, …, r_{n−2}` (see [`super::MlpProof::witness`]).
     pub vectors: Vec<Vec<i64>>,
+    /// The top remainder limb (range-checked, not committed).
+    pub top: Vec<i64>,
     /// Width of the quotient table the layer's quotients fit.
     pub quotient_bits: u32,
     /// The top limb plus `2^12 − 2^top_bits` (range-checked, not committed).
@@ -100,7 +105,7 @@ fn requantize(
 ) -> crate::Result<(HiddenWitness, Vec<i32>)> {
     let n = layer.weights.n_out;
     let stride = 1usize << log2_ceil(n);
-    let mut vectors = vec![vec![0i64; 1usize << h.vars]; h.vectors()];
+    let mut vectors = vec![vec![0i64; 1usize << h.vars]; h.vectors() + 1];
     let mut out = vec![0i32; batch * n];
     let top = h.limbs - 1;
     let (mut q_lo, mut q_hi) = (0i64, 0i64);
@@ -150,15 +155,17 @@ fn requantize(
     } else {
         quotient_bits(q_lo, q_hi).expect("every quotient was checked")
     };
-    let shifted = h.shifted().then(|| {
-        vectors[2 + top]
-            .iter()
-            .map(|v| v + h.shift())
-            .collect::<Vec<i64>>()
-    });
+    let mut top = vectors.pop().expect("the top limb");
+    if fault == (Fault::TopLimbZeroed { layer: li }) {
+        top.iter_mut().for_each(|v| *v = 0);
+    }
+    let shifted = h
+        .shifted()
+        .then(|| top.iter().map(|v| v + h.shift()).collect::<Vec<i64>>());
     Ok((
         HiddenWitness {
             vectors,
+            top,
             quotient_bits,
             shifted,
         },
