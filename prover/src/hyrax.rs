@@ -16,29 +16,46 @@ use crate::error::Error;
 use crate::field::{from_i64, inner_product, log2_ceil, GAffine, F, G};
 use crate::generators::derive_generators;
 use crate::msm::FixedBases;
+use crate::small_commit::{commit_rows, CommitStrategy, MultiplesCache};
 use crate::transcript::Transcript;
 use crate::wire::{Reader, Writer};
 use ark_ec::{CurveGroup, VariableBaseMSM};
 use ark_ff::{AdditiveGroup, Zero};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Label under which the column generators are derived.
 pub const GENERATOR_LABEL: &[u8] = b"ternzk/hyrax/v1";
 
-/// Public parameters: the column generators `G_0 … G_{2^n - 1}`.
+/// Public parameters: the column generators `G_0 … G_{2^n - 1}`, plus a lazily filled
+/// cache of their small multiples for fast small-integer commitments
+/// ([`crate::small_commit`]; shared by clones of the key).
 #[derive(Clone, Debug)]
 pub struct HyraxKey {
-    /// Generators, derived by hashing (see [`crate::generators`]).
+    /// Generators, derived by hashing (see [`crate::generators`]). Cached tables are
+    /// checked against them, so replacing them is safe (it only disables the cache).
     pub gens: Vec<GAffine>,
+    multiples: Arc<MultiplesCache>,
 }
 
 impl HyraxKey {
     /// Derives generators for grids up to `2^max_col_vars` columns. Cost: `2^max_col_vars`
     /// hash-to-curve attempts (parallel); done once and reused for every commitment.
     pub fn new(max_col_vars: usize) -> Self {
+        Self::from_generators(derive_generators(GENERATOR_LABEL, 1 << max_col_vars))
+    }
+
+    /// A key over the given generators (a power-of-two count), with an empty cache.
+    pub fn from_generators(gens: Vec<GAffine>) -> Self {
         Self {
-            gens: derive_generators(GENERATOR_LABEL, 1 << max_col_vars),
+            gens,
+            multiples: Arc::default(),
         }
+    }
+
+    /// The cache of generator multiples used by [`commit_ints`] (filled lazily).
+    pub fn multiples_cache(&self) -> &MultiplesCache {
+        &self.multiples
     }
 
     /// Number of column variables this key supports.
@@ -134,22 +151,64 @@ pub fn commit_dense(
 }
 
 /// Commits to a vector of `2^(m+n)` small signed integers (witness vectors).
-/// Cost: `2^m` small-scalar MSMs of size `2^n` ([`crate::msm::msm_small`]), in parallel.
+/// Same result as one [`crate::msm::msm_small`] per row; the method (per-row Pippenger
+/// or the cached multiples table of [`crate::small_commit`]) is chosen by a cost model.
+/// To commit several vectors, [`commit_ints_many`] shares the table's cost among them.
 pub fn commit_ints(
     key: &HyraxKey,
     values: &[i64],
     row_vars: usize,
     col_vars: usize,
 ) -> crate::Result<HyraxCommitment> {
-    let gens = key.gens_for(col_vars)?;
-    if values.len() != 1 << (row_vars + col_vars) {
-        return Err(Error::Invalid("vector length does not match grid".into()));
+    let mut out = commit_ints_many(key, &[(values, row_vars, col_vars)])?;
+    Ok(out.pop().expect("one commitment"))
+}
+
+/// Commits to several small-integer vectors, each given as `(values, row_vars,
+/// col_vars)` with `values.len() = 2^(row_vars + col_vars)`; returns the commitments in
+/// order, each equal to [`commit_ints`] of its vector. Vectors with the same `col_vars`
+/// are committed together, so the multiples table (built once per key, `col_vars` and
+/// window width) is chosen for their total size. Cost: with `b`-bit entries, about
+/// `⌈(b+1)/w⌉` batch-affine additions (≈ 6 field multiplications each) per nonzero entry
+/// plus `2^(col_vars + w - 1)` per table slab not yet cached, or the per-row Pippenger
+/// cost when that is cheaper.
+pub fn commit_ints_many(
+    key: &HyraxKey,
+    vectors: &[(&[i64], usize, usize)],
+) -> crate::Result<Vec<HyraxCommitment>> {
+    commit_ints_many_with(key, vectors, CommitStrategy::Auto)
+}
+
+/// [`commit_ints_many`] with an explicit [`CommitStrategy`] (for tests and benchmarks:
+/// every strategy yields the same commitments).
+pub fn commit_ints_many_with(
+    key: &HyraxKey,
+    vectors: &[(&[i64], usize, usize)],
+    strategy: CommitStrategy,
+) -> crate::Result<Vec<HyraxCommitment>> {
+    for &(values, row_vars, col_vars) in vectors {
+        key.gens_for(col_vars)?;
+        if row_vars + col_vars >= usize::BITS as usize || values.len() != 1 << (row_vars + col_vars)
+        {
+            return Err(Error::Invalid("vector length does not match grid".into()));
+        }
     }
-    let rows: Vec<G> = values
-        .par_chunks(1 << col_vars)
-        .map(|row| crate::msm::msm_small(gens, row))
-        .collect();
-    Ok(HyraxCommitment::from_rows(rows, row_vars, col_vars))
+    let mut out: Vec<Option<HyraxCommitment>> = vec![None; vectors.len()];
+    let mut col_sizes: Vec<usize> = vectors.iter().map(|v| v.2).collect();
+    col_sizes.sort_unstable();
+    col_sizes.dedup();
+    for cv in col_sizes {
+        let idx: Vec<usize> = (0..vectors.len()).filter(|&i| vectors[i].2 == cv).collect();
+        let vals: Vec<&[i64]> = idx.iter().map(|&i| vectors[i].0).collect();
+        let rows = commit_rows(key.gens_for(cv)?, &vals, &key.multiples, strategy);
+        for (i, r) in idx.into_iter().zip(rows) {
+            out[i] = Some(HyraxCommitment::from_rows(r, vectors[i].1, cv));
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|c| c.expect("every vector committed"))
+        .collect())
 }
 
 /// The opening vector `t = Σ_g eq(p_row, g)·v[g, ·]` of a small-integer vector,

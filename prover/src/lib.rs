@@ -20,6 +20,7 @@ pub mod mlp;
 pub mod msm;
 pub mod random;
 pub mod requant;
+pub mod small_commit;
 pub mod sparse;
 pub mod sumcheck;
 pub mod ternary;

@@ -283,7 +283,7 @@ where
 /// Repeatedly adds neighbouring points within each bucket until each bucket holds at
 /// most one affine point. Equal or opposite pairs (which the affine formula cannot
 /// take) are added projectively into `extra`.
-fn reduce_buckets(pts: &mut [(Fq, Fq)], lists: &mut [(usize, usize)], extra: &mut [G]) {
+pub(crate) fn reduce_buckets(pts: &mut [(Fq, Fq)], lists: &mut [(usize, usize)], extra: &mut [G]) {
     let mut denoms: Vec<Fq> = Vec::new();
     loop {
         denoms.clear();
@@ -332,7 +332,7 @@ fn reduce_buckets(pts: &mut [(Fq, Fq)], lists: &mut [(usize, usize)], extra: &mu
 }
 
 /// In-place inversion of nonzero elements with one field inversion (Montgomery's trick).
-fn batch_invert(v: &mut [Fq]) {
+pub(crate) fn batch_invert(v: &mut [Fq]) {
     if v.is_empty() {
         return;
     }
