@@ -8,7 +8,7 @@ use super::{
 use crate::eq::eq_table;
 use crate::error::Error;
 use crate::field::{log2_ceil, F};
-use crate::hyrax::{commit_ints, open_ints, HyraxCommitment, HyraxKey};
+use crate::hyrax::{commit_ints_many, open_ints, HyraxCommitment, HyraxKey};
 use crate::linear::combine_batch;
 use crate::logup::{self, LookupClaims, LookupInstance, Table};
 use crate::matrix::LinearBackend;
@@ -137,13 +137,22 @@ pub(crate) fn prove_inner(
         }
         x
     });
-    let input_commitment = match (&padded_input, lay.input_vars) {
-        (Some(x), Some(vars)) => {
-            let (rv, cv) = grid(vars);
-            Some(commit_ints(key, x, rv, cv)?)
-        }
-        _ => None,
-    };
+    // The private input's and the hidden layers' witness commitments, computed in one
+    // batch so that vectors of one column width share the multiples table.
+    let mut items: Vec<(&[i64], usize, usize)> = Vec::new();
+    if let (Some(x), Some(vars)) = (&padded_input, lay.input_vars) {
+        let (rv, cv) = grid(vars);
+        items.push((x, rv, cv));
+    }
+    for (w, h) in wit.hidden.iter().zip(&lay.hidden) {
+        let (rv, cv) = grid(h.vars);
+        items.extend(w.vectors.iter().map(|v| (&v[..], rv, cv)));
+    }
+    let mut commitments = commit_ints_many(key, &items)?.into_iter();
+    let input_commitment = lay
+        .input_vars
+        .and(padded_input.as_ref())
+        .map(|_| commitments.next().expect("input commitment"));
     let statement = Statement {
         batch,
         input: match &input_commitment {
@@ -154,19 +163,12 @@ pub(crate) fn prove_inner(
     };
     let mut t = statement_transcript(vk, &statement, &quotient_bits);
 
-    // 1. Commit the hidden layers' witness vectors.
+    // 1. The hidden layers' witness commitments (computed above).
     let witness: Vec<Vec<HyraxCommitment>> = wit
         .hidden
         .iter()
-        .zip(&lay.hidden)
-        .map(|(w, h)| {
-            let (rv, cv) = grid(h.vars);
-            w.vectors
-                .par_iter()
-                .map(|v| commit_ints(key, v, rv, cv))
-                .collect::<crate::Result<Vec<_>>>()
-        })
-        .collect::<crate::Result<_>>()?;
+        .map(|w| commitments.by_ref().take(w.vectors.len()).collect())
+        .collect();
     for com in witness.iter().flatten() {
         com.absorb(&mut t);
     }
