@@ -36,7 +36,7 @@ use crate::mle::bind_first;
 use crate::sumcheck::SumcheckProof;
 use crate::transcript::Transcript;
 use crate::wire::{Reader, Writer, FIELD_BYTES, POINT_BYTES};
-use ark_ec::{AffineRepr, CurveGroup};
+use ark_ec::CurveGroup;
 use ark_ff::{AdditiveGroup, Field, Zero};
 use rayon::prelude::*;
 
@@ -565,8 +565,10 @@ fn multiplicities_for(lay: &Layout, lookups: &[LookupInstance]) -> crate::Result
 }
 
 /// Hyrax commitment to a vector of small counts, touching only nonzero entries.
-/// Cost: one mixed addition per entry equal to 1, a short scalar multiplication per
-/// larger entry, one normalization of `2^row_vars` points.
+/// Each row `Σ_g m_g·G_g` is computed bit-serially, `acc ← 2·acc + Σ_{g: bit b of m_g}
+/// G_g` from the top bit down. Cost per row: one mixed addition per set bit of the
+/// counts plus one doubling per bit of the row's largest count (instead of a scalar
+/// multiplication per count); one normalization of `2^row_vars` points.
 fn commit_counts(
     key: &HyraxKey,
     counts: &[u64],
@@ -578,12 +580,14 @@ fn commit_counts(
     let rows: Vec<G> = counts
         .par_chunks(1 << col_vars)
         .map(|row| {
+            let top = row.iter().copied().max().unwrap_or(0);
             let mut acc = G::zero();
-            for (g, &m) in gens.iter().zip(row) {
-                match m {
-                    0 => {}
-                    1 => acc += *g,
-                    _ => acc += g.mul_bigint([m]),
+            for b in (0..u64::BITS - top.leading_zeros()).rev() {
+                acc.double_in_place();
+                for (g, &m) in gens.iter().zip(row) {
+                    if (m >> b) & 1 == 1 {
+                        acc += *g;
+                    }
                 }
             }
             acc

@@ -1,6 +1,7 @@
 use super::*;
 use crate::hyrax::commit_dense;
 use crate::mle::evaluate_ints;
+use ark_ec::AffineRepr;
 use ark_std::rand::{Rng, SeedableRng};
 use proptest::prelude::*;
 use std::sync::OnceLock;
