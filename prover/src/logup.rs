@@ -504,6 +504,16 @@ fn leaf_indices(lay: &Layout, lookups: &[LookupInstance]) -> Vec<Result<Vec<u32>
                         *x = v as u32;
                     }
                 }
+                (Table::Clamp { in_bits, out_bits }, &[q, y]) => {
+                    let half = 1i64 << (in_bits - 1);
+                    let top = (1i64 << out_bits) - 1;
+                    for (i, ((x, &q), &y)) in out.iter_mut().zip(q).zip(y).enumerate() {
+                        if !(-half..half).contains(&q) || y != q.clamp(0, top) {
+                            return Err(i);
+                        }
+                        *x = (q + half) as u32;
+                    }
+                }
                 (Table::Sign { bits }, &[h, c]) => {
                     let half = 1i64 << (bits - 1);
                     for (i, ((x, &h), &c)) in out.iter_mut().zip(h).zip(c).enumerate() {
@@ -982,23 +992,20 @@ impl LayerTables<'_> {
     fn children(&self, rounds: usize, r_last: F) -> [F; 4] {
         let lerp = |a: F, b: F| a + r_last * (b - a);
         match self {
-            LayerTables::Inner { children, bufs } => {
-                let v = match rounds {
-                    0 => [
-                        children[0][0],
-                        children[1][0],
-                        children[0][1],
-                        children[1][1],
-                    ],
-                    1 => {
-                        let ([a0, c0], [b0, d0]) = (children[0], children[2]);
-                        let ([a1, c1], [b1, d1]) = (children[1], children[3]);
-                        [lerp(a0, a1), lerp(b0, b1), lerp(c0, c1), lerp(d0, d1)]
-                    }
-                    _ => std::array::from_fn(|i| lerp(bufs[0][0][i], bufs[0][1][i])),
-                };
-                v
-            }
+            LayerTables::Inner { children, bufs } => match rounds {
+                0 => [
+                    children[0][0],
+                    children[1][0],
+                    children[0][1],
+                    children[1][1],
+                ],
+                1 => {
+                    let ([a0, c0], [b0, d0]) = (children[0], children[2]);
+                    let ([a1, c1], [b1, d1]) = (children[1], children[3]);
+                    [lerp(a0, a1), lerp(b0, b1), lerp(c0, c1), lerp(d0, d1)]
+                }
+                _ => std::array::from_fn(|i| lerp(bufs[0][0][i], bufs[0][1][i])),
+            },
             LayerTables::Leaf { leaves, bufs } => {
                 let [c, d] = match rounds {
                     0 => [leaves.get(0), leaves.get(1)],
