@@ -450,11 +450,13 @@ enum Cheat {
 /// are inconsistent, if `key` has fewer than `2^ceil(b/2)` generators for a `2^b`
 /// table, or (probability `≈ 2^-238`) if `β` hits a table value.
 ///
-/// Cost: O(Σ_j N_j) field operations for the witness side (about 16 multiplications
-/// per padded entry), O(|T|) for each distinct table (a batch inversion and a
-/// degree-2 sumcheck that binds `g` densely and skips pairs where `m` is zero:
-/// about 4 multiplications per row), plus a sparse Hyrax commitment
-/// of the multiplicities (about one point addition per distinct looked-up row).
+/// Cost: O(Σ_j N_j) field operations for the witness side (about 11 multiplications
+/// per padded entry, plus one per entry for the eq table of each distinct leaf
+/// point; leaves are table lookups, no per-entry conversions), O(|T|) for each
+/// distinct table (a batch inversion and a degree-2 sumcheck that binds `g` densely
+/// and skips pairs where `m` is zero: about 4 multiplications per row), plus a sparse
+/// Hyrax commitment of the multiplicities (one mixed point addition per set bit of
+/// each nonzero count).
 pub fn prove(
     lookups: &[LookupInstance],
     key: &HyraxKey,
