@@ -36,7 +36,7 @@ use crate::mle::bind_first;
 use crate::sumcheck::SumcheckProof;
 use crate::transcript::Transcript;
 use crate::wire::{Reader, Writer, FIELD_BYTES, POINT_BYTES};
-use ark_ec::{AffineRepr, CurveGroup};
+use ark_ec::CurveGroup;
 use ark_ff::{AdditiveGroup, Field, Zero};
 use rayon::prelude::*;
 
@@ -47,9 +47,6 @@ mod tests;
 pub const PROTOCOL: &[u8] = b"ternzk/logup/v1";
 /// Largest table: `2^16` rows.
 pub const MAX_TABLE_BITS: u32 = 16;
-/// Witness-GKR rounds over at least this many entries per instance run the instances
-/// in parallel (below it, thread hand-offs cost more than they save).
-const INSTANCE_PAR_THRESHOLD: usize = 1 << 9;
 /// Largest witness vector: `2^28` entries (a guard against absurd shapes).
 pub const MAX_WITNESS_VARS: usize = 28;
 
@@ -432,7 +429,8 @@ pub(crate) fn prove_with_counts_of(
 ) -> crate::Result<(LogupProof, LookupClaims)> {
     let lay = check_instances(lookups)?;
     let counts = multiplicities_for(&lay, counted)?;
-    prove_inner(&lay, lookups, counts, key, transcript, Cheat::None)
+    let indices = leaf_indices(&lay, lookups);
+    prove_inner(&lay, lookups, indices, counts, key, transcript, Cheat::None)
 }
 
 /// Options for the test-only cheating provers.
@@ -452,19 +450,22 @@ enum Cheat {
 /// are inconsistent, if `key` has fewer than `2^ceil(b/2)` generators for a `2^b`
 /// table, or (probability `≈ 2^-238`) if `β` hits a table value.
 ///
-/// Cost: O(Σ_j N_j) field operations for the witness side (about 16 multiplications
-/// per padded entry), O(|T|) for each distinct table (a batch inversion and a
-/// degree-2 sumcheck that binds `g` densely and skips pairs where `m` is zero:
-/// about 4 multiplications per row), plus a sparse Hyrax commitment
-/// of the multiplicities (about one point addition per distinct looked-up row).
+/// Cost: O(Σ_j N_j) field operations for the witness side (about 11 multiplications
+/// per padded entry, plus one per entry for the eq table of each distinct leaf
+/// point; leaves are table lookups, no per-entry conversions), O(|T|) for each
+/// distinct table (a batch inversion and a degree-2 sumcheck that binds `g` densely
+/// and skips pairs where `m` is zero: about 4 multiplications per row), plus a sparse
+/// Hyrax commitment of the multiplicities (one mixed point addition per set bit of
+/// each nonzero count).
 pub fn prove(
     lookups: &[LookupInstance],
     key: &HyraxKey,
     transcript: &mut Transcript,
 ) -> crate::Result<(LogupProof, LookupClaims)> {
     let lay = check_instances(lookups)?;
-    let counts = multiplicities_for(&lay, lookups)?;
-    prove_inner(&lay, lookups, counts, key, transcript, Cheat::None)
+    let indices = leaf_indices(&lay, lookups);
+    let counts = counts_from_indices(&lay, lookups, &indices)?;
+    prove_inner(&lay, lookups, indices, counts, key, transcript, Cheat::None)
 }
 
 /// Checks that every instance has one column per table column, all of its length.
@@ -482,39 +483,104 @@ fn check_instances(lookups: &[LookupInstance]) -> crate::Result<Layout> {
     Layout::new(&shapes)
 }
 
-/// The multiplicities of each distinct table (padding counted on the zero row), or
-/// `Error::Invalid` naming the first row not in its table. Cost: O(Σ N_j + Σ |T_k|).
-fn multiplicities_for(lay: &Layout, lookups: &[LookupInstance]) -> crate::Result<Vec<Vec<u64>>> {
+/// For each instance, the table index of every row of its zero-padded witness
+/// (`2^k_j` entries; padding rows look up the zero row), or `Err(i)` naming the first
+/// row `i` that is not in the table. Cost: O(Σ 2^k_j) integer work, instances in
+/// parallel.
+fn leaf_indices(lay: &Layout, lookups: &[LookupInstance]) -> Vec<Result<Vec<u32>, usize>> {
+    lookups
+        .par_iter()
+        .enumerate()
+        .map(|(j, l)| {
+            let n = l.shape().len;
+            let mut idx = vec![l.table.zero_index() as u32; 1 << lay.vars[j]];
+            let out = &mut idx[..n];
+            // The common tables get a loop of their own (no per-row dispatch).
+            match (l.table, &l.columns[..]) {
+                (Table::Range { bits }, &[v]) => {
+                    let size = 1u64 << bits;
+                    for (i, (x, &v)) in out.iter_mut().zip(v).enumerate() {
+                        if (v as u64) >= size {
+                            return Err(i);
+                        }
+                        *x = v as u32;
+                    }
+                }
+                (Table::Clamp { in_bits, out_bits }, &[q, y]) => {
+                    let half = 1i64 << (in_bits - 1);
+                    let top = (1i64 << out_bits) - 1;
+                    for (i, ((x, &q), &y)) in out.iter_mut().zip(q).zip(y).enumerate() {
+                        if !(-half..half).contains(&q) || y != q.clamp(0, top) {
+                            return Err(i);
+                        }
+                        *x = (q + half) as u32;
+                    }
+                }
+                (Table::Sign { bits }, &[h, c]) => {
+                    let half = 1i64 << (bits - 1);
+                    for (i, ((x, &h), &c)) in out.iter_mut().zip(h).zip(c).enumerate() {
+                        if !(-half..half).contains(&h) || c != h.signum() {
+                            return Err(i);
+                        }
+                        *x = (h + half) as u32;
+                    }
+                }
+                (t, cols) => {
+                    let mut row = [0i64; 3];
+                    for (i, x) in out.iter_mut().enumerate() {
+                        for (col, r) in cols.iter().zip(row.iter_mut()) {
+                            *r = col[i];
+                        }
+                        *x = t.index_of(&row[..cols.len()]).ok_or(i)? as u32;
+                    }
+                }
+            }
+            Ok(idx)
+        })
+        .collect()
+}
+
+/// The multiplicities of each distinct table (padding counted on the zero row) from
+/// the instances' leaf indices, or `Error::Invalid` naming the first row not in its
+/// table. Cost: O(Σ 2^k_j + Σ |T_k|).
+fn counts_from_indices(
+    lay: &Layout,
+    lookups: &[LookupInstance],
+    indices: &[Result<Vec<u32>, usize>],
+) -> crate::Result<Vec<Vec<u64>>> {
     let mut counts: Vec<Vec<u64>> = lay
         .tables
         .iter()
         .map(|t| vec![0u64; 1 << t.num_vars()])
         .collect();
-    for (j, l) in lookups.iter().enumerate() {
+    for (j, (l, idx)) in lookups.iter().zip(indices).enumerate() {
+        let idx = idx.as_ref().map_err(|&i| {
+            let row: Vec<i64> = l.columns.iter().map(|c| c[i]).collect();
+            Error::Invalid(format!(
+                "lookup {j}: row {i} = {row:?} is not in table {:?}",
+                l.table
+            ))
+        })?;
         let c = &mut counts[lay.table_of[j]];
-        let n = l.shape().len;
-        let mut row = [0i64; 3];
-        for i in 0..n {
-            for (col, r) in l.columns.iter().zip(row.iter_mut()) {
-                *r = col[i];
-            }
-            let idx = l.table.index_of(&row[..l.columns.len()]).ok_or_else(|| {
-                Error::Invalid(format!(
-                    "lookup {j}: row {i} = {:?} is not in table {:?}",
-                    &row[..l.columns.len()],
-                    l.table
-                ))
-            })?;
-            c[idx] += 1;
+        for &t in idx {
+            c[t as usize] += 1;
         }
-        c[l.table.zero_index()] += ((1usize << lay.vars[j]) - n) as u64;
     }
     Ok(counts)
 }
 
+/// The multiplicities of each distinct table (padding counted on the zero row), or
+/// `Error::Invalid` naming the first row not in its table. Cost: O(Σ N_j + Σ |T_k|).
+#[cfg(test)]
+fn multiplicities_for(lay: &Layout, lookups: &[LookupInstance]) -> crate::Result<Vec<Vec<u64>>> {
+    counts_from_indices(lay, lookups, &leaf_indices(lay, lookups))
+}
+
 /// Hyrax commitment to a vector of small counts, touching only nonzero entries.
-/// Cost: one mixed addition per entry equal to 1, a short scalar multiplication per
-/// larger entry, one normalization of `2^row_vars` points.
+/// Each row `Σ_g m_g·G_g` is computed bit-serially, `acc ← 2·acc + Σ_{g: bit b of m_g}
+/// G_g` from the top bit down. Cost per row: one mixed addition per set bit of the
+/// counts plus one doubling per bit of the row's largest count (instead of a scalar
+/// multiplication per count); one normalization of `2^row_vars` points.
 fn commit_counts(
     key: &HyraxKey,
     counts: &[u64],
@@ -526,12 +592,14 @@ fn commit_counts(
     let rows: Vec<G> = counts
         .par_chunks(1 << col_vars)
         .map(|row| {
+            let top = row.iter().copied().max().unwrap_or(0);
             let mut acc = G::zero();
-            for (g, &m) in gens.iter().zip(row) {
-                match m {
-                    0 => {}
-                    1 => acc += *g,
-                    _ => acc += g.mul_bigint([m]),
+            for b in (0..u64::BITS - top.leading_zeros()).rev() {
+                acc.double_in_place();
+                for (g, &m) in gens.iter().zip(row) {
+                    if (m >> b) & 1 == 1 {
+                        acc += *g;
+                    }
                 }
             }
             acc
@@ -673,124 +741,308 @@ fn fold_columns(cols: &[F], gamma: F) -> F {
     cols.iter().rev().fold(F::ZERO, |acc, c| acc * gamma + c)
 }
 
-/// The witness-side fraction tree of one instance: `p[l]`, `q[l]` have `2^l` entries.
-struct Tree {
-    p: Vec<Vec<F>>,
-    q: Vec<Vec<F>>,
+/// Pairs per parallel task in the witness-side passes.
+const PASS_CHUNK: usize = 1 << 11;
+/// A pass over fewer pairs than this (summed over instances) runs on one thread.
+const PASS_PAR_THRESHOLD: usize = 1 << 10;
+
+/// The leaves of one instance's fraction tree: leaf `i` is `(1, d[idx[i]])`, where `d`
+/// is `β − T(t)` for the instance's table (or, for a witness with rows outside its
+/// table, which only the test-only cheating prover proves, the leaves themselves with
+/// `idx` the identity).
+struct Leaves<'a> {
+    idx: Vec<u32>,
+    d: &'a [F],
 }
 
-/// Builds the tree over leaves `(1, q_i)`. Cost: 3 multiplications per inner node
-/// (1 in the layer above the leaves).
-fn build_tree(leaves: Vec<F>) -> Tree {
-    let k = leaves.len().trailing_zeros() as usize;
-    let mut p = vec![Vec::new(); k + 1];
-    let mut q = vec![Vec::new(); k + 1];
-    // Leaf numerators are all 1; they are only materialized for a one-leaf tree (the root).
-    p[k] = if k == 0 { vec![F::ONE] } else { Vec::new() };
-    q[k] = leaves;
-    for l in (0..k).rev() {
-        let h = 1usize << l;
-        let (q0, q1) = q[l + 1].split_at(h);
-        let (p0, p1) = p[l + 1].split_at(h.min(p[l + 1].len()));
-        let node = |i: usize| {
-            if l + 1 == k {
-                (q0[i] + q1[i], q0[i] * q1[i])
-            } else {
-                (p0[i] * q1[i] + p1[i] * q0[i], q0[i] * q1[i])
-            }
-        };
-        let (np, nq): (Vec<F>, Vec<F>) = if h >= PAR_THRESHOLD {
-            (0..h).into_par_iter().map(node).unzip()
-        } else {
-            (0..h).map(node).unzip()
-        };
-        p[l] = np;
-        q[l] = nq;
+impl Leaves<'_> {
+    #[inline(always)]
+    fn get(&self, i: usize) -> F {
+        self.d[self.idx[i] as usize]
     }
-    Tree { p, q }
 }
 
-/// `Σ_y e[y]·F(t, y)` at `t = 0, 1, 2` for `F = A·D + C·(B + λ·D)`, with pair
-/// `(y, y + h)` giving the values at `t = 0, 1`. Empty `a`, `b` stand for the all-ones
-/// numerators of the leaf layer. Cost: 12 multiplications per pair (9 at the leaves).
-fn layer_round_sums(a: &[F], b: &[F], c: &[F], d: &[F], e: &[F], lambda: F) -> [F; 3] {
-    let h = e.len();
-    let chunk = |lo: usize, hi: usize| {
-        let mut s = [F::ZERO; 3];
-        if a.is_empty() {
-            // Leaf layer: A = B = 1, so F = C + D·(1 + λ·C).
-            for y in lo..hi {
-                let (c0, c1) = (c[y], c[y + h]);
-                let (d0, d1) = (d[y], d[y + h]);
-                let (c2, d2) = (c1.double() - c0, d1.double() - d0);
-                let ey = e[y];
-                s[0] += ey * (c0 + d0 * (F::ONE + lambda * c0));
-                s[1] += ey * (c1 + d1 * (F::ONE + lambda * c1));
-                s[2] += ey * (c2 + d2 * (F::ONE + lambda * c2));
+/// Runs `f(lo, hi, out_lo, out_hi)` over the pair range `0..h` in chunks of
+/// [`PASS_CHUNK`] (in parallel if `par`), where `out_lo`, `out_hi` are the matching
+/// chunks of `dst[..h]` and `dst[h..2h]` (absent without `dst`), and adds the results.
+fn chunked<T: Send, R>(h: usize, dst: Option<&mut [T]>, par: bool, f: R) -> [F; 3]
+where
+    R: Fn(usize, usize, Option<&mut [T]>, Option<&mut [T]>) -> [F; 3] + Sync,
+{
+    let add = |x: [F; 3], y: [F; 3]| [x[0] + y[0], x[1] + y[1], x[2] + y[2]];
+    let par = par && h > PASS_CHUNK;
+    match dst {
+        Some(dst) => {
+            let (lo, hi) = dst.split_at_mut(h);
+            if par {
+                lo.par_chunks_mut(PASS_CHUNK)
+                    .zip(hi[..h].par_chunks_mut(PASS_CHUNK))
+                    .enumerate()
+                    .map(|(c, (a, b))| {
+                        let y0 = c * PASS_CHUNK;
+                        f(y0, y0 + a.len(), Some(a), Some(b))
+                    })
+                    .reduce(|| [F::ZERO; 3], add)
+            } else {
+                f(0, h, Some(lo), Some(&mut hi[..h]))
             }
-            return s;
         }
+        None => {
+            if par {
+                (0..h.div_ceil(PASS_CHUNK))
+                    .into_par_iter()
+                    .map(|c| f(c * PASS_CHUNK, ((c + 1) * PASS_CHUNK).min(h), None, None))
+                    .reduce(|| [F::ZERO; 3], add)
+            } else {
+                f(0, h, None, None)
+            }
+        }
+    }
+}
+
+/// `[1, 2]`-weighted extrapolation of a pair of bound values to `t = 2`.
+#[inline(always)]
+fn at_two<const N: usize>(v0: &[F; N], v1: &[F; N]) -> [F; N] {
+    let mut out = *v1;
+    for (o, a) in out.iter_mut().zip(v0) {
+        o.double_in_place();
+        *o -= a;
+    }
+    out
+}
+
+/// The layer summand at one point for an inner layer, `v = [A, B, C, D]`:
+/// `A·D + C·(B + λ·D)`; for the leaf layer, `v = [C, D]` (`A = B = 1`): `C + D + λ·C·D`.
+#[inline(always)]
+fn summand<const N: usize>(v: &[F; N], lambda: F) -> F {
+    if N == 4 {
+        v[0] * v[3] + v[2] * (v[1] + lambda * v[3])
+    } else {
+        v[0] + v[1] + lambda * (v[0] * v[1])
+    }
+}
+
+/// One pass of a layer sumcheck over one instance's tables (`N = 4`: `A, B, C, D`;
+/// `N = 2`: the leaf layer's `C, D`). `get(y)` reads the tables before binding, of
+/// logical length `m`; with `bind = Some(r)` the previous round's challenge is bound
+/// first (`X'(y) = X(y) + r·(X(y + m/2) − X(y))`, length `m/2`), and the bound tables
+/// are written to `dst`. Then, over the pairs `(y, y + h)` of the bound tables
+/// (`h = e.len()`), returns `Σ_y e[y]·F(t, y)` at `t = 0, 1, 2` (`t = 1` only if
+/// `want_t1`, else zero). At a layer's first round `t0` holds the layer's own tree
+/// values `(p, q)`, which give `F(0, y) = p + λ·q` directly.
+/// Cost per pair: `2N` multiplications to bind, 2 or 1 (with `t0`) at `t = 0`, and
+/// 4 (`N = 4`) or 3 (`N = 2`) at each other point.
+#[allow(clippy::too_many_arguments)]
+fn layer_pass<const N: usize, G>(
+    get: G,
+    bind: Option<F>,
+    dst: Option<&mut [[F; N]]>,
+    e: &[F],
+    t0: Option<&[[F; 2]]>,
+    lambda: F,
+    want_t1: bool,
+    par: bool,
+) -> [F; 3]
+where
+    G: Fn(usize) -> [F; N] + Sync,
+{
+    let h = e.len();
+    let m = 2 * h; // bound length
+    let bound = |y: usize| -> [F; N] {
+        match bind {
+            None => get(y),
+            Some(r) => {
+                let (mut a, b) = (get(y), get(y + m));
+                for (x, z) in a.iter_mut().zip(&b) {
+                    *x += r * (*z - *x);
+                }
+                a
+            }
+        }
+    };
+    chunked(h, dst, par, |lo, hi, mut out_lo, mut out_hi| {
+        let mut s = [F::ZERO; 3];
         for y in lo..hi {
-            let (a0, a1) = (a[y], a[y + h]);
-            let (b0, b1) = (b[y], b[y + h]);
-            let (c0, c1) = (c[y], c[y + h]);
-            let (d0, d1) = (d[y], d[y + h]);
-            let (a2, b2, c2, d2) = (
-                a1.double() - a0,
-                b1.double() - b0,
-                c1.double() - c0,
-                d1.double() - d0,
-            );
+            let v0 = bound(y);
+            let v1 = bound(y + h);
+            if let (Some(a), Some(b)) = (out_lo.as_deref_mut(), out_hi.as_deref_mut()) {
+                a[y - lo] = v0;
+                b[y - lo] = v1;
+            }
             let ey = e[y];
-            s[0] += ey * (a0 * d0 + c0 * (b0 + lambda * d0));
-            s[1] += ey * (a1 * d1 + c1 * (b1 + lambda * d1));
-            s[2] += ey * (a2 * d2 + c2 * (b2 + lambda * d2));
+            s[0] += ey
+                * match t0 {
+                    Some(t) => t[y][0] + lambda * t[y][1],
+                    None => summand(&v0, lambda),
+                };
+            if want_t1 {
+                s[1] += ey * summand(&v1, lambda);
+            }
+            s[2] += ey * summand(&at_two(&v0, &v1), lambda);
         }
         s
-    };
-    const CHUNK: usize = 1 << 12;
-    if h >= PAR_THRESHOLD {
-        (0..h.div_ceil(CHUNK))
-            .into_par_iter()
-            .map(|i| chunk(i * CHUNK, ((i + 1) * CHUNK).min(h)))
-            .reduce(
-                || [F::ZERO; 3],
-                |x, y| [x[0] + y[0], x[1] + y[1], x[2] + y[2]],
-            )
-    } else {
-        chunk(0, h)
+    })
+}
+
+/// The witness-side fraction tree of one instance with `k ≥ 1` variables:
+/// `levels[l]` holds the `2^l` nodes `(p, q)` of layer `l < k`; the leaves stay in
+/// [`Leaves`]. Node `x` of layer `l` has children `x` and `x + 2^l` in layer `l + 1`.
+/// Cost: 1 multiplication per node of layer `k − 1`, 3 per node above.
+fn build_tree(leaves: &Leaves, k: usize) -> Vec<Vec<[F; 2]>> {
+    fn build(h: usize, node: impl Fn(usize) -> [F; 2] + Sync + Send) -> Vec<[F; 2]> {
+        if h >= 2 * PASS_CHUNK {
+            (0..h)
+                .into_par_iter()
+                .with_min_len(PASS_CHUNK)
+                .map(node)
+                .collect()
+        } else {
+            (0..h).map(node).collect()
+        }
+    }
+    let mut levels: Vec<Vec<[F; 2]>> = vec![Vec::new(); k];
+    let h = 1usize << (k - 1);
+    levels[k - 1] = build(h, |i| {
+        let (c, d) = (leaves.get(i), leaves.get(i + h));
+        [c + d, c * d]
+    });
+    for l in (0..k - 1).rev() {
+        let h = 1usize << l;
+        let src = &levels[l + 1];
+        levels[l] = build(h, |i| {
+            let ([a, c], [b, d]) = (src[i], src[i + h]);
+            [a * d + b * c, c * d]
+        });
+    }
+    levels
+}
+
+/// One active instance's state during a GKR layer: where its tables come from before
+/// the first binding, and two scratch buffers for the bound tables.
+enum LayerTables<'a> {
+    /// Inner layer `l`: `A, B, C, D` are the halves of the tree's layer `l + 1`.
+    Inner {
+        children: &'a [[F; 2]],
+        bufs: [Vec<[F; 4]>; 2],
+    },
+    /// Leaf layer: `C, D` are the halves of the leaves (`A = B = 1`).
+    Leaf {
+        leaves: &'a Leaves<'a>,
+        bufs: [Vec<[F; 2]>; 2],
+    },
+}
+
+impl LayerTables<'_> {
+    /// Round `i` of the layer (`i ≥ 1` binds `r_prev` first). Round 1 reads the tree
+    /// and writes `bufs[1]`; later rounds read `bufs[0]` and write `bufs[1]`; the
+    /// buffers are swapped afterwards so `bufs[0]` holds the current tables.
+    #[allow(clippy::too_many_arguments)]
+    fn round(
+        &mut self,
+        i: usize,
+        r_prev: F,
+        e: &[F],
+        t0: &[[F; 2]],
+        lambda: F,
+        want_t1: bool,
+        par: bool,
+    ) -> [F; 3] {
+        let h = e.len();
+        match self {
+            LayerTables::Inner { children, bufs } => {
+                let half = children.len() / 2;
+                let tree = |y: usize| {
+                    let ([a, c], [b, d]) = (children[y], children[y + half]);
+                    [a, b, c, d]
+                };
+                if i == 0 {
+                    return layer_pass(tree, None, None, e, Some(&t0[..h]), lambda, want_t1, par);
+                }
+                let [cur, next] = bufs;
+                let out = Some(&mut next[..2 * h]);
+                let s = if i == 1 {
+                    layer_pass(tree, Some(r_prev), out, e, None, lambda, want_t1, par)
+                } else {
+                    let cur = &cur[..];
+                    layer_pass(|y| cur[y], Some(r_prev), out, e, None, lambda, want_t1, par)
+                };
+                bufs.swap(0, 1);
+                s
+            }
+            LayerTables::Leaf { leaves, bufs } => {
+                let half = leaves.idx.len() / 2;
+                let tree = |y: usize| [leaves.get(y), leaves.get(y + half)];
+                if i == 0 {
+                    return layer_pass(tree, None, None, e, Some(&t0[..h]), lambda, want_t1, par);
+                }
+                let [cur, next] = bufs;
+                let out = Some(&mut next[..2 * h]);
+                let s = if i == 1 {
+                    layer_pass(tree, Some(r_prev), out, e, None, lambda, want_t1, par)
+                } else {
+                    let cur = &cur[..];
+                    layer_pass(|y| cur[y], Some(r_prev), out, e, None, lambda, want_t1, par)
+                };
+                bufs.swap(0, 1);
+                s
+            }
+        }
+    }
+
+    /// The children `[A, B, C, D]` after the layer's `rounds` rounds, binding the last
+    /// challenge `r_last` (unused when `rounds = 0`).
+    fn children(&self, rounds: usize, r_last: F) -> [F; 4] {
+        let lerp = |a: F, b: F| a + r_last * (b - a);
+        match self {
+            LayerTables::Inner { children, bufs } => match rounds {
+                0 => [
+                    children[0][0],
+                    children[1][0],
+                    children[0][1],
+                    children[1][1],
+                ],
+                1 => {
+                    let ([a0, c0], [b0, d0]) = (children[0], children[2]);
+                    let ([a1, c1], [b1, d1]) = (children[1], children[3]);
+                    [lerp(a0, a1), lerp(b0, b1), lerp(c0, c1), lerp(d0, d1)]
+                }
+                _ => std::array::from_fn(|i| lerp(bufs[0][0][i], bufs[0][1][i])),
+            },
+            LayerTables::Leaf { leaves, bufs } => {
+                let [c, d] = match rounds {
+                    0 => [leaves.get(0), leaves.get(1)],
+                    1 => [
+                        lerp(leaves.get(0), leaves.get(1)),
+                        lerp(leaves.get(2), leaves.get(3)),
+                    ],
+                    _ => std::array::from_fn(|i| lerp(bufs[0][0][i], bufs[0][1][i])),
+                };
+                [F::ONE, F::ONE, c, d]
+            }
+        }
     }
 }
 
-/// Proves one GKR layer step `l → l + 1` for the active trees; returns the layer proof
-/// and the new point. `claims[j]` are the `(p, q)` claims at `point` of active tree `j`
-/// and are replaced by the claims at the new point.
+/// Proves one GKR layer step `l → l + 1` for the active instances (`tabs`, with `t0s`
+/// their tree layer `l`); returns the layer proof and the new point. `claims[j]` are
+/// the `(p, q)` claims at `point` of active instance `j` and are replaced by the
+/// claims at the new point.
+///
+/// Round `i` sends `scale·eq₁(t)·h(t)` at `t = 0, 2, 3`, where `h(t) = Σ_y e[y]·F(t, y)`
+/// (degree 2) and `scale·eq₁` is the eq factor of the variables fixed so far. `h(1)`
+/// is not summed: it follows from the previous round, `(1 − r_i)·h(0) + r_i·h(1) =
+/// h_prev(r_prev)` (the layer claim at round 0), unless `r_i = 0`.
 fn prove_layer(
-    trees: &mut [&mut Tree],
+    tabs: &mut [LayerTables],
+    t0s: &[&[[F; 2]]],
     l: usize,
     point: &[F],
     claims: &mut [[F; 2]],
     transcript: &mut Transcript,
 ) -> (LayerProof, Vec<F>) {
     let lambda = transcript.challenge(b"logup-layer-lambda");
-    // The four children tables of each active tree (layer l + 1 split at its MSB).
-    // At the leaf layer the numerators are all 1: A and B are left empty (never bound).
-    let mut polys: Vec<[Vec<F>; 4]> = trees
-        .iter_mut()
-        .map(|t| {
-            let leaf = t.p.len() == l + 2;
-            let mut p = std::mem::take(&mut t.p[l + 1]);
-            let mut q = std::mem::take(&mut t.q[l + 1]);
-            let q1 = q.split_off(1 << l);
-            if leaf {
-                return [Vec::new(), Vec::new(), q, q1];
-            }
-            let p1 = p.split_off(1 << l);
-            [p, p1, q, q1]
-        })
-        .collect();
-    // Weights: tree j's summand is scaled by λ^(2j) (its q part by λ^(2j+1)).
-    let mut weights = Vec::with_capacity(polys.len());
+    // Weights: instance j's summand is scaled by λ^(2j) (its q part by λ^(2j+1)).
+    let mut weights = Vec::with_capacity(tabs.len());
     let mut w = F::ONE;
     let lambda2 = lambda.square();
     let mut claim = F::ZERO;
@@ -799,6 +1051,7 @@ fn prove_layer(
         claim += w * (c[0] + lambda * c[1]);
         w *= lambda2;
     }
+    debug_assert_eq!(point.len(), l);
     let mut rounds = Vec::with_capacity(l);
     let mut rs = Vec::with_capacity(l);
     // e = eq(point[i+1..], ·); the next one is obtained by summing its halves.
@@ -807,52 +1060,47 @@ fn prove_layer(
     } else {
         Vec::new()
     };
+    let mut inv = point.to_vec();
+    ark_ff::batch_inversion(&mut inv);
     let mut scale = F::ONE; // Π_{u<i} eq(point[u], r_u)
-    debug_assert_eq!(point.len(), l);
-    for &ri in point {
-        // Instances in parallel once they are long enough to pay for it (each is also
-        // split internally when very long).
-        let parallel = e.len() >= INSTANCE_PAR_THRESHOLD;
-        let sums = |(ps, w): (&[Vec<F>; 4], &F)| {
-            let s = layer_round_sums(&ps[0], &ps[1], &ps[2], &ps[3], &e, lambda);
-            [*w * s[0], *w * s[1], *w * s[2]]
+    let mut prev = claim; // h_prev(r_prev), the claim without the eq factors
+    let mut r_prev = F::ZERO;
+    let (two, three) = (F::from(2u64), F::from(3u64));
+    for (i, &ri) in point.iter().enumerate() {
+        let want_t1 = ri.is_zero() || cfg!(debug_assertions);
+        let par = e.len() * tabs.len() >= PASS_PAR_THRESHOLD;
+        let e_ref = &e;
+        let run = |(t, t0): (&mut LayerTables, &&[[F; 2]])| {
+            t.round(i, r_prev, e_ref, t0, lambda, want_t1, par)
         };
-        let add = |x: [F; 3], y: [F; 3]| [x[0] + y[0], x[1] + y[1], x[2] + y[2]];
-        let h = if parallel {
-            polys
-                .par_iter()
-                .zip(weights.par_iter())
-                .map(sums)
-                .reduce(|| [F::ZERO; 3], add)
+        let sums: Vec<[F; 3]> = if par {
+            tabs.par_iter_mut().zip(t0s.par_iter()).map(run).collect()
         } else {
-            polys.iter().zip(&weights).map(sums).fold([F::ZERO; 3], add)
+            tabs.iter_mut().zip(t0s.iter()).map(run).collect()
         };
+        let mut h = [F::ZERO; 3];
+        for (w, s) in weights.iter().zip(&sums) {
+            for (x, y) in h.iter_mut().zip(s) {
+                *x += *w * y;
+            }
+        }
+        let derived = (prev - (F::ONE - ri) * h[0]) * inv[i];
+        if ri.is_zero() {
+            debug_assert_eq!((F::ONE - ri) * h[0] + ri * h[1], prev);
+        } else {
+            debug_assert_eq!(derived, h[1]);
+            h[1] = derived;
+        }
         let h3 = h[0] - (h[1] - h[2]).double() - (h[1] - h[2]);
         let eq1 = |t: F| (F::ONE - ri) + t * (ri.double() - F::ONE);
-        let two = F::from(2u64);
-        let three = F::from(3u64);
         let msg = vec![
             scale * eq1(F::ZERO) * h[0],
             scale * eq1(two) * h[2],
             scale * eq1(three) * h3,
         ];
-        debug_assert_eq!(msg[0] + scale * eq1(F::ONE) * h[1], claim);
         transcript.append_fields(b"sumcheck-round", &msg);
         let r = transcript.challenge(b"sumcheck-challenge");
-        claim = {
-            let evals = [msg[0], claim - msg[0], msg[1], msg[2]];
-            crate::field::interpolate_at(&evals, r)
-        };
-        let bind = |ps: &mut [Vec<F>; 4]| {
-            for poly in ps.iter_mut() {
-                bind_first(poly, r);
-            }
-        };
-        if parallel {
-            polys.par_iter_mut().for_each(bind);
-        } else {
-            polys.iter_mut().for_each(bind);
-        }
+        prev = crate::field::interpolate_at(&h, r);
         scale *= eq1(r);
         let half = e.len() / 2;
         if half > 0 {
@@ -864,14 +1112,9 @@ fn prove_layer(
         }
         rounds.push(msg);
         rs.push(r);
+        r_prev = r;
     }
-    let children: Vec<[F; 4]> = polys
-        .iter()
-        .map(|ps| {
-            let one = |v: &Vec<F>| v.first().copied().unwrap_or(F::ONE);
-            [one(&ps[0]), one(&ps[1]), ps[2][0], ps[3][0]]
-        })
-        .collect();
+    let children: Vec<[F; 4]> = tabs.iter().map(|t| t.children(l, r_prev)).collect();
     let flat: Vec<F> = children.iter().flatten().copied().collect();
     transcript.append_fields(b"logup-layer-children", &flat);
     let mu = transcript.challenge(b"logup-layer-mu");
@@ -899,9 +1142,50 @@ fn ints_dot(values: &[i64], eq: &[F]) -> F {
         .fold(F::ZERO, |acc, (&v, e)| acc + from_i64(v) * e)
 }
 
+/// The column evaluations `Σ_i eq[i]·col_c[i]` of one instance. With table indices and
+/// at least as many rows as the table, `eq` is first summed per table row (one
+/// addition per row) and each column is then `Σ_t bucket[t]·T_c(t)`; otherwise
+/// [`ints_dot`] per column.
+fn column_evals(l: &LookupInstance, idx: Option<&[u32]>, eq: &[F]) -> Vec<F> {
+    let size = 1usize << l.table.num_vars();
+    match idx {
+        Some(idx) if idx.len() >= size => {
+            let mut buckets = vec![F::ZERO; size];
+            for (&t, e) in idx.iter().zip(eq) {
+                buckets[t as usize] += e;
+            }
+            let mut evals = vec![F::ZERO; l.columns.len()];
+            for (t, b) in buckets.iter().enumerate() {
+                if b.is_zero() {
+                    continue;
+                }
+                for (v, &x) in evals.iter_mut().zip(&l.table.row(t)) {
+                    if x != 0 {
+                        *v += *b * from_i64(x);
+                    }
+                }
+            }
+            evals
+        }
+        _ => l.columns.iter().map(|c| ints_dot(c, eq)).collect(),
+    }
+}
+
+/// The leaves `β − fold(row)` of a witness (padding rows: `β`), computed from the
+/// columns. Cost: 2 or 3 multiplications per row.
+fn dense_leaves(l: &LookupInstance, n: usize, gamma: F, beta: F) -> Vec<F> {
+    let mut leaves = vec![beta; n];
+    for (i, x) in leaves.iter_mut().take(l.shape().len).enumerate() {
+        let row: Vec<F> = l.columns.iter().map(|c| from_i64(c[i])).collect();
+        *x = beta - fold_columns(&row, gamma);
+    }
+    leaves
+}
+
 fn prove_inner(
     lay: &Layout,
     lookups: &[LookupInstance],
+    indices: Vec<Result<Vec<u32>, usize>>,
     counts: Vec<Vec<u64>>,
     key: &HyraxKey,
     transcript: &mut Transcript,
@@ -925,36 +1209,47 @@ fn prove_inner(
     let beta = transcript.challenge(b"logup-beta");
     let values: Vec<Vec<F>> = lay.tables.iter().map(|t| t.folded_values(gamma)).collect();
 
-    // 2. Witness leaves (1, β − (a + γ·b)) and fraction trees; padding rows are (0, 0).
-    let mut trees: Vec<Tree> = lookups
-        .par_iter()
+    // 2. Witness leaves (1, β − fold(row)) and fraction trees. A row in its table
+    //    folds to the table's value, so leaf i is `d[idx_i]` with `d = β − T`; padding
+    //    rows look up the zero row (leaf `β`).
+    let dtabs: Vec<Vec<F>> = values
+        .iter()
+        .map(|v| v.iter().map(|x| beta - x).collect())
+        .collect();
+    // Rows outside the table (only the test-only cheating prover gets here with them):
+    // the leaves themselves, computed from the columns.
+    let dense: Vec<Option<Vec<F>>> = indices
+        .iter()
         .enumerate()
-        .map(|(j, l)| {
-            let n = 1usize << lay.vars[j];
-            let mut leaves = vec![beta; n];
-            match l.columns[..] {
-                [col] => {
-                    for (x, &v) in leaves.iter_mut().zip(col) {
-                        *x = beta - from_i64(v);
-                    }
-                }
-                [a, b] => {
-                    for ((x, &u), &v) in leaves.iter_mut().zip(a).zip(b) {
-                        *x = beta - (from_i64(u) + gamma * from_i64(v));
-                    }
-                }
-                [a, b, c] => {
-                    let gamma2 = gamma.square();
-                    for (((x, &u), &v), &w) in leaves.iter_mut().zip(a).zip(b).zip(c) {
-                        *x = beta - (from_i64(u) + gamma * from_i64(v) + gamma2 * from_i64(w));
-                    }
-                }
-                _ => unreachable!("tables have one to three columns"),
-            }
-            build_tree(leaves)
+        .map(|(j, ix)| {
+            ix.is_err()
+                .then(|| dense_leaves(&lookups[j], 1 << lay.vars[j], gamma, beta))
         })
         .collect();
-    let roots: Vec<[F; 2]> = trees.iter().map(|t| [t.p[0][0], t.q[0][0]]).collect();
+    let leaves: Vec<Leaves> = indices
+        .into_iter()
+        .enumerate()
+        .map(|(j, ix)| match (ix, &dense[j]) {
+            (Ok(idx), _) => Leaves {
+                idx,
+                d: &dtabs[lay.table_of[j]],
+            },
+            (Err(_), Some(d)) => Leaves {
+                idx: (0..d.len() as u32).collect(),
+                d,
+            },
+            (Err(_), None) => unreachable!("dense leaves exist for every unindexed instance"),
+        })
+        .collect();
+    let trees: Vec<Vec<Vec<[F; 2]>>> = leaves
+        .par_iter()
+        .enumerate()
+        .map(|(j, lv)| match lay.vars[j] {
+            0 => vec![vec![[F::ONE, lv.get(0)]]],
+            k => build_tree(lv, k),
+        })
+        .collect();
+    let roots: Vec<[F; 2]> = trees.iter().map(|t| t[0][0]).collect();
 
     // 3. Table side: g(t) = 1/(β − T(t)) and S = Σ m_t g(t).
     let gs = values
@@ -990,16 +1285,41 @@ fn prove_inner(
     let mut point: Vec<F> = Vec::new();
     let mut points: Vec<Vec<F>> = vec![Vec::new()];
     let mut layers = Vec::with_capacity(lay.max_vars);
+    // Scratch for the bound tables of each instance's inner layers, reused.
+    let mut scratch: Vec<[Vec<[F; 4]>; 2]> = lookups.iter().map(|_| Default::default()).collect();
     for l in 0..lay.max_vars {
         let active: Vec<usize> = lay.active(l).collect();
         let mut claims: Vec<[F; 2]> = active.iter().map(|&j| claims_all[j]).collect();
-        let mut act_trees: Vec<&mut Tree> = trees
-            .iter_mut()
-            .enumerate()
-            .filter(|(j, _)| lay.vars[*j] > l)
-            .map(|(_, t)| t)
+        let need = if l >= 2 { 1usize << (l - 1) } else { 0 };
+        let mut tabs: Vec<LayerTables> = active
+            .iter()
+            .map(|&j| {
+                if lay.vars[j] == l + 1 {
+                    LayerTables::Leaf {
+                        leaves: &leaves[j],
+                        bufs: std::array::from_fn(|_| vec![[F::ZERO; 2]; need]),
+                    }
+                } else {
+                    let mut bufs = std::mem::take(&mut scratch[j]);
+                    for b in bufs.iter_mut() {
+                        if b.len() < need {
+                            b.resize(need, [F::ZERO; 4]);
+                        }
+                    }
+                    LayerTables::Inner {
+                        children: &trees[j][l + 1],
+                        bufs,
+                    }
+                }
+            })
             .collect();
-        let (proof, new_point) = prove_layer(&mut act_trees, l, &point, &mut claims, transcript);
+        let t0s: Vec<&[[F; 2]]> = active.iter().map(|&j| &trees[j][l][..]).collect();
+        let (proof, new_point) = prove_layer(&mut tabs, &t0s, l, &point, &mut claims, transcript);
+        for (&j, t) in active.iter().zip(tabs) {
+            if let LayerTables::Inner { bufs, .. } = t {
+                scratch[j] = bufs;
+            }
+        }
         for (&j, c) in active.iter().zip(claims) {
             claims_all[j] = c;
         }
@@ -1007,23 +1327,26 @@ fn prove_inner(
         point = new_point;
         points.push(point.clone());
     }
+    drop(scratch);
 
     // 5. Column evaluations at each instance's leaf point.
-    let mut eq_cache: Vec<Option<Vec<F>>> = vec![None; lay.max_vars + 1];
-    let mut column_evals = Vec::with_capacity(lookups.len());
-    for (j, l) in lookups.iter().enumerate() {
-        let k = lay.vars[j];
-        let eq = eq_cache[k].get_or_insert_with(|| eq_table(&points[k]));
-        column_evals.push(
-            l.columns
-                .iter()
-                .map(|c| ints_dot(c, eq))
-                .collect::<Vec<F>>(),
-        );
+    let mut eqs: Vec<Option<Vec<F>>> = vec![None; lay.max_vars + 1];
+    for &k in &lay.vars {
+        if eqs[k].is_none() {
+            eqs[k] = Some(eq_table(&points[k]));
+        }
     }
+    let column_evals: Vec<Vec<F>> = lookups
+        .par_iter()
+        .enumerate()
+        .map(|(j, l)| {
+            let eq = eqs[lay.vars[j]].as_deref().expect("eq table built above");
+            let idx = dense[j].is_none().then_some(&leaves[j].idx[..]);
+            column_evals(l, idx, eq)
+        })
+        .collect();
     let flat: Vec<F> = column_evals.iter().flatten().copied().collect();
     transcript.append_fields(b"logup-column-evals", &flat);
-
     // 6. Table-side sumchecks and multiplicity openings.
     let mut table_sumchecks = Vec::with_capacity(lay.tables.len());
     let mut openings = Vec::with_capacity(lay.tables.len());

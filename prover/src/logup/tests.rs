@@ -1,6 +1,7 @@
 use super::*;
 use crate::hyrax::commit_dense;
 use crate::mle::evaluate_ints;
+use ark_ec::AffineRepr;
 use ark_std::rand::{Rng, SeedableRng};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -352,7 +353,8 @@ fn out_of_table_rows_are_refused_by_the_honest_prover() {
 fn cheat(ls: &[LookupInstance], repaired: &[LookupInstance], how: Cheat) -> crate::Result<()> {
     let lay = check_instances(ls).unwrap();
     let counts = multiplicities_for(&lay, repaired).unwrap();
-    let (proof, _) = prove_inner(&lay, ls, counts, key(), &mut transcript(), how).unwrap();
+    let indices = leaf_indices(&lay, ls);
+    let (proof, _) = prove_inner(&lay, ls, indices, counts, key(), &mut transcript(), how).unwrap();
     let sh = shapes(ls);
     let proof = LogupProof::from_bytes(&sh, &proof.to_bytes()).unwrap();
     verify(&sh, key(), &proof, &mut transcript()).map(|_| ())
