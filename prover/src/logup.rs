@@ -947,7 +947,6 @@ impl LayerTables<'_> {
         want_t1: bool,
         par: bool,
     ) -> [F; 3] {
-        let h = e.len();
         match self {
             LayerTables::Inner { children, bufs } => {
                 let half = children.len() / 2;
@@ -955,36 +954,12 @@ impl LayerTables<'_> {
                     let ([a, c], [b, d]) = (children[y], children[y + half]);
                     [a, b, c, d]
                 };
-                if i == 0 {
-                    return layer_pass(tree, None, None, e, Some(&t0[..h]), lambda, want_t1, par);
-                }
-                let [cur, next] = bufs;
-                let out = Some(&mut next[..2 * h]);
-                let s = if i == 1 {
-                    layer_pass(tree, Some(r_prev), out, e, None, lambda, want_t1, par)
-                } else {
-                    let cur = &cur[..];
-                    layer_pass(|y| cur[y], Some(r_prev), out, e, None, lambda, want_t1, par)
-                };
-                bufs.swap(0, 1);
-                s
+                round_on(tree, bufs, i, r_prev, e, t0, lambda, want_t1, par)
             }
             LayerTables::Leaf { leaves, bufs } => {
                 let half = leaves.idx.len() / 2;
                 let tree = |y: usize| [leaves.get(y), leaves.get(y + half)];
-                if i == 0 {
-                    return layer_pass(tree, None, None, e, Some(&t0[..h]), lambda, want_t1, par);
-                }
-                let [cur, next] = bufs;
-                let out = Some(&mut next[..2 * h]);
-                let s = if i == 1 {
-                    layer_pass(tree, Some(r_prev), out, e, None, lambda, want_t1, par)
-                } else {
-                    let cur = &cur[..];
-                    layer_pass(|y| cur[y], Some(r_prev), out, e, None, lambda, want_t1, par)
-                };
-                bufs.swap(0, 1);
-                s
+                round_on(tree, bufs, i, r_prev, e, t0, lambda, want_t1, par)
             }
         }
     }
@@ -1021,6 +996,41 @@ impl LayerTables<'_> {
             }
         }
     }
+}
+
+/// One round of [`LayerTables::round`] for a layer whose round-0 tables are read from
+/// the tree by `tree` (`N = 4` inner, `N = 2` leaf): round 0 sums from the tree, round 1
+/// binds the tree into `bufs[1]`, later rounds bind `bufs[0]` into `bufs[1]`; the
+/// buffers are then swapped.
+#[allow(clippy::too_many_arguments)]
+fn round_on<const N: usize, T>(
+    tree: T,
+    bufs: &mut [Vec<[F; N]>; 2],
+    i: usize,
+    r_prev: F,
+    e: &[F],
+    t0: &[[F; 2]],
+    lambda: F,
+    want_t1: bool,
+    par: bool,
+) -> [F; 3]
+where
+    T: Fn(usize) -> [F; N] + Sync,
+{
+    let h = e.len();
+    if i == 0 {
+        return layer_pass(tree, None, None, e, Some(&t0[..h]), lambda, want_t1, par);
+    }
+    let [cur, next] = bufs;
+    let out = Some(&mut next[..2 * h]);
+    let s = if i == 1 {
+        layer_pass(tree, Some(r_prev), out, e, None, lambda, want_t1, par)
+    } else {
+        let cur = &cur[..];
+        layer_pass(|y| cur[y], Some(r_prev), out, e, None, lambda, want_t1, par)
+    };
+    bufs.swap(0, 1);
+    s
 }
 
 /// Proves one GKR layer step `l → l + 1` for the active instances (`tabs`, with `t0s`
