@@ -568,42 +568,32 @@ fn the_mode_rule_prefers_direct_for_large_batches() {
 
 #[test]
 fn direct_mode_cheaters_are_rejected() {
+    use crate::error::Error;
     let (model, vk) = uniform();
     let x = inputs(20, 3, 60);
     let all = ModePolicy::Direct(0b111);
     assert!(faulty_policy(model, vk, &x, 3, Fault::None, all).is_ok());
+    // The verifier (not the prover) must refuse: a `Rejected`, never a prover error.
+    let rejected = |fault, policy, why: &str| {
+        let e = faulty_policy(model, vk, &x, 3, fault, policy);
+        assert!(
+            matches!(&e, Err(Error::Rejected(m)) if m.contains(why)),
+            "{fault:?} under {policy:?}: {e:?}"
+        );
+    };
     for layer in 0..3 {
-        for index in [0, 5, 11] {
-            // One ReLU output off: (z, y') is not a table row.
-            let e = faulty_policy(model, vk, &x, 3, Fault::ReluOutput { layer, index }, all);
-            assert!(
-                e.is_err(),
-                "ReLU output fault in direct layer {layer} accepted"
-            );
-            // Another in-range z looked up (with y = f(z + 1) committed): the lookup
-            // holds, the linear sumcheck catches the wrong z̃(P).
-            let e = faulty_policy(
-                model,
-                vk,
-                &x,
-                3,
-                Fault::DirectZShifted { layer, index },
-                all,
-            );
-            assert!(e.is_err(), "shifted z in direct layer {layer} accepted");
-            // The same in a mixed proof.
-            let mixed = ModePolicy::Direct(1 << layer);
-            let e = faulty_policy(model, vk, &x, 3, Fault::ReluOutput { layer, index }, mixed);
-            assert!(e.is_err());
-            let e = faulty_policy(
-                model,
-                vk,
-                &x,
-                3,
-                Fault::DirectZShifted { layer, index },
-                mixed,
-            );
-            assert!(e.is_err());
+        for index in [0, 5, 11, 20] {
+            for policy in [all, ModePolicy::Direct(1 << layer)] {
+                // One ReLU output off: (z, y') is not a table row.
+                rejected(Fault::ReluOutput { layer, index }, policy, "");
+                // Another in-range z looked up (with y = f(z + 1) committed): the lookup
+                // holds, the linear sumcheck catches the wrong z̃(P).
+                rejected(
+                    Fault::DirectZShifted { layer, index },
+                    policy,
+                    "linear layer",
+                );
+            }
         }
     }
 }
