@@ -44,7 +44,7 @@ use rayon::prelude::*;
 mod tests;
 
 /// Domain separator absorbed at the start of every lookup argument.
-pub const PROTOCOL: &[u8] = b"ternzk/logup/v1";
+pub const PROTOCOL: &[u8] = b"ternzk/logup/v2";
 /// Largest table: `2^16` rows.
 pub const MAX_TABLE_BITS: u32 = 16;
 /// Largest witness vector: `2^28` entries (a guard against absurd shapes).
@@ -86,6 +86,25 @@ pub enum Table {
         /// Width of `l` and `y`.
         bits: u32,
     },
+    /// Two columns: the pairs `(u, clamp((u·m + 2^(k−1)) >> k, 0, 255))` for every
+    /// `u ∈ [−2^(in_bits−1), 2^(in_bits−1))` (`1 ≤ in_bits ≤ 16`, `1 ≤ k ≤ 62`,
+    /// `m ≥ 0`): requantization with ReLU of an accumulator `u` by one multiplier, as
+    /// [`crate::requant::requant`] computes it. Row `i` has `u = i − 2^(in_bits−1)`;
+    /// the row `u = 0` is `(0, 0)`.
+    Requant {
+        /// Inputs range over `[−2^(in_bits−1), 2^(in_bits−1))`; table size `2^in_bits`.
+        in_bits: u32,
+        /// The multiplier `M`.
+        m: i64,
+        /// The shift `k`.
+        k: u32,
+    },
+}
+
+/// `y` of the requant-table row for input `u`.
+#[inline]
+fn requant_y(u: i64, m: i64, k: u32) -> i64 {
+    crate::requant::requant(u as i32, m, k).2 as i64
 }
 
 /// The value of `c` in each block of [`Table::Saturate`].
@@ -116,6 +135,11 @@ impl Table {
             }
             Table::Sign { bits } => (1..=MAX_TABLE_BITS).contains(&bits),
             Table::Saturate { bits } => (1..=MAX_TABLE_BITS - 2).contains(&bits),
+            Table::Requant { in_bits, m, k } => {
+                (1..=MAX_TABLE_BITS).contains(&in_bits)
+                    && (1..=crate::requant::MAX_SHIFT).contains(&k)
+                    && m >= 0
+            }
         };
         if ok {
             Ok(())
@@ -131,6 +155,7 @@ impl Table {
             Table::Clamp { in_bits, .. } => in_bits as usize,
             Table::Sign { bits } => bits as usize,
             Table::Saturate { bits } => bits as usize + 2,
+            Table::Requant { in_bits, .. } => in_bits as usize,
         }
     }
 
@@ -138,7 +163,7 @@ impl Table {
     pub fn columns(&self) -> usize {
         match self {
             Table::Range { .. } => 1,
-            Table::Clamp { .. } | Table::Sign { .. } => 2,
+            Table::Clamp { .. } | Table::Sign { .. } | Table::Requant { .. } => 2,
             Table::Saturate { .. } => 3,
         }
     }
@@ -159,6 +184,10 @@ impl Table {
                 let c = SATURATE_BLOCKS[i >> bits];
                 let l = (i & ((1 << bits) - 1)) as i64;
                 [c, l, saturate(c, l, bits)]
+            }
+            Table::Requant { in_bits, m, k } => {
+                let u = i as i64 - (1i64 << (in_bits - 1));
+                [u, requant_y(u, m, k), 0]
             }
         }
     }
@@ -181,6 +210,11 @@ impl Table {
                 ((0..1i64 << bits).contains(&l) && y == saturate(c, l, bits))
                     .then_some((block << bits) + l as usize)
             }
+            (Table::Requant { in_bits, m, k }, &[u, y]) => {
+                let half = 1i64 << (in_bits - 1);
+                ((-half..half).contains(&u) && y == requant_y(u, m, k))
+                    .then_some((u + half) as usize)
+            }
             _ => None,
         }
     }
@@ -192,12 +226,14 @@ impl Table {
             Table::Clamp { in_bits, .. } => 1 << (in_bits - 1),
             Table::Sign { bits } => 1 << (bits - 1),
             Table::Saturate { .. } => 0,
+            Table::Requant { in_bits, .. } => 1 << (in_bits - 1),
         }
     }
 
     /// The folded rows `c₀ + γ·c₁ + γ²·c₂` for every row, in index order.
-    /// Cost: `2^bits` field additions for range and clamp tables (consecutive rows
-    /// differ by `1` or `1 + γ`), two multiplications per row for the others.
+    /// Cost: `2^bits` field additions for range, clamp and requant tables (consecutive
+    /// rows differ by `1 + γ·Δy`, and `y` changes at most 256 times), two
+    /// multiplications per row for the others.
     pub fn folded_values(&self, gamma: F) -> Vec<F> {
         let n = 1usize << self.num_vars();
         if matches!(self, Table::Sign { .. } | Table::Saturate { .. }) {
@@ -217,19 +253,26 @@ impl Table {
         out.push(v);
         for i in 1..n {
             let [_, y, _] = self.row(i);
-            v += if y != prev_y { one_gamma } else { F::ONE };
+            v += match y - prev_y {
+                0 => F::ONE,
+                1 => one_gamma,
+                d => F::ONE + gamma * from_i64(d),
+            };
             prev_y = y;
             out.push(v);
         }
         out
     }
 
-    fn code(&self) -> [u32; 3] {
+    /// The table's identity as absorbed into the transcript: a kind tag and every
+    /// parameter (for requant tables, `m` and `k` too).
+    fn code(&self) -> [u64; 4] {
         match *self {
-            Table::Range { bits } => [1, bits, 0],
-            Table::Clamp { in_bits, out_bits } => [2, in_bits, out_bits],
-            Table::Sign { bits } => [3, bits, 0],
-            Table::Saturate { bits } => [4, bits, 0],
+            Table::Range { bits } => [1, bits as u64, 0, 0],
+            Table::Clamp { in_bits, out_bits } => [2, in_bits as u64, out_bits as u64, 0],
+            Table::Sign { bits } => [3, bits as u64, 0, 0],
+            Table::Saturate { bits } => [4, bits as u64, 0, 0],
+            Table::Requant { in_bits, m, k } => [5, in_bits as u64, m as u64, k as u64],
         }
     }
 
@@ -388,7 +431,7 @@ impl Layout {
 
     fn absorb(&self, t: &mut Transcript) {
         t.append_bytes(b"logup-protocol", PROTOCOL);
-        let mut bytes = Vec::with_capacity(20 * self.shapes.len());
+        let mut bytes = Vec::with_capacity(40 * self.shapes.len());
         for s in &self.shapes {
             for c in s.table.code() {
                 bytes.extend_from_slice(&c.to_le_bytes());
@@ -523,6 +566,15 @@ fn leaf_indices(lay: &Layout, lookups: &[LookupInstance]) -> Vec<Result<Vec<u32>
                             return Err(i);
                         }
                         *x = (h + half) as u32;
+                    }
+                }
+                (Table::Requant { in_bits, m, k }, &[u, y]) => {
+                    let half = 1i64 << (in_bits - 1);
+                    for (i, ((x, &u), &y)) in out.iter_mut().zip(u).zip(y).enumerate() {
+                        if !(-half..half).contains(&u) || y != requant_y(u, m, k) {
+                            return Err(i);
+                        }
+                        *x = (u + half) as u32;
                     }
                 }
                 (t, cols) => {

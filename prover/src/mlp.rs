@@ -7,18 +7,21 @@
 //! Protocol (full description and soundness argument in `docs/protocol.md`):
 //! 1. One transcript absorbs the verifying-key digest, the batch size, the public input
 //!    (or its commitment) and the claimed output.
-//! 2. The prover names, per hidden layer, the width `b` of its quotient table (absorbed
-//!    with the statement) and commits every hidden layer's witness vectors — output
-//!    `y`, quotient `q`, remainder limbs `r_i` — with Hyrax.
+//! 2. The prover names, per hidden layer, how its requantization is checked
+//!    ([`RequantCheck`], absorbed with the statement) and commits every hidden layer's
+//!    witness vectors with Hyrax: output `y`, quotient `q`, remainder limbs `r_i`
+//!    (quotient mode), or `y` alone (direct mode).
 //! 3. One batched LogUp argument ([`crate::logup`]) checks, for all layers at once,
-//!    `(q, y)` ∈ the clamp table of width `b` and every limb in range; it leaves
-//!    claims on the witness vectors at one random point per layer.
+//!    `(q, y)` ∈ the clamp table of width `b` and every limb in range (quotient mode),
+//!    or `(z, y)` ∈ the requant table of width `Z` (direct mode, `z` not committed); it
+//!    leaves claims on the looked-up vectors at one random point per layer.
 //! 4. From each hidden layer's point the verifier assembles the claim on
-//!    `w = M∘z = 2^k·q + Σ 2^(12i)·r_i − 2^(k−1)`; the last layer's claim comes
-//!    from the public output. Each claim is reduced by a degree-2 sumcheck over the
-//!    layer's input to a claim on the layer's input vector and a check of the
-//!    committed weights: the prover sends `u = Tᵀ·(eq∘M)` (additions only), checked
-//!    against the row commitments of `T`.
+//!    `w = M∘z = 2^k·q + Σ 2^(12i)·r_i − 2^(k−1)` (quotient mode) or takes the claim
+//!    on `z` itself (direct mode); the last layer's claim comes from the public output.
+//!    Each claim is reduced by a degree-2 sumcheck over the layer's input to a claim on
+//!    the layer's input vector and a check of the committed weights: the prover sends
+//!    `u = Tᵀ·e` with `e = eq∘M` or `e = eq` (additions only), checked against the
+//!    row commitments of `T`.
 //! 5. All claims on committed vectors are checked by Hyrax openings, one per point
 //!    (claims at one point are combined with random powers); claims on the public
 //!    input are evaluated by the verifier.
@@ -49,7 +52,7 @@ use crate::ternary::TernaryCsr;
 use crate::transcript::Transcript;
 
 /// Domain separator of the MLP proof's transcript.
-pub const PROTOCOL: &[u8] = b"ternzk/mlp/v2";
+pub const PROTOCOL: &[u8] = b"ternzk/mlp/v3";
 /// Largest batch a proof may cover.
 pub const MAX_BATCH: usize = 1 << 16;
 
@@ -98,16 +101,69 @@ pub struct LinearStep {
     pub opening: Vec<F>,
 }
 
+/// How one hidden layer's requantization `y = clamp((z·M_i + 2^(k−1)) >> k, 0, 255)`
+/// is checked; chosen by the prover, stated in the proof and absorbed with the
+/// statement. Encoded as two bytes: the mode (0 quotient, 1 direct) and the width.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RequantCheck {
+    /// Commit `y`, the quotient `q` and the remainder limbs but the top one;
+    /// `(q, y)` in the clamp table `[−2^(bits−1), 2^(bits−1))` (`bits` in `9..=16`),
+    /// the limbs in the 12-bit range table.
+    Quotient {
+        /// Width of the quotient table.
+        bits: u32,
+    },
+    /// Commit `y` only; `(z, y)` in the requant table of the layer's multiplier and
+    /// shift over `z ∈ [−2^(bits−1), 2^(bits−1))` (`bits` in `1..=16`). Only for a
+    /// layer whose multipliers are all equal (and non-negative); `z` itself is not
+    /// committed, its lookup claim is checked by the linear sumcheck.
+    Direct {
+        /// Width of the accumulator range.
+        bits: u32,
+    },
+}
+
+impl RequantCheck {
+    /// The two-byte encoding (mode, width).
+    pub fn to_bytes(self) -> [u8; 2] {
+        match self {
+            RequantCheck::Quotient { bits } => [0, bits as u8],
+            RequantCheck::Direct { bits } => [1, bits as u8],
+        }
+    }
+
+    /// Decodes [`Self::to_bytes`]; an unknown mode is an error (widths are checked by
+    /// the layout).
+    pub fn from_bytes(b: [u8; 2]) -> crate::Result<Self> {
+        let bits = b[1] as u32;
+        match b[0] {
+            0 => Ok(RequantCheck::Quotient { bits }),
+            1 => Ok(RequantCheck::Direct { bits }),
+            m => Err(Error::Malformed(format!(
+                "unknown requantization check mode {m}"
+            ))),
+        }
+    }
+}
+
+/// The common multiplier of a hidden layer, if all are equal and non-negative (the
+/// condition for [`RequantCheck::Direct`]). Cost: O(n_out).
+pub(crate) fn uniform_multiplier(m: &[i64]) -> Option<i64> {
+    let first = *m.first()?;
+    (first >= 0 && m.iter().all(|&x| x == first)).then_some(first)
+}
+
 /// A proof for a [`Statement`]. All sizes follow from the key, the batch size and
 /// whether the input is committed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MlpProof {
-    /// Per hidden layer: the width `b` of its quotient table `[−2^(b−1), 2^(b−1))`
-    /// (in `9..=16`; the prover picks the smallest that holds its quotients).
-    pub quotient_bits: Vec<u32>,
-    /// Per hidden layer: commitments to `y, q, r_0, …, r_{n−2}`. The top remainder
-    /// limb is not committed: it is a linear function of `M∘z`, `q` and the lower limbs,
-    /// so its lookup claim is checked by the linear sumcheck through `w̃`.
+    /// Per hidden layer: how its requantization is checked, with the table width (the
+    /// prover picks the smallest that holds its values).
+    pub checks: Vec<RequantCheck>,
+    /// Per hidden layer: commitments to `y, q, r_0, …, r_{n−2}` (quotient mode) or to
+    /// `y` (direct mode). The top remainder limb is not committed: it is a linear
+    /// function of `M∘z`, `q` and the lower limbs, so its lookup claim is checked by the
+    /// linear sumcheck through `w̃`; in direct mode the same holds for `z`.
     pub witness: Vec<Vec<HyraxCommitment>>,
     /// The batched lookup argument (absent for a model without hidden layers and a
     /// public input: nothing to look up).
@@ -130,16 +186,37 @@ struct HiddenLayout {
     limbs: usize,
     /// Bits of the top limb; below 12 a shifted copy is range-checked too.
     top_bits: u32,
-    /// Width of the quotient table.
-    quotient_bits: u32,
+    /// How the requantization is checked.
+    check: RequantCheck,
+    /// The layer's common multiplier (direct mode only; 0 otherwise).
+    m: i64,
+    /// The layer's shift.
+    k: u32,
     /// Index of this layer's first lookup instance.
     first_instance: usize,
 }
 
 impl HiddenLayout {
-    /// Committed vectors: `y, q` and every limb but the top one.
+    fn direct(&self) -> bool {
+        matches!(self.check, RequantCheck::Direct { .. })
+    }
+    /// Committed vectors: `y, q` and every limb but the top one (quotient mode), or
+    /// `y` (direct mode).
     fn vectors(&self) -> usize {
-        FIXED_VECTORS + self.limbs - 1
+        if self.direct() {
+            1
+        } else {
+            FIXED_VECTORS + self.limbs - 1
+        }
+    }
+    /// Lookup instances: the quotient (or requant) lookup, then the limbs and the
+    /// shifted top limb (quotient mode only).
+    fn instances(&self) -> usize {
+        if self.direct() {
+            1
+        } else {
+            1 + self.limbs + self.shifted() as usize
+        }
     }
     fn shifted(&self) -> bool {
         self.top_bits < LIMB_BITS
@@ -148,11 +225,19 @@ impl HiddenLayout {
     fn shift(&self) -> i64 {
         (1i64 << LIMB_BITS) - (1i64 << self.top_bits)
     }
-    /// The `(q, clamp(q, 0, 255))` table of this layer.
-    fn quotient_table(&self) -> Table {
-        Table::Clamp {
-            in_bits: self.quotient_bits,
-            out_bits: LOW_BITS,
+    /// The `(q, clamp(q, 0, 255))` table (quotient mode) or the `(z, requant(z))`
+    /// table (direct mode) of this layer.
+    fn first_table(&self) -> Table {
+        match self.check {
+            RequantCheck::Quotient { bits } => Table::Clamp {
+                in_bits: bits,
+                out_bits: LOW_BITS,
+            },
+            RequantCheck::Direct { bits } => Table::Requant {
+                in_bits: bits,
+                m: self.m,
+                k: self.k,
+            },
         }
     }
 }
@@ -180,28 +265,47 @@ fn grid(vars: usize) -> (usize, usize) {
 }
 
 impl Layout {
-    /// The layout for `vk`, `batch` inputs, the input kind and the quotient-table
-    /// width of each hidden layer (errors if any is outside `9..=16`).
+    /// The layout for `vk`, `batch` inputs, the input kind and the requantization
+    /// check of each hidden layer (errors if a width is outside `9..=16` for quotient
+    /// mode or `1..=16` for direct mode, or direct mode is named for a layer whose
+    /// multipliers are not all equal).
     fn new(
         vk: &MlpVk,
         batch: usize,
         committed_input: bool,
-        quotient_bits: &[u32],
+        checks: &[RequantCheck],
     ) -> crate::Result<Self> {
         if batch == 0 || batch > MAX_BATCH {
             return Err(Error::Invalid(format!(
                 "batch {batch} outside 1..={MAX_BATCH}"
             )));
         }
-        if quotient_bits.len() + 1 != vk.layers.len()
-            || quotient_bits
-                .iter()
-                .any(|b| !(MIN_QUOTIENT_BITS..=MAX_QUOTIENT_BITS).contains(b))
-        {
+        if checks.len() + 1 != vk.layers.len() {
             return Err(Error::Malformed(format!(
-                "quotient table widths {quotient_bits:?}: need one per hidden layer, each in \
-                 {MIN_QUOTIENT_BITS}..={MAX_QUOTIENT_BITS}"
+                "requantization checks {checks:?}: need one per hidden layer"
             )));
+        }
+        for (l, (check, lv)) in checks.iter().zip(&vk.layers).enumerate() {
+            let ok = match *check {
+                RequantCheck::Quotient { bits } => {
+                    (MIN_QUOTIENT_BITS..=MAX_QUOTIENT_BITS).contains(&bits)
+                }
+                RequantCheck::Direct { bits } => {
+                    if uniform_multiplier(&lv.m).is_none() {
+                        return Err(Error::Malformed(format!(
+                            "layer {l}: direct requantization check for a layer whose \
+                             multipliers are not all equal"
+                        )));
+                    }
+                    (1..=MAX_QUOTIENT_BITS).contains(&bits)
+                }
+            };
+            if !ok {
+                return Err(Error::Malformed(format!(
+                    "layer {l}: requantization check {check:?} has a width outside the \
+                     allowed range"
+                )));
+            }
         }
         let c = log2_ceil(batch);
         let mut shapes = Vec::new();
@@ -214,21 +318,26 @@ impl Layout {
             vars
         });
         let mut hidden = Vec::new();
-        for (l, &qb) in vk.layers[..vk.layers.len() - 1].iter().zip(quotient_bits) {
+        for (l, &check) in vk.layers[..vk.layers.len() - 1].iter().zip(checks) {
             let vars = c + log2_ceil(l.n_out);
             let h = HiddenLayout {
                 vars,
                 limbs: limbs_for(l.k),
                 top_bits: top_limb_bits(l.k),
-                quotient_bits: qb,
+                check,
+                m: match check {
+                    RequantCheck::Direct { .. } => uniform_multiplier(&l.m).expect("checked"),
+                    RequantCheck::Quotient { .. } => 0,
+                },
+                k: l.k,
                 first_instance: shapes.len(),
             };
             let len = 1 << vars;
             shapes.push(LookupShape {
-                table: h.quotient_table(),
+                table: h.first_table(),
                 len,
             });
-            for _ in 0..h.limbs + h.shifted() as usize {
+            for _ in 1..h.instances() {
                 shapes.push(LookupShape {
                     table: Table::Range { bits: LIMB_BITS },
                     len,
@@ -274,8 +383,8 @@ pub fn key_vars(vk: &MlpVk, batch: usize) -> usize {
 }
 
 /// Starts the transcript both sides share: protocol, key digest, batch, input, output
-/// and the quotient-table widths.
-fn statement_transcript(vk: &MlpVk, st: &Statement, quotient_bits: &[u32]) -> Transcript {
+/// and the requantization checks.
+fn statement_transcript(vk: &MlpVk, st: &Statement, checks: &[RequantCheck]) -> Transcript {
     let mut t = Transcript::new(PROTOCOL);
     t.append_bytes(b"vk-digest", &vk.digest);
     t.append_u64(b"batch", st.batch as u64);
@@ -287,8 +396,8 @@ fn statement_transcript(vk: &MlpVk, st: &Statement, quotient_bits: &[u32]) -> Tr
         }
     }
     t.append_i32s(b"output", &st.output);
-    for &b in quotient_bits {
-        t.append_u64(b"quotient-bits", b as u64);
+    for c in checks {
+        t.append_bytes(b"requant-check", &c.to_bytes());
     }
     t
 }

@@ -50,7 +50,13 @@ pub fn top_limb_bits(k: u32) -> u32 {
 /// every quotient in `[lo, hi]`, or `None` if that needs more than 16 bits (the values
 /// then leave `[−2^15, 2^15)` and no proof exists). Cost: O(1).
 pub fn quotient_bits(lo: i64, hi: i64) -> Option<u32> {
-    (MIN_QUOTIENT_BITS..=MAX_QUOTIENT_BITS).find(|b| {
+    signed_bits(lo, hi, MIN_QUOTIENT_BITS)
+}
+
+/// Width `b ≥ min` of the smallest signed range `[−2^(b−1), 2^(b−1))` holding every
+/// value in `[lo, hi]`, or `None` if that needs more than 16 bits. Cost: O(1).
+pub fn signed_bits(lo: i64, hi: i64, min: u32) -> Option<u32> {
+    (min.max(1)..=MAX_QUOTIENT_BITS).find(|b| {
         let half = 1i64 << (b - 1);
         -half <= lo && hi < half
     })
@@ -91,6 +97,12 @@ mod tests {
         assert_eq!(quotient_bits(-32768, 32767), Some(16));
         assert_eq!(quotient_bits(-32769, 0), None);
         assert_eq!(quotient_bits(0, 32768), None);
+        assert_eq!(signed_bits(0, 0, 1), Some(1));
+        assert_eq!(signed_bits(-1, 0, 1), Some(1));
+        assert_eq!(signed_bits(0, 1, 1), Some(2));
+        assert_eq!(signed_bits(-2, 1, 1), Some(2));
+        assert_eq!(signed_bits(-3000, 1000, 1), Some(13));
+        assert_eq!(signed_bits(-32769, 0, 1), None);
     }
 
     #[test]

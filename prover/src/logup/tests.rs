@@ -110,6 +110,26 @@ fn table_rows_fold_and_index() {
         Table::Sign { bits: 8 },
         Table::Saturate { bits: 1 },
         Table::Saturate { bits: 8 },
+        Table::Requant {
+            in_bits: 1,
+            m: 5,
+            k: 1,
+        },
+        Table::Requant {
+            in_bits: 10,
+            m: 3,
+            k: 2,
+        },
+        Table::Requant {
+            in_bits: 16,
+            m: 12345,
+            k: 20,
+        },
+        Table::Requant {
+            in_bits: 4,
+            m: 0,
+            k: 62,
+        },
     ] {
         t.validate().unwrap();
         let vals = t.folded_values(gamma);
@@ -161,9 +181,130 @@ fn table_rows_fold_and_index() {
             in_bits: 17,
             out_bits: 8,
         },
+        Table::Requant {
+            in_bits: 0,
+            m: 1,
+            k: 1,
+        },
+        Table::Requant {
+            in_bits: 17,
+            m: 1,
+            k: 1,
+        },
+        Table::Requant {
+            in_bits: 8,
+            m: -1,
+            k: 1,
+        },
+        Table::Requant {
+            in_bits: 8,
+            m: 1,
+            k: 0,
+        },
+        Table::Requant {
+            in_bits: 8,
+            m: 1,
+            k: 63,
+        },
     ] {
         assert!(bad.validate().is_err());
     }
+    // Requant rows agree with the integer engine; the zero row is (0, 0).
+    let rq = Table::Requant {
+        in_bits: 10,
+        m: 3,
+        k: 2,
+    };
+    assert_eq!(rq.row(0), [-512, 0, 0]);
+    assert_eq!(rq.row(512), [0, 0, 0]);
+    assert_eq!(rq.row(512 + 6), [6, 5, 0]); // (18 + 2) >> 2
+    assert_eq!(rq.row(1023), [511, 255, 0]);
+    assert_eq!(rq.index_of(&[6, 5]), Some(518));
+    assert_eq!(rq.index_of(&[6, 4]), None);
+    assert_eq!(rq.index_of(&[512, 255]), None);
+    assert_eq!(rq.index_of(&[-3, 0]), Some(509));
+    // Tables differing only in m or k are distinct (and bind differently).
+    let other_m = Table::Requant {
+        in_bits: 10,
+        m: 4,
+        k: 2,
+    };
+    let other_k = Table::Requant {
+        in_bits: 10,
+        m: 3,
+        k: 3,
+    };
+    assert_ne!(rq.code(), other_m.code());
+    assert_ne!(rq.code(), other_k.code());
+}
+
+#[test]
+fn requant_lookups_accept_honest_rows_and_reject_a_wrong_output() {
+    let t = Table::Requant {
+        in_bits: 12,
+        m: 7,
+        k: 5,
+    };
+    for n in [1, 3, 100, 700] {
+        let (u, y) = clamp_pairs(t, n, n as u64);
+        prove_and_verify(&[LookupInstance::clamp(t, &u, &y)]);
+    }
+    // Together with other tables, and with the integer engine's own outputs.
+    let u: Vec<i64> = (-2048..2048).step_by(7).collect();
+    let y: Vec<i64> = u
+        .iter()
+        .map(|&v| crate::requant::requant(v as i32, 7, 5).2 as i64)
+        .collect();
+    let r = range_values(8, 33, 4);
+    prove_and_verify(&[
+        LookupInstance::clamp(t, &u, &y),
+        LookupInstance::range(8, &r),
+    ]);
+    // A wrong y: the honest prover refuses, a cheating prover is rejected.
+    let mut y_bad = y.clone();
+    y_bad[300] = (y_bad[300] + 1) % 256;
+    assert!(prove(
+        &[LookupInstance::clamp(t, &u, &y_bad)],
+        key(),
+        &mut transcript()
+    )
+    .is_err());
+    for how in [Cheat::None, Cheat::TableSumFromWitness] {
+        assert!(cheat(
+            &[LookupInstance::clamp(t, &u, &y_bad)],
+            &[LookupInstance::clamp(t, &u, &y)],
+            how
+        )
+        .is_err());
+    }
+    // An input outside the table's range.
+    let mut u_bad = u.clone();
+    u_bad[0] = 2048;
+    let mut y_out = y.clone();
+    y_out[0] = 255;
+    assert!(cheat(
+        &[LookupInstance::clamp(t, &u_bad, &y_out)],
+        &[LookupInstance::clamp(t, &u, &y)],
+        Cheat::None
+    )
+    .is_err());
+    // A proof for the same rows against a table with another multiplier is rejected.
+    let (proof, _) = prove(
+        &[LookupInstance::clamp(t, &u, &y)],
+        key(),
+        &mut transcript(),
+    )
+    .unwrap();
+    let other = Table::Requant {
+        in_bits: 12,
+        m: 8,
+        k: 5,
+    };
+    let sh = [LookupShape {
+        table: other,
+        len: u.len(),
+    }];
+    assert!(verify(&sh, key(), &proof, &mut transcript()).is_err());
 }
 
 #[test]

@@ -1,9 +1,9 @@
 //! The MLP prover (the protocol is described in the parent module and `docs/protocol.md`).
 
-use super::witness::{forward, Fault, Witness};
+use super::witness::{forward, Fault, ModePolicy, Witness};
 use super::{
     grid, statement_transcript, Layout, LinearStep, MlpLayer, MlpProof, MlpVk, PublicInput,
-    Statement,
+    RequantCheck, Statement,
 };
 use crate::eq::eq_table;
 use crate::error::Error;
@@ -28,12 +28,17 @@ use std::time::Instant;
 /// parameters, a generator set smaller than [`super::key_vars`], or a requantized
 /// value outside `[−2^15, 2^15)` (the model then has no proof for this input).
 ///
+/// Each hidden layer is proven in quotient or direct mode ([`RequantCheck`]; the rule
+/// is `witness::prefer_direct`).
+///
 /// Cost: the integer forward pass (`B·nnz` additions); per layer `nnz` field
 /// additions for `u = Tᵀ·e`, `O(B·n_in)` for the batched input and `O(n_in)` for the
-/// sumcheck; commitments to `(1 + limbs)·B·n` small integers per hidden layer (`y`,
-/// `q`, the 12-bit remainder limbs but the top one); the LogUp argument over
-/// `(1 + limbs)·B·n` entries; a quotient table of `2^9…2^16` rows per hidden layer
-/// (the smallest holding its quotients) and the `2^12`-row limb table.
+/// sumcheck. Per hidden layer in quotient mode: commitments to `(1 + limbs)·B·n` small
+/// integers (`y`, `q`, the 12-bit remainder limbs but the top one), the LogUp
+/// argument over `(1 + limbs)·B·n` entries, a quotient table of `2^9…2^16` rows (the
+/// smallest holding its quotients) and the `2^12`-row limb table. In direct mode:
+/// commitments to the `B·n` outputs, a LogUp over `B·n` pairs and a requant table of
+/// `2^Z` rows (`Z ≤ 16` the accumulators' width).
 pub fn prove(
     layers: &[MlpLayer],
     vk: &MlpVk,
@@ -69,7 +74,16 @@ pub fn prove_timed(
     batch: usize,
     private_input: bool,
 ) -> crate::Result<(Statement, MlpProof, ProveTimings)> {
-    prove_inner(layers, vk, key, input, batch, private_input, Fault::None)
+    prove_inner(
+        layers,
+        vk,
+        key,
+        input,
+        batch,
+        private_input,
+        Fault::None,
+        ModePolicy::Auto,
+    )
 }
 
 /// Whether every layer has the shape and public parameters of the key.
@@ -90,6 +104,7 @@ fn check_layers(layers: &[MlpLayer], vk: &MlpVk) -> crate::Result<()> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn prove_inner(
     layers: &[MlpLayer],
     vk: &MlpVk,
@@ -98,6 +113,7 @@ pub(crate) fn prove_inner(
     batch: usize,
     private_input: bool,
     fault: Fault,
+    policy: ModePolicy,
 ) -> crate::Result<(Statement, MlpProof, ProveTimings)> {
     let mut times = ProveTimings::default();
     let mut clock = Instant::now();
@@ -108,9 +124,14 @@ pub(crate) fn prove_inner(
         ms
     };
     check_layers(layers, vk)?;
-    // Lengths and limb counts do not depend on the quotient tables: the forward pass
-    // runs on a provisional layout and picks them.
-    let provisional = vec![MIN_QUOTIENT_BITS; vk.layers.len() - 1];
+    // Lengths and limb counts do not depend on the checks: the forward pass runs on a
+    // provisional layout and picks them.
+    let provisional = vec![
+        RequantCheck::Quotient {
+            bits: MIN_QUOTIENT_BITS
+        };
+        vk.layers.len() - 1
+    ];
     let lay = Layout::new(vk, batch, private_input, &provisional)?;
     if key.max_col_vars() < super::key_vars(vk, batch) {
         return Err(Error::Invalid(format!(
@@ -119,9 +140,9 @@ pub(crate) fn prove_inner(
             super::key_vars(vk, batch)
         )));
     }
-    let wit = forward(layers, &lay, input, batch, fault)?;
-    let quotient_bits: Vec<u32> = wit.hidden.iter().map(|h| h.quotient_bits).collect();
-    let lay = Layout::new(vk, batch, private_input, &quotient_bits)?;
+    let wit = forward(layers, &lay, input, batch, fault, policy)?;
+    let checks: Vec<RequantCheck> = wit.hidden.iter().map(|h| h.check).collect();
+    let lay = Layout::new(vk, batch, private_input, &checks)?;
     let c = lay.batch_vars;
     times.forward_ms = lap();
 
@@ -161,7 +182,7 @@ pub(crate) fn prove_inner(
         },
         output: wit.output.clone(),
     };
-    let mut t = statement_transcript(vk, &statement, &quotient_bits);
+    let mut t = statement_transcript(vk, &statement, &checks);
 
     // 1. The hidden layers' witness commitments (computed above).
     let witness: Vec<Vec<HyraxCommitment>> = wit
@@ -206,8 +227,9 @@ pub(crate) fn prove_inner(
             let r = t.challenges(b"row-point", a);
             (r_b, eq_table(&r))
         } else {
-            let p = &claims.instances[lay.hidden[l].first_instance].point;
-            (p[..c].to_vec(), scaled_rows(&p[c..], layer.m))
+            let h = &lay.hidden[l];
+            let p = &claims.instances[h.first_instance].point;
+            (p[..c].to_vec(), row_weights(&p[c..], layer.m, h.direct()))
         };
         let u = layer.weights.bind_rows(&e);
         let b = log2_ceil(layer.weights.n_in);
@@ -251,7 +273,7 @@ pub(crate) fn prove_inner(
     }
 
     let proof = MlpProof {
-        quotient_bits,
+        checks,
         witness,
         logup: logup_proof,
         steps: steps.into_iter().map(|s| s.expect("every layer")).collect(),
@@ -261,12 +283,14 @@ pub(crate) fn prove_inner(
     Ok((statement, proof, times))
 }
 
-/// `e_i = eq(ρ, i)·M_i` for the rows of a hidden layer, zero on padding rows.
-/// Cost: `2^a` multiplications.
-pub(super) fn scaled_rows(rho: &[F], m: &[i64]) -> Vec<F> {
+/// The row weights of a hidden layer's linear step, zero on padding rows:
+/// `e_i = eq(ρ, i)·M_i` (quotient mode, the claim is on `M∘z`) or `e_i = eq(ρ, i)`
+/// (direct mode, the claim is on `z`). Cost: `2^a` multiplications.
+pub(super) fn row_weights(rho: &[F], m: &[i64], direct: bool) -> Vec<F> {
     let mut e = eq_table(rho);
     for (i, x) in e.iter_mut().enumerate() {
         *x = match m.get(i) {
+            Some(_) if direct => *x,
             Some(&mi) => *x * crate::field::from_i64(mi),
             None => F::ZERO,
         };
@@ -286,7 +310,11 @@ fn lookup_instances<'a>(
     }
     for (w, h) in wit.hidden.iter().zip(&lay.hidden) {
         let v = &w.vectors;
-        out.push(LookupInstance::clamp(h.quotient_table(), &v[1], &v[0]));
+        if h.direct() {
+            out.push(LookupInstance::clamp(h.first_table(), &w.top, &v[0]));
+            continue;
+        }
+        out.push(LookupInstance::clamp(h.first_table(), &v[1], &v[0]));
         for r in v[2..].iter().chain([&w.top]) {
             out.push(LookupInstance::range(LIMB_BITS, r));
         }

@@ -1,5 +1,5 @@
 use super::prove::prove_inner;
-use super::witness::Fault;
+use super::witness::{prefer_direct, Fault, ModePolicy};
 use super::*;
 use crate::hyrax::HyraxKey;
 use crate::random;
@@ -63,7 +63,29 @@ fn small() -> &'static (Model, MlpVk) {
 }
 
 fn prove_ok(model: &Model, vk: &MlpVk, x: &[u8], batch: usize, private: bool) -> ProofFile {
-    let (statement, proof) = prove(&model.layers(), vk, key(), x, batch, private).unwrap();
+    prove_policy(model, vk, x, batch, private, ModePolicy::Auto)
+}
+
+/// [`prove_ok`] with the prover's mode rule overridden.
+fn prove_policy(
+    model: &Model,
+    vk: &MlpVk,
+    x: &[u8],
+    batch: usize,
+    private: bool,
+    policy: ModePolicy,
+) -> ProofFile {
+    let (statement, proof, _) = prove_inner(
+        &model.layers(),
+        vk,
+        key(),
+        x,
+        batch,
+        private,
+        Fault::None,
+        policy,
+    )
+    .unwrap();
     let file = ProofFile {
         vk_digest: vk.digest,
         statement,
@@ -179,15 +201,48 @@ fn point_refs(p: &mut MlpProof) -> Vec<&mut crate::GAffine> {
     v
 }
 
+/// A model like [`small`] whose hidden layers each have one common multiplier (the
+/// compiler's per-layer scale mode), so that direct mode is possible everywhere.
+fn uniform() -> &'static (Model, MlpVk) {
+    static M: OnceLock<(Model, MlpVk)> = OnceLock::new();
+    M.get_or_init(|| {
+        let mut model = Model::new(&[20, 12, 9, 16, 5], 0.4, &[7, 12, 29], 31);
+        for l in 0..3 {
+            let n = model.m[l].len();
+            model.m[l] = vec![((1i64 << model.k[l]) / 3).max(1); n];
+        }
+        let vk = MlpVk::commit(&model.layers(), key()).unwrap();
+        (model, vk)
+    })
+}
+
+fn is_direct(c: &RequantCheck) -> bool {
+    matches!(c, RequantCheck::Direct { .. })
+}
+
 #[test]
 fn every_mutated_proof_element_is_rejected() {
     let model = Model::new(&[10, 6, 4], 0.5, &[13], 7);
     let vk = MlpVk::commit(&model.layers(), key()).unwrap();
-    for private in [false, true] {
-        let f = prove_ok(&model, &vk, &inputs(10, 2, 8), 2, private);
+    let mut eq_model = model.clone();
+    eq_model.m[0] = vec![1 << 11; 6];
+    let eq_vk = MlpVk::commit(&eq_model.layers(), key()).unwrap();
+    for (model, vk, private, policy) in [
+        (&model, &vk, false, ModePolicy::Auto),
+        (&model, &vk, true, ModePolicy::Auto),
+        (&eq_model, &eq_vk, false, ModePolicy::Direct(1)),
+        (&eq_model, &eq_vk, true, ModePolicy::Direct(1)),
+    ] {
+        let f = prove_policy(model, vk, &inputs(10, 2, 8), 2, private, policy);
+        assert_eq!(
+            is_direct(&f.proof.checks[0]),
+            policy != ModePolicy::Auto,
+            "{policy:?}"
+        );
+        let vk = vk.clone();
         let n_fields = field_refs(&mut f.proof.clone()).len();
         let n_points = point_refs(&mut f.proof.clone()).len();
-        assert!(n_fields > 100 && n_points > 10);
+        assert!(n_fields > 100 && n_points > 5);
         for i in 0..n_fields {
             let mut p = f.proof.clone();
             *field_refs(&mut p)[i] += F::ONE;
@@ -205,22 +260,24 @@ fn every_mutated_proof_element_is_rejected() {
                 "point {i} mutated and accepted"
             );
         }
-        // The quotient-table widths: any other (valid) width is rejected.
-        for l in 0..f.proof.quotient_bits.len() {
-            for other in [9u32, 10, 12, 16] {
-                if other == f.proof.quotient_bits[l] {
+        // The requantization checks: any other mode or width is rejected.
+        for l in 0..f.proof.checks.len() {
+            let mut others = Vec::new();
+            for bits in [0u32, 1, 5, 9, 10, 12, 13, 16, 17] {
+                others.push(RequantCheck::Quotient { bits });
+                others.push(RequantCheck::Direct { bits });
+            }
+            for other in others {
+                if other == f.proof.checks[l] {
                     continue;
                 }
                 let mut p = f.proof.clone();
-                p.quotient_bits[l] = other;
+                p.checks[l] = other;
                 assert!(
                     verify(&vk, key(), &f.statement, &p).is_err(),
-                    "quotient width of layer {l} set to {other} and accepted"
+                    "check of layer {l} set to {other:?} and accepted"
                 );
             }
-            let mut p = f.proof.clone();
-            p.quotient_bits[l] = 17;
-            assert!(verify(&vk, key(), &f.statement, &p).is_err());
         }
         if let PublicInput::Committed(c) = &f.statement.input {
             for i in 0..c.rows.len() {
@@ -278,7 +335,19 @@ fn wrong_statements_and_keys_are_rejected() {
 
 /// A cheater that proves with its own faulty witness must be rejected.
 fn faulty(model: &Model, vk: &MlpVk, x: &[u8], batch: usize, fault: Fault) -> crate::Result<()> {
-    let (st, proof, _) = prove_inner(&model.layers(), vk, key(), x, batch, false, fault)?;
+    faulty_policy(model, vk, x, batch, fault, ModePolicy::Auto)
+}
+
+/// [`faulty`] with the prover's mode rule overridden.
+fn faulty_policy(
+    model: &Model,
+    vk: &MlpVk,
+    x: &[u8],
+    batch: usize,
+    fault: Fault,
+    policy: ModePolicy,
+) -> crate::Result<()> {
+    let (st, proof, _) = prove_inner(&model.layers(), vk, key(), x, batch, false, fault, policy)?;
     verify(vk, key(), &st, &proof)
 }
 
@@ -313,7 +382,10 @@ fn cheating_provers_are_rejected() {
     wide.m[0] = vec![3 << 7; 12];
     let wide_vk = MlpVk::commit(&wide.layers(), key()).unwrap();
     let (_, honest) = prove(&wide.layers(), &wide_vk, key(), &x, 3, false).unwrap();
-    assert!(honest.quotient_bits[0] > crate::requant::MIN_QUOTIENT_BITS);
+    assert!(matches!(
+        honest.checks[0],
+        RequantCheck::Quotient { bits } if bits > crate::requant::MIN_QUOTIENT_BITS
+    ));
     let e = faulty(
         &wide,
         &wide_vk,
@@ -378,8 +450,10 @@ fn provers_refuse_impossible_statements() {
     let f = prove_ok(&big, &vk_big, &x, 1, false);
     assert_eq!(f.statement.output, big.reference(&x));
     assert_eq!(
-        f.proof.quotient_bits,
-        vec![crate::requant::MAX_QUOTIENT_BITS]
+        f.proof.checks,
+        vec![RequantCheck::Quotient {
+            bits: crate::requant::MAX_QUOTIENT_BITS
+        }]
     );
 }
 
@@ -426,4 +500,146 @@ fn zero_commitment_points_are_handled() {
     let f = prove_ok(model, vk, &[0; 20], 1, true);
     assert_eq!(f.statement.output, model.reference(&[0; 20]));
     let _ = crate::G::ZERO;
+}
+
+#[test]
+fn direct_mode_proofs_verify_and_match_the_reference() {
+    let (model, vk) = uniform();
+    for (batch, private) in [(1, false), (3, false), (4, true), (2, true)] {
+        let x = inputs(20, batch, 40 + batch as u64);
+        let expected: Vec<i32> = x.chunks(20).flat_map(|xi| model.reference(xi)).collect();
+        let f = prove_policy(model, vk, &x, batch, private, ModePolicy::Direct(0b111));
+        assert!(f.proof.checks.iter().all(is_direct), "{:?}", f.proof.checks);
+        assert_eq!(f.statement.output, expected, "batch {batch}");
+        // One committed vector per hidden layer.
+        assert!(f.proof.witness.iter().all(|w| w.len() == 1));
+        // The same statement in quotient mode (the output is the same).
+        let g = prove_policy(model, vk, &x, batch, private, ModePolicy::Direct(0));
+        assert!(!g.proof.checks.iter().any(is_direct));
+        assert_eq!(g.statement.output, expected);
+    }
+}
+
+#[test]
+fn mixed_modes_across_layers_verify() {
+    let (model, vk) = uniform();
+    let x = inputs(20, 3, 50);
+    let expected: Vec<i32> = x.chunks(20).flat_map(|xi| model.reference(xi)).collect();
+    for mask in [0b001u64, 0b010, 0b101, 0b110] {
+        for private in [false, true] {
+            let f = prove_policy(model, vk, &x, 3, private, ModePolicy::Direct(mask));
+            for (l, c) in f.proof.checks.iter().enumerate() {
+                assert_eq!(is_direct(c), mask >> l & 1 == 1, "mask {mask:b}");
+            }
+            assert_eq!(f.statement.output, expected);
+        }
+    }
+}
+
+#[test]
+fn the_mode_rule_prefers_direct_for_large_batches() {
+    // Possible and paying: B·n ≥ 2^Z.
+    assert!(prefer_direct(true, Some(12), 256, 16));
+    assert!(prefer_direct(true, Some(16), 256, 256));
+    assert!(!prefer_direct(true, Some(16), 255, 256));
+    assert!(!prefer_direct(true, Some(12), 1, 256));
+    // Impossible: unequal multipliers or accumulators wider than 16 bits.
+    assert!(!prefer_direct(false, Some(8), 1 << 16, 256));
+    assert!(!prefer_direct(true, None, 1 << 16, 256));
+    // The honest prover follows the rule: a narrow, wide-batch layer goes direct.
+    let mut model = Model::new(&[4, 64, 3], 0.3, &[9], 8);
+    model.m[0] = vec![100; 64];
+    model.bias[0] = vec![0; 64];
+    let vk = MlpVk::commit(&model.layers(), key()).unwrap();
+    let x: Vec<u8> = inputs(4, 16, 9).iter().map(|v| v % 4).collect();
+    // |z| ≤ 4·3 = 12 < 2^4, so Z ≤ 5 and B·n = 1024 ≥ 2^Z.
+    let f = prove_ok(&model, &vk, &x, 16, false);
+    assert!(is_direct(&f.proof.checks[0]), "{:?}", f.proof.checks);
+    let expected: Vec<i32> = x.chunks(4).flat_map(|xi| model.reference(xi)).collect();
+    assert_eq!(f.statement.output, expected);
+    // Batch 1: B·n = 64 < 2^Z only if Z ≥ 7; here z is small, so check both ways.
+    let g = prove_ok(&model, &vk, &x[..4], 1, false);
+    let z_bits = match g.proof.checks[0] {
+        RequantCheck::Direct { bits } => bits,
+        RequantCheck::Quotient { .. } => 0,
+    };
+    assert!(z_bits == 0 || 64 >= 1 << z_bits);
+}
+
+#[test]
+fn direct_mode_cheaters_are_rejected() {
+    use crate::error::Error;
+    let (model, vk) = uniform();
+    let x = inputs(20, 3, 60);
+    let all = ModePolicy::Direct(0b111);
+    assert!(faulty_policy(model, vk, &x, 3, Fault::None, all).is_ok());
+    // The verifier (not the prover) must refuse: a `Rejected`, never a prover error.
+    let rejected = |fault, policy, why: &str| {
+        let e = faulty_policy(model, vk, &x, 3, fault, policy);
+        assert!(
+            matches!(&e, Err(Error::Rejected(m)) if m.contains(why)),
+            "{fault:?} under {policy:?}: {e:?}"
+        );
+    };
+    for layer in 0..3 {
+        for index in [0, 5, 11, 20] {
+            for policy in [all, ModePolicy::Direct(1 << layer)] {
+                // One ReLU output off: (z, y') is not a table row.
+                rejected(Fault::ReluOutput { layer, index }, policy, "");
+                // Another in-range z looked up (with y = f(z + 1) committed): the lookup
+                // holds, the linear sumcheck catches the wrong z̃(P).
+                rejected(
+                    Fault::DirectZShifted { layer, index },
+                    policy,
+                    "linear layer",
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn direct_mode_needs_equal_multipliers_and_a_valid_mode_byte() {
+    // The prover does not pick direct mode for unequal multipliers, even when asked.
+    let (model, vk) = small();
+    let x = inputs(20, 2, 70);
+    let f = prove_policy(model, vk, &x, 2, false, ModePolicy::Direct(0b111));
+    assert!(!f.proof.checks.iter().any(is_direct));
+    // Claiming it is rejected by the verifier (before any other check).
+    for l in 0..3 {
+        for bits in [1, 9, 12, 16] {
+            let mut p = f.proof.clone();
+            p.checks[l] = RequantCheck::Direct { bits };
+            let e = verify(vk, key(), &f.statement, &p).unwrap_err();
+            assert!(e.to_string().contains("multipliers"), "{e}");
+        }
+    }
+    // A key with one multiplier changed makes a direct layer invalid.
+    let (umodel, uvk) = uniform();
+    let g = prove_policy(umodel, uvk, &x, 2, false, ModePolicy::Direct(0b111));
+    let mut layers = uvk.layers.clone();
+    layers[1].m[3] += 1;
+    let bad_vk = MlpVk::from_layers(layers).unwrap();
+    let e = verify(&bad_vk, key(), &g.statement, &g.proof).unwrap_err();
+    assert!(e.to_string().contains("multipliers"), "{e}");
+    // The mode byte in the file: flipped (direct ↔ quotient) or unknown.
+    for file in [&f, &g] {
+        let bytes = file.to_bytes();
+        let body = bytes.len() - file.proof.to_bytes().len();
+        for l in 0..3 {
+            for mode in [0u8, 1, 2, 255] {
+                let mut b = bytes.clone();
+                if b[body + 2 * l] == mode {
+                    continue;
+                }
+                b[body + 2 * l] = mode;
+                if let Ok(h) = ProofFile::from_bytes(vk, &b) {
+                    assert!(verify(vk, key(), &h.statement, &h.proof).is_err());
+                }
+                if let Ok(h) = ProofFile::from_bytes(uvk, &b) {
+                    assert!(verify(uvk, key(), &h.statement, &h.proof).is_err());
+                }
+            }
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! The MLP verifier: every check the soundness argument in `docs/protocol.md` relies on.
 
-use super::prove::scaled_rows;
+use super::prove::row_weights;
 use super::{
     batch_weight, grid, statement_transcript, Layout, MlpProof, MlpVk, PublicInput, Statement,
 };
@@ -34,11 +34,11 @@ pub fn verify(
     proof: &MlpProof,
 ) -> crate::Result<()> {
     let committed = matches!(statement.input, PublicInput::Committed(_));
-    let lay = Layout::new(vk, statement.batch, committed, &proof.quotient_bits)?;
+    let lay = Layout::new(vk, statement.batch, committed, &proof.checks)?;
     check_shapes(vk, &lay, statement, proof)?;
     let c = lay.batch_vars;
     let batch = statement.batch;
-    let mut t = statement_transcript(vk, statement, &proof.quotient_bits);
+    let mut t = statement_transcript(vk, statement, &proof.checks);
     for com in proof.witness.iter().flatten() {
         com.absorb(&mut t);
     }
@@ -48,19 +48,26 @@ pub fn verify(
     };
     let inst = &claims;
 
-    // Per hidden layer: the claim on w = M∘z at the layer's lookup point, and the
-    // evaluations of the committed vectors there.
+    // Per hidden layer: the claim on w = M∘z (quotient mode) or on z (direct mode) at
+    // the layer's lookup point, and the evaluations of the committed vectors there.
     let mut layer_evals: Vec<Vec<F>> = Vec::with_capacity(lay.hidden.len());
     let mut w_claims: Vec<F> = Vec::with_capacity(lay.hidden.len());
     for (h, lv) in lay.hidden.iter().zip(&vk.layers) {
         let j = h.first_instance;
-        let n_inst = 1 + h.limbs + h.shifted() as usize;
         let point = &inst[j].point;
-        for k in 1..n_inst {
+        for k in 1..h.instances() {
             ensure(
                 inst[j + k].point == *point,
                 "lookup points of one layer differ",
             )?;
+        }
+        if h.direct() {
+            // (z, y) was looked up: z is not committed, its claim z̃(P) goes to the
+            // linear sumcheck (row weights eq(ρ)); y is opened.
+            let (z, y) = (inst[j].evals[0], inst[j].evals[1]);
+            w_claims.push(z);
+            layer_evals.push(vec![y]);
+            continue;
         }
         let (q, y) = (inst[j].evals[0], inst[j].evals[1]);
         let limbs: Vec<F> = (0..h.limbs).map(|i| inst[j + 1 + i].evals[0]).collect();
@@ -104,8 +111,9 @@ pub fn verify(
             );
             (r_b, out, er)
         } else {
-            let p = &inst[lay.hidden[l].first_instance].point;
-            let e = scaled_rows(&p[c..], &lv.m);
+            let h = &lay.hidden[l];
+            let p = &inst[h.first_instance].point;
+            let e = row_weights(&p[c..], &lv.m, h.direct());
             (p[..c].to_vec(), w_claims[l], e)
         };
         // Claim on T·a: subtract the bias term Σ_b eq(ρ_b,b)·Σ_i e_i·b_i.

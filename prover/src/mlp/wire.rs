@@ -5,10 +5,13 @@
 //! arkworks' compressed form, 32 bytes each):
 //! `"TZKPROOF"` · version `u32` · key digest (32 bytes) · batch `u32` · input kind `u8`
 //! (0 clear, 1 committed) · input (`B·n_in` bytes, or `2^m` points) · output
-//! (`B·n_out` × `i32`) · proof body. The body starts with one byte per hidden layer,
-//! the width of its quotient table, which fixes the sizes of the rest.
+//! (`B·n_out` × `i32`) · proof body. The body starts with two bytes per hidden layer,
+//! its requantization check (mode: 0 quotient, 1 direct; table width), which fix the
+//! sizes of the rest.
 
-use super::{grid, Layout, LinearStep, MlpProof, MlpVk, PublicInput, Statement, MAX_BATCH};
+use super::{
+    grid, Layout, LinearStep, MlpProof, MlpVk, PublicInput, RequantCheck, Statement, MAX_BATCH,
+};
 use crate::error::Error;
 use crate::field::log2_ceil;
 use crate::hyrax::HyraxCommitment;
@@ -19,7 +22,7 @@ use crate::wire::{Reader, Writer, FIELD_BYTES};
 /// Magic bytes at the start of a proof file.
 pub const PROOF_MAGIC: &[u8; 8] = b"TZKPROOF";
 /// Version of the proof file format.
-pub const PROOF_VERSION: u32 = 2;
+pub const PROOF_VERSION: u32 = 3;
 
 /// A statement and its proof, as stored in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,7 +60,9 @@ impl MlpProof {
     /// Encodes the proof body. Cost: O(size).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::default();
-        w.bytes.extend(self.quotient_bits.iter().map(|&b| b as u8));
+        for c in &self.checks {
+            w.bytes.extend_from_slice(&c.to_bytes());
+        }
         for c in self.witness.iter().flatten() {
             write_points(&mut w, c);
         }
@@ -86,12 +91,12 @@ impl MlpProof {
         bytes: &[u8],
     ) -> crate::Result<Self> {
         let mut r = Reader::new(bytes);
-        let quotient_bits: Vec<u32> = r
-            .take(vk.layers.len() - 1, "quotient table widths")?
-            .iter()
-            .map(|&b| b as u32)
-            .collect();
-        let lay = Layout::new(vk, batch, committed_input, &quotient_bits)?;
+        let checks: Vec<RequantCheck> = r
+            .take(2 * (vk.layers.len() - 1), "requantization checks")?
+            .chunks_exact(2)
+            .map(|b| RequantCheck::from_bytes([b[0], b[1]]))
+            .collect::<crate::Result<_>>()?;
+        let lay = Layout::new(vk, batch, committed_input, &checks)?;
         let mut witness = Vec::with_capacity(lay.hidden.len());
         for h in &lay.hidden {
             witness.push(
@@ -131,7 +136,7 @@ impl MlpProof {
             .collect::<crate::Result<Vec<_>>>()?;
         r.finish()?;
         Ok(Self {
-            quotient_bits,
+            checks,
             witness,
             logup,
             steps,

@@ -1,10 +1,42 @@
 //! The prover's forward pass: every layer's input, the logits, and each hidden layer's
 //! committed witness vectors, zero-padded to the proof's layout.
 
-use super::{HiddenLayout, Layout, MlpLayer};
+use super::{uniform_multiplier, HiddenLayout, Layout, MlpLayer, RequantCheck};
 use crate::error::Error;
 use crate::field::log2_ceil;
-use crate::requant::{limb, quotient_bits, requant, LIMB_BITS, MIN_QUOTIENT_BITS};
+use crate::requant::{
+    limb, quotient_bits, requant, signed_bits, LIMB_BITS, MAX_QUOTIENT_BITS, MIN_QUOTIENT_BITS,
+};
+
+/// The prover's rule for a hidden layer: [`RequantCheck::Direct`] iff it is possible —
+/// every multiplier equal (`uniform`) and the accumulators `z` of the batch fit
+/// `Z = z_bits ≤ 16` signed bits — and it pays: `B·n_out ≥ 2^Z`. The LogUp table side
+/// costs `O(2^Z)` per distinct table, while direct mode halves the per-activation work
+/// (one committed vector and one lookup instead of `y, q`, the limbs and their
+/// lookups); below that batch the quotient tables (`2^9…` rows, shared with the
+/// `2^12`-row limb table) are cheaper. Cost: O(1).
+pub(crate) fn prefer_direct(
+    uniform: bool,
+    z_bits: Option<u32>,
+    batch: usize,
+    n_out: usize,
+) -> bool {
+    match z_bits {
+        Some(z) if uniform && z <= MAX_QUOTIENT_BITS => batch.saturating_mul(n_out) >= 1usize << z,
+        _ => false,
+    }
+}
+
+/// How the prover picks each hidden layer's check (tests override the rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ModePolicy {
+    /// The rule of [`prefer_direct`].
+    Auto,
+    /// Direct mode for the hidden layers whose bit is set (where possible), quotient
+    /// mode for the others.
+    #[allow(dead_code)]
+    Direct(u64),
+}
 
 /// Deliberate faults for the soundness tests (a cheating prover).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,16 +57,21 @@ pub(crate) enum Fault {
     /// Hidden layer `layer`: look up an all-zero top remainder limb (every entry in
     /// range) instead of the real one, which is not committed.
     TopLimbZeroed { layer: usize },
+    /// Hidden layer `layer` in direct mode, entry `index`: look up `z + 1` instead of
+    /// the true `z` (not committed), with the committed output `y = f(z + 1)`.
+    DirectZShifted { layer: usize, index: usize },
 }
 
 /// One hidden layer's committed vectors, each of length `2^vars`.
 pub(crate) struct HiddenWitness {
-    /// The committed vectors `y, q, r_0, …, r_{n−2}` (see [`super::MlpProof::witness`]).
+    /// The committed vectors `y, q, r_0, …, r_{n−2}` (quotient mode) or `y` (direct
+    /// mode) (see [`super::MlpProof::witness`]).
     pub vectors: Vec<Vec<i64>>,
-    /// The top remainder limb (range-checked, not committed).
+    /// The looked-up vector that is not committed: the top remainder limb (quotient
+    /// mode) or the accumulators `z` (direct mode).
     pub top: Vec<i64>,
-    /// Width of the quotient table the layer's quotients fit.
-    pub quotient_bits: u32,
+    /// How the layer is checked (with the smallest table width that holds it).
+    pub check: RequantCheck,
     /// The top limb plus `2^12 − 2^top_bits` (range-checked, not committed).
     pub shifted: Option<Vec<i64>>,
 }
@@ -49,10 +86,10 @@ pub(crate) struct Witness {
     pub hidden: Vec<HiddenWitness>,
 }
 
-/// Runs the model on `batch` inputs and decomposes every requantization (`lay` is
-/// only used for the lengths and limb counts, which do not depend on the quotient
-/// tables). Errors if an input has the wrong length or a quotient leaves
-/// `[−2^15, 2^15)`.
+/// Runs the model on `batch` inputs, picks each hidden layer's check (`policy`) and
+/// decomposes every requantization (`lay` is only used for the lengths and limb
+/// counts, which do not depend on the checks). Errors if an input has the wrong
+/// length or a quotient leaves `[−2^15, 2^15)`.
 /// Cost: `batch·nnz` integer additions plus O(1) per hidden activation.
 pub(crate) fn forward(
     layers: &[MlpLayer],
@@ -60,6 +97,7 @@ pub(crate) fn forward(
     input: &[u8],
     batch: usize,
     fault: Fault,
+    policy: ModePolicy,
 ) -> crate::Result<Witness> {
     let n_in = layers[0].weights.n_in;
     if input.len() != batch * n_in {
@@ -87,7 +125,24 @@ pub(crate) fn forward(
                 hidden,
             });
         }
-        let (w, y) = requantize(layer, li, &lay.hidden[li], &z, batch, fault)?;
+        let uniform = uniform_multiplier(layer.m);
+        let z_bits = {
+            let lo = z.iter().copied().min().unwrap_or(0) as i64;
+            let hi = z.iter().copied().max().unwrap_or(0) as i64;
+            signed_bits(lo, hi, 1)
+        };
+        let direct = match policy {
+            ModePolicy::Auto => prefer_direct(uniform.is_some(), z_bits, batch, n),
+            ModePolicy::Direct(mask) => {
+                uniform.is_some() && z_bits.is_some() && mask >> li & 1 == 1
+            }
+        };
+        let (w, y) = match (direct, uniform, z_bits) {
+            (true, Some(m), Some(bits)) => {
+                requantize_direct(layer, li, &lay.hidden[li], &z, m, bits, batch, fault)
+            }
+            _ => requantize(layer, li, &lay.hidden[li], &z, batch, fault)?,
+        };
         hidden.push(w);
         a = y;
     }
@@ -150,7 +205,7 @@ fn requantize(
             out[idx] = y as i32;
         }
     }
-    let quotient_bits = if fault == (Fault::NarrowQuotientTable { layer: li }) {
+    let bits = if fault == (Fault::NarrowQuotientTable { layer: li }) {
         MIN_QUOTIENT_BITS
     } else {
         quotient_bits(q_lo, q_hi).expect("every quotient was checked")
@@ -166,9 +221,66 @@ fn requantize(
         HiddenWitness {
             vectors,
             top,
-            quotient_bits,
+            check: RequantCheck::Quotient { bits },
             shifted,
         },
         out,
     ))
+}
+
+/// Requantizes one hidden layer in direct mode (common multiplier `m`, accumulators
+/// in `bits` signed bits); returns its witness (`y` committed, `z` looked up) and its
+/// output.
+#[allow(clippy::too_many_arguments)]
+fn requantize_direct(
+    layer: &MlpLayer,
+    li: usize,
+    h: &HiddenLayout,
+    z: &[i32],
+    m: i64,
+    bits: u32,
+    batch: usize,
+    fault: Fault,
+) -> (HiddenWitness, Vec<i32>) {
+    let n = layer.weights.n_out;
+    let stride = 1usize << log2_ceil(n);
+    let mut y_vec = vec![0i64; 1usize << h.vars];
+    let mut z_vec = vec![0i64; 1usize << h.vars];
+    let mut out = vec![0i32; batch * n];
+    for b in 0..batch {
+        for i in 0..n {
+            let idx = b * n + i;
+            let mut zi = z[idx];
+            if fault
+                == (Fault::DirectZShifted {
+                    layer: li,
+                    index: idx,
+                })
+            {
+                zi += 1;
+            }
+            let mut y = requant(zi, m, layer.k).2 as i64;
+            if fault
+                == (Fault::ReluOutput {
+                    layer: li,
+                    index: idx,
+                })
+            {
+                y = (y + 1) % 256;
+            }
+            let pos = b * stride + i;
+            y_vec[pos] = y;
+            z_vec[pos] = zi as i64;
+            out[idx] = y as i32;
+        }
+    }
+    (
+        HiddenWitness {
+            vectors: vec![y_vec],
+            top: z_vec,
+            check: RequantCheck::Direct { bits },
+            shifted: None,
+        },
+        out,
+    )
 }
