@@ -42,8 +42,13 @@ for t in proof_file vk_file; do
     echo
     echo "--- fuzz target $t: ${secs}s"
     # The targets' init writes the seeds (honest proof files, the key) when asked.
-    TERNZK_FUZZ_SEED_DIR="$corpus" cargo fuzz run "${flags[@]}" "$t" "$corpus" -- -runs=0 \
-        >/dev/null 2>&1
+    seedlog=$(mktemp)
+    if ! TERNZK_FUZZ_SEED_DIR="$corpus" cargo fuzz run "${flags[@]}" "$t" "$corpus" -- -runs=0 \
+        >"$seedlog" 2>&1; then
+        echo "writing the seed corpus of $t failed:"
+        grep -A8 "panicked" "$seedlog" || tail -40 "$seedlog"
+        exit 1
+    fi
     log=$(mktemp)
     if ! cargo fuzz run "${flags[@]}" "$t" "$corpus" -- \
         -max_total_time="$secs" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \

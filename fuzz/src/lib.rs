@@ -83,8 +83,15 @@ fn build() -> Fixture {
         if let PublicInput::Committed(c) = &file.statement.input {
             elements.extend((0..c.rows.len()).map(|i| HEADER_BYTES + 32 * i));
         }
-        let body_start = bytes.len() - body;
-        assert_eq!(body % 32, 0, "the proof body is made of 32-byte elements");
+        // The body opens with the requantization checks (two bytes per hidden layer:
+        // mode and table width); the rest is 32-byte elements.
+        let checks = 2 * (WIDTHS.len() - 2);
+        let body_start = bytes.len() - body + checks;
+        assert_eq!(
+            (body - checks) % 32,
+            0,
+            "after the check bytes the proof body is made of 32-byte elements"
+        );
         elements.extend((body_start..bytes.len()).step_by(32));
         let decoded = ProofFile::from_bytes(&vk, &bytes).expect("honest file decodes");
         assert_eq!(decoded, file);
