@@ -8,7 +8,7 @@ use ternzk_compiler::format::file_is_compiled;
 use ternzk_compiler::CompiledModel;
 use ternzk_prover::field::log2_ceil;
 use ternzk_prover::hyrax::HyraxKey;
-use ternzk_prover::mlp::MlpVk;
+use ternzk_prover::mlp::{MlpVk, RequantCheck};
 
 /// The generators for committing to `model`'s weights: `2^⌈log n_in⌉` of the widest
 /// layer input. Cost: one hash-to-curve per generator.
@@ -118,6 +118,24 @@ pub fn peak_rss_mb() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// How each hidden layer's requantization was checked, for `--json`:
+/// `[{"layer": 0, "mode": "quotient", "table_bits": 10}, …]` (`table_bits` is the
+/// quotient table's width in quotient mode, the accumulator range's in direct mode).
+/// Cost: O(layers).
+pub fn checks_json(checks: &[RequantCheck]) -> serde_json::Value {
+    checks
+        .iter()
+        .enumerate()
+        .map(|(layer, c)| {
+            let (mode, bits) = match *c {
+                RequantCheck::Quotient { bits } => ("quotient", bits),
+                RequantCheck::Direct { bits } => ("direct", bits),
+            };
+            serde_json::json!({"layer": layer, "mode": mode, "table_bits": bits})
+        })
+        .collect()
 }
 
 /// Hex of a digest.

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 use ternzk_compiler::dataset::{load_fashion_mnist, Split};
 use ternzk_prover::hyrax::HyraxKey;
-use ternzk_prover::mlp::{key_vars, prove_timed, MlpVk, ProofFile};
+use ternzk_prover::mlp::{key_vars, prove_timed, MlpVk, ProofFile, RequantCheck};
 
 /// Arguments of `ternzk prove`.
 #[derive(clap::Args)]
@@ -143,6 +143,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 "commit_ms": commit_ms, "setup_ms": setup_ms, "proof_bytes": bytes.len(),
                 "output": output, "classes": cls, "labels": labels,
                 "matches_engine": true, "peak_rss_mb": crate::proofio::peak_rss_mb(),
+                "requant_checks": crate::proofio::checks_json(&file.proof.checks),
                 "breakdown_ms": {
                     "forward": times.forward_ms, "commit": times.commit_ms,
                     "lookup": times.lookup_ms, "linear": times.linear_ms,
@@ -156,6 +157,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             args.output.display(),
             bytes.len()
         );
+        let modes: Vec<String> = file
+            .proof
+            .checks
+            .iter()
+            .enumerate()
+            .map(|(l, c)| match c {
+                RequantCheck::Quotient { bits } => format!("layer {l} quotient (2^{bits} table)"),
+                RequantCheck::Direct { bits } => format!("layer {l} direct (2^{bits} table)"),
+            })
+            .collect();
+        println!("  requantization checks: {}", modes.join(", "));
         for (i, (o, c)) in output.iter().zip(&cls).enumerate().take(16) {
             let label = labels
                 .as_ref()

@@ -65,6 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 "verified": verified, "verify_ms": verify_ms, "setup_ms": setup_ms, "peak_rss_mb": crate::proofio::peak_rss_mb(),
                 "proof_bytes": bytes.len(), "batch": file.as_ref().map(|f| f.statement.batch),
                 "input": input_kind, "output": output, "classes": cls,
+                "requant_checks": file.as_ref().map(|f| crate::proofio::checks_json(&f.proof.checks)),
                 "error": result.as_ref().err().map(|e| e.to_string()),
             })
         );

@@ -65,6 +65,25 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// `requant_checks` of a `prove --json` result: one entry per hidden layer (of widths
+/// `widths`), in order, each a known mode with a table width in `1..=16`; direct mode
+/// only where the batch's lookups fill its table (`batch·n_out ≥ 2^bits`, the
+/// prover's rule).
+fn assert_checks(p: &serde_json::Value, batch: u64, widths: &[u64]) {
+    let checks = p["requant_checks"].as_array().expect("requant_checks");
+    assert_eq!(checks.len(), widths.len());
+    for ((l, c), &n_out) in checks.iter().enumerate().zip(widths) {
+        assert_eq!(c["layer"], l as u64);
+        let bits = c["table_bits"].as_u64().unwrap();
+        assert!((1..=16).contains(&bits), "{c}");
+        match c["mode"].as_str().unwrap() {
+            "quotient" => assert!(bits >= 9, "{c}"),
+            "direct" => assert!(batch * n_out >= 1 << bits, "{c}"),
+            other => panic!("unknown mode {other}"),
+        }
+    }
+}
+
 #[test]
 fn commit_prove_verify_and_rejections() {
     let dir = TempDir::new("prove_cli-main");
@@ -86,6 +105,7 @@ fn commit_prove_verify_and_rejections() {
         assert_eq!(p["output"][0], serde_json::json!(expected));
         assert_eq!(p["matches_engine"], true);
         assert!(p["prove_ms"].as_f64().unwrap() > 0.0);
+        assert_checks(&p, 1, &[256, 256]);
         let bytes = std::fs::read(&proof).unwrap();
         assert_eq!(p["proof_bytes"].as_u64().unwrap() as usize, bytes.len());
         assert!(bytes.len() <= 128 * 1024, "proof of {} bytes", bytes.len());
@@ -105,6 +125,7 @@ fn commit_prove_verify_and_rejections() {
         assert_eq!(v["verified"], true);
         assert_eq!(v["output"][0], serde_json::json!(expected));
         assert_eq!(v["input"], if private { "committed" } else { "clear" });
+        assert_eq!(v["requant_checks"], p["requant_checks"]);
         let text = ternzk(&["verify", "--vk", s(&vk), "--proof", s(&proof)]);
         assert!(text.status.success());
         assert!(String::from_utf8_lossy(&text.stdout).starts_with("ACCEPT"));
@@ -229,6 +250,9 @@ fn prove_hundred(model: &Path, vk: &Path, dir: &Path) -> serde_json::Value {
         })
         .collect();
     assert_eq!(proven, engine);
+    let hidden = &m.layers[..m.layers.len() - 1];
+    let widths: Vec<u64> = hidden.iter().map(|l| l.n_out() as u64).collect();
+    assert_checks(&p, 100, &widths);
     let v = json(&ternzk(&[
         "verify",
         "--vk",
@@ -240,6 +264,7 @@ fn prove_hundred(model: &Path, vk: &Path, dir: &Path) -> serde_json::Value {
     assert_eq!(v["verified"], true);
     assert_eq!(v["batch"], 100);
     assert_eq!(v["output"], p["output"]);
+    assert_eq!(v["requant_checks"], p["requant_checks"]);
     p
 }
 
