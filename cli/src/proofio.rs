@@ -129,11 +129,7 @@ pub fn checks_json(checks: &[RequantCheck]) -> serde_json::Value {
         .iter()
         .enumerate()
         .map(|(layer, c)| {
-            let (mode, bits) = match *c {
-                RequantCheck::Quotient { bits } => ("quotient", bits),
-                RequantCheck::Direct { bits } => ("direct", bits),
-            };
-            serde_json::json!({"layer": layer, "mode": mode, "table_bits": bits})
+            serde_json::json!({"layer": layer, "mode": c.mode(), "table_bits": c.bits()})
         })
         .collect()
 }

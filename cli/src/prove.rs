@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 use ternzk_compiler::dataset::{load_fashion_mnist, Split};
 use ternzk_prover::hyrax::HyraxKey;
-use ternzk_prover::mlp::{key_vars, prove_timed, MlpVk, ProofFile, RequantCheck};
+use ternzk_prover::mlp::{key_vars, prove_timed, MlpVk, ProofFile};
 
 /// Arguments of `ternzk prove`.
 #[derive(clap::Args)]
@@ -162,10 +162,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .checks
             .iter()
             .enumerate()
-            .map(|(l, c)| match c {
-                RequantCheck::Quotient { bits } => format!("layer {l} quotient (2^{bits} table)"),
-                RequantCheck::Direct { bits } => format!("layer {l} direct (2^{bits} table)"),
-            })
+            .map(|(l, c)| format!("layer {l} {} (2^{} table)", c.mode(), c.bits()))
             .collect();
         println!("  requantization checks: {}", modes.join(", "));
         for (i, (o, c)) in output.iter().zip(&cls).enumerate().take(16) {

@@ -124,6 +124,22 @@ pub enum RequantCheck {
 }
 
 impl RequantCheck {
+    /// The mode's name, `"quotient"` or `"direct"` (for reports). Cost: O(1).
+    pub fn mode(self) -> &'static str {
+        match self {
+            RequantCheck::Quotient { .. } => "quotient",
+            RequantCheck::Direct { .. } => "direct",
+        }
+    }
+
+    /// The table width: the quotient table's (quotient mode) or the accumulator
+    /// range's (direct mode). Cost: O(1).
+    pub fn bits(self) -> u32 {
+        match self {
+            RequantCheck::Quotient { bits } | RequantCheck::Direct { bits } => bits,
+        }
+    }
+
     /// The two-byte encoding (mode, width).
     pub fn to_bytes(self) -> [u8; 2] {
         match self {
