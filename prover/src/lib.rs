@@ -11,6 +11,8 @@ pub mod field;
 pub mod generators;
 pub mod gkr;
 pub mod hyrax;
+#[cfg(target_arch = "x86_64")]
+pub mod ifma;
 pub mod linear;
 pub mod logup;
 pub mod matrix;

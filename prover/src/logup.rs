@@ -42,6 +42,11 @@ use rayon::prelude::*;
 
 #[cfg(test)]
 mod tests;
+#[cfg(target_arch = "x86_64")]
+mod wide;
+#[cfg(not(target_arch = "x86_64"))]
+#[path = "logup/wide_none.rs"]
+mod wide;
 
 /// Domain separator absorbed at the start of every lookup argument.
 pub const PROTOCOL: &[u8] = b"ternzk/logup/v2";
@@ -814,24 +819,24 @@ impl Leaves<'_> {
     }
 }
 
-/// Runs `f(lo, hi, out_lo, out_hi)` over the pair range `0..h` in chunks of
-/// [`PASS_CHUNK`] (in parallel if `par`), where `out_lo`, `out_hi` are the matching
-/// chunks of `dst[..h]` and `dst[h..2h]` (absent without `dst`), and adds the results.
-fn chunked<T: Send, R>(h: usize, dst: Option<&mut [T]>, par: bool, f: R) -> [F; 3]
+/// Runs `f(lo, hi, out_lo, out_hi)` over the pair range `0..h` in chunks of `chunk`
+/// (in parallel if `par`), where `out_lo`, `out_hi` are the matching chunks of
+/// `dst[..h]` and `dst[h..2h]` (absent without `dst`), and adds the results.
+fn chunked<T: Send, R>(h: usize, dst: Option<&mut [T]>, par: bool, chunk: usize, f: R) -> [F; 3]
 where
     R: Fn(usize, usize, Option<&mut [T]>, Option<&mut [T]>) -> [F; 3] + Sync,
 {
     let add = |x: [F; 3], y: [F; 3]| [x[0] + y[0], x[1] + y[1], x[2] + y[2]];
-    let par = par && h > PASS_CHUNK;
+    let par = par && h > chunk;
     match dst {
         Some(dst) => {
             let (lo, hi) = dst.split_at_mut(h);
             if par {
-                lo.par_chunks_mut(PASS_CHUNK)
-                    .zip(hi[..h].par_chunks_mut(PASS_CHUNK))
+                lo.par_chunks_mut(chunk)
+                    .zip(hi[..h].par_chunks_mut(chunk))
                     .enumerate()
                     .map(|(c, (a, b))| {
-                        let y0 = c * PASS_CHUNK;
+                        let y0 = c * chunk;
                         f(y0, y0 + a.len(), Some(a), Some(b))
                     })
                     .reduce(|| [F::ZERO; 3], add)
@@ -841,9 +846,9 @@ where
         }
         None => {
             if par {
-                (0..h.div_ceil(PASS_CHUNK))
+                (0..h.div_ceil(chunk))
                     .into_par_iter()
-                    .map(|c| f(c * PASS_CHUNK, ((c + 1) * PASS_CHUNK).min(h), None, None))
+                    .map(|c| f(c * chunk, ((c + 1) * chunk).min(h), None, None))
                     .reduce(|| [F::ZERO; 3], add)
             } else {
                 f(0, h, None, None)
@@ -912,7 +917,7 @@ where
             }
         }
     };
-    chunked(h, dst, par, |lo, hi, mut out_lo, mut out_hi| {
+    chunked(h, dst, par, PASS_CHUNK, |lo, hi, mut out_lo, mut out_hi| {
         let mut s = [F::ZERO; 3];
         for y in lo..hi {
             let v0 = bound(y);
@@ -941,53 +946,110 @@ where
 /// [`Leaves`]. Node `x` of layer `l` has children `x` and `x + 2^l` in layer `l + 1`.
 /// Cost: 1 multiplication per node of layer `k − 1`, 3 per node above.
 fn build_tree(leaves: &Leaves, k: usize) -> Vec<Vec<[F; 2]>> {
-    fn build(h: usize, node: impl Fn(usize) -> [F; 2] + Sync + Send) -> Vec<[F; 2]> {
-        if h >= 2 * PASS_CHUNK {
-            (0..h)
-                .into_par_iter()
-                .with_min_len(PASS_CHUNK)
-                .map(node)
-                .collect()
-        } else {
-            (0..h).map(node).collect()
-        }
-    }
     let mut levels: Vec<Vec<[F; 2]>> = vec![Vec::new(); k];
     let h = 1usize << (k - 1);
-    levels[k - 1] = build(h, |i| {
+    levels[k - 1] = build_level(h, |i| {
         let (c, d) = (leaves.get(i), leaves.get(i + h));
         [c + d, c * d]
     });
-    for l in (0..k - 1).rev() {
+    complete_tree(&mut levels, k - 1);
+    levels
+}
+
+/// Fills `levels[..from]` from `levels[from]` (3 multiplications per node).
+fn complete_tree(levels: &mut [Vec<[F; 2]>], from: usize) {
+    for l in (0..from).rev() {
         let h = 1usize << l;
         let src = &levels[l + 1];
-        levels[l] = build(h, |i| {
+        levels[l] = build_level(h, |i| {
             let ([a, c], [b, d]) = (src[i], src[i + h]);
             [a * d + b * c, c * d]
         });
     }
-    levels
+}
+
+/// The `h` nodes `node(i)` of a tree level, in parallel for large levels.
+fn build_level(h: usize, node: impl Fn(usize) -> [F; 2] + Sync + Send) -> Vec<[F; 2]> {
+    if h >= 2 * PASS_CHUNK {
+        (0..h)
+            .into_par_iter()
+            .with_min_len(PASS_CHUNK)
+            .map(node)
+            .collect()
+    } else {
+        (0..h).map(node).collect()
+    }
+}
+
+/// Instances with at least this many variables run their large passes in lanes
+/// (`wide`) when the CPU allows; smaller ones gain too little to pay for converting
+/// their table.
+const WIDE_MIN_VARS: usize = 10;
+
+/// One instance's fraction tree: scalar levels (`levels[l]`, empty where only the
+/// lanes form is needed: `l > WIDE_LEVEL + 1`) and, for wide instances, the levels
+/// `l ≥ WIDE_LEVEL` in lanes (`wide[l − WIDE_LEVEL]`).
+struct Tree {
+    levels: Vec<Vec<[F; 2]>>,
+    wide: Vec<wide::Level>,
+}
+
+impl Tree {
+    /// Builds the tree of `leaves` (`k` variables), in lanes if `wl` is given.
+    fn new(leaves: &Leaves, wl: Option<&wide::WideLeaves>, k: usize) -> Tree {
+        match (k, wl) {
+            (0, _) => Tree {
+                levels: vec![vec![[F::ONE, leaves.get(0)]]],
+                wide: Vec::new(),
+            },
+            (k, Some(wl)) => {
+                let wide = wide::build_levels(wl, k);
+                let mut levels: Vec<Vec<[F; 2]>> = vec![Vec::new(); k];
+                // The scalar rounds of wide layers read levels up to WIDE_LEVEL + 1.
+                for l in wide::WIDE_LEVEL..k.min(wide::WIDE_LEVEL + 2) {
+                    levels[l] = wide::to_scalar(&wide[l - wide::WIDE_LEVEL]);
+                }
+                complete_tree(&mut levels, wide::WIDE_LEVEL);
+                Tree { levels, wide }
+            }
+            (k, None) => Tree {
+                levels: build_tree(leaves, k),
+                wide: Vec::new(),
+            },
+        }
+    }
+
+    /// Level `l` in lanes, if this tree has it.
+    fn wide_level(&self, l: usize) -> Option<&wide::Level> {
+        l.checked_sub(wide::WIDE_LEVEL)
+            .and_then(|i| self.wide.get(i))
+    }
 }
 
 /// One active instance's state during a GKR layer: where its tables come from before
-/// the first binding, and two scratch buffers for the bound tables.
+/// the first binding, two scratch buffers for the bound tables, and, for wide
+/// instances, the lanes state that runs the rounds with at least eight pairs.
 enum LayerTables<'a> {
     /// Inner layer `l`: `A, B, C, D` are the halves of the tree's layer `l + 1`.
     Inner {
         children: &'a [[F; 2]],
         bufs: [Vec<[F; 4]>; 2],
+        wide: Option<wide::WideInner<'a>>,
     },
     /// Leaf layer: `C, D` are the halves of the leaves (`A = B = 1`).
     Leaf {
         leaves: &'a Leaves<'a>,
         bufs: [Vec<[F; 2]>; 2],
+        wide: Option<wide::WideLeaf<'a>>,
     },
 }
 
 impl LayerTables<'_> {
     /// Round `i` of the layer (`i ≥ 1` binds `r_prev` first). Round 1 reads the tree
     /// and writes `bufs[1]`; later rounds read `bufs[0]` and write `bufs[1]`; the
-    /// buffers are swapped afterwards so `bufs[0]` holds the current tables.
+    /// buffers are swapped afterwards so `bufs[0]` holds the current tables. A wide
+    /// instance runs the round in lanes while it has at least eight pairs, and hands
+    /// its bound tables to the scalar buffers for the last rounds.
     #[allow(clippy::too_many_arguments)]
     fn round(
         &mut self,
@@ -1000,7 +1062,19 @@ impl LayerTables<'_> {
         par: bool,
     ) -> [F; 3] {
         match self {
-            LayerTables::Inner { children, bufs } => {
+            LayerTables::Inner {
+                children,
+                bufs,
+                wide,
+            } => {
+                if let Some(w) = wide {
+                    if let Some(s) = w.round(i, r_prev, e, lambda, want_t1, par) {
+                        return s;
+                    }
+                    if let Some(cur) = w.take_current() {
+                        bufs[0] = cur;
+                    }
+                }
                 let half = children.len() / 2;
                 let tree = |y: usize| {
                     let ([a, c], [b, d]) = (children[y], children[y + half]);
@@ -1008,7 +1082,15 @@ impl LayerTables<'_> {
                 };
                 round_on(tree, bufs, i, r_prev, e, t0, lambda, want_t1, par)
             }
-            LayerTables::Leaf { leaves, bufs } => {
+            LayerTables::Leaf { leaves, bufs, wide } => {
+                if let Some(w) = wide {
+                    if let Some(s) = w.round(i, r_prev, e, lambda, want_t1, par) {
+                        return s;
+                    }
+                    if let Some(cur) = w.take_current() {
+                        bufs[0] = cur;
+                    }
+                }
                 let half = leaves.idx.len() / 2;
                 let tree = |y: usize| [leaves.get(y), leaves.get(y + half)];
                 round_on(tree, bufs, i, r_prev, e, t0, lambda, want_t1, par)
@@ -1021,7 +1103,7 @@ impl LayerTables<'_> {
     fn children(&self, rounds: usize, r_last: F) -> [F; 4] {
         let lerp = |a: F, b: F| a + r_last * (b - a);
         match self {
-            LayerTables::Inner { children, bufs } => match rounds {
+            LayerTables::Inner { children, bufs, .. } => match rounds {
                 0 => [
                     children[0][0],
                     children[1][0],
@@ -1035,7 +1117,7 @@ impl LayerTables<'_> {
                 }
                 _ => std::array::from_fn(|i| lerp(bufs[0][0][i], bufs[0][1][i])),
             },
-            LayerTables::Leaf { leaves, bufs } => {
+            LayerTables::Leaf { leaves, bufs, .. } => {
                 let [c, d] = match rounds {
                     0 => [leaves.get(0), leaves.get(1)],
                     1 => [
@@ -1303,15 +1385,23 @@ fn prove_inner(
             (Err(_), None) => unreachable!("dense leaves exist for every unindexed instance"),
         })
         .collect();
-    let trees: Vec<Vec<Vec<[F; 2]>>> = leaves
-        .par_iter()
+    let wide_on = wide::enabled();
+    let wide_leaves: Vec<Option<wide::WideLeaves>> = leaves
+        .iter()
         .enumerate()
-        .map(|(j, lv)| match lay.vars[j] {
-            0 => vec![vec![[F::ONE, lv.get(0)]]],
-            k => build_tree(lv, k),
+        .map(|(j, lv)| {
+            let k = lay.vars[j];
+            (wide_on && k >= WIDE_MIN_VARS && k > wide::WIDE_LEVEL)
+                .then(|| wide::WideLeaves::new(lv))
         })
         .collect();
-    let roots: Vec<[F; 2]> = trees.iter().map(|t| t[0][0]).collect();
+    let trees: Vec<Tree> = leaves
+        .par_iter()
+        .zip(&wide_leaves)
+        .enumerate()
+        .map(|(j, (lv, wl))| Tree::new(lv, wl.as_ref(), lay.vars[j]))
+        .collect();
+    let roots: Vec<[F; 2]> = trees.iter().map(|t| t.levels[0][0]).collect();
 
     // 3. Table side: g(t) = 1/(β − T(t)) and S = Σ m_t g(t).
     let gs = values
@@ -1349,17 +1439,28 @@ fn prove_inner(
     let mut layers = Vec::with_capacity(lay.max_vars);
     // Scratch for the bound tables of each instance's inner layers, reused.
     let mut scratch: Vec<[Vec<[F; 4]>; 2]> = lookups.iter().map(|_| Default::default()).collect();
+    let mut wide_scratch: Vec<[Vec<wide::Block4>; 2]> =
+        lookups.iter().map(|_| Default::default()).collect();
     for l in 0..lay.max_vars {
         let active: Vec<usize> = lay.active(l).collect();
         let mut claims: Vec<[F; 2]> = active.iter().map(|&j| claims_all[j]).collect();
-        let need = if l >= 2 { 1usize << (l - 1) } else { 0 };
-        let mut tabs: Vec<LayerTables> = active
+        let tabs: Vec<LayerTables> = active
             .iter()
             .map(|&j| {
+                let tree = &trees[j];
+                let own = tree.wide_level(l);
+                // Scalar rounds of a wide layer have at most 4 pairs (8 bound entries).
+                let full = if l >= 2 { 1usize << (l - 1) } else { 0 };
+                let need = if own.is_some() { full.min(8) } else { full };
                 if lay.vars[j] == l + 1 {
+                    let wide = match (own, &wide_leaves[j]) {
+                        (Some(t0), Some(wl)) => Some(wide::WideLeaf::leaf(wl, t0)),
+                        _ => None,
+                    };
                     LayerTables::Leaf {
                         leaves: &leaves[j],
                         bufs: std::array::from_fn(|_| vec![[F::ZERO; 2]; need]),
+                        wide,
                     }
                 } else {
                     let mut bufs = std::mem::take(&mut scratch[j]);
@@ -1368,18 +1469,31 @@ fn prove_inner(
                             b.resize(need, [F::ZERO; 4]);
                         }
                     }
+                    let wide = match (own, tree.wide_level(l + 1)) {
+                        (Some(t0), Some(children)) => Some(wide::WideInner::inner(
+                            children,
+                            t0,
+                            std::mem::take(&mut wide_scratch[j]),
+                        )),
+                        _ => None,
+                    };
                     LayerTables::Inner {
-                        children: &trees[j][l + 1],
+                        children: &tree.levels[l + 1],
                         bufs,
+                        wide,
                     }
                 }
             })
             .collect();
-        let t0s: Vec<&[[F; 2]]> = active.iter().map(|&j| &trees[j][l][..]).collect();
+        let mut tabs = tabs;
+        let t0s: Vec<&[[F; 2]]> = active.iter().map(|&j| &trees[j].levels[l][..]).collect();
         let (proof, new_point) = prove_layer(&mut tabs, &t0s, l, &point, &mut claims, transcript);
         for (&j, t) in active.iter().zip(tabs) {
-            if let LayerTables::Inner { bufs, .. } = t {
+            if let LayerTables::Inner { bufs, wide, .. } = t {
                 scratch[j] = bufs;
+                if let Some(w) = wide {
+                    wide_scratch[j] = w.into_bufs();
+                }
             }
         }
         for (&j, c) in active.iter().zip(claims) {
@@ -1390,6 +1504,7 @@ fn prove_inner(
         points.push(point.clone());
     }
     drop(scratch);
+    drop(wide_scratch);
 
     // 5. Column evaluations at each instance's leaf point.
     let mut eqs: Vec<Option<Vec<F>>> = vec![None; lay.max_vars + 1];

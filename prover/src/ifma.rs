@@ -1,0 +1,417 @@
+//! Eight BN254 scalars at once: field arithmetic on AVX-512 IFMA registers.
+//!
+//! A [`Lanes`] holds eight elements of `F`, limb-sliced: limb `j` of all eight lanes
+//! sits in one 512-bit register, five limbs of 52 bits each (radix `2^52`, 260 bits).
+//! Lane values are kept in Montgomery form for `R = 2^260` (element `a` is stored as
+//! `a·2^260 mod p`), lazily reduced: every value lies in `[0, 2p)` and every limb
+//! below `2^52`. Multiplication is Montgomery's (CIOS, one limb per step) with the
+//! `vpmadd52{lo,hi}uq` instructions, 5 steps of 21 multiply-adds for all eight lanes;
+//! on the development machine that is about 6 ns per product against about 19 ns for
+//! arkworks' scalar `mulx` path. Addition and subtraction cost a few instructions per
+//! lane. Results are bit-exact: [`Lanes::store`] returns canonical arkworks elements.
+//!
+//! Everything here is `unsafe`: it runs only after [`available`] said the CPU has
+//! AVX-512F and AVX-512IFMA. The operations are `#[inline(always)]` without a
+//! `target_feature` attribute of their own, so they inline into the
+//! `#[target_feature]` worker that calls them (see `logup::wide`).
+
+use crate::field::F;
+use ark_ff::{AdditiveGroup, BigInt, Field, PrimeField};
+use std::arch::x86_64::*;
+use std::sync::OnceLock;
+
+const MASK: u64 = (1 << 52) - 1;
+
+/// Whether this CPU runs the IFMA code paths (detected once).
+pub fn available() -> bool {
+    static YES: OnceLock<bool> = OnceLock::new();
+    *YES.get_or_init(|| {
+        std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512ifma")
+    })
+}
+
+/// Radix-`2^52` limbs of a 256-bit integer (the top limb takes the last 48 bits).
+const fn to52(x: [u64; 4]) -> [u64; 5] {
+    [
+        x[0] & MASK,
+        ((x[0] >> 52) | (x[1] << 12)) & MASK,
+        ((x[1] >> 40) | (x[2] << 24)) & MASK,
+        ((x[2] >> 28) | (x[3] << 36)) & MASK,
+        x[3] >> 16,
+    ]
+}
+
+/// The 256-bit integer of normalized radix-`2^52` limbs whose value is below `2^256`.
+const fn from52(l: [u64; 5]) -> [u64; 4] {
+    [
+        l[0] | (l[1] << 52),
+        (l[1] >> 12) | (l[2] << 40),
+        (l[2] >> 24) | (l[3] << 28),
+        (l[3] >> 36) | (l[4] << 16),
+    ]
+}
+
+const P: [u64; 4] = <F as PrimeField>::MODULUS.0;
+const P52: [u64; 5] = to52(P);
+const P2_52: [u64; 5] = {
+    let mut t = [0u64; 4];
+    let mut i = 0;
+    while i < 4 {
+        t[i] = (P[i] << 1) | if i > 0 { P[i - 1] >> 63 } else { 0 };
+        i += 1;
+    }
+    to52(t)
+};
+/// `−p^(−1) mod 2^52` (Newton's iteration on the low limb).
+const PINV: u64 = {
+    let mut inv: u64 = 1;
+    let mut i = 0;
+    while i < 7 {
+        inv = inv.wrapping_mul(2u64.wrapping_sub(P[0].wrapping_mul(inv)));
+        i += 1;
+    }
+    inv.wrapping_neg() & MASK
+};
+
+/// Constants that need field arithmetic to compute: `2^264 mod p` (maps arkworks'
+/// Montgomery form, `a·2^256`, to ours) and `2^256 mod p` (maps back).
+fn consts() -> &'static ([u64; 5], [u64; 5]) {
+    static C: OnceLock<([u64; 5], [u64; 5])> = OnceLock::new();
+    C.get_or_init(|| {
+        let two = F::from(2u64);
+        (
+            to52(two.pow([264u64]).into_bigint().0),
+            to52(two.pow([256u64]).into_bigint().0),
+        )
+    })
+}
+
+/// Eight field elements, limb-sliced (see the module documentation).
+#[derive(Clone, Copy)]
+pub struct Lanes(pub [__m512i; 5]);
+
+#[inline(always)]
+unsafe fn splat_limbs(l: &[u64; 5]) -> [__m512i; 5] {
+    std::array::from_fn(|j| _mm512_set1_epi64(l[j] as i64))
+}
+
+/// Carry propagation of unsigned limbs (the top limb keeps the rest).
+#[inline(always)]
+unsafe fn carry(t: [__m512i; 5]) -> [__m512i; 5] {
+    let mask = _mm512_set1_epi64(MASK as i64);
+    let mut out = t;
+    for j in 0..4 {
+        let c = _mm512_srli_epi64(out[j], 52);
+        out[j] = _mm512_and_si512(out[j], mask);
+        out[j + 1] = _mm512_add_epi64(out[j + 1], c);
+    }
+    out
+}
+
+/// Carry propagation of signed limbs whose total is nonnegative.
+#[inline(always)]
+unsafe fn carry_signed(t: [__m512i; 5]) -> [__m512i; 5] {
+    let mask = _mm512_set1_epi64(MASK as i64);
+    let mut out = t;
+    for j in 0..4 {
+        let c = _mm512_srai_epi64(out[j], 52);
+        out[j] = _mm512_and_si512(out[j], mask);
+        out[j + 1] = _mm512_add_epi64(out[j + 1], c);
+    }
+    out
+}
+
+/// `x − m` where that is nonnegative, else `x`, lane by lane (`x`, `m` normalized).
+#[inline(always)]
+unsafe fn sub_if_ge(x: [__m512i; 5], m: &[u64; 5]) -> [__m512i; 5] {
+    let mut u: [__m512i; 5] =
+        std::array::from_fn(|j| _mm512_sub_epi64(x[j], _mm512_set1_epi64(m[j] as i64)));
+    u = carry_signed(u);
+    let negative = _mm512_cmplt_epi64_mask(u[4], _mm512_setzero_si512());
+    std::array::from_fn(|j| _mm512_mask_blend_epi64(negative, u[j], x[j]))
+}
+
+impl Lanes {
+    /// All lanes zero.
+    ///
+    /// # Safety
+    /// Only after [`available`] returned true.
+    #[inline(always)]
+    pub unsafe fn zero() -> Lanes {
+        Lanes([_mm512_setzero_si512(); 5])
+    }
+
+    /// Montgomery product `a·b/2^260 mod p`, in `[0, 2p)` for inputs in `[0, 2p)`
+    /// (any normalized inputs below `2^260` whose product is below `2^260·p` work).
+    ///
+    /// # Safety
+    /// Only after [`available`] returned true.
+    #[inline(always)]
+    pub unsafe fn mul(self, b: Lanes) -> Lanes {
+        let z = _mm512_setzero_si512();
+        let p = splat_limbs(&P52);
+        let pinv = _mm512_set1_epi64(PINV as i64);
+        let a = self.0;
+        let mut t = [z; 5];
+        for i in 0..5 {
+            let bi = b.0[i];
+            let mut hi = [z; 5];
+            for j in 0..5 {
+                t[j] = _mm512_madd52lo_epu64(t[j], a[j], bi);
+                hi[j] = _mm512_madd52hi_epu64(z, a[j], bi);
+            }
+            let m = _mm512_madd52lo_epu64(z, t[0], pinv);
+            for j in 0..5 {
+                t[j] = _mm512_madd52lo_epu64(t[j], m, p[j]);
+                hi[j] = _mm512_madd52hi_epu64(hi[j], m, p[j]);
+            }
+            // t[0] is now a multiple of 2^52: shift the whole sum down one limb.
+            let c = _mm512_srli_epi64(t[0], 52);
+            t[0] = _mm512_add_epi64(_mm512_add_epi64(t[1], c), hi[0]);
+            t[1] = _mm512_add_epi64(t[2], hi[1]);
+            t[2] = _mm512_add_epi64(t[3], hi[2]);
+            t[3] = _mm512_add_epi64(t[4], hi[3]);
+            t[4] = hi[4];
+        }
+        Lanes(carry(t))
+    }
+
+    /// `a + b`, reduced to `[0, 2p)`.
+    ///
+    /// # Safety
+    /// Only after [`available`] returned true.
+    #[inline(always)]
+    pub unsafe fn add(self, b: Lanes) -> Lanes {
+        let t = std::array::from_fn(|j| _mm512_add_epi64(self.0[j], b.0[j]));
+        Lanes(sub_if_ge(carry(t), &P2_52))
+    }
+
+    /// `a − b`, reduced to `[0, 2p)`.
+    ///
+    /// # Safety
+    /// Only after [`available`] returned true.
+    #[inline(always)]
+    pub unsafe fn sub(self, b: Lanes) -> Lanes {
+        let t = std::array::from_fn(|j| {
+            _mm512_sub_epi64(
+                _mm512_add_epi64(self.0[j], _mm512_set1_epi64(P2_52[j] as i64)),
+                b.0[j],
+            )
+        });
+        Lanes(sub_if_ge(carry_signed(t), &P2_52))
+    }
+
+    /// `2a`, reduced to `[0, 2p)`.
+    ///
+    /// # Safety
+    /// Only after [`available`] returned true.
+    #[inline(always)]
+    pub unsafe fn double(self) -> Lanes {
+        self.add(self)
+    }
+
+    /// `a + r·(b − a)`: the multilinear interpolation used to bind a variable.
+    ///
+    /// # Safety
+    /// Only after [`available`] returned true.
+    #[inline(always)]
+    pub unsafe fn lerp(self, b: Lanes, r: Lanes) -> Lanes {
+        self.add(r.mul(b.sub(self)))
+    }
+
+    /// Eight arkworks elements (`xs.len() ≥ 8`; the first eight are read) in our form.
+    ///
+    /// # Safety
+    /// Only after [`available`] returned true.
+    #[inline(always)]
+    pub unsafe fn load(xs: &[F]) -> Lanes {
+        let mut cols = [[0u64; 8]; 5];
+        for (i, x) in xs[..8].iter().enumerate() {
+            let l = to52(x.0 .0);
+            for j in 0..5 {
+                cols[j][i] = l[j];
+            }
+        }
+        let raw = Lanes(std::array::from_fn(|j| {
+            _mm512_loadu_si512(cols[j].as_ptr() as *const _)
+        }));
+        raw.mul(Lanes(splat_limbs(&consts().0)))
+    }
+
+    /// One arkworks element in all eight lanes.
+    ///
+    /// # Safety
+    /// Only after [`available`] returned true.
+    #[inline(always)]
+    pub unsafe fn splat(x: F) -> Lanes {
+        Lanes::load(&[x; 8])
+    }
+
+    /// The eight lanes as canonical arkworks elements, written to `out[..8]`.
+    ///
+    /// # Safety
+    /// Only after [`available`] returned true.
+    #[inline(always)]
+    pub unsafe fn store(self, out: &mut [F]) {
+        let mont = self.mul(Lanes(splat_limbs(&consts().1)));
+        let canon = sub_if_ge(mont.0, &P52);
+        let mut cols = [[0u64; 8]; 5];
+        for (j, c) in cols.iter_mut().enumerate() {
+            _mm512_storeu_si512(c.as_mut_ptr() as *mut _, canon[j]);
+        }
+        for (i, o) in out[..8].iter_mut().enumerate() {
+            *o = F::new_unchecked(BigInt(from52(std::array::from_fn(|j| cols[j][i]))));
+        }
+    }
+
+    /// The sum of the eight lanes.
+    ///
+    /// # Safety
+    /// Only after [`available`] returned true.
+    #[inline(always)]
+    pub unsafe fn total(self) -> F {
+        let mut out = [F::ZERO; 8];
+        self.store(&mut out);
+        out.iter().sum()
+    }
+
+    /// Lanes `table[idx[i]]` of a table written by [`Lanes::write_table`].
+    ///
+    /// # Safety
+    /// Only after [`available`] returned true.
+    #[inline(always)]
+    pub unsafe fn gather(table: &[[u64; 8]], idx: &[u32]) -> Lanes {
+        let mut cols = [[0u64; 8]; 5];
+        for (i, &k) in idx[..8].iter().enumerate() {
+            let row = &table[k as usize];
+            for j in 0..5 {
+                cols[j][i] = row[j];
+            }
+        }
+        Lanes(std::array::from_fn(|j| {
+            _mm512_loadu_si512(cols[j].as_ptr() as *const _)
+        }))
+    }
+}
+
+/// A table of field elements in our form, one 64-byte row per element (five limbs and
+/// padding), for [`Lanes::gather`]. Cost: about one Montgomery product per element.
+///
+/// # Safety
+/// Only after [`available`] returned true.
+#[target_feature(enable = "avx512f,avx512ifma")]
+pub unsafe fn gather_table(xs: &[F]) -> Vec<[u64; 8]> {
+    let mut out = vec![[0u64; 8]; xs.len()];
+    let mut buf = [F::ZERO; 8];
+    for (c, o) in xs.chunks(8).zip(out.chunks_mut(8)) {
+        buf[..c.len()].copy_from_slice(c);
+        let v = Lanes::load(&buf);
+        let mut cols = [[0u64; 8]; 5];
+        for (j, col) in cols.iter_mut().enumerate() {
+            _mm512_storeu_si512(col.as_mut_ptr() as *mut _, v.0[j]);
+        }
+        for (i, row) in o.iter_mut().enumerate() {
+            for j in 0..5 {
+                row[j] = cols[j][i];
+            }
+        }
+    }
+    out
+}
+
+/// Arkworks elements `xs` (length a multiple of 8) as lanes. Cost: one product per
+/// element.
+///
+/// # Safety
+/// Only after [`available`] returned true.
+#[target_feature(enable = "avx512f,avx512ifma")]
+pub unsafe fn load_all(xs: &[F]) -> Vec<Lanes> {
+    xs.chunks_exact(8).map(|c| Lanes::load(c)).collect()
+}
+
+/// Lanes back to arkworks elements. Cost: one product per element.
+///
+/// # Safety
+/// Only after [`available`] returned true.
+#[target_feature(enable = "avx512f,avx512ifma")]
+pub unsafe fn store_all(xs: &[Lanes]) -> Vec<F> {
+    let mut out = vec![F::ZERO; 8 * xs.len()];
+    for (x, o) in xs.iter().zip(out.chunks_exact_mut(8)) {
+        x.store(o);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_ff::One;
+    use ark_std::UniformRand;
+
+    /// Values that stress the reductions: 0, 1, p − 1, p − 2, small and random ones.
+    fn samples(seed: u64) -> Vec<F> {
+        let mut rng = ark_std::test_rng();
+        for _ in 0..seed {
+            let _ = F::rand(&mut rng);
+        }
+        let mut v = vec![F::ZERO, F::one(), -F::one(), -F::from(2u64), F::from(7u64)];
+        v.extend((0..59).map(|_| F::rand(&mut rng)));
+        v
+    }
+
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn check_ops(a: &[F], b: &[F]) {
+        for (ca, cb) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+            let (x, y) = (Lanes::load(ca), Lanes::load(cb));
+            let mut out = [F::ZERO; 8];
+            type Case = (Lanes, fn(F, F) -> F);
+            let cases: [Case; 5] = [
+                (x.mul(y), |p, q| p * q),
+                (x.add(y), |p, q| p + q),
+                (x.sub(y), |p, q| p - q),
+                (x.double(), |p, _| p.double()),
+                // A long chain keeps the bound: ((x·y − x)·y + y)·x.
+                (x.mul(y).sub(x).mul(y).add(y).mul(x), |p, q| {
+                    ((p * q - p) * q + q) * p
+                }),
+            ];
+            for (got, want) in cases {
+                got.store(&mut out);
+                for i in 0..8 {
+                    assert_eq!(out[i], want(ca[i], cb[i]));
+                }
+            }
+            x.lerp(y, Lanes::splat(ca[3])).store(&mut out);
+            for i in 0..8 {
+                assert_eq!(out[i], ca[i] + ca[3] * (cb[i] - ca[i]));
+            }
+            assert_eq!(x.total(), ca.iter().sum::<F>());
+        }
+        let table = gather_table(a);
+        let idx: Vec<u32> = (0..8).map(|i| (i * 7 + 3) % a.len() as u32).collect();
+        let mut out = [F::ZERO; 8];
+        Lanes::gather(&table, &idx).store(&mut out);
+        for i in 0..8 {
+            assert_eq!(out[i], a[idx[i] as usize]);
+        }
+        assert_eq!(store_all(&load_all(a)), a);
+    }
+
+    #[test]
+    fn lanes_match_arkworks() {
+        if !available() {
+            eprintln!("skipped: this CPU has no AVX-512 IFMA");
+            return;
+        }
+        let (a, b) = (samples(0), samples(1));
+        let mut rev = a.clone();
+        rev.reverse();
+        unsafe {
+            check_ops(&a, &b);
+            check_ops(&b, &a);
+            check_ops(&a, &a);
+            check_ops(&a, &rev);
+        }
+    }
+}
