@@ -142,6 +142,20 @@ impl Lanes {
         Lanes([_mm512_setzero_si512(); 5])
     }
 
+    /// Whether every lane holds the integer 0 (a lane may hold a zero value as `p`,
+    /// which reads as nonzero here).
+    ///
+    /// # Safety
+    /// Only after [`available`] returned true.
+    #[inline(always)]
+    pub unsafe fn is_zero(self) -> bool {
+        let any = self
+            .0
+            .iter()
+            .fold(_mm512_setzero_si512(), |a, l| _mm512_or_si512(a, *l));
+        _mm512_test_epi64_mask(any, any) == 0
+    }
+
     /// Montgomery product `a·b/2^260 mod p`, in `[0, 2p)` for inputs in `[0, 2p)`
     /// (any normalized inputs below `2^260` whose product is below `2^260·p` work).
     ///

@@ -402,3 +402,75 @@ impl<const N: usize, S: Source<N>> WideLayer<'_, N, S> {
 
 /// A block of an inner layer's four tables.
 pub(super) type Block4 = [Lanes; 4];
+
+/// The table-side sumcheck (`logup::prove_table_sumcheck`: `Σ_t m(t)·g(t)`, degree 2)
+/// in lanes while a round has at least eight pairs: sends the same messages, draws the
+/// same challenges into `rounds` and `point`, and returns the bound `m` and `g` (eight
+/// entries) for the scalar rounds. Blocks whose sixteen `m` values are all zero are
+/// skipped, as the scalar rounds skip such pairs. Cost: about 4 lanes products per
+/// pair, plus 2 per entry to convert.
+pub(super) fn table_rounds(
+    m: &[F],
+    g: &[F],
+    transcript: &mut crate::transcript::Transcript,
+    rounds: &mut Vec<Vec<F>>,
+    point: &mut Vec<F>,
+) -> (Vec<F>, Vec<F>) {
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn sums(m: &[Lanes], g: &[Lanes], h: usize, lo: usize, hi: usize) -> [F; 3] {
+        let (mut s0, mut s2) = (Lanes::zero(), Lanes::zero());
+        for b in lo..hi {
+            let (m0, m1) = (m[b], m[b + h]);
+            if m0.is_zero() && m1.is_zero() {
+                continue;
+            }
+            let (g0, g1) = (g[b], g[b + h]);
+            s0 = s0.add(m0.mul(g0));
+            s2 = s2.add(m1.double().sub(m0).mul(g1.double().sub(g0)));
+        }
+        [s0.total(), F::ZERO, s2.total()]
+    }
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn bind(lo: &mut [Lanes], hi: &[Lanes], r: Lanes, skip_zero: bool) {
+        for (a, b) in lo.iter_mut().zip(hi) {
+            if skip_zero && a.is_zero() && b.is_zero() {
+                continue;
+            }
+            *a = a.lerp(*b, r);
+        }
+    }
+    fn bind_par(t: &mut Vec<Lanes>, r: Lanes, skip_zero: bool) {
+        let h = t.len() / 2;
+        let (lo, hi) = t.split_at_mut(h);
+        if h > 2 * BLOCK_CHUNK {
+            lo.par_chunks_mut(BLOCK_CHUNK)
+                .zip(hi.par_chunks(BLOCK_CHUNK))
+                .for_each(|(a, b)| unsafe { bind(a, b, r, skip_zero) });
+        } else {
+            unsafe { bind(lo, hi, r, skip_zero) };
+        }
+        t.truncate(h);
+    }
+    // SAFETY (every unsafe block here): called only when `enabled()`.
+    let (mut mw, mut gw) = unsafe { (ifma::load_all(m), ifma::load_all(g)) };
+    while mw.len() >= 2 {
+        let h = mw.len() / 2;
+        let (mr, gr) = (&mw[..], &gw[..]);
+        let s = chunked(
+            h,
+            None::<&mut [Lanes]>,
+            h > 2 * BLOCK_CHUNK,
+            BLOCK_CHUNK,
+            |lo, hi, _, _| unsafe { sums(mr, gr, h, lo, hi) },
+        );
+        let msg = vec![s[0], s[2]];
+        transcript.append_fields(b"sumcheck-round", &msg);
+        let r = transcript.challenge(b"sumcheck-challenge");
+        let rw = unsafe { Lanes::splat(r) };
+        bind_par(&mut gw, rw, false);
+        bind_par(&mut mw, rw, true);
+        rounds.push(msg);
+        point.push(r);
+    }
+    unsafe { (ifma::store_all(&mw), ifma::store_all(&gw)) }
+}

@@ -70,3 +70,13 @@ impl<const N: usize> WideLayer<'_, N> {
         match self.0 {}
     }
 }
+
+pub(super) fn table_rounds(
+    _: &[F],
+    _: &[F],
+    _: &mut crate::transcript::Transcript,
+    _: &mut Vec<Vec<F>>,
+    _: &mut Vec<F>,
+) -> (Vec<F>, Vec<F>) {
+    unreachable!("lanes are disabled on this architecture")
+}
