@@ -55,7 +55,7 @@ pub fn section(r: &Results) -> Section {
         }
         s.commands.push(Repro {
             what: format!("batch {} (`breakdown_ms` in its JSON)", b.batch),
-            command: command_line(&spec.prove_args(b.batch)),
+            command: command_line(&spec.prove_args_reps(b.batch, r.plan.in_process)),
         });
         columns.push(p);
     }

@@ -148,15 +148,20 @@ pub fn run(
         let m = measure_model(spec, plan.reps, runner, &mut r.steps, progress)?;
         r.models.push(m);
     }
-    let base = r
-        .batch_model()
-        .map(|m| (m.proves.clone(), m.verifies.clone()));
+    // Every batch size, batch 1 included, is measured the same way: in-process
+    // medians of `plan.in_process` proofs (the ladder's batch-1 row is one proof per
+    // process, so it is not reused here).
     let spec = &plan.batch_model;
     for &b in &plan.batches {
-        let (proves, verifies) = match (&base, b) {
-            (Some(base), 1) => base.clone(),
-            _ => prove_and_verify(spec, b, plan.reps, runner, &mut r.steps, progress)?,
-        };
+        let (proves, verifies) = prove_and_verify(
+            spec,
+            b,
+            plan.reps,
+            plan.in_process,
+            runner,
+            &mut r.steps,
+            progress,
+        )?;
         r.batches.push(BatchResult {
             batch: b,
             proves,
@@ -194,7 +199,7 @@ fn measure_model(
     let s = runner.run(&spec.commit_args())?;
     let commit: Committed = parse(&s.output, &s.command)?;
     steps.push(s);
-    let (proves, verifies) = prove_and_verify(spec, 1, reps, runner, steps, progress)?;
+    let (proves, verifies) = prove_and_verify(spec, 1, reps, 1, runner, steps, progress)?;
     Ok(ModelResult {
         spec: spec.clone(),
         accuracy,
@@ -205,11 +210,13 @@ fn measure_model(
     })
 }
 
-/// Proves batch `batch` `reps` times, then verifies the proof `reps` times.
+/// Proves batch `batch` `reps` times (each process proving `in_process` times,
+/// reporting its median), then verifies the proof `reps` times.
 fn prove_and_verify(
     spec: &ModelSpec,
     batch: usize,
     reps: usize,
+    in_process: usize,
     runner: &Runner,
     steps: &mut Vec<Step>,
     progress: &mut dyn FnMut(&str),
@@ -219,7 +226,7 @@ fn prove_and_verify(
     let mut proves = Vec::new();
     for i in 1..=reps {
         progress(&format!("MLP {name}: prove batch {batch} ({i}/{reps})"));
-        let s = runner.run(&spec.prove_args(batch))?;
+        let s = runner.run(&spec.prove_args_reps(batch, in_process))?;
         proves.push(parse::<Proved>(&s.output, &s.command)?);
         steps.push(s);
     }

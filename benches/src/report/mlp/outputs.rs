@@ -84,8 +84,11 @@ impl Breakdown {
 pub struct Proved {
     /// Inputs proven.
     pub batch: usize,
-    /// Proving (generators excluded), in ms.
+    /// Proving (generators excluded), in ms: with `--reps`, the median run's.
     pub prove_ms: f64,
+    /// With `--reps`, the process's first run (which also pays one-time costs), in ms.
+    #[serde(default)]
+    pub prove_ms_first: Option<f64>,
     /// The integer engine on the same inputs (median of 5), in ms.
     pub infer_ms: f64,
     /// Deriving the generators, in ms.

@@ -117,7 +117,13 @@ impl ModelSpec {
 
     /// Arguments that prove test images `0..batch` (writes [`Self::proof_file`]).
     pub fn prove_args(&self, batch: usize) -> Vec<String> {
-        args(&[
+        self.prove_args_reps(batch, 1)
+    }
+
+    /// [`Self::prove_args`] proving `reps` times in the one process (`--reps`, added
+    /// when `reps > 1`), whose figures are then the median run's.
+    pub fn prove_args_reps(&self, batch: usize, reps: usize) -> Vec<String> {
+        let mut a = args(&[
             "prove",
             "--model",
             &self.model_file(),
@@ -132,7 +138,11 @@ impl ModelSpec {
             "-o",
             &self.proof_file(batch),
             "--json",
-        ])
+        ]);
+        if reps > 1 {
+            a.extend(["--reps".to_string(), reps.to_string()]);
+        }
+        a
     }
 
     /// Arguments that verify the batch-`batch` proof.
@@ -174,6 +184,9 @@ pub struct Plan {
     pub batches: Vec<usize>,
     /// Runs of each prove and verify command (the report shows the median).
     pub reps: usize,
+    /// Proofs per `ternzk prove` process in the batch sections (`--reps`): their
+    /// figures are in-process medians, for every batch size alike.
+    pub in_process: usize,
 }
 
 impl Plan {
@@ -203,6 +216,7 @@ impl Plan {
             batch_model: ModelSpec::qat("784-256-256-10", 16),
             batches: vec![1, 16, 64, 256],
             reps: 3,
+            in_process: 11,
         }
     }
 
@@ -215,6 +229,7 @@ impl Plan {
             batch_model: m,
             batches: vec![1, 16],
             reps: 1,
+            in_process: 3,
         }
     }
 }
@@ -241,6 +256,12 @@ mod tests {
              --dataset fashion-mnist --index 0 --batch 16 -o mlp-784-256-256-10-d16-b16.proof --json"
         );
         assert_eq!(
+            command_line(&m.prove_args_reps(256, 11)),
+            "ternzk prove --model mlp-784-256-256-10-d16.safetensors --vk mlp-784-256-256-10-d16.vk \
+             --dataset fashion-mnist --index 0 --batch 256 -o mlp-784-256-256-10-d16-b256.proof --json \
+             --reps 11"
+        );
+        assert_eq!(
             command_line(&m.verify_args(1)),
             "ternzk verify --vk mlp-784-256-256-10-d16.vk --proof mlp-784-256-256-10-d16.proof --json"
         );
@@ -263,6 +284,7 @@ mod tests {
         assert_eq!(full.ladder.len(), 7);
         assert_eq!(full.batches, vec![1, 16, 64, 256]);
         assert_eq!(full.reps, 3);
+        assert_eq!(full.in_process, 11);
         assert!(full.ladder.contains(&full.batch_model));
         let quick = Plan::quick();
         assert_eq!(quick.ladder, vec![quick.batch_model.clone()]);
