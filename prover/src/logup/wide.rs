@@ -9,8 +9,7 @@
 //! tables). Pairs `(y, y + h)` with `h ≥ 8` are pairs of blocks.
 //!
 //! Cost: the scalar passes' multiplication counts, each product about a third of a
-//! scalar one, plus one product per element to move the eq table into lanes each
-//! round and one per element (and per table row) at the level and table conversions.
+//! scalar one; moving values between arkworks and lanes moves bits only.
 
 use super::{chunked, Leaves, PASS_CHUNK};
 use crate::field::F;
@@ -54,7 +53,7 @@ pub(super) struct WideLeaves<'a> {
 }
 
 impl<'a> WideLeaves<'a> {
-    /// Prepares `leaves` for gathers. Cost: one product per table row.
+    /// Prepares `leaves` for gathers. Cost: moving the table's bits.
     pub fn new(leaves: &'a Leaves<'a>) -> Self {
         WideLeaves {
             idx: &leaves.idx,
@@ -248,7 +247,7 @@ fn round<const N: usize, S: Source<N>>(
 }
 
 /// Bound tables in lanes as scalar entries (to hand the last rounds, with fewer than
-/// eight pairs, to the scalar passes). Cost: one product per element.
+/// eight pairs, to the scalar passes).
 pub(super) fn to_scalar<const N: usize>(tables: &[[Lanes; N]]) -> Vec<[F; N]> {
     let mut out = vec![[F::ZERO; N]; 8 * tables.len()];
     let mut lane = [F::ZERO; 8];
@@ -408,7 +407,7 @@ pub(super) type Block4 = [Lanes; 4];
 /// same challenges into `rounds` and `point`, and returns the bound `m` and `g` (eight
 /// entries) for the scalar rounds. Blocks whose sixteen `m` values are all zero are
 /// skipped, as the scalar rounds skip such pairs. Cost: about 4 lanes products per
-/// pair, plus 2 per entry to convert.
+/// pair.
 pub(super) fn table_rounds(
     m: &[F],
     g: &[F],
