@@ -19,8 +19,10 @@
 //! `#[target_feature]` worker that calls them (see `logup::wide`).
 
 use crate::field::F;
+use ark_bn254::Fq;
 use ark_ff::{AdditiveGroup, BigInt, PrimeField};
 use std::arch::x86_64::*;
+use std::marker::PhantomData;
 use std::sync::OnceLock;
 
 const MASK: u64 = (1 << 52) - 1;
@@ -55,31 +57,90 @@ const fn from52(l: [u64; 5]) -> [u64; 4] {
     ]
 }
 
-const P: [u64; 4] = <F as PrimeField>::MODULUS.0;
-const P52: [u64; 5] = to52(P);
-const P2_52: [u64; 5] = {
+/// `2x` for `x < 2^255`.
+const fn shl1(x: [u64; 4]) -> [u64; 4] {
     let mut t = [0u64; 4];
     let mut i = 0;
     while i < 4 {
-        t[i] = (P[i] << 1) | if i > 0 { P[i - 1] >> 63 } else { 0 };
+        t[i] = (x[i] << 1) | if i > 0 { x[i - 1] >> 63 } else { 0 };
         i += 1;
     }
-    to52(t)
-};
-/// `−p^(−1) mod 2^52` (Newton's iteration on the low limb).
-const PINV: u64 = {
+    t
+}
+
+/// `−p0^(−1) mod 2^52` for odd `p0` (Newton's iteration).
+const fn neg_inv52(p0: u64) -> u64 {
     let mut inv: u64 = 1;
     let mut i = 0;
     while i < 7 {
-        inv = inv.wrapping_mul(2u64.wrapping_sub(P[0].wrapping_mul(inv)));
+        inv = inv.wrapping_mul(2u64.wrapping_sub(p0.wrapping_mul(inv)));
         i += 1;
     }
     inv.wrapping_neg() & MASK
-};
+}
+
+/// A prime field in arkworks' 4-limb Montgomery form whose elements lanes can hold:
+/// BN254's scalar field ([`FrPrime`]) and base field ([`FqPrime`]). The bounds in
+/// [`Lanes::mul`] need `p < 2^254`.
+pub trait Prime: Copy + Send + Sync + 'static {
+    /// The arkworks field.
+    type Field: PrimeField;
+    /// The modulus, little-endian 64-bit limbs.
+    const P: [u64; 4];
+    /// The modulus in radix `2^52`.
+    const P52: [u64; 5] = to52(Self::P);
+    /// `2p` in radix `2^52`.
+    const P2_52: [u64; 5] = to52(shl1(Self::P));
+    /// `−p^(−1) mod 2^52`.
+    const PINV: u64 = neg_inv52(Self::P[0]);
+    /// The Montgomery-form limbs of `x`.
+    fn limbs(x: &Self::Field) -> [u64; 4];
+    /// The element whose Montgomery-form limbs are `l` (`l` below `p`).
+    fn from_limbs(l: [u64; 4]) -> Self::Field;
+}
+
+/// BN254's scalar field `Fr` (the prover's field).
+#[derive(Clone, Copy, Debug)]
+pub struct FrPrime;
+
+impl Prime for FrPrime {
+    type Field = F;
+    const P: [u64; 4] = <F as PrimeField>::MODULUS.0;
+    #[inline(always)]
+    fn limbs(x: &F) -> [u64; 4] {
+        x.0 .0
+    }
+    #[inline(always)]
+    fn from_limbs(l: [u64; 4]) -> F {
+        F::new_unchecked(BigInt(l))
+    }
+}
+
+/// BN254's base field `Fq` (coordinates of G1 points).
+#[derive(Clone, Copy, Debug)]
+pub struct FqPrime;
+
+impl Prime for FqPrime {
+    type Field = Fq;
+    const P: [u64; 4] = <Fq as PrimeField>::MODULUS.0;
+    #[inline(always)]
+    fn limbs(x: &Fq) -> [u64; 4] {
+        x.0 .0
+    }
+    #[inline(always)]
+    fn from_limbs(l: [u64; 4]) -> Fq {
+        Fq::new_unchecked(BigInt(l))
+    }
+}
 
 /// Eight field elements, limb-sliced (see the module documentation).
 #[derive(Clone, Copy)]
-pub struct Lanes(pub [__m512i; 5]);
+pub struct Lanes<M: Prime = FrPrime>(pub [__m512i; 5], PhantomData<M>);
+
+/// Lanes of the scalar field.
+pub type FrLanes = Lanes<FrPrime>;
+/// Lanes of the base field.
+pub type FqLanes = Lanes<FqPrime>;
 
 #[inline(always)]
 unsafe fn splat_limbs(l: &[u64; 5]) -> [__m512i; 5] {
@@ -142,14 +203,14 @@ unsafe fn sub_if_ge(x: [__m512i; 5], m: &[u64; 5]) -> [__m512i; 5] {
     std::array::from_fn(|j| _mm512_mask_blend_epi64(negative, u[j], x[j]))
 }
 
-impl Lanes {
+impl<M: Prime> Lanes<M> {
     /// All lanes zero.
     ///
     /// # Safety
     /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn zero() -> Lanes {
-        Lanes([_mm512_setzero_si512(); 5])
+    pub unsafe fn zero() -> Self {
+        Lanes([_mm512_setzero_si512(); 5], PhantomData)
     }
 
     /// Whether every lane holds the integer 0 (a lane may hold a zero value as `p`,
@@ -173,10 +234,10 @@ impl Lanes {
     /// # Safety
     /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn mul(self, b: Lanes) -> Lanes {
+    pub unsafe fn mul(self, b: Self) -> Self {
         let z = _mm512_setzero_si512();
-        let p = splat_limbs(&P52);
-        let pinv = _mm512_set1_epi64(PINV as i64);
+        let p = splat_limbs(&M::P52);
+        let pinv = _mm512_set1_epi64(M::PINV as i64);
         let a = self.0;
         let b = shl4(b.0);
         let mut t = [z; 5];
@@ -199,7 +260,7 @@ impl Lanes {
             t[3] = _mm512_add_epi64(t[4], hi[3]);
             t[4] = hi[4];
         }
-        Lanes(carry(t))
+        Lanes(carry(t), PhantomData)
     }
 
     /// `a + b`, reduced to `[0, 2p)`.
@@ -207,9 +268,9 @@ impl Lanes {
     /// # Safety
     /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn add(self, b: Lanes) -> Lanes {
+    pub unsafe fn add(self, b: Self) -> Self {
         let t = std::array::from_fn(|j| _mm512_add_epi64(self.0[j], b.0[j]));
-        Lanes(sub_if_ge(carry(t), &P2_52))
+        Lanes(sub_if_ge(carry(t), &M::P2_52), PhantomData)
     }
 
     /// `a − b`, reduced to `[0, 2p)`.
@@ -217,14 +278,14 @@ impl Lanes {
     /// # Safety
     /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn sub(self, b: Lanes) -> Lanes {
+    pub unsafe fn sub(self, b: Self) -> Self {
         let t = std::array::from_fn(|j| {
             _mm512_sub_epi64(
-                _mm512_add_epi64(self.0[j], _mm512_set1_epi64(P2_52[j] as i64)),
+                _mm512_add_epi64(self.0[j], _mm512_set1_epi64(M::P2_52[j] as i64)),
                 b.0[j],
             )
         });
-        Lanes(sub_if_ge(carry_signed(t), &P2_52))
+        Lanes(sub_if_ge(carry_signed(t), &M::P2_52), PhantomData)
     }
 
     /// `2a`, reduced to `[0, 2p)`.
@@ -232,7 +293,7 @@ impl Lanes {
     /// # Safety
     /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn double(self) -> Lanes {
+    pub unsafe fn double(self) -> Self {
         self.add(self)
     }
 
@@ -241,7 +302,7 @@ impl Lanes {
     /// # Safety
     /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn lerp(self, b: Lanes, r: Lanes) -> Lanes {
+    pub unsafe fn lerp(self, b: Self, r: Self) -> Self {
         self.add(r.mul(b.sub(self)))
     }
 
@@ -250,17 +311,18 @@ impl Lanes {
     /// # Safety
     /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn load(xs: &[F]) -> Lanes {
+    pub unsafe fn load(xs: &[M::Field]) -> Self {
         let mut cols = [[0u64; 8]; 5];
         for (i, x) in xs[..8].iter().enumerate() {
-            let l = to52(x.0 .0);
+            let l = to52(M::limbs(x));
             for j in 0..5 {
                 cols[j][i] = l[j];
             }
         }
-        Lanes(std::array::from_fn(|j| {
-            _mm512_loadu_si512(cols[j].as_ptr() as *const _)
-        }))
+        Lanes(
+            std::array::from_fn(|j| _mm512_loadu_si512(cols[j].as_ptr() as *const _)),
+            PhantomData,
+        )
     }
 
     /// One arkworks element in all eight lanes.
@@ -268,7 +330,7 @@ impl Lanes {
     /// # Safety
     /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn splat(x: F) -> Lanes {
+    pub unsafe fn splat(x: M::Field) -> Self {
         Lanes::load(&[x; 8])
     }
 
@@ -277,14 +339,14 @@ impl Lanes {
     /// # Safety
     /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn store(self, out: &mut [F]) {
-        let canon = sub_if_ge(self.0, &P52);
+    pub unsafe fn store(self, out: &mut [M::Field]) {
+        let canon = sub_if_ge(self.0, &M::P52);
         let mut cols = [[0u64; 8]; 5];
         for (j, c) in cols.iter_mut().enumerate() {
             _mm512_storeu_si512(c.as_mut_ptr() as *mut _, canon[j]);
         }
         for (i, o) in out[..8].iter_mut().enumerate() {
-            *o = F::new_unchecked(BigInt(from52(std::array::from_fn(|j| cols[j][i]))));
+            *o = M::from_limbs(from52(std::array::from_fn(|j| cols[j][i])));
         }
     }
 
@@ -293,8 +355,8 @@ impl Lanes {
     /// # Safety
     /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn total(self) -> F {
-        let mut out = [F::ZERO; 8];
+    pub unsafe fn total(self) -> M::Field {
+        let mut out = [M::Field::ZERO; 8];
         self.store(&mut out);
         out.iter().sum()
     }
@@ -304,7 +366,7 @@ impl Lanes {
     /// # Safety
     /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn gather(table: &[[u64; 8]], idx: &[u32]) -> Lanes {
+    pub unsafe fn gather(table: &[[u64; 8]], idx: &[u32]) -> Self {
         let mut cols = [[0u64; 8]; 5];
         for (i, &k) in idx[..8].iter().enumerate() {
             let row = &table[k as usize];
@@ -312,9 +374,10 @@ impl Lanes {
                 cols[j][i] = row[j];
             }
         }
-        Lanes(std::array::from_fn(|j| {
-            _mm512_loadu_si512(cols[j].as_ptr() as *const _)
-        }))
+        Lanes(
+            std::array::from_fn(|j| _mm512_loadu_si512(cols[j].as_ptr() as *const _)),
+            PhantomData,
+        )
     }
 }
 
@@ -329,7 +392,7 @@ pub unsafe fn gather_table(xs: &[F]) -> Vec<[u64; 8]> {
     let mut buf = [F::ZERO; 8];
     for (c, o) in xs.chunks(8).zip(out.chunks_mut(8)) {
         buf[..c.len()].copy_from_slice(c);
-        let v = Lanes::load(&buf);
+        let v = FrLanes::load(&buf);
         let mut cols = [[0u64; 8]; 5];
         for (j, col) in cols.iter_mut().enumerate() {
             _mm512_storeu_si512(col.as_mut_ptr() as *mut _, v.0[j]);
@@ -348,8 +411,8 @@ pub unsafe fn gather_table(xs: &[F]) -> Vec<[u64; 8]> {
 /// # Safety
 /// Only after [`available`] returned true.
 #[target_feature(enable = "avx512f,avx512ifma")]
-pub unsafe fn load_all(xs: &[F]) -> Vec<Lanes> {
-    xs.chunks_exact(8).map(|c| Lanes::load(c)).collect()
+pub unsafe fn load_all(xs: &[F]) -> Vec<FrLanes> {
+    xs.chunks_exact(8).map(|c| FrLanes::load(c)).collect()
 }
 
 /// Lanes back to arkworks elements. Cost: one conditional subtraction per element.
@@ -357,7 +420,7 @@ pub unsafe fn load_all(xs: &[F]) -> Vec<Lanes> {
 /// # Safety
 /// Only after [`available`] returned true.
 #[target_feature(enable = "avx512f,avx512ifma")]
-pub unsafe fn store_all(xs: &[Lanes]) -> Vec<F> {
+pub unsafe fn store_all(xs: &[FrLanes]) -> Vec<F> {
     let mut out = vec![F::ZERO; 8 * xs.len()];
     for (x, o) in xs.iter().zip(out.chunks_exact_mut(8)) {
         x.store(o);
@@ -368,7 +431,7 @@ pub unsafe fn store_all(xs: &[Lanes]) -> Vec<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ark_ff::One;
+    use ark_ff::{Field, One};
     use ark_std::UniformRand;
 
     /// Values that stress the reductions: 0, 1, p − 1, p − 2, small and random ones.
@@ -385,9 +448,9 @@ mod tests {
     #[target_feature(enable = "avx512f,avx512ifma")]
     unsafe fn check_ops(a: &[F], b: &[F]) {
         for (ca, cb) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
-            let (x, y) = (Lanes::load(ca), Lanes::load(cb));
+            let (x, y) = (FrLanes::load(ca), FrLanes::load(cb));
             let mut out = [F::ZERO; 8];
-            type Case = (Lanes, fn(F, F) -> F);
+            type Case = (FrLanes, fn(F, F) -> F);
             let cases: [Case; 5] = [
                 (x.mul(y), |p, q| p * q),
                 (x.add(y), |p, q| p + q),
@@ -404,7 +467,7 @@ mod tests {
                     assert_eq!(out[i], want(ca[i], cb[i]));
                 }
             }
-            x.lerp(y, Lanes::splat(ca[3])).store(&mut out);
+            x.lerp(y, FrLanes::splat(ca[3])).store(&mut out);
             for i in 0..8 {
                 assert_eq!(out[i], ca[i] + ca[3] * (cb[i] - ca[i]));
             }
@@ -413,11 +476,37 @@ mod tests {
         let table = gather_table(a);
         let idx: Vec<u32> = (0..8).map(|i| (i * 7 + 3) % a.len() as u32).collect();
         let mut out = [F::ZERO; 8];
-        Lanes::gather(&table, &idx).store(&mut out);
+        FrLanes::gather(&table, &idx).store(&mut out);
         for i in 0..8 {
             assert_eq!(out[i], a[idx[i] as usize]);
         }
         assert_eq!(store_all(&load_all(a)), a);
+    }
+
+    #[test]
+    fn base_field_lanes_match_arkworks() {
+        if !available() {
+            eprintln!("skipped: this CPU has no AVX-512 IFMA");
+            return;
+        }
+        let mut rng = ark_std::test_rng();
+        let mut a: Vec<Fq> = vec![Fq::ZERO, Fq::one(), -Fq::one(), -Fq::from(2u64)];
+        a.extend((0..60).map(|_| Fq::rand(&mut rng)));
+        let b: Vec<Fq> = a
+            .iter()
+            .rev()
+            .map(|x| x.square() + Fq::from(3u64))
+            .collect();
+        for (ca, cb) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+            unsafe {
+                let (x, y) = (FqLanes::load(ca), FqLanes::load(cb));
+                let mut out = [Fq::ZERO; 8];
+                x.mul(y).sub(x).mul(y).add(y).double().store(&mut out);
+                for i in 0..8 {
+                    assert_eq!(out[i], (((ca[i] * cb[i] - ca[i]) * cb[i]) + cb[i]).double());
+                }
+            }
+        }
     }
 
     #[test]

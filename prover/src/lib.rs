@@ -4,6 +4,8 @@
 //! One concept per module; see `docs/protocol.md` for the protocol these implement.
 
 pub mod accumulate;
+#[cfg(target_arch = "x86_64")]
+mod affine_lanes;
 pub mod dense;
 pub mod eq;
 pub mod error;

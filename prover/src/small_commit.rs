@@ -495,6 +495,14 @@ fn sum_rows(table: &[(&[Xy], usize)], w: usize, rows: &[&[i64]]) -> Vec<G> {
         lists.push((start, pts.len() - start));
     }
     let mut extra = vec![G::zero(); rows.len()];
+    #[cfg(target_arch = "x86_64")]
+    if crate::ifma::available() {
+        // SAFETY: IFMA is present.
+        unsafe { crate::affine_lanes::reduce_buckets(&mut pts, &mut lists, &mut extra) };
+    } else {
+        reduce_buckets(&mut pts, &mut lists, &mut extra);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
     reduce_buckets(&mut pts, &mut lists, &mut extra);
     lists
         .iter()

@@ -13,7 +13,7 @@
 
 use super::{chunked, Leaves, PASS_CHUNK};
 use crate::field::F;
-use crate::ifma::{self, Lanes};
+use crate::ifma::{self, FrLanes as Lanes};
 use ark_ff::AdditiveGroup;
 use rayon::prelude::*;
 use std::cell::Cell;
