@@ -20,7 +20,7 @@
 
 use crate::field::F;
 use ark_bn254::Fq;
-use ark_ff::{AdditiveGroup, BigInt, PrimeField};
+use ark_ff::{AdditiveGroup, BigInt, Field, PrimeField, Zero};
 use std::arch::x86_64::*;
 use std::marker::PhantomData;
 use std::sync::OnceLock;
@@ -428,6 +428,37 @@ pub unsafe fn store_all(xs: &[FrLanes]) -> Vec<F> {
     out
 }
 
+/// Inverts every element of `v` (length a multiple of 8, all nonzero) in place by
+/// Montgomery's trick on eight interleaved chains (lane `i` takes `v[8b + i]`), with
+/// one scalar inversion per lane. Returns false, leaving `v` unchanged, if an element
+/// is zero. Cost: about 3 lanes products per element.
+///
+/// # Safety
+/// Only after [`available`] returned true.
+#[target_feature(enable = "avx512f,avx512ifma")]
+pub unsafe fn batch_invert(v: &mut [F]) -> bool {
+    assert!(v.len().is_multiple_of(8));
+    if v.iter().any(|x| x.is_zero()) {
+        return false;
+    }
+    let blocks = load_all(v);
+    let mut prefix = Vec::with_capacity(blocks.len());
+    let mut acc = FrLanes::splat(F::ONE);
+    for x in &blocks {
+        prefix.push(acc);
+        acc = acc.mul(*x);
+    }
+    let mut totals = [F::ZERO; 8];
+    acc.store(&mut totals);
+    ark_ff::batch_inversion(&mut totals);
+    let mut inv = FrLanes::load(&totals);
+    for (b, x) in blocks.iter().enumerate().rev() {
+        inv.mul(prefix[b]).store(&mut v[8 * b..]);
+        inv = inv.mul(*x);
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -481,6 +512,13 @@ mod tests {
             assert_eq!(out[i], a[idx[i] as usize]);
         }
         assert_eq!(store_all(&load_all(a)), a);
+        let mut inv: Vec<F> = a.iter().map(|x| *x + F::from(11u64)).collect();
+        let want: Vec<F> = inv.iter().map(|x| x.inverse().unwrap()).collect();
+        assert!(batch_invert(&mut inv));
+        assert_eq!(inv, want);
+        let mut with_zero = a.to_vec();
+        assert!(!batch_invert(&mut with_zero), "a zero element is refused");
+        assert_eq!(with_zero, a);
     }
 
     #[test]

@@ -702,6 +702,13 @@ fn inverse_differences(values: &[F], beta: F) -> Option<Vec<F>> {
     if d.par_iter().any(|x| x.is_zero()) {
         return None;
     }
+    #[cfg(target_arch = "x86_64")]
+    if wide::enabled() && d.len() >= 1 << WIDE_MIN_VARS {
+        // SAFETY: `enabled()` checked IFMA; table sizes are powers of two ≥ 8.
+        if unsafe { crate::ifma::batch_invert(&mut d) } {
+            return Some(d);
+        }
+    }
     ark_ff::batch_inversion(&mut d);
     Some(d)
 }
@@ -741,20 +748,24 @@ fn table_g_eval(table: &Table, gamma: F, beta: F, r: &[F]) -> crate::Result<F> {
     Ok(blocks.iter().zip(&e_hi).map(|((n, _), e)| *n * e).sum())
 }
 
+/// The multiplicities as field elements (zero stays zero, without a conversion).
+fn counts_as_fields(counts: &[u64]) -> Vec<F> {
+    counts
+        .iter()
+        .map(|&c| if c == 0 { F::ZERO } else { F::from(c) })
+        .collect()
+}
+
 /// Proves `Σ_t m_t·g_t` (the claim is already in the transcript) by a degree-2
 /// sumcheck in the format of [`crate::sumcheck::prove`] (messages `p(0), p(2)`, first
 /// variable = most significant bit). Pairs where `m` is zero on both sides are skipped
 /// (multiplicities are sparse while `N ≪ |T|`); `g` is bound densely.
 /// Cost: `|T|` multiplications to bind `g`, about 4 per pair with nonzero `m`.
 fn prove_table_sumcheck(
-    counts: &[u64],
+    mut m: Vec<F>,
     mut g: Vec<F>,
     transcript: &mut Transcript,
 ) -> (SumcheckProof, Vec<F>) {
-    let mut m: Vec<F> = counts
-        .iter()
-        .map(|&c| if c == 0 { F::ZERO } else { F::from(c) })
-        .collect();
     let b = m.len().trailing_zeros() as usize;
     let mut rounds = Vec::with_capacity(b);
     let mut point = Vec::with_capacity(b);
@@ -1423,14 +1434,15 @@ fn prove_inner(
         .map(|v| inverse_differences(v, beta))
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| Error::Invalid("β equals a table value; retry".into()))?;
-    let mut table_sums: Vec<F> = counts
+    let ms: Vec<Vec<F>> = counts.iter().map(|c| counts_as_fields(c)).collect();
+    let mut table_sums: Vec<F> = ms
         .iter()
         .zip(&gs)
-        .map(|(c, g)| {
-            c.iter()
+        .map(|(m, g)| {
+            m.iter()
                 .zip(g)
-                .filter(|(m, _)| **m != 0)
-                .map(|(&m, g)| F::from(m) * g)
+                .filter(|(m, _)| !m.is_zero())
+                .map(|(m, g)| *m * g)
                 .sum()
         })
         .collect();
@@ -1541,8 +1553,8 @@ fn prove_inner(
     // 6. Table-side sumchecks and multiplicity openings.
     let mut table_sumchecks = Vec::with_capacity(lay.tables.len());
     let mut openings = Vec::with_capacity(lay.tables.len());
-    for ((t, c), g) in lay.tables.iter().zip(&counts).zip(gs) {
-        let (proof, point) = prove_table_sumcheck(c, g, transcript);
+    for (((t, c), m), g) in lay.tables.iter().zip(&counts).zip(ms).zip(gs) {
+        let (proof, point) = prove_table_sumcheck(m, g, transcript);
         let (rv, cv) = t.grid();
         let opening = open_counts(c, cv, &point[..rv]);
         transcript.append_fields(b"logup-multiplicity-opening", &opening);
