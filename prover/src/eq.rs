@@ -13,6 +13,49 @@ pub const PAR_THRESHOLD: usize = 1 << 14;
 /// Returns the table `[eq(r, i) for i in 0..2^k]`, `k = r.len()`.
 /// Cost: `2^k` multiplications (one per entry, built by repeated doubling).
 pub fn eq_table(r: &[F]) -> Vec<F> {
+    #[cfg(target_arch = "x86_64")]
+    if r.len() >= WIDE_VARS && crate::ifma::available() {
+        return eq_table_lanes(r);
+    }
+    eq_table_scalar(r)
+}
+
+/// Tables of at least `2^WIDE_VARS` entries are built in IFMA lanes.
+#[cfg(target_arch = "x86_64")]
+const WIDE_VARS: usize = 12;
+
+/// `eq_table(r)` as the outer product `eq(r[..k−3]) ⊗ eq(r[k−3..])`: block `x` of
+/// eight entries is `eq(r[..k−3], x)` times the eight-entry table of the last three
+/// coordinates, one lanes product per block (the same field elements as the scalar
+/// construction). Cost: `2^(k−3)` scalar products plus `2^k` lanes products.
+#[cfg(target_arch = "x86_64")]
+fn eq_table_lanes(r: &[F]) -> Vec<F> {
+    use crate::ifma::FrLanes;
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn blocks(hi: &[F], lo: FrLanes, out: &mut [F]) {
+        for (h, o) in hi.iter().zip(out.chunks_exact_mut(8)) {
+            FrLanes::splat(*h).mul(lo).store(o);
+        }
+    }
+    let k = r.len();
+    let hi = eq_table_scalar(&r[..k - 3]);
+    let lo_vals = eq_table_scalar(&r[k - 3..]);
+    // SAFETY: `eq_table` checked `ifma::available()`.
+    let lo = unsafe { FrLanes::load(&lo_vals) };
+    let mut out = vec![F::ZERO; 1 << k];
+    const CHUNK: usize = 1 << 10; // blocks per task
+    if hi.len() >= 2 * CHUNK {
+        out.par_chunks_mut(8 * CHUNK)
+            .zip(hi.par_chunks(CHUNK))
+            .for_each(|(o, h)| unsafe { blocks(h, lo, o) });
+    } else {
+        unsafe { blocks(&hi, lo, &mut out) };
+    }
+    out
+}
+
+/// The scalar construction of [`eq_table`], by repeated doubling.
+fn eq_table_scalar(r: &[F]) -> Vec<F> {
     let mut table = Vec::with_capacity(1 << r.len());
     table.push(F::ONE);
     for &ri in r {
@@ -74,6 +117,17 @@ mod tests {
             }
             let sum: F = t.iter().sum();
             assert_eq!(sum, F::ONE);
+        }
+    }
+
+    /// The lanes construction (taken for 12 or more coordinates on IFMA machines) gives
+    /// the scalar construction's table, entry for entry, small and parallel sizes.
+    #[test]
+    fn lanes_table_matches_scalar() {
+        let mut rng = test_rng();
+        for k in [12usize, 14, 15] {
+            let r: Vec<F> = (0..k).map(|_| F::rand(&mut rng)).collect();
+            assert_eq!(eq_table(&r), eq_table_scalar(&r), "k = {k}");
         }
     }
 
