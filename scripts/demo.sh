@@ -24,7 +24,7 @@ echo
 echo "== prove test images 0..15 in one proof (private input), then verify =="
 "$bin" prove --model "$model" --vk "$out/mlp.vk" --dataset fashion-mnist --index 0 --batch 16 \
     --private-input -o "$out/batch.proof"
-"$bin" verify --vk "$out/mlp.vk" --proof "$out/batch.proof" | head -3
+"$bin" verify --vk "$out/mlp.vk" --proof "$out/batch.proof" | sed -n 1,3p
 echo
 echo "== prove and verify y = W·x, 4096×4096 ternary at density 1/16, four ways =="
 "$bin" bench matvec --rows 4096 --cols 4096 --density 0.0625 "$@"

@@ -50,6 +50,13 @@ enum Command {
 }
 
 fn main() {
+    // A closed stdout (`ternzk verify … | head -1`) ends the process quietly, as it
+    // does other Unix tools, instead of a panic inside `println!`.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Bench(c) => bench::run(c),

@@ -201,6 +201,66 @@ fn commit_prove_verify_and_rejections() {
     assert!(!out_path.exists());
 }
 
+/// `--reps N`: N proofs in one process, the median reported, every run listed, the
+/// same proof file as one run; `--reps 0` is refused before any work.
+#[test]
+fn repeated_proofs_in_one_process() {
+    let dir = TempDir::new("prove_cli-reps");
+    let (model, vk) = compiled(dir.path(), 16, "r");
+    let x: Vec<u8> = (0..784).map(|i| ((i * 11) % 256) as u8).collect();
+    let input = dir.path().join("x.json");
+    std::fs::write(&input, serde_json::to_string(&x).unwrap()).unwrap();
+    let (one, three) = (dir.path().join("one.proof"), dir.path().join("three.proof"));
+    let base = [
+        "prove",
+        "--model",
+        s(&model),
+        "--vk",
+        s(&vk),
+        "--input",
+        s(&input),
+    ];
+    let p1 = json(&ternzk(&[&base[..], &["-o", s(&one), "--json"]].concat()));
+    assert_eq!(p1["reps"], 1);
+    assert_eq!(p1["prove_ms_runs"].as_array().unwrap().len(), 1);
+    let p3 = json(&ternzk(
+        &[&base[..], &["-o", s(&three), "--json", "--reps", "3"]].concat(),
+    ));
+    assert_eq!(p3["reps"], 3);
+    let runs: Vec<f64> = p3["prove_ms_runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(runs.len(), 3);
+    assert_eq!(p3["prove_ms_first"].as_f64().unwrap(), runs[0]);
+    let mut sorted = runs.clone();
+    sorted.sort_by(f64::total_cmp);
+    assert_eq!(
+        p3["prove_ms"].as_f64().unwrap(),
+        sorted[1],
+        "the median run"
+    );
+    assert_eq!(std::fs::read(&one).unwrap(), std::fs::read(&three).unwrap());
+    let zero = dir.path().join("zero.proof");
+    let out = ternzk(&[&base[..], &["-o", s(&zero), "--reps", "0"]].concat());
+    assert_eq!(out.status.code(), Some(2), "clap's usage error");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--reps"));
+    assert!(!zero.exists());
+
+    // A reader that closes the pipe early ends the command quietly (no panic).
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ternzk"))
+        .args(["verify", "--vk", s(&vk), "--proof", s(&three)])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
 /// Whether Fashion-MNIST is installed; a missing data set fails the run when the
 /// test command requires everything (`TERNZK_REQUIRE_PYTHON=1`), else skips.
 fn dataset_or_skip() -> bool {

@@ -242,11 +242,13 @@ fn check_mlp_sections(md: &str, outcome: &serde_json::Value, out: &std::path::Pa
     );
     let shares: f64 = phases[..6].iter().map(|r| number(&r[2])).sum();
     assert!((shares - 100.0).abs() < 0.5, "shares add to {shares}");
+    // The breakdown shows the batch section's runs (in-process medians, `--reps`).
     assert_eq!(
         number(&phases[6][1]),
-        number(&ladder[0][5]),
-        "same run as the ladder"
+        number(&batch[0][1]),
+        "same run as the batch section"
     );
+    assert!(md.contains("`ternzk prove --reps 3`"));
 
     // ternzk vs EZKL: ternzk's row and the fixture's two, ratios that parse.
     let vs = table_after(md, MLP_HEADINGS[3]);
@@ -275,10 +277,16 @@ fn check_mlp_sections(md: &str, outcome: &serde_json::Value, out: &std::path::Pa
         .iter()
         .map(|s| s["command"].as_str().unwrap())
         .collect();
-    assert_eq!(commands.len(), 6, "{commands:?}");
+    // compile, commit, the ladder's prove and verify, then the batch section's batch 1
+    // and 16 (in-process medians) with their verifications.
+    assert_eq!(commands.len(), 8, "{commands:?}");
     assert!(commands[0].starts_with("ternzk compile models/"));
-    assert!(commands[4].contains("--batch 16"));
-    assert_eq!(steps[5]["output"]["verified"], true);
+    assert!(!commands[2].contains("--reps"));
+    assert!(commands[4].contains("--batch 1 ") && commands[4].ends_with("--reps 3"));
+    assert!(commands[6].contains("--batch 16") && commands[6].ends_with("--reps 3"));
+    assert_eq!(steps[6]["output"]["reps"], 3);
+    assert!(steps[6]["output"]["prove_ms_first"].as_f64().unwrap() > 0.0);
+    assert_eq!(steps[7]["output"]["verified"], true);
 }
 
 #[test]
