@@ -176,6 +176,34 @@ unsafe fn pass_blocks<const N: usize, S: Source<N>>(
     [s[0].total(), s[1].total(), s[2].total()]
 }
 
+/// A round `≥ 1` over `h = out.len() / 2` pair blocks: binds `r` in `src` (bound
+/// length `2h` blocks) into `out` and sums (see [`pass_blocks`]).
+fn bind_round<const N: usize, S: Source<N>>(
+    src: &S,
+    out: &mut [[Lanes; N]],
+    r: Lanes,
+    ew: &[Lanes],
+    lw: Lanes,
+    want_t1: bool,
+    par: bool,
+) -> [F; 3] {
+    let h = out.len() / 2;
+    chunked(h, Some(out), par, BLOCK_CHUNK, |lo, hi, a, b| unsafe {
+        // SAFETY: the wide path runs only when `enabled()`.
+        pass_blocks(
+            src,
+            Some(r),
+            a.zip(b),
+            ew,
+            None,
+            lw,
+            want_t1,
+            (lo, hi),
+            (h, 2 * h),
+        )
+    })
+}
+
 /// One round of a layer in lanes (see `logup::round_on`): round 0 sums from `src`
 /// with the layer's own level `t0`; round 1 binds `src` into `bufs[1]`; later rounds
 /// bind `bufs[0]` into `bufs[1]`; the buffers are then swapped. Needs `e.len() ≥ 8`.
@@ -211,36 +239,11 @@ fn round<const N: usize, S: Source<N>>(
     if next.len() < 2 * h {
         next.resize(2 * h, [unsafe { Lanes::zero() }; N]);
     }
-    let out = Some(&mut next[..2 * h]);
+    let out = &mut next[..2 * h];
     let sums = if i == 1 {
-        chunked(h, out, par, BLOCK_CHUNK, |lo, hi, a, b| unsafe {
-            pass_blocks(
-                src,
-                Some(r),
-                a.zip(b),
-                ew,
-                None,
-                lw,
-                want_t1,
-                (lo, hi),
-                (h, 2 * h),
-            )
-        })
+        bind_round(src, out, r, ew, lw, want_t1, par)
     } else {
-        let cur = BufSource(&cur[..]);
-        chunked(h, out, par, BLOCK_CHUNK, |lo, hi, a, b| unsafe {
-            pass_blocks(
-                &cur,
-                Some(r),
-                a.zip(b),
-                ew,
-                None,
-                lw,
-                want_t1,
-                (lo, hi),
-                (h, 2 * h),
-            )
-        })
+        bind_round(&BufSource(&cur[..]), out, r, ew, lw, want_t1, par)
     };
     bufs.swap(0, 1);
     sums
