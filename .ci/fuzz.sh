@@ -14,7 +14,8 @@
 # the stable compiler accept them (it is how rustc itself is bootstrapped); this is
 # checked to work with rustc 1.95. Harmless on a nightly toolchain.
 #
-# Sanitizer: none (-s none). The prover has no `unsafe`; AddressSanitizer made the
+# Sanitizer: none (-s none). The prover's only `unsafe` is the IFMA lanes code
+# (docs/fuzzing.md); AddressSanitizer made the
 # field arithmetic about 10× slower (15 vs 140 proofs/s), leaving too few runs for a
 # CI smoke test. Debug assertions and overflow checks are on (-a), so integer
 # overflow in size computations panics instead of wrapping. Longer campaigns can
