@@ -25,6 +25,8 @@ pub struct Machine {
     pub profile: String,
     /// Whether BMI2 and ADX were enabled at compile time (arkworks' fast path).
     pub bmi2_adx: bool,
+    /// Whether the prover's AVX-512 IFMA lanes ran (detected on this CPU at run time).
+    pub ifma: bool,
     /// Rayon worker threads the benchmarks ran with.
     pub threads: usize,
     /// `git rev-parse HEAD` of the working tree, with `-dirty` when tracked files
@@ -56,6 +58,7 @@ impl Machine {
             }
             .into(),
             bmi2_adx: cfg!(all(target_feature = "bmi2", target_feature = "adx")),
+            ifma: ifma_lanes(),
             threads: rayon::current_num_threads(),
             git_commit: git_commit(repo),
             date_utc: utc_iso8601(
@@ -82,9 +85,10 @@ impl Machine {
             (
                 "build",
                 format!(
-                    "{}, BMI2+ADX {}",
+                    "{}, BMI2+ADX {}, AVX-512 IFMA lanes {}",
                     self.profile,
-                    if self.bmi2_adx { "on" } else { "off" }
+                    if self.bmi2_adx { "on" } else { "off" },
+                    if self.ifma { "on" } else { "off" }
                 ),
             ),
             ("git commit", self.git_commit.clone()),
@@ -212,5 +216,17 @@ mod tests {
         assert!(m.rustc.starts_with("rustc") || m.rustc == "unknown");
         assert_eq!(m.table().rows.len(), 9);
         assert!(git_commit(Path::new("/")).len() >= 7);
+    }
+}
+
+/// Whether the prover runs its IFMA lanes on this CPU.
+fn ifma_lanes() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        ternzk_prover::ifma::available()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
     }
 }
