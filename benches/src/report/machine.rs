@@ -187,6 +187,18 @@ pub fn utc_iso8601(secs: u64) -> String {
     )
 }
 
+/// Whether the prover runs its IFMA lanes on this CPU.
+fn ifma_lanes() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        ternzk_prover::ifma::available()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,17 +228,5 @@ mod tests {
         assert!(m.rustc.starts_with("rustc") || m.rustc == "unknown");
         assert_eq!(m.table().rows.len(), 9);
         assert!(git_commit(Path::new("/")).len() >= 7);
-    }
-}
-
-/// Whether the prover runs its IFMA lanes on this CPU.
-fn ifma_lanes() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        ternzk_prover::ifma::available()
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
     }
 }
