@@ -1006,9 +1006,9 @@ fn build_level(h: usize, node: impl Fn(usize) -> [F; 2] + Sync + Send) -> Vec<[F
     }
 }
 
-/// Instances with at least this many variables run their large passes in lanes
-/// (`wide`) when the CPU allows; smaller ones gain too little to pay for converting
-/// their table.
+/// Instances (and tables) with at least this many variables run their large passes in
+/// lanes (`wide`) when the CPU allows; smaller ones have too few rounds of eight or more
+/// pairs to gain, and copying their table into gatherable rows would cost more.
 const WIDE_MIN_VARS: usize = 10;
 
 /// One instance's fraction tree: scalar levels (`levels[l]`, empty where only the
