@@ -26,9 +26,11 @@ type Xy = (Fq, Fq);
 /// # Safety
 /// Only after [`crate::ifma::available`] returned true.
 pub(crate) unsafe fn reduce_buckets(pts: &mut [Xy], lists: &mut [(usize, usize)], extra: &mut [G]) {
-    let mut cur = pts.to_vec();
-    let mut next = vec![(Fq::ZERO, Fq::ZERO); pts.len()];
-    // (index of the pair's first point in `cur`, index of the sum in `next`).
+    // Levels alternate between `pts` and one scratch buffer (no copy of the input).
+    let mut scratch = vec![(Fq::ZERO, Fq::ZERO); pts.len()];
+    let (mut cur, mut next): (&mut [Xy], &mut [Xy]) = (pts, &mut scratch);
+    let mut in_pts = true; // whether `cur` is `pts`
+                           // (index of the pair's first point in `cur`, index of the sum in `next`).
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     let mut work: Vec<[FqLanes; 4]> = Vec::new();
     let mut prefix: Vec<FqLanes> = Vec::new();
@@ -59,13 +61,17 @@ pub(crate) unsafe fn reduce_buckets(pts: &mut [Xy], lists: &mut [(usize, usize)]
             break;
         }
         if !pairs.is_empty() {
-            level(&cur, &mut next, &pairs, &mut work, &mut prefix);
+            level(cur, next, &pairs, &mut work, &mut prefix);
         }
         std::mem::swap(&mut cur, &mut next);
+        in_pts = !in_pts;
     }
-    for &(s, len) in lists.iter() {
-        if len == 1 {
-            pts[s] = cur[s];
+    if !in_pts {
+        // The sums are in the scratch buffer; `next` is `pts`.
+        for &(s, len) in lists.iter() {
+            if len == 1 {
+                next[s] = cur[s];
+            }
         }
     }
 }
@@ -189,6 +195,22 @@ mod tests {
                     G::zero()
                 };
             assert_eq!(got, want, "list {i}");
+        }
+
+        // An odd number of levels (lists of at most 8 points: three) leaves the sums in
+        // the scratch buffer, to be copied back; the longer lists above take even.
+        for n in [2usize, 8] {
+            let mut p: Vec<Xy> = base[..n].iter().map(|q| (q.x, q.y)).collect();
+            let mut l = vec![(0, n)];
+            let mut e = vec![G::zero()];
+            unsafe { reduce_buckets(&mut p, &mut l, &mut e) };
+            let want: G = base[..n].iter().map(|q| q.into_group()).sum();
+            assert_eq!(l, vec![(0, 1)]);
+            assert_eq!(
+                e[0] + GAffine::new_unchecked(p[0].0, p[0].1),
+                want,
+                "n = {n}"
+            );
         }
     }
 }
