@@ -147,30 +147,34 @@ unsafe fn splat_limbs(l: &[u64; 5]) -> [__m512i; 5] {
     std::array::from_fn(|j| _mm512_set1_epi64(l[j] as i64))
 }
 
-/// Carry propagation of unsigned limbs (the top limb keeps the rest).
+/// Carry propagation (the top limb keeps the rest): of unsigned limbs, or with
+/// `SIGNED` of signed limbs whose total is nonnegative (arithmetic shifts).
 #[inline(always)]
-unsafe fn carry(t: [__m512i; 5]) -> [__m512i; 5] {
+unsafe fn carry_limbs<const SIGNED: bool>(t: [__m512i; 5]) -> [__m512i; 5] {
     let mask = _mm512_set1_epi64(MASK as i64);
     let mut out = t;
     for j in 0..4 {
-        let c = _mm512_srli_epi64(out[j], 52);
+        let c = if SIGNED {
+            _mm512_srai_epi64(out[j], 52)
+        } else {
+            _mm512_srli_epi64(out[j], 52)
+        };
         out[j] = _mm512_and_si512(out[j], mask);
         out[j + 1] = _mm512_add_epi64(out[j + 1], c);
     }
     out
 }
 
+/// Carry propagation of unsigned limbs.
+#[inline(always)]
+unsafe fn carry(t: [__m512i; 5]) -> [__m512i; 5] {
+    carry_limbs::<false>(t)
+}
+
 /// Carry propagation of signed limbs whose total is nonnegative.
 #[inline(always)]
 unsafe fn carry_signed(t: [__m512i; 5]) -> [__m512i; 5] {
-    let mask = _mm512_set1_epi64(MASK as i64);
-    let mut out = t;
-    for j in 0..4 {
-        let c = _mm512_srai_epi64(out[j], 52);
-        out[j] = _mm512_and_si512(out[j], mask);
-        out[j + 1] = _mm512_add_epi64(out[j + 1], c);
-    }
-    out
+    carry_limbs::<true>(t)
 }
 
 /// `16·x` for normalized `x < 2^256`: every limb shifted left by 4, the top bits
@@ -361,7 +365,7 @@ impl<M: Prime> Lanes<M> {
         out.iter().sum()
     }
 
-    /// Lanes `table[idx[i]]` of a table written by [`Lanes::write_table`].
+    /// Lanes `table[idx[i]]` of a table written by [`gather_table`].
     ///
     /// # Safety
     /// Only after [`available`] returned true.
@@ -381,29 +385,16 @@ impl<M: Prime> Lanes<M> {
     }
 }
 
-/// A table of field elements in lanes' form, one 64-byte row per element (five limbs
-/// and padding), for [`Lanes::gather`]. Cost: moving bits, no products.
-///
-/// # Safety
-/// Only after [`available`] returned true.
-#[target_feature(enable = "avx512f,avx512ifma")]
-pub unsafe fn gather_table(xs: &[F]) -> Vec<[u64; 8]> {
-    let mut out = vec![[0u64; 8]; xs.len()];
-    let mut buf = [F::ZERO; 8];
-    for (c, o) in xs.chunks(8).zip(out.chunks_mut(8)) {
-        buf[..c.len()].copy_from_slice(c);
-        let v = FrLanes::load(&buf);
-        let mut cols = [[0u64; 8]; 5];
-        for (j, col) in cols.iter_mut().enumerate() {
-            _mm512_storeu_si512(col.as_mut_ptr() as *mut _, v.0[j]);
-        }
-        for (i, row) in o.iter_mut().enumerate() {
-            for j in 0..5 {
-                row[j] = cols[j][i];
-            }
-        }
-    }
-    out
+/// A table of field elements in lanes' form, one 64-byte row per element (its five
+/// radix-`2^52` limbs and padding), for [`Lanes::gather`]. Cost: moving bits, no
+/// products.
+pub fn gather_table(xs: &[F]) -> Vec<[u64; 8]> {
+    xs.iter()
+        .map(|x| {
+            let l = to52(FrPrime::limbs(x));
+            [l[0], l[1], l[2], l[3], l[4], 0, 0, 0]
+        })
+        .collect()
 }
 
 /// Arkworks elements `xs` (length a multiple of 8) as lanes. Cost: moving bits.

@@ -57,8 +57,7 @@ impl<'a> WideLeaves<'a> {
     pub fn new(leaves: &'a Leaves<'a>) -> Self {
         WideLeaves {
             idx: &leaves.idx,
-            // SAFETY: only built when `enabled()` (IFMA present).
-            table: unsafe { ifma::gather_table(leaves.d) },
+            table: ifma::gather_table(leaves.d),
         }
     }
 }
