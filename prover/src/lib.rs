@@ -12,6 +12,8 @@ pub mod error;
 pub mod field;
 pub mod generators;
 pub mod gkr;
+#[cfg(test)]
+mod golden_tests;
 pub mod hyrax;
 #[cfg(target_arch = "x86_64")]
 pub mod ifma;
