@@ -7,6 +7,7 @@ pub mod accumulate;
 #[cfg(target_arch = "x86_64")]
 mod affine_lanes;
 pub mod dense;
+pub mod dot_product;
 pub mod eq;
 pub mod error;
 pub mod field;
@@ -24,14 +25,17 @@ pub mod matvec_circuit;
 pub mod mle;
 pub mod mlp;
 pub mod msm;
+pub mod pedersen;
 pub mod random;
 pub mod requant;
+pub mod sigma;
 pub mod small_commit;
 pub mod sparse;
 pub mod sumcheck;
 pub mod ternary;
 pub mod transcript;
 pub mod wire;
+pub mod zk_sumcheck;
 
 pub use error::{Error, Result};
 pub use field::{GAffine, F, G};
