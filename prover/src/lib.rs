@@ -20,6 +20,7 @@ pub mod hyrax;
 pub mod ifma;
 pub mod linear;
 pub mod logup;
+pub mod masked_sumcheck;
 pub mod matrix;
 pub mod matvec_circuit;
 pub mod mle;
