@@ -15,6 +15,7 @@ pub mod generators;
 pub mod gkr;
 #[cfg(test)]
 mod golden_tests;
+pub mod hiding_hyrax;
 pub mod hyrax;
 #[cfg(target_arch = "x86_64")]
 pub mod ifma;
@@ -36,6 +37,7 @@ pub mod sumcheck;
 pub mod ternary;
 pub mod transcript;
 pub mod wire;
+pub mod zk_linear;
 pub mod zk_sumcheck;
 
 pub use error::{Error, Result};

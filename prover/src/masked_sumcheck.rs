@@ -358,21 +358,17 @@ pub fn verify_close(
         .map_err(|e| Error::Rejected(format!("masked sumcheck closing: {e}")))
 }
 
-/// Simulates the rounds and the closing proof for any committed `sum` and
-/// `final_eval`, without a witness, on a programmed transcript (test-only): uniform
-/// round polynomials chained as the verifier checks them, a random mask commitment
-/// and a simulated inner-product proof.
+/// Simulates the rounds of a masked sumcheck without a witness, on a programmed
+/// transcript (test-only): a commitment to a random value as the mask and uniform
+/// round polynomials chained as the verifier checks them.
 #[cfg(test)]
-pub(crate) fn simulate<R: RngCore + CryptoRng>(
+pub(crate) fn simulate_rounds<R: RngCore + CryptoRng>(
     key: &MaskKey,
     num_vars: usize,
     degree: usize,
-    sum: GAffine,
-    final_eval: GAffine,
     t: &mut Transcript,
     rng: &mut R,
-) -> (MaskedSumcheckProof, DotProductProof) {
-    let gens = key.gens_for(num_vars, degree).expect("key large enough");
+) -> (MaskedSumcheckProof, MaskedClaims) {
     let mask = key
         .blinding
         .commit(random_scalar(rng), random_scalar(rng))
@@ -394,68 +390,55 @@ pub(crate) fn simulate<R: RngCore + CryptoRng>(
         rounds.push(msg);
         point.push(r);
     }
-    let claims = MaskedClaims {
-        point,
-        rho,
-        masked_sum,
-        masked_final: claim,
-    };
-    t.append_points(CLOSE, &[sum, final_eval]);
-    let w = t.challenges(WEIGHTS, 2);
-    let (a, c_y) = closing_statement(key, &claims, degree, sum, final_eval, &w);
-    let statement = DotProductStatement {
-        gens,
-        a: &a,
-        c_x: mask,
-        c_y,
-    };
-    let closing = DotProductProof::simulate(&key.blinding, &statement, t, rng);
     (
         MaskedSumcheckProof {
             mask,
             masked_sum,
             rounds,
         },
-        closing,
+        MaskedClaims {
+            point,
+            rho,
+            masked_sum,
+            masked_final: claim,
+        },
     )
+}
+
+/// Simulates [`close`]'s proof for any committed `sum` and `final_eval` (test-only).
+#[cfg(test)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn simulate_closing<R: RngCore + CryptoRng>(
+    key: &MaskKey,
+    proof: &MaskedSumcheckProof,
+    claims: &MaskedClaims,
+    degree: usize,
+    sum: GAffine,
+    final_eval: GAffine,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> DotProductProof {
+    let gens = key
+        .gens_for(claims.point.len(), degree)
+        .expect("key large enough");
+    t.append_points(CLOSE, &[sum, final_eval]);
+    let w = t.challenges(WEIGHTS, 2);
+    let (a, c_y) = closing_statement(key, claims, degree, sum, final_eval, &w);
+    let statement = DotProductStatement {
+        gens,
+        a: &a,
+        c_x: proof.mask,
+        c_y,
+    };
+    DotProductProof::simulate(&key.blinding, &statement, t, rng)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mle::bind_first;
+    use crate::zk_sumcheck::ProductRounds;
     use ark_std::rand::{rngs::StdRng, SeedableRng};
     use ark_std::UniformRand;
-
-    /// `Σ_x A(x)·B(x)`, the linear layer's shape, brute force.
-    struct Product {
-        a: Vec<F>,
-        b: Vec<F>,
-    }
-
-    impl RoundSource for Product {
-        fn num_vars(&self) -> usize {
-            self.a.len().trailing_zeros() as usize
-        }
-        fn degree(&self) -> usize {
-            2
-        }
-        fn round_evals(&mut self) -> Vec<F> {
-            let h = self.a.len() / 2;
-            let mut out = vec![F::zero(); 3];
-            for i in 0..h {
-                let (a0, a1, b0, b1) = (self.a[i], self.a[i + h], self.b[i], self.b[i + h]);
-                out[0] += a0 * b0;
-                out[1] += a1 * b1;
-                out[2] += (a1.double() - a0) * (b1.double() - b0);
-            }
-            out
-        }
-        fn bind(&mut self, r: F) {
-            bind_first(&mut self.a, r);
-            bind_first(&mut self.b, r);
-        }
-    }
 
     struct Run {
         proof: MaskedSumcheckProof,
@@ -472,7 +455,7 @@ mod tests {
         let sum = Committed::new(&key.blinding, v + lie, rng);
         let mut t = Transcript::new(b"masked-test");
         t.append_points(b"sum", &[sum.point]);
-        let mut src = Product { a, b };
+        let mut src = ProductRounds { a, b };
         let out = prove(&key, &mut src, &mut t, rng).unwrap();
         assert_eq!(out.final_value, src.a[0] * src.b[0]);
         let fin = Committed::new(&key.blinding, out.final_value, rng);
@@ -636,7 +619,8 @@ mod tests {
             .into_affine();
         let mut ts = Transcript::programmed(b"masked-test", challenges.clone());
         ts.append_points(b"sum", &[sum]);
-        let (proof, closing) = simulate(&key, k, 2, sum, fin, &mut ts, &mut rng);
+        let (proof, claims) = simulate_rounds(&key, k, 2, &mut ts, &mut rng);
+        let closing = simulate_closing(&key, &proof, &claims, 2, sum, fin, &mut ts, &mut rng);
         let r = Run {
             proof,
             closing,
@@ -662,14 +646,14 @@ mod tests {
         let key = MaskKey::new(8);
         let a: Vec<F> = (0..16).map(|_| F::rand(&mut rng)).collect();
         let b: Vec<F> = (0..16).map(|_| F::rand(&mut rng)).collect();
-        let plain_first = Product {
+        let plain_first = ProductRounds {
             a: a.clone(),
             b: b.clone(),
         }
         .round_evals();
         let mut seen = Vec::new();
         for _ in 0..2 {
-            let mut src = Product {
+            let mut src = ProductRounds {
                 a: a.clone(),
                 b: b.clone(),
             };

@@ -43,6 +43,39 @@ pub trait RoundSource {
     fn bind(&mut self, r: F);
 }
 
+/// `Σ_x A(x)·B(x)` over two multilinear tables (the linear layer's sumcheck), as a
+/// [`RoundSource`]. Cost: `O(2^k)` per round, halving each round.
+pub(crate) struct ProductRounds {
+    /// `A`, bound in place.
+    pub a: Vec<F>,
+    /// `B`, bound in place.
+    pub b: Vec<F>,
+}
+
+impl RoundSource for ProductRounds {
+    fn num_vars(&self) -> usize {
+        self.a.len().trailing_zeros() as usize
+    }
+    fn degree(&self) -> usize {
+        2
+    }
+    fn round_evals(&mut self) -> Vec<F> {
+        let h = self.a.len() / 2;
+        let mut out = vec![F::zero(); 3];
+        for i in 0..h {
+            let (a0, a1, b0, b1) = (self.a[i], self.a[i + h], self.b[i], self.b[i + h]);
+            out[0] += a0 * b0;
+            out[1] += a1 * b1;
+            out[2] += (a1.double() - a0) * (b1.double() - b0);
+        }
+        out
+    }
+    fn bind(&mut self, r: F) {
+        crate::mle::bind_first(&mut self.a, r);
+        crate::mle::bind_first(&mut self.b, r);
+    }
+}
+
 /// Generators for the coefficient commitments (`MAX_DEGREE + 1`, derived by hashing).
 pub fn coefficient_generators() -> Vec<GAffine> {
     derive_generators(b"ternzk-zk-sumcheck-coefficients", MAX_DEGREE + 1)
@@ -285,44 +318,12 @@ pub(crate) fn simulate<R: RngCore + CryptoRng>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mle::bind_first;
     use crate::sigma::ProductProof;
     use ark_std::rand::{rngs::StdRng, SeedableRng};
     use ark_std::UniformRand;
 
-    /// `Σ_x A(x)·B(x)` over two multilinear tables: the linear layer's shape.
-    struct Product {
-        a: Vec<F>,
-        b: Vec<F>,
-    }
-
-    impl RoundSource for Product {
-        fn num_vars(&self) -> usize {
-            self.a.len().trailing_zeros() as usize
-        }
-        fn degree(&self) -> usize {
-            2
-        }
-        fn round_evals(&mut self) -> Vec<F> {
-            let h = self.a.len() / 2;
-            let mut out = vec![F::zero(); 3];
-            for i in 0..h {
-                let (a0, a1) = (self.a[i], self.a[i + h]);
-                let (b0, b1) = (self.b[i], self.b[i + h]);
-                out[0] += a0 * b0;
-                out[1] += a1 * b1;
-                out[2] += (a1.double() - a0) * (b1.double() - b0);
-            }
-            out
-        }
-        fn bind(&mut self, r: F) {
-            bind_first(&mut self.a, r);
-            bind_first(&mut self.b, r);
-        }
-    }
-
-    fn product(k: usize, rng: &mut StdRng) -> Product {
-        Product {
+    fn product(k: usize, rng: &mut StdRng) -> ProductRounds {
+        ProductRounds {
             a: (0..1 << k).map(|_| F::rand(rng)).collect(),
             b: (0..1 << k).map(|_| F::rand(rng)).collect(),
         }
@@ -341,7 +342,7 @@ mod tests {
     /// Proves `Σ A·B`, then closes the final claim with a product proof against
     /// commitments to `A(r)` and `B(r)`, as a caller would.
     fn prove_product(
-        p: &Product,
+        p: &ProductRounds,
         rng: &mut StdRng,
     ) -> (Vec<GAffine>, ZkSumcheckProof, [GAffine; 3], ProductProof) {
         let key = BlindingKey::new();
@@ -350,7 +351,7 @@ mod tests {
         let claim = Committed::new(&key, sum, rng);
         let mut t = Transcript::new(b"zk-sc-test");
         t.append_points(b"claim", &[claim.point]);
-        let mut src = Product {
+        let mut src = ProductRounds {
             a: p.a.clone(),
             b: p.b.clone(),
         };
@@ -430,7 +431,7 @@ mod tests {
         let claim = Committed::new(&key, sum + F::one(), &mut rng);
         let mut t = Transcript::new(b"zk-sc-test");
         t.append_points(b"claim", &[claim.point]);
-        let mut src = Product {
+        let mut src = ProductRounds {
             a: p.a.clone(),
             b: p.b.clone(),
         };
