@@ -60,8 +60,12 @@ fn compile_json_report_and_eval_both_kinds() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON object");
     assert_eq!(r["params"], 784 * 256 + 256 * 256 + 2560);
-    assert_eq!(r["nnz"], 784 * 64 + 256 * 64 + 640);
-    assert_eq!(r["density"], 0.25);
+    // The support search (default) may keep fewer weights than the budget.
+    let budget = 784 * 64 + 256 * 64 + 640;
+    let nnz = r["nnz"].as_u64().unwrap();
+    assert!(nnz <= budget && nnz > budget * 9 / 10, "{r}");
+    assert!(r["density"].as_f64().unwrap() <= 0.25);
+    assert_eq!(r["support"], "search");
     assert_eq!(r["bytes_out"], std::fs::metadata(&out).unwrap().len());
     assert_eq!(r["bytes_in"], std::fs::metadata(&src).unwrap().len());
     let m = CompiledModel::load(&out).unwrap();
