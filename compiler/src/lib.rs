@@ -1,6 +1,6 @@
-//! ternzk compiler: dense `.safetensors` MLP → pruned, ternarized, quantized CSR model.
+//! ternzk compiler: dense `.safetensors` or ONNX MLP → pruned, ternarized, quantized CSR model.
 //!
-//! Pipeline: [`safetensors_io`] reads the dense model, [`support_search`] (default)
+//! Pipeline: [`safetensors_io`] (or [`onnx_io`]) reads the dense model, [`support_search`] (default)
 //! or [`prune`] (magnitude) chooses each layer's ternary support and scales, [`pipeline`] quantizes biases and chooses the
 //! requantization ([`quantize`]) from calibration data ([`calibrate`]), [`format`]
 //! writes/reads the compiled `.safetensors` file, and [`engine`] runs the integer
@@ -16,6 +16,7 @@ pub mod error;
 pub mod evaluate;
 pub mod float_ref;
 pub mod format;
+pub mod onnx_io;
 pub mod pipeline;
 pub mod prune;
 pub mod quantize;

@@ -8,9 +8,7 @@ use ternzk_compiler::dataset::{
     fashion_mnist_available, fashion_mnist_dir, load_fashion_mnist, Split,
 };
 use ternzk_compiler::evaluate::{accuracy_compiled, accuracy_dense};
-use ternzk_compiler::{
-    compile_file, CompileOptions, CompiledModel, Density, ScaleMode, Support,
-};
+use ternzk_compiler::{compile_file, CompileOptions, CompiledModel, Density, ScaleMode, Support};
 
 #[test]
 fn trained_mlp_round_trips_at_density_quarter_and_sixteenth() {
