@@ -196,7 +196,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "density": nnz as f64 / params.max(1) as f64,
         "density_requested": compiled.info.density,
         "scale_mode": compiled.info.scale_mode,
-        "support": opts.support,
+        "support": opts.support.name(),
         "nnz": nnz,
         "params": params,
         "layers": layers,

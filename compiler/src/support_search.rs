@@ -35,8 +35,7 @@ use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
 /// How the compiler chooses the ternary support of each layer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Support {
     /// The largest magnitudes at exactly the requested density ([`crate::prune`]).
     Magnitude,
@@ -46,6 +45,14 @@ pub enum Support {
 }
 
 impl Support {
+    /// `magnitude` or `search` (the CLI's spelling).
+    pub fn name(self) -> &'static str {
+        match self {
+            Support::Magnitude => "magnitude",
+            Support::Search => "search",
+        }
+    }
+
     /// Parses `magnitude` or `search`.
     pub fn parse(s: &str) -> Result<Self> {
         match s {
