@@ -208,3 +208,41 @@ fn bad_inputs_fail_cleanly_without_output() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn support_flag_selects_the_method() {
+    let dir = TempDir::new("compile_cli-support");
+    let out = dir.path().join("m.safetensors");
+    let src = trained_model();
+    let run = |support: &str| {
+        ternzk(&[
+            "compile",
+            src.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--density",
+            "1/4",
+            "--calib",
+            "uniform",
+            "--calib-samples",
+            "200",
+            "--support",
+            support,
+            "--per-layer",
+            "--json",
+        ])
+    };
+    // Magnitude keeps exactly the budget.
+    let o = run("magnitude");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["nnz"], 784 * 64 + 256 * 64 + 640);
+    assert_eq!(r["support"], "magnitude");
+    assert_eq!(r["scale_mode"], "per_layer");
+    // An unknown method is a usage error and writes nothing.
+    std::fs::remove_file(&out).unwrap();
+    let o = run("random");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown support method `random`"));
+    assert!(!out.exists());
+}
