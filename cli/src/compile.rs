@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 use ternzk_compiler::dataset::{load_fashion_mnist, Split};
 use ternzk_compiler::evaluate::{accuracy_compiled, accuracy_dense};
-use ternzk_compiler::{compile_file, Calibration, CompileOptions, Density, ScaleMode};
+use ternzk_compiler::{
+    compile_file, Calibration, CompileOptions, Density, ScaleMode, SearchOptions, Support,
+};
 
 /// Arguments of `ternzk compile`.
 #[derive(clap::Args)]
@@ -19,16 +21,23 @@ pub struct Args {
     #[arg(short, long)]
     pub output: PathBuf,
     /// Fraction of weights kept: one value (`0.25`, `1/16`) for every layer, or a
-    /// comma-separated list with one per layer.
+    /// comma-separated list with one per layer. A maximum with `--support search`
+    /// (the search drops weights whose removal lowers the error), exact with
+    /// `--support magnitude`.
     #[arg(long, default_value = "0.25")]
     pub density: String,
+    /// How each layer's ternary support is chosen: `search` (calibration-driven
+    /// search from the magnitude support, the default) or `magnitude` (the largest
+    /// |W| only).
+    #[arg(long, default_value = "search")]
+    pub support: String,
     /// Use one magnitude threshold over all layers (keeps DENSITY of all weights).
     #[arg(long)]
     pub global_density: bool,
-    /// One ternary scale per output row of hidden layers.
+    /// One ternary scale per output row of hidden layers (the default).
     #[arg(long, conflicts_with = "per_layer")]
     pub per_row: bool,
-    /// One ternary scale per layer (the default).
+    /// One ternary scale per layer.
     #[arg(long)]
     pub per_layer: bool,
     /// Calibration data: `fashion-mnist` (training split) or `uniform` (random u8).
@@ -111,10 +120,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let calibration = Calibration::parse(&args.calib)?;
     let opts = CompileOptions {
         density,
-        mode: if args.per_row {
-            ScaleMode::PerRow
-        } else {
+        support: Support::parse(&args.support)?,
+        search: SearchOptions::default(),
+        mode: if args.per_layer {
             ScaleMode::PerLayer
+        } else {
+            ScaleMode::PerRow
         },
         calibration,
         calib_samples: args.calib_samples,
@@ -185,6 +196,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "density": nnz as f64 / params.max(1) as f64,
         "density_requested": compiled.info.density,
         "scale_mode": compiled.info.scale_mode,
+        "support": opts.support.name(),
         "nnz": nnz,
         "params": params,
         "layers": layers,

@@ -1,8 +1,8 @@
-//! ternzk compiler: dense `.safetensors` MLP → pruned, ternarized, quantized CSR model.
+//! ternzk compiler: dense `.safetensors` or ONNX MLP → pruned, ternarized, quantized CSR model.
 //!
-//! Pipeline: [`safetensors_io`] reads the dense model, [`prune`] keeps the largest
-//! weights and ternarizes them, [`pipeline`] quantizes biases and chooses the
-//! requantization ([`quantize`]) from calibration data ([`calibrate`]), [`format`]
+//! Pipeline: [`safetensors_io`] (or [`onnx_io`]) reads the dense model,
+//! [`support_search`] (default) or [`prune`] (magnitude) chooses each layer's ternary
+//! support and scales, [`pipeline`] quantizes biases and chooses the requantization ([`quantize`]) from calibration data ([`calibrate`]), [`format`]
 //! writes/reads the compiled `.safetensors` file, and [`engine`] runs the integer
 //! model on the [`ternzk_core::TernaryCsr`] kernel. [`float_ref`] is the dense float
 //! reference, [`dataset`] the Fashion-MNIST loader, [`evaluate`] accuracy.
@@ -18,10 +18,12 @@ pub use ternzk_core::error;
 pub mod evaluate;
 pub mod float_ref;
 pub use ternzk_core::format;
+pub mod onnx_io;
 pub mod pipeline;
 pub mod prune;
 pub mod quantize;
 pub mod safetensors_io;
+pub mod support_search;
 
 pub use calibrate::Calibration;
 pub use engine::{CompiledModel, InputQuant, LayerTrace, QuantLayer};
@@ -29,6 +31,7 @@ pub use error::{Error, Result};
 pub use pipeline::{compile_dense, compile_file, CompileOptions};
 pub use prune::{Density, ScaleMode};
 pub use safetensors_io::{load_dense, DenseLayer, DenseModel};
+pub use support_search::{SearchOptions, Support};
 
 #[cfg(test)]
 pub(crate) mod testutil {

@@ -5,9 +5,10 @@ use crate::calibrate::{fit_scale_bias, percentile, Calibration};
 use crate::engine::{CompiledModel, InputQuant, QuantLayer};
 use crate::error::{Error, Result};
 use crate::format::ModelInfo;
-use crate::prune::{ternarize, Density, ScaleMode};
+use crate::prune::{keep_counts, ternarize, Density, ScaleMode};
 use crate::quantize::{choose_multipliers, quantize_bias, requant};
 use crate::safetensors_io::{blake3_hex, load_dense_mapped, DenseModel, MappedFile};
+use crate::support_search::{search_support, LayerCalib, SearchOptions, Support};
 use ndarray::ArrayView2;
 use std::path::Path;
 use ternzk_core::TernaryCsr;
@@ -15,8 +16,13 @@ use ternzk_core::TernaryCsr;
 /// Compile settings.
 #[derive(Clone, Debug)]
 pub struct CompileOptions {
-    /// Which weights survive.
+    /// Which weights survive: the exact count for [`Support::Magnitude`], a maximum
+    /// for [`Support::Search`].
     pub density: Density,
+    /// How each layer's ternary support is chosen.
+    pub support: Support,
+    /// Tuning of the support search.
+    pub search: SearchOptions,
     /// Per-layer or per-row ternary scales.
     pub mode: ScaleMode,
     /// Calibration data source.
@@ -37,7 +43,9 @@ impl Default for CompileOptions {
     fn default() -> Self {
         Self {
             density: Density::Uniform(0.25),
-            mode: ScaleMode::PerLayer,
+            support: Support::Search,
+            search: SearchOptions::default(),
+            mode: ScaleMode::PerRow,
             calibration: Calibration::FashionMnist,
             calib_samples: 1000,
             percentile: 99.99,
@@ -60,8 +68,9 @@ pub struct Source {
 
 /// Compiles an in-memory dense model with calibration inputs `calib` (u8, back to
 /// back, `calib.len() / n_in` of them). `progress` is called with the number of
-/// calibration inputs pushed through each layer. Cost: O(params) for pruning plus
-/// `samples · nnz` adds for calibration.
+/// calibration inputs pushed through each layer. Cost: O(params) for magnitude
+/// pruning plus `samples · nnz` adds for calibration; the support search adds
+/// `O(samples · n_in · (n_in + n_out))` per layer (see [`crate::support_search`]).
 pub fn compile_dense(
     dense: &DenseModel,
     source: &Source,
@@ -85,7 +94,13 @@ pub fn compile_dense(
         )));
     }
     let refs: Vec<_> = dense.layers.iter().collect();
-    let tern = ternarize(&refs, &opts.density, opts.mode)?;
+    let budgets = keep_counts(&refs, &opts.density)?;
+    let mut magnitude = match opts.support {
+        Support::Magnitude => ternarize(&refs, &opts.density, opts.mode)?,
+        Support::Search => Vec::new(),
+    }
+    .into_iter();
+    let search = opts.support == Support::Search;
     let last = dense.layers.len() - 1;
     let input = InputQuant {
         scale: 1.0 / 255.0,
@@ -95,8 +110,22 @@ pub fn compile_dense(
     let mut a: Vec<i32> = calib.iter().map(|&v| v as i32).collect();
     // The dense float model's activations on the calibration inputs (fit targets).
     let mut hf: Vec<f32> = calib.iter().map(|&v| v as f32 / 255.0).collect();
-    let mut layers = Vec::with_capacity(tern.len());
-    for (li, (dl, tl)) in dense.layers.iter().zip(tern).enumerate() {
+    let mut layers = Vec::with_capacity(dense.layers.len());
+    for (li, dl) in dense.layers.iter().enumerate() {
+        let shared = opts.mode == ScaleMode::PerLayer || li == last;
+        let tl = match magnitude.next() {
+            Some(tl) => tl,
+            None => {
+                // The compiled model's inputs to this layer, dequantized.
+                let xc: Vec<f32> = a.iter().map(|&v| (v as f64 * s_in) as f32).collect();
+                let calib = LayerCalib {
+                    x: &xc,
+                    x_target: &hf,
+                    batch,
+                };
+                search_support(dl, calib, budgets[li], shared, &opts.search)?
+            }
+        };
         let weights = TernaryCsr::from_dense(tl.n_out, tl.n_in, &tl.t)
             .map_err(|e| Error::Model(format!("layer `{}`: {e}", dl.name)))?;
         drop(tl.t);
@@ -106,11 +135,16 @@ pub fn compile_dense(
         let (alpha, bias_f): (Vec<f64>, Vec<f64>) = if opts.fit {
             let target = dense_layer_f32(dl, &hf, batch);
             let u: Vec<f64> = raw.iter().map(|&v| v as f64 * s_in).collect();
-            let shared = opts.mode == ScaleMode::PerLayer || li == last;
             let fit = fit_scale_bias(&u, &target, n, shared, &tl.alpha);
             hf = target.into_iter().map(|v| v.max(0.0)).collect();
             fit
         } else {
+            if search && li != last {
+                hf = dense_layer_f32(dl, &hf, batch)
+                    .into_iter()
+                    .map(|v| v.max(0.0))
+                    .collect();
+            }
             (tl.alpha, dl.bias.iter().map(|&b| b as f64).collect())
         };
         let acc: Vec<f64> = alpha.iter().map(|al| al * s_in).collect();

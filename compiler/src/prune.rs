@@ -81,8 +81,8 @@ impl TernaryLayer {
 }
 
 /// Marks the `keep` largest |values| (nonzero only) of `w`, ties by position.
-/// Returns the threshold magnitude as well. Cost: O(n) expected (quickselect).
-fn top_k_mask(w: &[f32], keep: usize) -> Vec<bool> {
+/// Cost: O(n) expected (quickselect).
+pub(crate) fn top_k_mask(w: &[f32], keep: usize) -> Vec<bool> {
     let nonzero = w.iter().filter(|v| **v != 0.0).count();
     let keep = keep.min(nonzero);
     if keep == 0 {
@@ -111,7 +111,7 @@ fn top_k_mask(w: &[f32], keep: usize) -> Vec<bool> {
 
 /// Global magnitude threshold keeping `round(d · total)` weights of all layers;
 /// returns how many weights each layer keeps. Cost: O(params).
-fn global_keep_counts(layers: &[&DenseLayer], d: f64) -> Vec<usize> {
+pub(crate) fn global_keep_counts(layers: &[&DenseLayer], d: f64) -> Vec<usize> {
     let mut mags: Vec<f32> = layers
         .iter()
         .flat_map(|l| l.weight.iter().map(|v| v.abs()))
@@ -137,6 +137,21 @@ fn global_keep_counts(layers: &[&DenseLayer], d: f64) -> Vec<usize> {
             above + t
         })
         .collect()
+}
+
+/// The nonzero budget of each layer at `density`: `round(d·n_out·n_in)` (at least 1)
+/// per layer, or the counts of one global magnitude threshold. Cost: O(params) for a
+/// global density, O(layers) otherwise.
+pub fn keep_counts(layers: &[&DenseLayer], density: &Density) -> Result<Vec<usize>> {
+    density.validate(layers.len())?;
+    Ok(match density {
+        Density::Global(d) => global_keep_counts(layers, *d),
+        _ => layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| ((density.for_layer(i) * l.weight.len() as f64).round() as usize).max(1))
+            .collect(),
+    })
 }
 
 /// Prunes and ternarizes every layer. `mode` applies to hidden layers; the last

@@ -194,8 +194,18 @@ pub fn load_dense(path: &Path, layers: Option<&[String]>) -> Result<DenseModel> 
     load_dense_mapped(&file, layers)
 }
 
-/// [`load_dense`] on an already-mapped file.
+/// [`load_dense`] on an already-mapped file. A file named `*.onnx` is read as an
+/// ONNX graph ([`crate::onnx_io`]; `layers` must then be `None`).
 pub fn load_dense_mapped(file: &MappedFile, layers: Option<&[String]>) -> Result<DenseModel> {
+    if crate::onnx_io::is_onnx_path(&file.path) {
+        if layers.is_some() {
+            return Err(Error::Usage(
+                "--layers applies to .safetensors models; an ONNX graph fixes its own layer order"
+                    .into(),
+            ));
+        }
+        return crate::onnx_io::dense_from_onnx(file.bytes(), &file.path);
+    }
     let st = file.safetensors()?;
     let names: Vec<String> = st.names().into_iter().map(str::to_string).collect();
     if names.is_empty() {
