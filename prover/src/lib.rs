@@ -17,6 +17,7 @@ mod golden_tests;
 pub mod hyrax;
 #[cfg(target_arch = "x86_64")]
 pub mod ifma;
+pub mod labels;
 pub mod linear;
 pub mod logup;
 pub mod matrix;

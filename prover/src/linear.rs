@@ -200,7 +200,7 @@ pub fn prove<M: LinearBackend + ?Sized>(
         || m.bind_rows(&eq_table(&r)),
         || combine_batch(xs, vk.n_in, 1 << vk.col_vars(), &eq_table(&r_b)),
     );
-    let out = sumcheck::prove(
+    let out = sumcheck::prove_terms(
         vec![u.clone(), x_hat],
         &[Term {
             coeff: F::ONE,

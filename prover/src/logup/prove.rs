@@ -263,8 +263,15 @@ pub(super) fn prove_inner(
     // 6. Table-side sumchecks and multiplicity openings.
     let mut table_sumchecks = Vec::with_capacity(lay.tables.len());
     let mut openings = Vec::with_capacity(lay.tables.len());
-    for (((t, c), m), g) in lay.tables.iter().zip(&counts).zip(ms).zip(gs) {
-        let (proof, point) = prove_table_sumcheck(m, g, transcript);
+    for ((((t, c), m), g), &s) in lay
+        .tables
+        .iter()
+        .zip(&counts)
+        .zip(ms)
+        .zip(gs)
+        .zip(&table_sums)
+    {
+        let (proof, point) = prove_table_sumcheck(m, g, s, transcript);
         let (rv, cv) = t.grid();
         let opening = open_counts(c, cv, &point[..rv]);
         transcript.append_fields(b"logup-multiplicity-opening", &opening);

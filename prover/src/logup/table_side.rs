@@ -6,7 +6,7 @@ use crate::eq::{eq_table, PAR_THRESHOLD};
 use crate::error::Error;
 use crate::field::F;
 use crate::mle::bind_first;
-use crate::sumcheck::SumcheckProof;
+use crate::sumcheck::{RoundOracle, SumcheckProof};
 use crate::transcript::Transcript;
 use ark_ff::{AdditiveGroup, Field, Zero};
 use rayon::prelude::*;
@@ -72,23 +72,37 @@ pub(super) fn counts_as_fields(counts: &[u64]) -> Vec<F> {
         .collect()
 }
 
-/// Proves `Σ_t m_t·g_t` (the claim is already in the transcript) by a degree-2
-/// sumcheck in the format of [`crate::sumcheck::prove`] (messages `p(0), p(2)`, first
-/// variable = most significant bit). Pairs where `m` is zero on both sides are skipped
-/// (multiplicities are sparse while `N ≪ |T|`); `g` is bound densely.
+/// The table side's sumcheck `Σ_t m(t)·g(t)` (degree 2, first variable = most
+/// significant bit) as a round oracle. Pairs where `m` is zero on both sides are skipped
+/// (multiplicities are sparse while `N ≪ |T|`); `g` is bound densely. Tables of at
+/// least `2^WIDE_MIN_VARS` rows run their rounds with at least eight pairs in lanes
+/// (`wide`, the same values) and the last three rounds on scalars.
 /// Cost: `|T|` multiplications to bind `g`, about 4 per pair with nonzero `m`.
-pub(super) fn prove_table_sumcheck(
-    mut m: Vec<F>,
-    mut g: Vec<F>,
-    transcript: &mut Transcript,
-) -> (SumcheckProof, Vec<F>) {
-    let b = m.len().trailing_zeros() as usize;
-    let mut rounds = Vec::with_capacity(b);
-    let mut point = Vec::with_capacity(b);
-    if wide::enabled() && b >= WIDE_MIN_VARS {
-        (m, g) = wide::table_rounds(&m, &g, transcript, &mut rounds, &mut point);
+pub(super) struct TableOracle {
+    m: Vec<F>,
+    g: Vec<F>,
+    /// The lanes form of `m` and `g` while it is in use (then `m`, `g` are empty).
+    wide: Option<wide::WideTable>,
+}
+
+impl TableOracle {
+    /// The oracle for multiplicities `m` and `g(t) = 1/(β − T(t))`, of one length `2^b`.
+    pub(super) fn new(m: Vec<F>, g: Vec<F>) -> Self {
+        let b = m.len().trailing_zeros() as usize;
+        if wide::enabled() && b >= WIDE_MIN_VARS {
+            let wide = Some(wide::WideTable::new(&m, &g));
+            return Self {
+                m: Vec::new(),
+                g: Vec::new(),
+                wide,
+            };
+        }
+        Self { m, g, wide: None }
     }
-    for _ in point.len()..b {
+
+    /// `(p(0), p(2))` of the current round on the scalar tables.
+    fn scalar_sums(&self) -> (F, F) {
+        let (m, g) = (&self.m, &self.g);
         let h = m.len() / 2;
         let sums = |lo: usize, hi: usize| {
             let (mut s0, mut s2) = (F::ZERO, F::ZERO);
@@ -104,19 +118,49 @@ pub(super) fn prove_table_sumcheck(
             (s0, s2)
         };
         const CHUNK: usize = 1 << 12;
-        let (s0, s2) = if h >= PAR_THRESHOLD {
+        if h >= PAR_THRESHOLD {
             (0..h.div_ceil(CHUNK))
                 .into_par_iter()
                 .map(|c| sums(c * CHUNK, ((c + 1) * CHUNK).min(h)))
                 .reduce(|| (F::ZERO, F::ZERO), |x, y| (x.0 + y.0, x.1 + y.1))
         } else {
             sums(0, h)
-        };
-        let msg = vec![s0, s2];
-        transcript.append_fields(b"sumcheck-round", &msg);
-        let r = transcript.challenge(b"sumcheck-challenge");
-        bind_first(&mut g, r);
-        let (lo, hi) = m.split_at_mut(h);
+        }
+    }
+}
+
+impl RoundOracle for TableOracle {
+    fn num_vars(&self) -> usize {
+        match &self.wide {
+            Some(w) => w.num_vars(),
+            None => self.m.len().trailing_zeros() as usize,
+        }
+    }
+
+    fn degree(&self) -> usize {
+        2
+    }
+
+    fn round(&mut self, claim: F) -> Vec<F> {
+        if let Some(w) = &self.wide {
+            if let Some((s0, s2)) = w.sums() {
+                return vec![s0, claim - s0, s2];
+            }
+            let w = self.wide.take().expect("checked above");
+            (self.m, self.g) = w.into_scalar();
+        }
+        let (s0, s2) = self.scalar_sums();
+        vec![s0, claim - s0, s2]
+    }
+
+    fn bind(&mut self, r: F) {
+        if let Some(w) = &mut self.wide {
+            w.bind(r);
+            return;
+        }
+        let h = self.m.len() / 2;
+        bind_first(&mut self.g, r);
+        let (lo, hi) = self.m.split_at_mut(h);
         let bind = |(a, b): (&mut F, &F)| {
             if !(a.is_zero() && b.is_zero()) {
                 *a += r * (*b - *a);
@@ -127,9 +171,18 @@ pub(super) fn prove_table_sumcheck(
         } else {
             lo.iter_mut().zip(hi.iter()).for_each(bind);
         }
-        m.truncate(h);
-        rounds.push(msg);
-        point.push(r);
+        self.m.truncate(h);
     }
-    (SumcheckProof { rounds }, point)
+}
+
+/// Proves `Σ_t m_t·g_t = claim` (the claim is already in the transcript) with the
+/// sumcheck driver on a [`TableOracle`]; returns the proof and the point.
+pub(super) fn prove_table_sumcheck(
+    m: Vec<F>,
+    g: Vec<F>,
+    claim: F,
+    transcript: &mut Transcript,
+) -> (SumcheckProof, Vec<F>) {
+    let red = crate::sumcheck::prove(&mut TableOracle::new(m, g), claim, transcript);
+    (red.proof, red.point)
 }

@@ -325,8 +325,12 @@ fn table_sumcheck_matches_the_generic_verifier() {
     let g: Vec<F> = (0..1 << 10).map(|_| F::from(r.gen::<u64>())).collect();
     let m: Vec<F> = counts.iter().map(|&c| F::from(c)).collect();
     let claim: F = m.iter().zip(&g).map(|(a, b)| *a * b).sum();
-    let (proof, point) =
-        prove_table_sumcheck(counts_as_fields(&counts), g.clone(), &mut transcript());
+    let (proof, point) = prove_table_sumcheck(
+        counts_as_fields(&counts),
+        g.clone(),
+        claim,
+        &mut transcript(),
+    );
     let (p2, fin) = crate::sumcheck::verify(claim, 10, 2, &proof, &mut transcript()).unwrap();
     assert_eq!(point, p2);
     let mle = |v: &[F]| crate::mle::evaluate(v, &point);

@@ -239,7 +239,7 @@ pub(crate) fn prove_inner(
             1 << b,
             &eq_table(&rho_b),
         );
-        let out = sumcheck::prove(
+        let out = sumcheck::prove_terms(
             vec![u.clone(), x_hat],
             &[Term {
                 coeff: F::ONE,
