@@ -4,7 +4,7 @@
 use super::*;
 use crate::eq::eq_table;
 use crate::field::F;
-use crate::sumcheck::SumcheckProof;
+use crate::sumcheck::{Batched, RoundOracle};
 use crate::transcript::Transcript;
 use ark_ff::{AdditiveGroup, Field, Zero};
 use rayon::prelude::*;
@@ -283,98 +283,157 @@ where
     s
 }
 
-/// Proves one GKR layer step `l → l + 1` for the active instances (`tabs`, with `t0s`
-/// their tree layer `l`); returns the layer proof and the new point. `claims[j]` are
-/// the `(p, q)` claims at `point` of active instance `j` and are replaced by the
-/// claims at the new point.
-///
-/// Round `i` sends `scale·eq₁(t)·h(t)` at `t = 0, 2, 3`, where `h(t) = Σ_y e[y]·F(t, y)`
-/// (degree 2) and `scale·eq₁` is the eq factor of the variables fixed so far. `h(1)`
-/// is not summed: it follows from the previous round, `(1 − r_i)·h(0) + r_i·h(1) =
-/// h_prev(r_prev)` (the layer claim at round 0), unless `r_i = 0`.
-pub(super) fn prove_layer(
-    tabs: &mut [LayerTables],
-    t0s: &[&[[F; 2]]],
-    l: usize,
-    point: &[F],
-    claims: &mut [[F; 2]],
-    transcript: &mut Transcript,
-) -> (LayerProof, Vec<F>) {
-    let lambda = transcript.challenge(b"logup-layer-lambda");
-    // Weights: instance j's summand is scaled by λ^(2j) (its q part by λ^(2j+1)).
-    let mut weights = Vec::with_capacity(tabs.len());
-    let mut w = F::ONE;
-    let lambda2 = lambda.square();
-    let mut claim = F::ZERO;
-    for c in claims.iter() {
-        weights.push(w);
-        claim += w * (c[0] + lambda * c[1]);
-        w *= lambda2;
+/// What every active instance's oracle of one layer shares: the layer's point, the eq
+/// tables of each round and the inverses of the point's coordinates.
+struct LayerShared<'p> {
+    point: &'p [F],
+    /// `es[i] = eq(point[i+1..], ·)`, each the previous one with its halves summed.
+    es: Vec<Vec<F>>,
+    inv: Vec<F>,
+    lambda: F,
+    /// Number of active instances (for the parallel threshold).
+    active: usize,
+}
+
+/// One active instance's layer-`l` sumcheck as a round oracle (degree 3):
+/// `Σ_y eq(point, y)·F(y)` with `F = A·D + C·(B + λ·D)` (inner) or `C + D + λ·C·D`
+/// (leaf) over its tables. Round `i` computes `h(t) = Σ_y e[y]·F(t, y)` (degree 2) in
+/// one pass of [`LayerTables::round`] (which also folds the previous challenge) and
+/// returns `scale·eq₁(t)·h(t)`, `scale·eq₁` being the eq factor of the variables fixed
+/// so far. `h(1)` is not summed: it follows from the previous round,
+/// `(1 − r_i)·h(0) + r_i·h(1) = h_prev(r_prev)`, unless `r_i = 0`.
+struct InstanceLayer<'a, 's> {
+    tabs: LayerTables<'a>,
+    t0: &'a [[F; 2]],
+    shared: &'s LayerShared<'s>,
+    /// Round index.
+    i: usize,
+    /// `Π_{u<i} eq(point[u], r_u)`.
+    scale: F,
+    /// `h_prev(r_prev)`, the claim without the eq factors.
+    prev: F,
+    r_prev: F,
+    /// This round's `h(0), h(1), h(2)`.
+    h: [F; 3],
+}
+
+impl InstanceLayer<'_, '_> {
+    fn eq1(&self, t: F) -> F {
+        let ri = self.shared.point[self.i];
+        (F::ONE - ri) + t * (ri.double() - F::ONE)
     }
-    debug_assert_eq!(point.len(), l);
-    let mut rounds = Vec::with_capacity(l);
-    let mut rs = Vec::with_capacity(l);
-    // e = eq(point[i+1..], ·); the next one is obtained by summing its halves.
-    let mut e = if l > 0 {
-        eq_table(&point[1..])
-    } else {
-        Vec::new()
-    };
-    let mut inv = point.to_vec();
-    ark_ff::batch_inversion(&mut inv);
-    let mut scale = F::ONE; // Π_{u<i} eq(point[u], r_u)
-    let mut prev = claim; // h_prev(r_prev), the claim without the eq factors
-    let mut r_prev = F::ZERO;
-    let (two, three) = (F::from(2u64), F::from(3u64));
-    for (i, &ri) in point.iter().enumerate() {
+}
+
+impl RoundOracle for InstanceLayer<'_, '_> {
+    fn num_vars(&self) -> usize {
+        self.shared.point.len() - self.i
+    }
+
+    fn degree(&self) -> usize {
+        3
+    }
+
+    fn round(&mut self, _claim: F) -> Vec<F> {
+        let sh = self.shared;
+        let (i, ri) = (self.i, sh.point[self.i]);
+        let e = &sh.es[i];
         let want_t1 = ri.is_zero() || cfg!(debug_assertions);
-        let par = e.len() * tabs.len() >= PASS_PAR_THRESHOLD;
-        let e_ref = &e;
-        let run = |(t, t0): (&mut LayerTables, &&[[F; 2]])| {
-            t.round(i, r_prev, e_ref, t0, lambda, want_t1, par)
-        };
-        let sums: Vec<[F; 3]> = if par {
-            tabs.par_iter_mut().zip(t0s.par_iter()).map(run).collect()
-        } else {
-            tabs.iter_mut().zip(t0s.iter()).map(run).collect()
-        };
-        let mut h = [F::ZERO; 3];
-        for (w, s) in weights.iter().zip(&sums) {
-            for (x, y) in h.iter_mut().zip(s) {
-                *x += *w * y;
-            }
-        }
-        let derived = (prev - (F::ONE - ri) * h[0]) * inv[i];
+        let par = e.len() * sh.active >= PASS_PAR_THRESHOLD;
+        let mut h = self
+            .tabs
+            .round(i, self.r_prev, e, self.t0, sh.lambda, want_t1, par);
+        let derived = (self.prev - (F::ONE - ri) * h[0]) * sh.inv[i];
         if ri.is_zero() {
-            debug_assert_eq!((F::ONE - ri) * h[0] + ri * h[1], prev);
+            debug_assert_eq!((F::ONE - ri) * h[0] + ri * h[1], self.prev);
         } else {
             debug_assert_eq!(derived, h[1]);
             h[1] = derived;
         }
         let h3 = h[0] - (h[1] - h[2]).double() - (h[1] - h[2]);
-        let eq1 = |t: F| (F::ONE - ri) + t * (ri.double() - F::ONE);
-        let msg = vec![
-            scale * eq1(F::ZERO) * h[0],
-            scale * eq1(two) * h[2],
-            scale * eq1(three) * h3,
-        ];
-        transcript.append_fields(b"sumcheck-round", &msg);
-        let r = transcript.challenge(b"sumcheck-challenge");
-        prev = crate::field::interpolate_at(&h, r);
-        scale *= eq1(r);
-        let half = e.len() / 2;
-        if half > 0 {
-            let (lo, hi) = e.split_at_mut(half);
-            for (x, y) in lo.iter_mut().zip(hi.iter()) {
-                *x += y;
-            }
-            e.truncate(half);
-        }
-        rounds.push(msg);
-        rs.push(r);
-        r_prev = r;
+        self.h = h;
+        let (two, three) = (F::from(2u64), F::from(3u64));
+        vec![
+            self.scale * self.eq1(F::ZERO) * h[0],
+            self.scale * self.eq1(F::ONE) * h[1],
+            self.scale * self.eq1(two) * h[2],
+            self.scale * self.eq1(three) * h3,
+        ]
     }
-    let children: Vec<[F; 4]> = tabs.iter().map(|t| t.children(l, r_prev)).collect();
+
+    fn bind(&mut self, r: F) {
+        self.prev = crate::field::interpolate_at(&self.h, r);
+        self.scale *= self.eq1(r);
+        self.r_prev = r;
+        self.i += 1;
+    }
+}
+
+/// Proves one GKR layer step `l → l + 1` for the active instances (`tabs`, with `t0s`
+/// their tree layer `l`): the instances' oracles ([`InstanceLayer`]) batched with
+/// weights `λ^(2j)` and run by the sumcheck driver. Returns the layer proof, the new
+/// point and the tables (for their buffers). `claims[j]` are the `(p, q)` claims at
+/// `point` of active instance `j` and are replaced by the claims at the new point.
+pub(super) fn prove_layer<'a>(
+    tabs: Vec<LayerTables<'a>>,
+    t0s: &[&'a [[F; 2]]],
+    l: usize,
+    point: &[F],
+    claims: &mut [[F; 2]],
+    transcript: &mut Transcript,
+) -> (LayerProof, Vec<F>, Vec<LayerTables<'a>>) {
+    let lambda = transcript.challenge(b"logup-layer-lambda");
+    debug_assert_eq!(point.len(), l);
+    let mut es = Vec::with_capacity(l);
+    if l > 0 {
+        es.push(eq_table(&point[1..]));
+        for _ in 1..l {
+            let e = es.last().expect("pushed above");
+            let half = e.len() / 2;
+            es.push((0..half).map(|y| e[y] + e[y + half]).collect());
+        }
+    }
+    let mut inv = point.to_vec();
+    ark_ff::batch_inversion(&mut inv);
+    let shared = LayerShared {
+        point,
+        es,
+        inv,
+        lambda,
+        active: tabs.len(),
+    };
+    // Weights: instance j's summand is scaled by λ^(2j) (its q part by λ^(2j+1)).
+    let lambda2 = lambda.square();
+    let mut weights = Vec::with_capacity(tabs.len());
+    let mut w = F::ONE;
+    let mut member_claims = Vec::with_capacity(tabs.len());
+    let members: Vec<InstanceLayer> = tabs
+        .into_iter()
+        .zip(t0s)
+        .zip(claims.iter())
+        .map(|((tabs, &t0), c)| {
+            weights.push(w);
+            w *= lambda2;
+            let claim = c[0] + lambda * c[1];
+            member_claims.push(claim);
+            InstanceLayer {
+                tabs,
+                t0,
+                shared: &shared,
+                i: 0,
+                scale: F::ONE,
+                prev: claim,
+                r_prev: F::ZERO,
+                h: [F::ZERO; 3],
+            }
+        })
+        .collect();
+    let mut batch =
+        Batched::new(members, weights, member_claims).parallel_above(PASS_PAR_THRESHOLD);
+    let claim = batch.claim();
+    let red = crate::sumcheck::prove(&mut batch, claim, transcript);
+    let r_last = red.point.last().copied().unwrap_or(F::ZERO);
+    let tabs: Vec<LayerTables> = batch.into_members().into_iter().map(|m| m.tabs).collect();
+    let children: Vec<[F; 4]> = tabs.iter().map(|t| t.children(l, r_last)).collect();
     let flat: Vec<F> = children.iter().flatten().copied().collect();
     transcript.append_fields(b"logup-layer-children", &flat);
     let mu = transcript.challenge(b"logup-layer-mu");
@@ -383,12 +442,13 @@ pub(super) fn prove_layer(
     }
     let mut new_point = Vec::with_capacity(l + 1);
     new_point.push(mu);
-    new_point.extend_from_slice(&rs);
+    new_point.extend_from_slice(&red.point);
     (
         LayerProof {
-            sumcheck: SumcheckProof { rounds },
+            sumcheck: red.proof,
             children,
         },
         new_point,
+        tabs,
     )
 }

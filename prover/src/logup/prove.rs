@@ -221,9 +221,8 @@ pub(super) fn prove_inner(
                 }
             })
             .collect();
-        let mut tabs = tabs;
         let t0s: Vec<&[[F; 2]]> = active.iter().map(|&j| &trees[j].levels[l][..]).collect();
-        let (proof, new_point) = prove_layer(&mut tabs, &t0s, l, &point, &mut claims, transcript);
+        let (proof, new_point, tabs) = prove_layer(tabs, &t0s, l, &point, &mut claims, transcript);
         for (&j, t) in active.iter().zip(tabs) {
             if let LayerTables::Inner { bufs, wide, .. } = t {
                 scratch[j] = bufs;
