@@ -40,6 +40,7 @@ pub use vk::{LayerVk, MlpVk};
 pub use vk::{VK_MAGIC, VK_VERSION};
 pub use wire::{ProofFile, PROOF_MAGIC, PROOF_VERSION};
 
+use crate::eq::eq_table;
 use crate::error::Error;
 use crate::field::{log2_ceil, F};
 use crate::hyrax::HyraxCommitment;
@@ -50,6 +51,7 @@ use crate::requant::{
 use crate::sumcheck::SumcheckProof;
 use crate::ternary::TernaryCsr;
 use crate::transcript::Transcript;
+use ark_ff::AdditiveGroup;
 
 /// Domain separator of the MLP proof's transcript.
 pub const PROTOCOL: &[u8] = b"ternzk/mlp/v3";
@@ -421,4 +423,19 @@ fn statement_transcript(vk: &MlpVk, st: &Statement, checks: &[RequantCheck]) -> 
 /// `Σ_{b<B} eq(r_b, b)`: the weight of the real batch entries. Cost: O(2^c).
 fn batch_weight(r_b: &[F], batch: usize) -> F {
     crate::eq::eq_table(r_b)[..batch].iter().sum()
+}
+
+/// The row weights of a hidden layer's linear step, zero on padding rows:
+/// `e_i = eq(ρ, i)·M_i` (quotient mode, the claim is on `M∘z`) or `e_i = eq(ρ, i)`
+/// (direct mode, the claim is on `z`). Cost: `2^a` multiplications.
+pub(crate) fn row_weights(rho: &[F], m: &[i64], direct: bool) -> Vec<F> {
+    let mut e = eq_table(rho);
+    for (i, x) in e.iter_mut().enumerate() {
+        *x = match m.get(i) {
+            Some(_) if direct => *x,
+            Some(&mi) => *x * crate::field::from_i64(mi),
+            None => F::ZERO,
+        };
+    }
+    e
 }

@@ -2,18 +2,16 @@
 
 use super::witness::{forward, Fault, ModePolicy, Witness};
 use super::{
-    grid, statement_transcript, Layout, LinearStep, MlpLayer, MlpProof, MlpVk, PublicInput,
-    RequantCheck, Statement,
+    grid, row_weights, statement_transcript, Layout, LinearStep, MlpLayer, MlpProof, MlpVk,
+    PublicInput, RequantCheck, Statement,
 };
 use crate::eq::eq_table;
 use crate::error::Error;
 use crate::field::{log2_ceil, F};
 use crate::hyrax::{commit_ints_many, open_ints, HyraxCommitment, HyraxKey};
-use crate::linear::combine_batch;
+use crate::linear::prove_step;
 use crate::logup::{self, LookupClaims, LookupInstance, Table};
-use crate::matrix::LinearBackend;
 use crate::requant::{LIMB_BITS, LOW_BITS, MIN_QUOTIENT_BITS};
-use crate::sumcheck::{self, Term};
 use crate::transcript::Transcript;
 use ark_ff::{AdditiveGroup, Field};
 use rayon::prelude::*;
@@ -231,29 +229,14 @@ pub(crate) fn prove_inner(
             let p = &claims.instances[h.first_instance].point;
             (p[..c].to_vec(), row_weights(&p[c..], layer.m, h.direct()))
         };
-        let u = layer.weights.bind_rows(&e);
-        let b = log2_ceil(layer.weights.n_in);
-        let x_hat = combine_batch(
-            &wit.inputs[l],
-            layer.weights.n_in,
-            1 << b,
-            &eq_table(&rho_b),
-        );
-        let out = sumcheck::prove_terms(
-            vec![u.clone(), x_hat],
-            &[Term {
-                coeff: F::ONE,
-                factors: vec![0, 1],
-            }],
-            &mut t,
-        );
-        t.append_field(b"input-eval", &out.evals[1]);
-        t.append_fields(b"weight-opening", &u);
-        input_points[l] = rho_b.iter().chain(&out.point).copied().collect();
+        let step = prove_step(layer.weights, &e, &wit.inputs[l], &rho_b, &mut t);
+        t.append_field(b"input-eval", &step.input_eval);
+        t.append_fields(b"weight-opening", &step.opening);
+        input_points[l] = rho_b.iter().chain(&step.point).copied().collect();
         steps[l] = Some(LinearStep {
-            sumcheck: out.proof,
-            input_eval: out.evals[1],
-            opening: u,
+            sumcheck: step.sumcheck,
+            input_eval: step.input_eval,
+            opening: step.opening,
         });
     }
 
@@ -281,21 +264,6 @@ pub(crate) fn prove_inner(
     };
     times.opening_ms = lap();
     Ok((statement, proof, times))
-}
-
-/// The row weights of a hidden layer's linear step, zero on padding rows:
-/// `e_i = eq(ρ, i)·M_i` (quotient mode, the claim is on `M∘z`) or `e_i = eq(ρ, i)`
-/// (direct mode, the claim is on `z`). Cost: `2^a` multiplications.
-pub(super) fn row_weights(rho: &[F], m: &[i64], direct: bool) -> Vec<F> {
-    let mut e = eq_table(rho);
-    for (i, x) in e.iter_mut().enumerate() {
-        *x = match m.get(i) {
-            Some(_) if direct => *x,
-            Some(&mi) => *x * crate::field::from_i64(mi),
-            None => F::ZERO,
-        };
-    }
-    e
 }
 
 /// The lookup instances in the order of [`Layout::shapes`].
