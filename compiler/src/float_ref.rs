@@ -57,21 +57,8 @@ pub fn forward_u8(model: &DenseModel, images: &[u8], batch: usize) -> Result<Vec
     forward_f32(model, &x, batch)
 }
 
-/// Index of the largest value in each length-`width` row (first on ties).
-pub fn argmax_rows<T: PartialOrd + Copy>(values: &[T], width: usize) -> Vec<usize> {
-    values
-        .chunks(width.max(1))
-        .map(|r| {
-            let mut best = 0;
-            for (i, v) in r.iter().enumerate() {
-                if *v > r[best] {
-                    best = i;
-                }
-            }
-            best
-        })
-        .collect()
-}
+/// Index of the largest value in each row (first on ties); shared with the engine.
+pub use ternzk_core::engine::argmax_rows;
 
 #[cfg(test)]
 mod tests {

@@ -7,10 +7,10 @@ use crate::error::{Error, Result};
 use crate::format::ModelInfo;
 use crate::prune::{ternarize, Density, ScaleMode};
 use crate::quantize::{choose_multipliers, quantize_bias, requant};
-use crate::safetensors_io::{load_dense_mapped, DenseModel, MappedFile};
+use crate::safetensors_io::{blake3_hex, load_dense_mapped, DenseModel, MappedFile};
 use ndarray::ArrayView2;
 use std::path::Path;
-use ternzk_prover::TernaryCsr;
+use ternzk_core::TernaryCsr;
 
 /// Compile settings.
 #[derive(Clone, Debug)]
@@ -234,7 +234,7 @@ pub fn compile_file(
             .file_name()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        blake3: file.blake3_hex(),
+        blake3: blake3_hex(&file),
         bytes: file.bytes().len() as u64,
     };
     let calib = opts
@@ -242,4 +242,19 @@ pub fn compile_file(
         .inputs(opts.calib_samples.max(1), dense.n_in())?;
     let compiled = compile_dense(&dense, &source, opts, &calib, progress)?;
     Ok((dense, compiled))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testutil::tiny_compiled;
+    use crate::ScaleMode;
+
+    #[test]
+    fn per_row_mode_has_distinct_multipliers() {
+        let m = tiny_compiled(ScaleMode::PerRow);
+        let l0 = &m.layers[0];
+        assert!(l0.m.iter().any(|&v| v != l0.m[0]), "{:?}", l0.m);
+        let m = tiny_compiled(ScaleMode::PerLayer);
+        assert!(m.layers[0].m.iter().all(|&v| v == m.layers[0].m[0]));
+    }
 }

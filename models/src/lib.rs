@@ -7,8 +7,6 @@
 //! CPU. Keeping candle behind the feature means the prover's and compiler's builds
 //! never compile it. See `docs/training.md`.
 
-#![deny(missing_docs)]
-
 pub mod arch;
 pub mod export;
 pub mod ternary;

@@ -9,14 +9,13 @@
 
 use crate::engine::{CompiledModel, InputQuant, QuantLayer};
 use crate::error::{Error, Result};
-use crate::prune::ScaleMode;
 use crate::safetensors_io::{write_atomic, MappedFile};
+use crate::ternary::TernaryCsr;
 use safetensors::tensor::Dtype;
 use safetensors::SafeTensors;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
-use ternzk_prover::TernaryCsr;
 
 /// Value of the `format` metadata key of a compiled model.
 pub const FORMAT_NAME: &str = "ternzk-compiled";
@@ -25,6 +24,17 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// Largest layer width accepted when loading (guards allocations against a forged header).
 pub const MAX_DIM: usize = 1 << 26;
+
+/// Whether the ternary scale `α` is shared by a layer or chosen per output row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScaleMode {
+    /// One `α` per layer (the default).
+    PerLayer,
+    /// One `α` per output row of hidden layers (the last layer stays per-layer so that
+    /// the raw integer logits keep the float model's argmax).
+    PerRow,
+}
 
 /// Provenance and the settings a model was compiled with.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
