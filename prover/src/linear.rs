@@ -16,6 +16,7 @@ use crate::eq::eq_table;
 use crate::error::Error;
 use crate::field::{log2_ceil, F};
 use crate::hyrax::{verify_opening, HyraxCommitment, HyraxKey, PreparedCommitment};
+use crate::labels;
 use crate::matrix::LinearBackend;
 use crate::sumcheck::SumcheckProof;
 use crate::transcript::Transcript;
@@ -123,10 +124,10 @@ fn check_shapes(vk: &LinearVk, xs: &[i32], ys: &[i32], batch: usize) -> crate::R
 /// Starts the transcript shared by prover and verifier: key digest, shapes, `X`, `Y`.
 fn statement_transcript(vk: &LinearVk, xs: &[i32], ys: &[i32], batch: usize) -> Transcript {
     let mut t = Transcript::new(PROTOCOL);
-    t.append_bytes(b"vk-digest", &vk.digest);
-    t.append_u64(b"batch", batch as u64);
-    t.append_i32s(b"input", xs);
-    t.append_i32s(b"output", ys);
+    t.append_bytes(labels::VK_DIGEST, &vk.digest);
+    t.append_u64(labels::BATCH, batch as u64);
+    t.append_i32s(labels::INPUT, xs);
+    t.append_i32s(labels::OUTPUT, ys);
     t
 }
 
@@ -158,10 +159,10 @@ pub fn prove<M: LinearBackend + ?Sized>(
     let ys = m.matmul_i32(xs, batch);
     let c = check_shapes(vk, xs, &ys, batch)?;
     let mut t = statement_transcript(vk, xs, &ys, batch);
-    let r_b = t.challenges(b"batch-point", c);
-    let r = t.challenges(b"row-point", vk.row_vars());
+    let r_b = t.challenges(labels::BATCH_POINT, c);
+    let r = t.challenges(labels::ROW_POINT, vk.row_vars());
     let step = prove_step(m, &eq_table(&r), xs, &r_b, &mut t);
-    t.append_fields(b"opening", &step.opening);
+    t.append_fields(labels::OPENING, &step.opening);
     Ok((
         ys,
         LinearProof {
@@ -237,8 +238,8 @@ fn verify_with(
         ));
     }
     let mut t = statement_transcript(vk, xs, ys, batch);
-    let r_b = t.challenges(b"batch-point", c);
-    let r = t.challenges(b"row-point", a);
+    let r_b = t.challenges(labels::BATCH_POINT, c);
+    let r = t.challenges(labels::ROW_POINT, a);
     let eq_b = eq_table(&r_b);
     let claim =
         crate::field::inner_product(&combine_batch(ys, vk.n_out, 1 << a, &eq_b), &eq_table(&r));
@@ -247,7 +248,7 @@ fn verify_with(
         b,
         &proof.sumcheck,
         &mut t,
-        |t| t.append_fields(b"opening", &proof.opening),
+        |t| t.append_fields(labels::OPENING, &proof.opening),
         |r_prime| {
             let point: Vec<F> = r.iter().chain(r_prime).copied().collect();
             open(&point, &proof.opening)

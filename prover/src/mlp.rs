@@ -44,6 +44,7 @@ use crate::eq::eq_table;
 use crate::error::Error;
 use crate::field::{log2_ceil, F};
 use crate::hyrax::HyraxCommitment;
+use crate::labels;
 use crate::logup::{LogupProof, LookupShape, Table};
 use crate::requant::{
     limbs_for, top_limb_bits, LIMB_BITS, LOW_BITS, MAX_QUOTIENT_BITS, MIN_QUOTIENT_BITS,
@@ -394,18 +395,18 @@ pub fn key_vars(vk: &MlpVk, batch: usize) -> usize {
 /// and the requantization checks.
 fn statement_transcript(vk: &MlpVk, st: &Statement, checks: &[RequantCheck]) -> Transcript {
     let mut t = Transcript::new(PROTOCOL);
-    t.append_bytes(b"vk-digest", &vk.digest);
-    t.append_u64(b"batch", st.batch as u64);
+    t.append_bytes(labels::VK_DIGEST, &vk.digest);
+    t.append_u64(labels::BATCH, st.batch as u64);
     match &st.input {
-        PublicInput::Clear(x) => t.append_bytes(b"input-clear", x),
+        PublicInput::Clear(x) => t.append_bytes(labels::INPUT_CLEAR, x),
         PublicInput::Committed(c) => {
-            t.append_bytes(b"input-committed", &[]);
+            t.append_bytes(labels::INPUT_COMMITTED, &[]);
             c.absorb(&mut t);
         }
     }
-    t.append_i32s(b"output", &st.output);
+    t.append_i32s(labels::OUTPUT, &st.output);
     for c in checks {
-        t.append_bytes(b"requant-check", &c.to_bytes());
+        t.append_bytes(labels::REQUANT_CHECK, &c.to_bytes());
     }
     t
 }

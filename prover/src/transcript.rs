@@ -7,6 +7,7 @@
 //! challenge depends on every earlier one.
 
 use crate::field::{GAffine, F};
+use crate::labels;
 use ark_ff::{BigInteger, PrimeField};
 use ark_serialize::CanonicalSerialize;
 
@@ -29,7 +30,7 @@ impl Transcript {
         let mut t = Self {
             hasher: blake3::Hasher::new(),
         };
-        t.append_bytes(b"ternzk-protocol", protocol);
+        t.append_bytes(labels::TERNZK_PROTOCOL, protocol);
         t
     }
 
@@ -111,7 +112,7 @@ impl Transcript {
         let mut out = [0u8; 64];
         fork.finalize_xof().fill(&mut out);
         let c = F::from_le_bytes_mod_order(&out);
-        self.append_field(b"challenge-out", &c);
+        self.append_field(labels::CHALLENGE_OUT, &c);
         c
     }
 

@@ -8,6 +8,7 @@ use super::tables::{
 };
 use crate::error::Error;
 use crate::field::{log2_ceil, F};
+use crate::labels;
 use crate::sumcheck::{self, RoundOracle, SumcheckProof};
 use crate::transcript::Transcript;
 use ark_ff::{AdditiveGroup, Field};
@@ -76,9 +77,9 @@ impl InputClaims {
 }
 
 fn start_transcript(circuit: &Circuit, output: &[F], transcript: &mut Transcript) -> (Vec<F>, F) {
-    transcript.append_bytes(b"gkr-circuit", &circuit.digest());
-    transcript.append_fields(b"gkr-output", output);
-    let r = transcript.challenges(b"gkr-output-point", circuit.num_vars(0));
+    transcript.append_bytes(labels::GKR_CIRCUIT, &circuit.digest());
+    transcript.append_fields(labels::GKR_OUTPUT, output);
+    let r = transcript.challenges(labels::GKR_OUTPUT_POINT, circuit.num_vars(0));
     let value = mle_eval(output, &r);
     (r, value)
 }
@@ -246,7 +247,7 @@ pub fn prove_with_claims(
             } else {
                 h_final
             };
-            transcript.append_fields(b"gkr-phase1-final", &[v_x, claim]);
+            transcript.append_fields(labels::GKR_PHASE1_FINAL, &[v_x, claim]);
             let (rounds, ry, v_y, _) = prove_phase(
                 SparseTable::borrowed(below),
                 m,
@@ -255,10 +256,10 @@ pub fn prove_with_claims(
                 transcript,
                 &mut pool,
             );
-            transcript.append_field(b"gkr-phase2-final", &v_y);
+            transcript.append_field(labels::GKR_PHASE2_FINAL, &v_y);
             Some((MulPhaseProof { claim, rounds, v_y }, ry))
         } else {
-            transcript.append_fields(b"gkr-phase1-final", &[v_x]);
+            transcript.append_fields(labels::GKR_PHASE1_FINAL, &[v_x]);
             None
         };
 
@@ -296,8 +297,8 @@ fn combine(claims: Vec<EvalClaim>, transcript: &mut Transcript) -> (Vec<(Vec<F>,
         let c = claims.into_iter().next().expect("one claim");
         return (vec![(c.point, F::ONE)], c.value);
     }
-    let alpha = transcript.challenge(b"gkr-alpha");
-    let beta = transcript.challenge(b"gkr-beta");
+    let alpha = transcript.challenge(labels::GKR_ALPHA);
+    let beta = transcript.challenge(labels::GKR_BETA);
     let value = alpha * claims[0].value + beta * claims[1].value;
     let w = claims
         .into_iter()
@@ -360,9 +361,9 @@ pub fn verify(
         }];
         let (h_m, phase2) = match &lp.mul {
             Some(m) => {
-                transcript.append_fields(b"gkr-phase1-final", &[lp.v_x, m.claim]);
+                transcript.append_fields(labels::GKR_PHASE1_FINAL, &[lp.v_x, m.claim]);
                 let (ry, s2) = sumcheck::verify(m.claim, k, 2, &m.rounds, transcript)?;
-                transcript.append_field(b"gkr-phase2-final", &m.v_y);
+                transcript.append_field(labels::GKR_PHASE2_FINAL, &m.v_y);
                 next.push(EvalClaim {
                     point: ry,
                     value: m.v_y,
@@ -370,7 +371,7 @@ pub fn verify(
                 (m.claim, Some(s2))
             }
             None => {
-                transcript.append_fields(b"gkr-phase1-final", &[lp.v_x]);
+                transcript.append_fields(labels::GKR_PHASE1_FINAL, &[lp.v_x]);
                 (F::ZERO, None)
             }
         };

@@ -4,6 +4,7 @@
 use super::*;
 use crate::eq::eq_table;
 use crate::field::F;
+use crate::labels;
 use crate::sumcheck::{Batched, RoundOracle};
 use crate::transcript::Transcript;
 use ark_ff::{AdditiveGroup, Field, Zero};
@@ -381,7 +382,7 @@ pub(super) fn prove_layer<'a>(
     claims: &mut [[F; 2]],
     transcript: &mut Transcript,
 ) -> (LayerProof, Vec<F>, Vec<LayerTables<'a>>) {
-    let lambda = transcript.challenge(b"logup-layer-lambda");
+    let lambda = transcript.challenge(labels::LOGUP_LAYER_LAMBDA);
     debug_assert_eq!(point.len(), l);
     let mut es = Vec::with_capacity(l);
     if l > 0 {
@@ -435,8 +436,8 @@ pub(super) fn prove_layer<'a>(
     let tabs: Vec<LayerTables> = batch.into_members().into_iter().map(|m| m.tabs).collect();
     let children: Vec<[F; 4]> = tabs.iter().map(|t| t.children(l, r_last)).collect();
     let flat: Vec<F> = children.iter().flatten().copied().collect();
-    transcript.append_fields(b"logup-layer-children", &flat);
-    let mu = transcript.challenge(b"logup-layer-mu");
+    transcript.append_fields(labels::LOGUP_LAYER_CHILDREN, &flat);
+    let mu = transcript.challenge(labels::LOGUP_LAYER_MU);
     for (c, ch) in claims.iter_mut().zip(&children) {
         *c = [ch[0] + mu * (ch[1] - ch[0]), ch[2] + mu * (ch[3] - ch[2])];
     }

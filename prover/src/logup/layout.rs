@@ -4,6 +4,7 @@
 use super::*;
 use crate::error::Error;
 use crate::field::{log2_ceil, F};
+use crate::labels;
 use crate::transcript::Transcript;
 
 /// The public shape of one lookup: its table and the length of its witness vector(s).
@@ -124,7 +125,7 @@ impl Layout {
     }
 
     pub(super) fn absorb(&self, t: &mut Transcript) {
-        t.append_bytes(b"logup-protocol", PROTOCOL);
+        t.append_bytes(labels::LOGUP_PROTOCOL, PROTOCOL);
         let mut bytes = Vec::with_capacity(40 * self.shapes.len());
         for s in &self.shapes {
             for c in s.table.code() {
@@ -132,7 +133,7 @@ impl Layout {
             }
             bytes.extend_from_slice(&(s.len as u64).to_le_bytes());
         }
-        t.append_bytes(b"logup-shapes", &bytes);
+        t.append_bytes(labels::LOGUP_SHAPES, &bytes);
     }
 }
 

@@ -5,6 +5,7 @@ use crate::eq::eq_table;
 use crate::error::Error;
 use crate::field::F;
 use crate::hyrax::HyraxKey;
+use crate::labels;
 use crate::small_commit::{commit_counts, open_counts};
 use crate::transcript::Transcript;
 use ark_ff::{AdditiveGroup, Field, Zero};
@@ -84,8 +85,8 @@ pub(super) fn prove_inner(
     for c in &commitments {
         c.absorb(transcript);
     }
-    let gamma = transcript.challenge(b"logup-gamma");
-    let beta = transcript.challenge(b"logup-beta");
+    let gamma = transcript.challenge(labels::LOGUP_GAMMA);
+    let beta = transcript.challenge(labels::LOGUP_BETA);
     let values: Vec<Vec<F>> = lay.tables.iter().map(|t| t.folded_values(gamma)).collect();
 
     // 2. Witness leaves (1, β − fold(row)) and fraction trees. A row in its table
@@ -165,8 +166,8 @@ pub(super) fn prove_inner(
         }
     }
     let flat_roots: Vec<F> = roots.iter().flatten().copied().collect();
-    transcript.append_fields(b"logup-roots", &flat_roots);
-    transcript.append_fields(b"logup-table-sums", &table_sums);
+    transcript.append_fields(labels::LOGUP_ROOTS, &flat_roots);
+    transcript.append_fields(labels::LOGUP_TABLE_SUMS, &table_sums);
 
     // 4. Witness-side GKR, layer by layer from the roots.
     let mut claims_all: Vec<[F; 2]> = roots.clone();
@@ -258,7 +259,7 @@ pub(super) fn prove_inner(
         })
         .collect();
     let flat: Vec<F> = column_evals.iter().flatten().copied().collect();
-    transcript.append_fields(b"logup-column-evals", &flat);
+    transcript.append_fields(labels::LOGUP_COLUMN_EVALS, &flat);
     // 6. Table-side sumchecks and multiplicity openings.
     let mut table_sumchecks = Vec::with_capacity(lay.tables.len());
     let mut openings = Vec::with_capacity(lay.tables.len());
@@ -273,7 +274,7 @@ pub(super) fn prove_inner(
         let (proof, point) = prove_table_sumcheck(m, g, s, transcript);
         let (rv, cv) = t.grid();
         let opening = open_counts(c, cv, &point[..rv]);
-        transcript.append_fields(b"logup-multiplicity-opening", &opening);
+        transcript.append_fields(labels::LOGUP_MULTIPLICITY_OPENING, &opening);
         table_sumchecks.push(proof);
         openings.push(opening);
     }

@@ -5,6 +5,7 @@ use crate::eq::eq_eval;
 use crate::error::{ensure, Error};
 use crate::field::F;
 use crate::hyrax::{verify_opening, HyraxKey};
+use crate::labels;
 use crate::transcript::Transcript;
 use ark_ff::{AdditiveGroup, Field, Zero};
 
@@ -37,11 +38,11 @@ pub fn verify(
         )?;
         c.absorb(transcript);
     }
-    let gamma = transcript.challenge(b"logup-gamma");
-    let beta = transcript.challenge(b"logup-beta");
+    let gamma = transcript.challenge(labels::LOGUP_GAMMA);
+    let beta = transcript.challenge(labels::LOGUP_BETA);
     let flat_roots: Vec<F> = proof.roots.iter().flatten().copied().collect();
-    transcript.append_fields(b"logup-roots", &flat_roots);
-    transcript.append_fields(b"logup-table-sums", &proof.table_sums);
+    transcript.append_fields(labels::LOGUP_ROOTS, &flat_roots);
+    transcript.append_fields(labels::LOGUP_TABLE_SUMS, &proof.table_sums);
 
     // The LogUp identity per table, cross-multiplied.
     for (k, &s) in proof.table_sums.iter().enumerate() {
@@ -63,7 +64,7 @@ pub fn verify(
     let mut point: Vec<F> = Vec::new();
     let mut points: Vec<Vec<F>> = vec![Vec::new()];
     for (l, layer) in proof.layers.iter().enumerate() {
-        let lambda = transcript.challenge(b"logup-layer-lambda");
+        let lambda = transcript.challenge(labels::LOGUP_LAYER_LAMBDA);
         let active: Vec<usize> = lay.active(l).collect();
         let lambda2 = lambda.square();
         let (mut claim, mut w) = (F::ZERO, F::ONE);
@@ -81,8 +82,8 @@ pub fn verify(
             "LogUp layer sumcheck final check",
         )?;
         let flat: Vec<F> = layer.children.iter().flatten().copied().collect();
-        transcript.append_fields(b"logup-layer-children", &flat);
-        let mu = transcript.challenge(b"logup-layer-mu");
+        transcript.append_fields(labels::LOGUP_LAYER_CHILDREN, &flat);
+        let mu = transcript.challenge(labels::LOGUP_LAYER_MU);
         for (&j, ch) in active.iter().zip(&layer.children) {
             claims_all[j] = [ch[0] + mu * (ch[1] - ch[0]), ch[2] + mu * (ch[3] - ch[2])];
         }
@@ -90,7 +91,7 @@ pub fn verify(
         points.push(point.clone());
     }
     let flat: Vec<F> = proof.column_evals.iter().flatten().copied().collect();
-    transcript.append_fields(b"logup-column-evals", &flat);
+    transcript.append_fields(labels::LOGUP_COLUMN_EVALS, &flat);
     for (j, evals) in proof.column_evals.iter().enumerate() {
         let [p, q] = claims_all[j];
         ensure(p == F::ONE, "LogUp leaf numerators are not all 1")?;
@@ -110,7 +111,7 @@ pub fn verify(
             transcript,
         )?;
         let opening = &proof.multiplicity_openings[k];
-        transcript.append_fields(b"logup-multiplicity-opening", opening);
+        transcript.append_fields(labels::LOGUP_MULTIPLICITY_OPENING, opening);
         let m = verify_opening(key, &proof.multiplicity_commitments[k], &r, opening)?;
         let g = table_g_eval(t, gamma, beta, &r)?;
         ensure(fin == m * g, "LogUp table sumcheck final check")?;

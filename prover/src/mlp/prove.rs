@@ -9,6 +9,7 @@ use crate::eq::eq_table;
 use crate::error::Error;
 use crate::field::{log2_ceil, F};
 use crate::hyrax::{commit_ints_many, open_ints, HyraxCommitment, HyraxKey};
+use crate::labels;
 use crate::linear::prove_step;
 use crate::logup::{self, LookupClaims, LookupInstance, Table};
 use crate::requant::{LIMB_BITS, LOW_BITS, MIN_QUOTIENT_BITS};
@@ -221,8 +222,8 @@ pub(crate) fn prove_inner(
         let layer = &layers[l];
         let a = log2_ceil(layer.weights.n_out);
         let (rho_b, e) = if l + 1 == n_layers {
-            let r_b = t.challenges(b"batch-point", c);
-            let r = t.challenges(b"row-point", a);
+            let r_b = t.challenges(labels::BATCH_POINT, c);
+            let r = t.challenges(labels::ROW_POINT, a);
             (r_b, eq_table(&r))
         } else {
             let h = &lay.hidden[l];
@@ -230,8 +231,8 @@ pub(crate) fn prove_inner(
             (p[..c].to_vec(), row_weights(&p[c..], layer.m, h.direct()))
         };
         let step = prove_step(layer.weights, &e, &wit.inputs[l], &rho_b, &mut t);
-        t.append_field(b"input-eval", &step.input_eval);
-        t.append_fields(b"weight-opening", &step.opening);
+        t.append_field(labels::INPUT_EVAL, &step.input_eval);
+        t.append_fields(labels::WEIGHT_OPENING, &step.opening);
         input_points[l] = rho_b.iter().chain(&step.point).copied().collect();
         steps[l] = Some(LinearStep {
             sumcheck: step.sumcheck,
@@ -339,7 +340,7 @@ fn cheating_logup(
 /// Opens `Σ_k λ^k·v_k` at `point` (one Hyrax opening for several vectors of one
 /// shape); `λ` is drawn here. Cost: `|v_k|` short products per vector.
 fn open_group(t: &mut Transcript, point: &[F], vectors: &[&[i64]]) -> Vec<F> {
-    let lambda = t.challenge(b"opening-lambda");
+    let lambda = t.challenge(labels::OPENING_LAMBDA);
     let (rv, cv) = grid(point.len());
     let parts: Vec<Vec<F>> = vectors
         .par_iter()
@@ -353,6 +354,6 @@ fn open_group(t: &mut Transcript, point: &[F], vectors: &[&[i64]]) -> Vec<F> {
         }
         w *= lambda;
     }
-    t.append_fields(b"opening", &acc);
+    t.append_fields(labels::OPENING, &acc);
     acc
 }

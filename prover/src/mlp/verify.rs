@@ -8,6 +8,7 @@ use crate::eq::eq_table;
 use crate::error::{ensure, Error};
 use crate::field::{from_i64, inner_product, log2_ceil, F};
 use crate::hyrax::{verify_combination, HyraxCommitment, HyraxKey};
+use crate::labels;
 use crate::linear::{combine_batch, verify_step};
 use crate::logup;
 use crate::requant::LIMB_BITS;
@@ -102,8 +103,8 @@ pub fn verify(
         let lv = &vk.layers[l];
         let a = log2_ceil(lv.n_out);
         let (rho_b, target, e) = if l + 1 == n_layers {
-            let r_b = t.challenges(b"batch-point", c);
-            let r = t.challenges(b"row-point", a);
+            let r_b = t.challenges(labels::BATCH_POINT, c);
+            let r = t.challenges(labels::ROW_POINT, a);
             let er = eq_table(&r);
             let out = inner_product(
                 &combine_batch(&statement.output, lv.n_out, 1 << a, &eq_table(&r_b)),
@@ -131,8 +132,8 @@ pub fn verify(
             &step.sumcheck,
             &mut t,
             |t| {
-                t.append_field(b"input-eval", &step.input_eval);
-                t.append_fields(b"weight-opening", &step.opening);
+                t.append_field(labels::INPUT_EVAL, &step.input_eval);
+                t.append_fields(labels::WEIGHT_OPENING, &step.opening);
             },
             |r1| {
                 verify_combination(key, &[(&lv.commitment, &e)], &step.opening)?;
@@ -206,8 +207,8 @@ fn check_group(
     claims: &[(&HyraxCommitment, F)],
     opening: &[F],
 ) -> crate::Result<()> {
-    let lambda = t.challenge(b"opening-lambda");
-    t.append_fields(b"opening", opening);
+    let lambda = t.challenge(labels::OPENING_LAMBDA);
+    t.append_fields(labels::OPENING, opening);
     let (rv, cv) = grid(point.len());
     let e = eq_table(&point[..rv]);
     let mut weights = Vec::with_capacity(claims.len());
