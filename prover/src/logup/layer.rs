@@ -81,6 +81,17 @@ pub(super) fn summand<const N: usize>(v: &[F; N], lambda: F) -> F {
     }
 }
 
+/// What one round's pass needs besides the tables: the eq table `e` of the remaining
+/// variables (one entry per pair), `λ`, whether to sum `t = 1` and whether to split the
+/// pass over threads.
+#[derive(Clone, Copy)]
+pub(super) struct Pass<'e> {
+    pub(super) e: &'e [F],
+    pub(super) lambda: F,
+    pub(super) want_t1: bool,
+    pub(super) par: bool,
+}
+
 /// One pass of a layer sumcheck over one instance's tables (`N = 4`: `A, B, C, D`;
 /// `N = 2`: the leaf layer's `C, D`). `get(y)` reads the tables before binding, of
 /// logical length `m`; with `bind = Some(r)` the previous round's challenge is bound
@@ -91,20 +102,22 @@ pub(super) fn summand<const N: usize>(v: &[F; N], lambda: F) -> F {
 /// values `(p, q)`, which give `F(0, y) = p + λ·q` directly.
 /// Cost per pair: `2N` multiplications to bind, 2 or 1 (with `t0`) at `t = 0`, and
 /// 4 (`N = 4`) or 3 (`N = 2`) at each other point.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn layer_pass<const N: usize, G>(
     get: G,
     bind: Option<F>,
     dst: Option<&mut [[F; N]]>,
-    e: &[F],
     t0: Option<&[[F; 2]]>,
-    lambda: F,
-    want_t1: bool,
-    par: bool,
+    pass: Pass,
 ) -> [F; 3]
 where
     G: Fn(usize) -> [F; N] + Sync,
 {
+    let Pass {
+        e,
+        lambda,
+        want_t1,
+        par,
+    } = pass;
     let h = e.len();
     let m = 2 * h; // bound length
     let bound = |y: usize| -> [F; N] {
@@ -167,17 +180,7 @@ impl LayerTables<'_> {
     /// buffers are swapped afterwards so `bufs[0]` holds the current tables. A wide
     /// instance runs the round in lanes while it has at least eight pairs, and hands
     /// its bound tables to the scalar buffers for the last rounds.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn round(
-        &mut self,
-        i: usize,
-        r_prev: F,
-        e: &[F],
-        t0: &[[F; 2]],
-        lambda: F,
-        want_t1: bool,
-        par: bool,
-    ) -> [F; 3] {
+    pub(super) fn round(&mut self, i: usize, r_prev: F, t0: &[[F; 2]], pass: Pass) -> [F; 3] {
         match self {
             LayerTables::Inner {
                 children,
@@ -185,7 +188,8 @@ impl LayerTables<'_> {
                 wide,
             } => {
                 if let Some(w) = wide {
-                    if let Some(s) = w.round(i, r_prev, e, lambda, want_t1, par) {
+                    if let Some(s) = w.round(i, r_prev, pass.e, pass.lambda, pass.want_t1, pass.par)
+                    {
                         return s;
                     }
                     if let Some(cur) = w.take_current() {
@@ -197,11 +201,12 @@ impl LayerTables<'_> {
                     let ([a, c], [b, d]) = (children[y], children[y + half]);
                     [a, b, c, d]
                 };
-                round_on(tree, bufs, i, r_prev, e, t0, lambda, want_t1, par)
+                round_on(tree, bufs, i, r_prev, t0, pass)
             }
             LayerTables::Leaf { leaves, bufs, wide } => {
                 if let Some(w) = wide {
-                    if let Some(s) = w.round(i, r_prev, e, lambda, want_t1, par) {
+                    if let Some(s) = w.round(i, r_prev, pass.e, pass.lambda, pass.want_t1, pass.par)
+                    {
                         return s;
                     }
                     if let Some(cur) = w.take_current() {
@@ -210,7 +215,7 @@ impl LayerTables<'_> {
                 }
                 let half = leaves.idx.len() / 2;
                 let tree = |y: usize| [leaves.get(y), leaves.get(y + half)];
-                round_on(tree, bufs, i, r_prev, e, t0, lambda, want_t1, par)
+                round_on(tree, bufs, i, r_prev, t0, pass)
             }
         }
     }
@@ -253,32 +258,28 @@ impl LayerTables<'_> {
 /// the tree by `tree` (`N = 4` inner, `N = 2` leaf): round 0 sums from the tree, round 1
 /// binds the tree into `bufs[1]`, later rounds bind `bufs[0]` into `bufs[1]`; the
 /// buffers are then swapped.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn round_on<const N: usize, T>(
     tree: T,
     bufs: &mut [Vec<[F; N]>; 2],
     i: usize,
     r_prev: F,
-    e: &[F],
     t0: &[[F; 2]],
-    lambda: F,
-    want_t1: bool,
-    par: bool,
+    pass: Pass,
 ) -> [F; 3]
 where
     T: Fn(usize) -> [F; N] + Sync,
 {
-    let h = e.len();
+    let h = pass.e.len();
     if i == 0 {
-        return layer_pass(tree, None, None, e, Some(&t0[..h]), lambda, want_t1, par);
+        return layer_pass(tree, None, None, Some(&t0[..h]), pass);
     }
     let [cur, next] = bufs;
     let out = Some(&mut next[..2 * h]);
     let s = if i == 1 {
-        layer_pass(tree, Some(r_prev), out, e, None, lambda, want_t1, par)
+        layer_pass(tree, Some(r_prev), out, None, pass)
     } else {
         let cur = &cur[..];
-        layer_pass(|y| cur[y], Some(r_prev), out, e, None, lambda, want_t1, par)
+        layer_pass(|y| cur[y], Some(r_prev), out, None, pass)
     };
     bufs.swap(0, 1);
     s
@@ -340,9 +341,13 @@ impl RoundOracle for InstanceLayer<'_, '_> {
         let e = &sh.es[i];
         let want_t1 = ri.is_zero() || cfg!(debug_assertions);
         let par = e.len() * sh.active >= PASS_PAR_THRESHOLD;
-        let mut h = self
-            .tabs
-            .round(i, self.r_prev, e, self.t0, sh.lambda, want_t1, par);
+        let pass = Pass {
+            e,
+            lambda: sh.lambda,
+            want_t1,
+            par,
+        };
+        let mut h = self.tabs.round(i, self.r_prev, self.t0, pass);
         let derived = (self.prev - (F::ONE - ri) * h[0]) * sh.inv[i];
         if ri.is_zero() {
             debug_assert_eq!((F::ONE - ri) * h[0] + ri * h[1], self.prev);
