@@ -1,7 +1,8 @@
 //! Without x86-64 there are no lanes: the scalar passes in `logup.rs` do all the work.
 //! The same interface as `wide.rs`, with types that have no values.
 
-use super::{Leaves, F};
+use super::Leaves;
+use crate::field::F;
 
 /// As in `wide.rs`; never used, since [`enabled`] is false.
 pub(super) const WIDE_LEVEL: usize = 4;
