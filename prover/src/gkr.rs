@@ -32,7 +32,9 @@
 //! The claims `Ṽ_{i+1}(r_x)`, `Ṽ_{i+1}(r_y)` go to the next layer; on the input layer
 //! they are returned to the caller ([`InputClaims`]).
 //!
-//! Each round message is the round polynomial at 0 and 2 (the value at 1 is implied).
+//! Both phases are round oracles of the crate's one sumcheck engine ([`crate::sumcheck`]):
+//! each round message is the round polynomial at 0 and 2 (the value at 1 is implied),
+//! under the engine's transcript labels, and [`crate::sumcheck::verify`] checks them.
 //!
 //! # Cost
 //!

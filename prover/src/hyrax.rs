@@ -15,6 +15,7 @@ use crate::eq::eq_table;
 use crate::error::Error;
 use crate::field::{from_i64, inner_product, log2_ceil, GAffine, F, G};
 use crate::generators::derive_generators;
+use crate::labels;
 use crate::msm::FixedBases;
 use crate::small_commit::{commit_rows, CommitStrategy, MultiplesCache};
 use crate::transcript::Transcript;
@@ -99,9 +100,9 @@ impl HyraxCommitment {
 
     /// Absorbs the commitment (shape and points) into a transcript.
     pub fn absorb(&self, t: &mut Transcript) {
-        t.append_u64(b"hyrax-row-vars", self.row_vars as u64);
-        t.append_u64(b"hyrax-col-vars", self.col_vars as u64);
-        t.append_points(b"hyrax-rows", &self.rows);
+        t.append_u64(labels::HYRAX_ROW_VARS, self.row_vars as u64);
+        t.append_u64(labels::HYRAX_COL_VARS, self.col_vars as u64);
+        t.append_points(labels::HYRAX_ROWS, &self.rows);
     }
 
     /// Encodes as `u32 m, u32 n, 2^m compressed points`.

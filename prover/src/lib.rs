@@ -19,6 +19,7 @@ pub mod hiding_hyrax;
 pub mod hyrax;
 #[cfg(target_arch = "x86_64")]
 pub mod ifma;
+pub mod labels;
 pub mod linear;
 pub mod logup;
 pub mod masked_sumcheck;

@@ -12,17 +12,18 @@
 //!    checks it against the commitment, reads `W̃(r, r') = ⟨u, eq(r')⟩`, computes
 //!    `X̃(r_b, r')` from the public input and checks the sumcheck's final claim.
 
-use crate::accumulate::{limbs, LazySums};
 use crate::eq::eq_table;
 use crate::error::Error;
-use crate::field::{from_i64, log2_ceil, F};
+use crate::field::{log2_ceil, F};
 use crate::hyrax::{verify_opening, HyraxCommitment, HyraxKey, PreparedCommitment};
+use crate::labels;
 use crate::matrix::LinearBackend;
-use crate::sumcheck::{self, SumcheckProof, Term};
+use crate::sumcheck::SumcheckProof;
 use crate::transcript::Transcript;
 use crate::wire::{Reader, Writer};
-use ark_ff::{AdditiveGroup, Field};
-use rayon::prelude::*;
+
+mod step;
+pub use step::{combine_batch, prove_step, verify_step, StepOutput};
 
 /// Domain separator of this protocol's transcript.
 pub const PROTOCOL: &[u8] = b"ternzk/linear/v1";
@@ -123,47 +124,11 @@ fn check_shapes(vk: &LinearVk, xs: &[i32], ys: &[i32], batch: usize) -> crate::R
 /// Starts the transcript shared by prover and verifier: key digest, shapes, `X`, `Y`.
 fn statement_transcript(vk: &LinearVk, xs: &[i32], ys: &[i32], batch: usize) -> Transcript {
     let mut t = Transcript::new(PROTOCOL);
-    t.append_bytes(b"vk-digest", &vk.digest);
-    t.append_u64(b"batch", batch as u64);
-    t.append_i32s(b"input", xs);
-    t.append_i32s(b"output", ys);
+    t.append_bytes(labels::VK_DIGEST, &vk.digest);
+    t.append_u64(labels::BATCH, batch as u64);
+    t.append_i32s(labels::INPUT, xs);
+    t.append_i32s(labels::OUTPUT, ys);
     t
-}
-
-/// `Σ_b eq_b[b]·V_b` for `batch` vectors of length `len` stored back to back,
-/// zero-padded to `padded`. Cost: `batch·len` small-integer multiply-adds into
-/// unreduced sums (no Montgomery multiplication), one reduction per entry.
-pub(crate) fn combine_batch(vs: &[i32], len: usize, padded: usize, eq_b: &[F]) -> Vec<F> {
-    let mut out = vec![F::ZERO; padded];
-    if eq_b.len() == 1 {
-        out[..len]
-            .par_iter_mut()
-            .zip(vs.par_iter())
-            .for_each(|(o, &v)| *o = from_i64(v as i64));
-        return out;
-    }
-    let batch = vs.len() / len;
-    let pos: Vec<[u64; 4]> = eq_b.iter().map(limbs).collect();
-    let neg: Vec<[u64; 4]> = eq_b.iter().map(|e| limbs(&-*e)).collect();
-    const CHUNK: usize = 512;
-    out[..len]
-        .par_chunks_mut(CHUNK)
-        .enumerate()
-        .for_each(|(c, chunk)| {
-            let mut acc = LazySums::zeros(chunk.len());
-            for b in 0..batch {
-                let row = &vs[b * len + c * CHUNK..][..chunk.len()];
-                for (k, &v) in row.iter().enumerate() {
-                    if v > 0 {
-                        acc.add_scaled(k, &pos[b], v as u32);
-                    } else if v < 0 {
-                        acc.add_scaled(k, &neg[b], v.unsigned_abs());
-                    }
-                }
-            }
-            chunk.copy_from_slice(&acc.reduce());
-        });
-    out
 }
 
 /// Computes `Y = W·X` and proves it. `xs` holds `batch` inputs back to back.
@@ -194,26 +159,15 @@ pub fn prove<M: LinearBackend + ?Sized>(
     let ys = m.matmul_i32(xs, batch);
     let c = check_shapes(vk, xs, &ys, batch)?;
     let mut t = statement_transcript(vk, xs, &ys, batch);
-    let r_b = t.challenges(b"batch-point", c);
-    let r = t.challenges(b"row-point", vk.row_vars());
-    let (u, x_hat) = rayon::join(
-        || m.bind_rows(&eq_table(&r)),
-        || combine_batch(xs, vk.n_in, 1 << vk.col_vars(), &eq_table(&r_b)),
-    );
-    let out = sumcheck::prove(
-        vec![u.clone(), x_hat],
-        &[Term {
-            coeff: F::ONE,
-            factors: vec![0, 1],
-        }],
-        &mut t,
-    );
-    t.append_fields(b"opening", &u);
+    let r_b = t.challenges(labels::BATCH_POINT, c);
+    let r = t.challenges(labels::ROW_POINT, vk.row_vars());
+    let step = prove_step(m, &eq_table(&r), xs, &r_b, &mut t);
+    t.append_fields(labels::OPENING, &step.opening);
     Ok((
         ys,
         LinearProof {
-            sumcheck: out.proof,
-            opening: u,
+            sumcheck: step.sumcheck,
+            opening: step.opening,
         },
     ))
 }
@@ -284,24 +238,28 @@ fn verify_with(
         ));
     }
     let mut t = statement_transcript(vk, xs, ys, batch);
-    let r_b = t.challenges(b"batch-point", c);
-    let r = t.challenges(b"row-point", a);
+    let r_b = t.challenges(labels::BATCH_POINT, c);
+    let r = t.challenges(labels::ROW_POINT, a);
     let eq_b = eq_table(&r_b);
     let claim =
         crate::field::inner_product(&combine_batch(ys, vk.n_out, 1 << a, &eq_b), &eq_table(&r));
-    let (r_prime, final_claim) = sumcheck::verify(claim, b, 2, &proof.sumcheck, &mut t)?;
-    t.append_fields(b"opening", &proof.opening);
-    let point: Vec<F> = r.iter().chain(&r_prime).copied().collect();
-    let w_eval = open(&point, &proof.opening)?;
-    let x_eval = crate::field::inner_product(
-        &combine_batch(xs, vk.n_in, 1 << b, &eq_b),
-        &eq_table(&r_prime),
-    );
-    if final_claim != w_eval * x_eval {
-        return Err(Error::Rejected(
-            "sumcheck final claim differs from W̃(r, r')·X̃(r_b, r')".into(),
-        ));
-    }
+    verify_step(
+        claim,
+        b,
+        &proof.sumcheck,
+        &mut t,
+        |t| t.append_fields(labels::OPENING, &proof.opening),
+        |r_prime| {
+            let point: Vec<F> = r.iter().chain(r_prime).copied().collect();
+            open(&point, &proof.opening)
+        },
+        |r_prime| {
+            Ok(crate::field::inner_product(
+                &combine_batch(xs, vk.n_in, 1 << b, &eq_b),
+                &eq_table(r_prime),
+            ))
+        },
+    )?;
     Ok(())
 }
 
@@ -310,6 +268,7 @@ mod tests {
     use super::*;
     use crate::matrix::LinearBackend;
     use crate::random;
+    use ark_ff::Field;
     use proptest::prelude::*;
     use std::sync::OnceLock;
 

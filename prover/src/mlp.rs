@@ -40,15 +40,18 @@ pub use vk::{LayerVk, MlpVk};
 pub use vk::{VK_MAGIC, VK_VERSION};
 pub use wire::{ProofFile, PROOF_MAGIC, PROOF_VERSION};
 
+use crate::eq::eq_table;
 use crate::error::Error;
 use crate::field::{log2_ceil, F};
 use crate::hyrax::HyraxCommitment;
+use crate::labels;
 use crate::logup::{LogupProof, LookupShape, Table};
 use crate::requant::{
     limbs_for, top_limb_bits, LIMB_BITS, LOW_BITS, MAX_QUOTIENT_BITS, MIN_QUOTIENT_BITS,
 };
 use crate::sumcheck::SumcheckProof;
 use crate::transcript::Transcript;
+use ark_ff::AdditiveGroup;
 
 /// Domain separator of the MLP proof's transcript.
 pub const PROTOCOL: &[u8] = b"ternzk/mlp/v3";
@@ -392,18 +395,18 @@ pub fn key_vars(vk: &MlpVk, batch: usize) -> usize {
 /// and the requantization checks.
 fn statement_transcript(vk: &MlpVk, st: &Statement, checks: &[RequantCheck]) -> Transcript {
     let mut t = Transcript::new(PROTOCOL);
-    t.append_bytes(b"vk-digest", &vk.digest);
-    t.append_u64(b"batch", st.batch as u64);
+    t.append_bytes(labels::VK_DIGEST, &vk.digest);
+    t.append_u64(labels::BATCH, st.batch as u64);
     match &st.input {
-        PublicInput::Clear(x) => t.append_bytes(b"input-clear", x),
+        PublicInput::Clear(x) => t.append_bytes(labels::INPUT_CLEAR, x),
         PublicInput::Committed(c) => {
-            t.append_bytes(b"input-committed", &[]);
+            t.append_bytes(labels::INPUT_COMMITTED, &[]);
             c.absorb(&mut t);
         }
     }
-    t.append_i32s(b"output", &st.output);
+    t.append_i32s(labels::OUTPUT, &st.output);
     for c in checks {
-        t.append_bytes(b"requant-check", &c.to_bytes());
+        t.append_bytes(labels::REQUANT_CHECK, &c.to_bytes());
     }
     t
 }
@@ -411,4 +414,19 @@ fn statement_transcript(vk: &MlpVk, st: &Statement, checks: &[RequantCheck]) -> 
 /// `Σ_{b<B} eq(r_b, b)`: the weight of the real batch entries. Cost: O(2^c).
 fn batch_weight(r_b: &[F], batch: usize) -> F {
     crate::eq::eq_table(r_b)[..batch].iter().sum()
+}
+
+/// The row weights of a hidden layer's linear step, zero on padding rows:
+/// `e_i = eq(ρ, i)·M_i` (quotient mode, the claim is on `M∘z`) or `e_i = eq(ρ, i)`
+/// (direct mode, the claim is on `z`). Cost: `2^a` multiplications.
+pub(crate) fn row_weights(rho: &[F], m: &[i64], direct: bool) -> Vec<F> {
+    let mut e = eq_table(rho);
+    for (i, x) in e.iter_mut().enumerate() {
+        *x = match m.get(i) {
+            Some(_) if direct => *x,
+            Some(&mi) => *x * crate::field::from_i64(mi),
+            None => F::ZERO,
+        };
+    }
+    e
 }

@@ -519,3 +519,6 @@ fn sum_rows(table: &[(&[Xy], usize)], w: usize, rows: &[&[i64]]) -> Vec<G> {
 
 #[cfg(test)]
 mod tests;
+
+mod counts;
+pub(crate) use counts::{commit_counts, open_counts};

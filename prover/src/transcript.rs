@@ -7,6 +7,7 @@
 //! challenge depends on every earlier one.
 
 use crate::field::{GAffine, F};
+use crate::labels;
 use ark_ff::{BigInteger, PrimeField};
 use ark_serialize::CanonicalSerialize;
 
@@ -36,7 +37,7 @@ impl Transcript {
             #[cfg(test)]
             programmed: None,
         };
-        t.append_bytes(b"ternzk-protocol", protocol);
+        t.append_bytes(labels::TERNZK_PROTOCOL, protocol);
         t
     }
 
@@ -125,7 +126,7 @@ impl Transcript {
                 .pop_front()
                 .expect("programmed transcript ran out of challenges");
         }
-        self.append_field(b"challenge-out", &c);
+        self.append_field(labels::CHALLENGE_OUT, &c);
         c
     }
 

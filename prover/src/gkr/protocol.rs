@@ -3,11 +3,13 @@
 
 use super::circuit::Circuit;
 use super::tables::{
-    bind_and_round, both_dense, interpolate2, mle_eval, round_evals, scatter, sparse_dot, Pool,
-    SparseTable, SplitEq, Weights,
+    bind_and_round, both_dense, mle_eval, round_evals, scatter, sparse_dot, Pool, SparseTable,
+    SplitEq, Weights,
 };
 use crate::error::Error;
 use crate::field::{log2_ceil, F};
+use crate::labels;
+use crate::sumcheck::{self, RoundOracle, SumcheckProof};
 use crate::transcript::Transcript;
 use ark_ff::{AdditiveGroup, Field};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
@@ -18,8 +20,8 @@ use rayon::prelude::*;
 pub struct MulPhaseProof {
     /// The claimed `h̃_mul(r_x) = Σ_{mul g} w(g)·eq(r_x, left_g)·Ṽ(right_g)`.
     pub claim: F,
-    /// One entry per variable of the next layer: the round polynomial at 0 and 2.
-    pub rounds: Vec<[F; 2]>,
+    /// Degree-2 sumcheck over the next layer's variables.
+    pub rounds: SumcheckProof,
     /// The claimed `Ṽ_{i+1}(r_y)`.
     pub v_y: F,
 }
@@ -27,8 +29,8 @@ pub struct MulPhaseProof {
 /// The proof for one layer.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct LayerProof {
-    /// Phase 1 (over the left/add variable `x`): round polynomials at 0 and 2.
-    pub phase1: Vec<[F; 2]>,
+    /// Phase 1 (over the left/add variable `x`): a degree-2 sumcheck.
+    pub phase1: SumcheckProof,
     /// The claimed `Ṽ_{i+1}(r_x)`.
     pub v_x: F,
     /// Present iff the layer has multiplication gates.
@@ -75,52 +77,88 @@ impl InputClaims {
 }
 
 fn start_transcript(circuit: &Circuit, output: &[F], transcript: &mut Transcript) -> (Vec<F>, F) {
-    transcript.append_bytes(b"gkr-circuit", &circuit.digest());
-    transcript.append_fields(b"gkr-output", output);
-    let r = transcript.challenges(b"gkr-output-point", circuit.num_vars(0));
+    transcript.append_bytes(labels::GKR_CIRCUIT, &circuit.digest());
+    transcript.append_fields(labels::GKR_OUTPUT, output);
+    let r = transcript.challenges(labels::GKR_OUTPUT_POINT, circuit.num_vars(0));
     let value = mle_eval(output, &r);
     (r, value)
 }
 
-/// Runs `k` degree-2 sumcheck rounds on `Σ A·H`, appending messages to `rounds`;
-/// returns the point and the final values of `A` and `H`. Once both tables are dense
-/// (after the first round, typically) binding and the next round share one pass.
-fn prove_phase<'a>(
-    mut a: SparseTable<'a>,
-    mut h: SparseTable<'static>,
+/// One phase's degree-2 sumcheck `Σ_z A(z)·H(z)` over `k` variables as a round oracle.
+/// Each [`RoundOracle::bind`] binds both tables and, while pairs remain, computes the
+/// next round's values; once both tables are dense (after the first round, typically)
+/// binding and the next round share one pass ([`bind_and_round`]).
+struct PhaseOracle<'a, 'p> {
+    a: SparseTable<'a>,
+    h: SparseTable<'static>,
+    pool: &'p mut Pool,
+    /// Variables left.
     k: usize,
-    rounds: &mut Vec<[F; 2]>,
-    transcript: &mut Transcript,
-    pool: &mut Pool,
-) -> (Vec<F>, F, F) {
-    let mut point = Vec::with_capacity(k);
-    let finish = |point, a: SparseTable, h: SparseTable, pool: &mut Pool| {
-        let (va, vh) = (a.final_value(), h.final_value());
-        pool.give_table(a);
-        pool.give_table(h);
-        (point, va, vh)
-    };
-    if k == 0 {
-        return finish(point, a, h, pool);
-    }
-    let mut msg = round_evals(&a, &h, 1 << (k - 1));
-    for j in 0..k {
-        let half = 1usize << (k - 1 - j);
-        transcript.append_fields(b"gkr-round", &msg);
-        let r = transcript.challenge(b"gkr-round-challenge");
-        rounds.push(msg);
-        point.push(r);
-        if half >= 2 && both_dense(&a, &h, half) {
-            msg = bind_and_round(&mut a, &mut h, half, r);
+    /// This round's `p(0), p(2)`.
+    msg: [F; 2],
+}
+
+impl<'a, 'p> PhaseOracle<'a, 'p> {
+    fn new(a: SparseTable<'a>, h: SparseTable<'static>, k: usize, pool: &'p mut Pool) -> Self {
+        let msg = if k > 0 {
+            round_evals(&a, &h, 1 << (k - 1))
         } else {
-            a.bind(half, r, pool);
-            h.bind(half, r, pool);
+            [F::ZERO; 2]
+        };
+        Self { a, h, pool, k, msg }
+    }
+
+    /// The final values of `A` and `H`; the tables go back to the pool.
+    fn finish(self) -> (F, F) {
+        let (va, vh) = (self.a.final_value(), self.h.final_value());
+        self.pool.give_table(self.a);
+        self.pool.give_table(self.h);
+        (va, vh)
+    }
+}
+
+impl RoundOracle for PhaseOracle<'_, '_> {
+    fn num_vars(&self) -> usize {
+        self.k
+    }
+
+    fn degree(&self) -> usize {
+        2
+    }
+
+    fn round(&mut self, claim: F) -> Vec<F> {
+        vec![self.msg[0], claim - self.msg[0], self.msg[1]]
+    }
+
+    fn bind(&mut self, r: F) {
+        let half = 1usize << (self.k - 1);
+        if half >= 2 && both_dense(&self.a, &self.h, half) {
+            self.msg = bind_and_round(&mut self.a, &mut self.h, half, r);
+        } else {
+            self.a.bind(half, r, self.pool);
+            self.h.bind(half, r, self.pool);
             if half >= 2 {
-                msg = round_evals(&a, &h, half / 2);
+                self.msg = round_evals(&self.a, &self.h, half / 2);
             }
         }
+        self.k -= 1;
     }
-    finish(point, a, h, pool)
+}
+
+/// Runs one phase (`k` rounds on `Σ A·H = claim`) with the sumcheck driver; returns
+/// the proof, the point and the final values of `A` and `H`.
+fn prove_phase(
+    a: SparseTable,
+    h: SparseTable<'static>,
+    k: usize,
+    claim: F,
+    transcript: &mut Transcript,
+    pool: &mut Pool,
+) -> (SumcheckProof, Vec<F>, F, F) {
+    let mut oracle = PhaseOracle::new(a, h, k, pool);
+    let red = sumcheck::prove(&mut oracle, claim, transcript);
+    let (va, vh) = oracle.finish();
+    (red.proof, red.point, va, vh)
 }
 
 /// Proves that `layer_values` (as returned by [`Circuit::evaluate`]) is a correct
@@ -159,7 +197,7 @@ pub fn prove_with_claims(
             "layer {i} has the wrong number of values"
         );
     }
-    let (r0, _) = start_transcript(circuit, &layer_values[0], transcript);
+    let (r0, mut claim) = start_transcript(circuit, &layer_values[0], transcript);
     // Claims on the current layer: (point, coefficient in the combination).
     let mut weights_src: Vec<(Vec<F>, F)> = vec![(r0, F::ONE)];
     let mut proofs = Vec::with_capacity(d);
@@ -186,12 +224,11 @@ pub fn prove_with_claims(
                 acc.add(gate.right(), wg);
             }
         });
-        let mut phase1 = Vec::with_capacity(k);
-        let (rx, v_x, h_final) = prove_phase(
+        let (phase1, rx, v_x, h_final) = prove_phase(
             SparseTable::borrowed(below),
             h,
             k,
-            &mut phase1,
+            claim,
             transcript,
             &mut pool,
         );
@@ -210,20 +247,19 @@ pub fn prove_with_claims(
             } else {
                 h_final
             };
-            transcript.append_fields(b"gkr-phase1-final", &[v_x, claim]);
-            let mut rounds = Vec::with_capacity(k);
-            let (ry, v_y, _) = prove_phase(
+            transcript.append_fields(labels::GKR_PHASE1_FINAL, &[v_x, claim]);
+            let (rounds, ry, v_y, _) = prove_phase(
                 SparseTable::borrowed(below),
                 m,
                 k,
-                &mut rounds,
+                claim,
                 transcript,
                 &mut pool,
             );
-            transcript.append_field(b"gkr-phase2-final", &v_y);
+            transcript.append_field(labels::GKR_PHASE2_FINAL, &v_y);
             Some((MulPhaseProof { claim, rounds, v_y }, ry))
         } else {
-            transcript.append_fields(b"gkr-phase1-final", &[v_x]);
+            transcript.append_fields(labels::GKR_PHASE1_FINAL, &[v_x]);
             None
         };
 
@@ -242,7 +278,7 @@ pub fn prove_with_claims(
         if i + 1 == d {
             input_claims = next;
         } else {
-            weights_src = combine(next, transcript).0;
+            (weights_src, claim) = combine(next, transcript);
         }
     }
     (
@@ -261,8 +297,8 @@ fn combine(claims: Vec<EvalClaim>, transcript: &mut Transcript) -> (Vec<(Vec<F>,
         let c = claims.into_iter().next().expect("one claim");
         return (vec![(c.point, F::ONE)], c.value);
     }
-    let alpha = transcript.challenge(b"gkr-alpha");
-    let beta = transcript.challenge(b"gkr-beta");
+    let alpha = transcript.challenge(labels::GKR_ALPHA);
+    let beta = transcript.challenge(labels::GKR_BETA);
     let value = alpha * claims[0].value + beta * claims[1].value;
     let w = claims
         .into_iter()
@@ -270,19 +306,6 @@ fn combine(claims: Vec<EvalClaim>, transcript: &mut Transcript) -> (Vec<(Vec<F>,
         .map(|(c, k)| (c.point, k))
         .collect();
     (w, value)
-}
-
-/// Checks `k` compressed degree-2 rounds against `claim`; returns the point and the
-/// claim left at it. Cost: O(k).
-fn verify_phase(mut claim: F, rounds: &[[F; 2]], transcript: &mut Transcript) -> (Vec<F>, F) {
-    let mut point = Vec::with_capacity(rounds.len());
-    for msg in rounds {
-        transcript.append_fields(b"gkr-round", msg);
-        let r = transcript.challenge(b"gkr-round-challenge");
-        claim = interpolate2(msg[0], claim - msg[0], msg[1], r);
-        point.push(r);
-    }
-    (point, claim)
 }
 
 /// Verifies a GKR proof that `circuit` maps some input to `output`, and returns the
@@ -314,9 +337,9 @@ pub fn verify(
     }
     for (i, (layer, lp)) in circuit.layers().iter().zip(&proof.layers).enumerate() {
         let k = circuit.num_vars(i + 1);
-        let rounds_ok = lp.phase1.len() == k
+        let rounds_ok = lp.phase1.rounds.len() == k
             && match &lp.mul {
-                Some(m) => layer.has_mul() && m.rounds.len() == k,
+                Some(m) => layer.has_mul() && m.rounds.rounds.len() == k,
                 None => !layer.has_mul(),
             };
         if !rounds_ok {
@@ -330,16 +353,17 @@ pub fn verify(
     let mut weights_src: Vec<(Vec<F>, F)> = vec![(r0, F::ONE)];
     let mut claim = v0;
     for (i, (layer, lp)) in circuit.layers().iter().zip(&proof.layers).enumerate() {
-        let (rx, s1) = verify_phase(claim, &lp.phase1, transcript);
+        let k = circuit.num_vars(i + 1);
+        let (rx, s1) = sumcheck::verify(claim, k, 2, &lp.phase1, transcript)?;
         let mut next = vec![EvalClaim {
             point: rx,
             value: lp.v_x,
         }];
         let (h_m, phase2) = match &lp.mul {
             Some(m) => {
-                transcript.append_fields(b"gkr-phase1-final", &[lp.v_x, m.claim]);
-                let (ry, s2) = verify_phase(m.claim, &m.rounds, transcript);
-                transcript.append_field(b"gkr-phase2-final", &m.v_y);
+                transcript.append_fields(labels::GKR_PHASE1_FINAL, &[lp.v_x, m.claim]);
+                let (ry, s2) = sumcheck::verify(m.claim, k, 2, &m.rounds, transcript)?;
+                transcript.append_field(labels::GKR_PHASE2_FINAL, &m.v_y);
                 next.push(EvalClaim {
                     point: ry,
                     value: m.v_y,
@@ -347,7 +371,7 @@ pub fn verify(
                 (m.claim, Some(s2))
             }
             None => {
-                transcript.append_fields(b"gkr-phase1-final", &[lp.v_x]);
+                transcript.append_fields(labels::GKR_PHASE1_FINAL, &[lp.v_x]);
                 (F::ZERO, None)
             }
         };

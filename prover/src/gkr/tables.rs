@@ -518,15 +518,6 @@ where
     }
 }
 
-/// `p(r)` for the degree-2 polynomial with `p(0), p(1), p(2)` given. Cost: ~6 multiplications.
-pub(crate) fn interpolate2(p0: F, p1: F, p2: F, r: F) -> F {
-    // Newton form: p(r) = p0 + r·Δ1 + r(r−1)/2·Δ2.
-    let d1 = p1 - p0;
-    let d2 = p2 - p1.double() + p0;
-    let half = F::from(2u64).inverse().expect("2 is invertible");
-    p0 + r * d1 + r * (r - F::ONE) * half * d2
-}
-
 /// Inner product `Σ_z T(z)·V[z]` of a sparse table with a dense vector (zero beyond its
 /// length). Cost: one multiplication per entry of the table's support.
 pub(crate) fn sparse_dot(t: &SparseTable, v: &[F]) -> F {

@@ -172,11 +172,11 @@ fn gkr_completeness_parallel_sizes() {
 fn fields_mut(p: &mut GkrProof) -> Vec<&mut F> {
     let mut out = Vec::new();
     for l in &mut p.layers {
-        out.extend(l.phase1.iter_mut().flatten());
+        out.extend(l.phase1.rounds.iter_mut().flatten());
         out.push(&mut l.v_x);
         if let Some(m) = &mut l.mul {
             out.push(&mut m.claim);
-            out.extend(m.rounds.iter_mut().flatten());
+            out.extend(m.rounds.rounds.iter_mut().flatten());
             out.push(&mut m.v_y);
         }
     }
@@ -268,14 +268,14 @@ fn gkr_malformed_proofs_are_errors() {
     p.layers.push(proof.layers[0].clone());
     assert!(matches!(check(&p), Err(Error::Malformed(_))));
     let mut p = proof.clone();
-    p.layers[1].phase1.pop();
+    p.layers[1].phase1.rounds.pop();
     assert!(matches!(check(&p), Err(Error::Malformed(_))));
     let mut p = proof.clone();
-    p.layers[0].phase1.push([F::ONE, F::ONE]);
+    p.layers[0].phase1.rounds.push(vec![F::ONE, F::ONE]);
     assert!(matches!(check(&p), Err(Error::Malformed(_))));
     let mut p = proof.clone();
     if let Some(m) = p.layers.iter_mut().find_map(|l| l.mul.as_mut()) {
-        m.rounds.pop();
+        m.rounds.rounds.pop();
         assert!(matches!(check(&p), Err(Error::Malformed(_))));
     }
     let mut p = proof.clone();

@@ -1,7 +1,14 @@
 use super::*;
-use crate::hyrax::commit_dense;
+use crate::error::Error;
+use crate::field::from_i64;
+use crate::field::{log2_ceil, F};
+use crate::hyrax::HyraxKey;
 use crate::mle::evaluate_ints;
+use crate::transcript::Transcript;
+use crate::wire::{FIELD_BYTES, POINT_BYTES};
 use ark_ec::AffineRepr;
+use ark_ec::CurveGroup;
+use ark_ff::{AdditiveGroup, Field};
 use ark_std::rand::{Rng, SeedableRng};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -318,8 +325,12 @@ fn table_sumcheck_matches_the_generic_verifier() {
     let g: Vec<F> = (0..1 << 10).map(|_| F::from(r.gen::<u64>())).collect();
     let m: Vec<F> = counts.iter().map(|&c| F::from(c)).collect();
     let claim: F = m.iter().zip(&g).map(|(a, b)| *a * b).sum();
-    let (proof, point) =
-        prove_table_sumcheck(counts_as_fields(&counts), g.clone(), &mut transcript());
+    let (proof, point) = prove_table_sumcheck(
+        counts_as_fields(&counts),
+        g.clone(),
+        claim,
+        &mut transcript(),
+    );
     let (p2, fin) = crate::sumcheck::verify(claim, 10, 2, &proof, &mut transcript()).unwrap();
     assert_eq!(point, p2);
     let mle = |v: &[F]| crate::mle::evaluate(v, &point);
@@ -339,25 +350,6 @@ fn table_sumcheck_matches_the_generic_verifier() {
             crate::mle::evaluate(&g, &rr)
         );
     }
-}
-
-#[test]
-fn sparse_commitment_and_opening_match_dense() {
-    let mut counts = vec![0u64; 1 << 6];
-    counts[0] = 77;
-    counts[5] = 1;
-    counts[63] = 3;
-    counts[40] = 1;
-    let dense: Vec<F> = counts.iter().map(|&c| F::from(c)).collect();
-    assert_eq!(
-        commit_counts(key(), &counts, 3, 3).unwrap(),
-        commit_dense(key(), &dense, 3, 3).unwrap()
-    );
-    let p: Vec<F> = (0..3).map(|i| F::from(i as u64 + 7)).collect();
-    assert_eq!(
-        open_counts(&counts, 3, &p),
-        crate::hyrax::open_dense(&dense, 3, 3, &p)
-    );
 }
 
 #[test]

@@ -404,74 +404,98 @@ impl<const N: usize, S: Source<N>> WideLayer<'_, N, S> {
 /// A block of an inner layer's four tables.
 pub(super) type Block4 = [Lanes; 4];
 
-/// The table-side sumcheck (`logup::prove_table_sumcheck`: `Σ_t m(t)·g(t)`, degree 2)
-/// in lanes while a round has at least eight pairs: sends the same messages, draws the
-/// same challenges into `rounds` and `point`, and returns the bound `m` and `g` (eight
-/// entries) for the scalar rounds. Blocks whose sixteen `m` values are all zero are
-/// skipped, as the scalar rounds skip such pairs. Cost: about 4 lanes products per
-/// pair.
-pub(super) fn table_rounds(
-    m: &[F],
-    g: &[F],
-    transcript: &mut crate::transcript::Transcript,
-    rounds: &mut Vec<Vec<F>>,
-    point: &mut Vec<F>,
-) -> (Vec<F>, Vec<F>) {
-    #[target_feature(enable = "avx512f,avx512ifma")]
-    unsafe fn sums(m: &[Lanes], g: &[Lanes], h: usize, lo: usize, hi: usize) -> [F; 3] {
-        let (mut s0, mut s2) = (Lanes::zero(), Lanes::zero());
-        for b in lo..hi {
-            let (m0, m1) = (m[b], m[b + h]);
-            if m0.is_zero() && m1.is_zero() {
-                continue;
-            }
-            let (g0, g1) = (g[b], g[b + h]);
-            s0 = s0.add(m0.mul(g0));
-            s2 = s2.add(m1.double().sub(m0).mul(g1.double().sub(g0)));
+/// The table-side sumcheck's tables (`logup::table_side::TableOracle`: `Σ_t m(t)·g(t)`,
+/// degree 2) in lanes, used while a round has at least eight pairs: the same sums and
+/// bindings as the scalar rounds. Blocks whose sixteen `m` values are all zero are
+/// skipped, as the scalar rounds skip such pairs. Cost: about 4 lanes products per pair.
+pub(super) struct WideTable {
+    m: Vec<Lanes>,
+    g: Vec<Lanes>,
+}
+
+#[target_feature(enable = "avx512f,avx512ifma")]
+unsafe fn table_sums(m: &[Lanes], g: &[Lanes], h: usize, lo: usize, hi: usize) -> [F; 3] {
+    let (mut s0, mut s2) = (Lanes::zero(), Lanes::zero());
+    for b in lo..hi {
+        let (m0, m1) = (m[b], m[b + h]);
+        if m0.is_zero() && m1.is_zero() {
+            continue;
         }
-        [s0.total(), F::ZERO, s2.total()]
+        let (g0, g1) = (g[b], g[b + h]);
+        s0 = s0.add(m0.mul(g0));
+        s2 = s2.add(m1.double().sub(m0).mul(g1.double().sub(g0)));
     }
-    #[target_feature(enable = "avx512f,avx512ifma")]
-    unsafe fn bind(lo: &mut [Lanes], hi: &[Lanes], r: Lanes, skip_zero: bool) {
-        for (a, b) in lo.iter_mut().zip(hi) {
-            if skip_zero && a.is_zero() && b.is_zero() {
-                continue;
-            }
-            *a = a.lerp(*b, r);
+    [s0.total(), F::ZERO, s2.total()]
+}
+
+#[target_feature(enable = "avx512f,avx512ifma")]
+unsafe fn table_bind(lo: &mut [Lanes], hi: &[Lanes], r: Lanes, skip_zero: bool) {
+    for (a, b) in lo.iter_mut().zip(hi) {
+        if skip_zero && a.is_zero() && b.is_zero() {
+            continue;
         }
+        *a = a.lerp(*b, r);
     }
-    fn bind_par(t: &mut Vec<Lanes>, r: Lanes, skip_zero: bool) {
-        let h = t.len() / 2;
-        let (lo, hi) = t.split_at_mut(h);
-        if h > 2 * BLOCK_CHUNK {
-            lo.par_chunks_mut(BLOCK_CHUNK)
-                .zip(hi.par_chunks(BLOCK_CHUNK))
-                .for_each(|(a, b)| unsafe { bind(a, b, r, skip_zero) });
-        } else {
-            unsafe { bind(lo, hi, r, skip_zero) };
+}
+
+fn table_bind_par(t: &mut Vec<Lanes>, r: Lanes, skip_zero: bool) {
+    let h = t.len() / 2;
+    let (lo, hi) = t.split_at_mut(h);
+    if h > 2 * BLOCK_CHUNK {
+        lo.par_chunks_mut(BLOCK_CHUNK)
+            .zip(hi.par_chunks(BLOCK_CHUNK))
+            // SAFETY: lanes exist only when `enabled()`.
+            .for_each(|(a, b)| unsafe { table_bind(a, b, r, skip_zero) });
+    } else {
+        // SAFETY: lanes exist only when `enabled()`.
+        unsafe { table_bind(lo, hi, r, skip_zero) };
+    }
+    t.truncate(h);
+}
+
+impl WideTable {
+    /// `m` and `g` (one length, a multiple of 8) in lanes. Call only when `enabled()`.
+    pub fn new(m: &[F], g: &[F]) -> Self {
+        // SAFETY: called only when `enabled()`.
+        let (m, g) = unsafe { (ifma::load_all(m), ifma::load_all(g)) };
+        WideTable { m, g }
+    }
+
+    /// Variables left.
+    pub fn num_vars(&self) -> usize {
+        (8 * self.m.len()).trailing_zeros() as usize
+    }
+
+    /// `(p(0), p(2))` of the current round, or `None` below eight pairs (then the
+    /// scalar rounds take over, see [`WideTable::into_scalar`]).
+    pub fn sums(&self) -> Option<(F, F)> {
+        if self.m.len() < 2 {
+            return None;
         }
-        t.truncate(h);
-    }
-    // SAFETY (every unsafe block here): called only when `enabled()`.
-    let (mut mw, mut gw) = unsafe { (ifma::load_all(m), ifma::load_all(g)) };
-    while mw.len() >= 2 {
-        let h = mw.len() / 2;
-        let (mr, gr) = (&mw[..], &gw[..]);
+        let h = self.m.len() / 2;
+        let (mr, gr) = (&self.m[..], &self.g[..]);
         let s = chunked(
             h,
             None::<&mut [Lanes]>,
             h > 2 * BLOCK_CHUNK,
             BLOCK_CHUNK,
-            |lo, hi, _, _| unsafe { sums(mr, gr, h, lo, hi) },
+            // SAFETY: lanes exist only when `enabled()`.
+            |lo, hi, _, _| unsafe { table_sums(mr, gr, h, lo, hi) },
         );
-        let msg = vec![s[0], s[2]];
-        transcript.append_fields(b"sumcheck-round", &msg);
-        let r = transcript.challenge(b"sumcheck-challenge");
-        let rw = unsafe { Lanes::splat(r) };
-        bind_par(&mut gw, rw, false);
-        bind_par(&mut mw, rw, true);
-        rounds.push(msg);
-        point.push(r);
+        Some((s[0], s[2]))
     }
-    unsafe { (ifma::store_all(&mw), ifma::store_all(&gw)) }
+
+    /// Binds the first variable to `r`.
+    pub fn bind(&mut self, r: F) {
+        // SAFETY: lanes exist only when `enabled()`.
+        let rw = unsafe { Lanes::splat(r) };
+        table_bind_par(&mut self.g, rw, false);
+        table_bind_par(&mut self.m, rw, true);
+    }
+
+    /// The bound `m` and `g` as scalars.
+    pub fn into_scalar(self) -> (Vec<F>, Vec<F>) {
+        // SAFETY: lanes exist only when `enabled()`.
+        unsafe { (ifma::store_all(&self.m), ifma::store_all(&self.g)) }
+    }
 }

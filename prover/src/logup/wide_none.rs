@@ -1,7 +1,8 @@
 //! Without x86-64 there are no lanes: the scalar passes in `logup.rs` do all the work.
 //! The same interface as `wide.rs`, with types that have no values.
 
-use super::{Leaves, F};
+use super::Leaves;
+use crate::field::F;
 
 /// As in `wide.rs`; never used, since [`enabled`] is false.
 pub(super) const WIDE_LEVEL: usize = 4;
@@ -71,12 +72,22 @@ impl<const N: usize> WideLayer<'_, N> {
     }
 }
 
-pub(super) fn table_rounds(
-    _: &[F],
-    _: &[F],
-    _: &mut crate::transcript::Transcript,
-    _: &mut Vec<Vec<F>>,
-    _: &mut Vec<F>,
-) -> (Vec<F>, Vec<F>) {
-    unreachable!("lanes are disabled on this architecture")
+pub(super) struct WideTable(Never);
+
+impl WideTable {
+    pub fn new(_: &[F], _: &[F]) -> Self {
+        unreachable!("lanes are disabled on this architecture")
+    }
+    pub fn num_vars(&self) -> usize {
+        match self.0 {}
+    }
+    pub fn sums(&self) -> Option<(F, F)> {
+        match self.0 {}
+    }
+    pub fn bind(&mut self, _: F) {
+        match self.0 {}
+    }
+    pub fn into_scalar(self) -> (Vec<F>, Vec<F>) {
+        match self.0 {}
+    }
 }

@@ -2,18 +2,17 @@
 
 use super::witness::{forward, Fault, ModePolicy, Witness};
 use super::{
-    grid, statement_transcript, Layout, LinearStep, MlpLayer, MlpProof, MlpVk, PublicInput,
-    RequantCheck, Statement,
+    grid, row_weights, statement_transcript, Layout, LinearStep, MlpLayer, MlpProof, MlpVk,
+    PublicInput, RequantCheck, Statement,
 };
 use crate::eq::eq_table;
 use crate::error::Error;
 use crate::field::{log2_ceil, F};
 use crate::hyrax::{commit_ints_many, open_ints, HyraxCommitment, HyraxKey};
-use crate::linear::combine_batch;
+use crate::labels;
+use crate::linear::prove_step;
 use crate::logup::{self, LookupClaims, LookupInstance, Table};
-use crate::matrix::LinearBackend;
 use crate::requant::{LIMB_BITS, LOW_BITS, MIN_QUOTIENT_BITS};
-use crate::sumcheck::{self, Term};
 use crate::transcript::Transcript;
 use ark_ff::{AdditiveGroup, Field};
 use rayon::prelude::*;
@@ -223,37 +222,22 @@ pub(crate) fn prove_inner(
         let layer = &layers[l];
         let a = log2_ceil(layer.weights.n_out);
         let (rho_b, e) = if l + 1 == n_layers {
-            let r_b = t.challenges(b"batch-point", c);
-            let r = t.challenges(b"row-point", a);
+            let r_b = t.challenges(labels::BATCH_POINT, c);
+            let r = t.challenges(labels::ROW_POINT, a);
             (r_b, eq_table(&r))
         } else {
             let h = &lay.hidden[l];
             let p = &claims.instances[h.first_instance].point;
             (p[..c].to_vec(), row_weights(&p[c..], layer.m, h.direct()))
         };
-        let u = layer.weights.bind_rows(&e);
-        let b = log2_ceil(layer.weights.n_in);
-        let x_hat = combine_batch(
-            &wit.inputs[l],
-            layer.weights.n_in,
-            1 << b,
-            &eq_table(&rho_b),
-        );
-        let out = sumcheck::prove(
-            vec![u.clone(), x_hat],
-            &[Term {
-                coeff: F::ONE,
-                factors: vec![0, 1],
-            }],
-            &mut t,
-        );
-        t.append_field(b"input-eval", &out.evals[1]);
-        t.append_fields(b"weight-opening", &u);
-        input_points[l] = rho_b.iter().chain(&out.point).copied().collect();
+        let step = prove_step(layer.weights, &e, &wit.inputs[l], &rho_b, &mut t);
+        t.append_field(labels::INPUT_EVAL, &step.input_eval);
+        t.append_fields(labels::WEIGHT_OPENING, &step.opening);
+        input_points[l] = rho_b.iter().chain(&step.point).copied().collect();
         steps[l] = Some(LinearStep {
-            sumcheck: out.proof,
-            input_eval: out.evals[1],
-            opening: u,
+            sumcheck: step.sumcheck,
+            input_eval: step.input_eval,
+            opening: step.opening,
         });
     }
 
@@ -281,21 +265,6 @@ pub(crate) fn prove_inner(
     };
     times.opening_ms = lap();
     Ok((statement, proof, times))
-}
-
-/// The row weights of a hidden layer's linear step, zero on padding rows:
-/// `e_i = eq(ρ, i)·M_i` (quotient mode, the claim is on `M∘z`) or `e_i = eq(ρ, i)`
-/// (direct mode, the claim is on `z`). Cost: `2^a` multiplications.
-pub(super) fn row_weights(rho: &[F], m: &[i64], direct: bool) -> Vec<F> {
-    let mut e = eq_table(rho);
-    for (i, x) in e.iter_mut().enumerate() {
-        *x = match m.get(i) {
-            Some(_) if direct => *x,
-            Some(&mi) => *x * crate::field::from_i64(mi),
-            None => F::ZERO,
-        };
-    }
-    e
 }
 
 /// The lookup instances in the order of [`Layout::shapes`].
@@ -371,7 +340,7 @@ fn cheating_logup(
 /// Opens `Σ_k λ^k·v_k` at `point` (one Hyrax opening for several vectors of one
 /// shape); `λ` is drawn here. Cost: `|v_k|` short products per vector.
 fn open_group(t: &mut Transcript, point: &[F], vectors: &[&[i64]]) -> Vec<F> {
-    let lambda = t.challenge(b"opening-lambda");
+    let lambda = t.challenge(labels::OPENING_LAMBDA);
     let (rv, cv) = grid(point.len());
     let parts: Vec<Vec<F>> = vectors
         .par_iter()
@@ -385,6 +354,6 @@ fn open_group(t: &mut Transcript, point: &[F], vectors: &[&[i64]]) -> Vec<F> {
         }
         w *= lambda;
     }
-    t.append_fields(b"opening", &acc);
+    t.append_fields(labels::OPENING, &acc);
     acc
 }

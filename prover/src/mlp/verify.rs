@@ -1,14 +1,15 @@
 //! The MLP verifier: every check the soundness argument in `docs/protocol.md` relies on.
 
-use super::prove::row_weights;
 use super::{
-    batch_weight, grid, statement_transcript, Layout, MlpProof, MlpVk, PublicInput, Statement,
+    batch_weight, grid, row_weights, statement_transcript, Layout, MlpProof, MlpVk, PublicInput,
+    Statement,
 };
 use crate::eq::eq_table;
 use crate::error::{ensure, Error};
 use crate::field::{from_i64, inner_product, log2_ceil, F};
 use crate::hyrax::{verify_combination, HyraxCommitment, HyraxKey};
-use crate::linear::combine_batch;
+use crate::labels;
+use crate::linear::{combine_batch, verify_step};
 use crate::logup;
 use crate::requant::LIMB_BITS;
 use crate::transcript::Transcript;
@@ -102,8 +103,8 @@ pub fn verify(
         let lv = &vk.layers[l];
         let a = log2_ceil(lv.n_out);
         let (rho_b, target, e) = if l + 1 == n_layers {
-            let r_b = t.challenges(b"batch-point", c);
-            let r = t.challenges(b"row-point", a);
+            let r_b = t.challenges(labels::BATCH_POINT, c);
+            let r = t.challenges(labels::ROW_POINT, a);
             let er = eq_table(&r);
             let out = inner_product(
                 &combine_batch(&statement.output, lv.n_out, 1 << a, &eq_table(&r_b)),
@@ -125,14 +126,20 @@ pub fn verify(
         let claim = target - batch_weight(&rho_b, batch) * bias;
         let step = &proof.steps[l];
         let b = log2_ceil(lv.n_in);
-        let (r1, fin) = crate::sumcheck::verify(claim, b, 2, &step.sumcheck, &mut t)?;
-        t.append_field(b"input-eval", &step.input_eval);
-        t.append_fields(b"weight-opening", &step.opening);
-        verify_combination(key, &[(&lv.commitment, &e)], &step.opening)?;
-        let w_eval = inner_product(&step.opening, &eq_table(&r1));
-        ensure(
-            fin == w_eval * step.input_eval,
-            "linear layer: sumcheck final claim ≠ weights × input",
+        let r1 = verify_step(
+            claim,
+            b,
+            &step.sumcheck,
+            &mut t,
+            |t| {
+                t.append_field(labels::INPUT_EVAL, &step.input_eval);
+                t.append_fields(labels::WEIGHT_OPENING, &step.opening);
+            },
+            |r1| {
+                verify_combination(key, &[(&lv.commitment, &e)], &step.opening)?;
+                Ok(inner_product(&step.opening, &eq_table(r1)))
+            },
+            |_| Ok(step.input_eval),
         )?;
         input_points[l] = rho_b.iter().chain(&r1).copied().collect();
     }
@@ -200,8 +207,8 @@ fn check_group(
     claims: &[(&HyraxCommitment, F)],
     opening: &[F],
 ) -> crate::Result<()> {
-    let lambda = t.challenge(b"opening-lambda");
-    t.append_fields(b"opening", opening);
+    let lambda = t.challenge(labels::OPENING_LAMBDA);
+    t.append_fields(labels::OPENING, opening);
     let (rv, cv) = grid(point.len());
     let e = eq_table(&point[..rv]);
     let mut weights = Vec::with_capacity(claims.len());

@@ -1,0 +1,130 @@
+//! Every transcript label of the crate's protocols, in one place. The byte values are
+//! part of the proof system (they feed every challenge): changing one changes every
+//! proof.
+
+/// A sumcheck round message (the round polynomial at `0, 2, …, d`).
+pub const SUMCHECK_ROUND: &[u8] = b"sumcheck-round";
+/// A sumcheck round's challenge.
+pub const SUMCHECK_CHALLENGE: &[u8] = b"sumcheck-challenge";
+
+// ---- linear, mlp ----
+
+/// The verifying key's digest, absorbed first.
+pub const VK_DIGEST: &[u8] = b"vk-digest";
+
+/// The number of inputs in the batch.
+pub const BATCH: &[u8] = b"batch";
+
+/// The public outputs (logits) of the statement.
+pub const OUTPUT: &[u8] = b"output";
+
+/// The challenge point over the batch variables.
+pub const BATCH_POINT: &[u8] = b"batch-point";
+
+/// The challenge point over the output rows of the last linear layer.
+pub const ROW_POINT: &[u8] = b"row-point";
+
+/// A Hyrax opening vector.
+pub const OPENING: &[u8] = b"opening";
+
+// ---- linear ----
+
+/// The public input of a single-layer statement.
+pub const INPUT: &[u8] = b"input";
+
+// ---- mlp ----
+
+/// A public MLP input sent in the clear.
+pub const INPUT_CLEAR: &[u8] = b"input-clear";
+
+/// A commitment to a private MLP input.
+pub const INPUT_COMMITTED: &[u8] = b"input-committed";
+
+/// Each hidden layer's requantization check (mode and width).
+pub const REQUANT_CHECK: &[u8] = b"requant-check";
+
+/// A linear step's claimed input evaluation `X̃(r_b, r')`.
+pub const INPUT_EVAL: &[u8] = b"input-eval";
+
+/// A linear step's weight opening vector `u = Wᵀ·e`.
+pub const WEIGHT_OPENING: &[u8] = b"weight-opening";
+
+/// The challenge combining several vectors opened at one point.
+pub const OPENING_LAMBDA: &[u8] = b"opening-lambda";
+
+// ---- hyrax ----
+
+/// A Hyrax commitment's row variables.
+pub const HYRAX_ROW_VARS: &[u8] = b"hyrax-row-vars";
+
+/// A Hyrax commitment's column variables.
+pub const HYRAX_COL_VARS: &[u8] = b"hyrax-col-vars";
+
+/// A Hyrax commitment's row points.
+pub const HYRAX_ROWS: &[u8] = b"hyrax-rows";
+
+// ---- transcript ----
+
+/// The protocol's domain separator, absorbed when a transcript starts.
+pub const TERNZK_PROTOCOL: &[u8] = b"ternzk-protocol";
+
+/// Each challenge, absorbed back after it is drawn.
+pub const CHALLENGE_OUT: &[u8] = b"challenge-out";
+
+// ---- logup ----
+
+/// LogUp: the challenge folding a row's columns.
+pub const LOGUP_GAMMA: &[u8] = b"logup-gamma";
+
+/// LogUp: the challenge of the fractions `1/(β − w)`.
+pub const LOGUP_BETA: &[u8] = b"logup-beta";
+
+/// LogUp: the fraction trees' roots.
+pub const LOGUP_ROOTS: &[u8] = b"logup-roots";
+
+/// LogUp: each table's sum `Σ m/(β − T)`.
+pub const LOGUP_TABLE_SUMS: &[u8] = b"logup-table-sums";
+
+/// LogUp: the challenge batching a layer's instances.
+pub const LOGUP_LAYER_LAMBDA: &[u8] = b"logup-layer-lambda";
+
+/// LogUp: a layer's child values.
+pub const LOGUP_LAYER_CHILDREN: &[u8] = b"logup-layer-children";
+
+/// LogUp: the challenge joining a layer's two children.
+pub const LOGUP_LAYER_MU: &[u8] = b"logup-layer-mu";
+
+/// LogUp: the columns' evaluations at the leaf points.
+pub const LOGUP_COLUMN_EVALS: &[u8] = b"logup-column-evals";
+
+/// LogUp: a multiplicity commitment's opening vector.
+pub const LOGUP_MULTIPLICITY_OPENING: &[u8] = b"logup-multiplicity-opening";
+
+/// LogUp: its domain separator.
+pub const LOGUP_PROTOCOL: &[u8] = b"logup-protocol";
+
+/// LogUp: the instances' tables and lengths.
+pub const LOGUP_SHAPES: &[u8] = b"logup-shapes";
+
+// ---- gkr ----
+
+/// Dense GKR: the circuit's digest.
+pub const GKR_CIRCUIT: &[u8] = b"gkr-circuit";
+
+/// Dense GKR: the claimed outputs.
+pub const GKR_OUTPUT: &[u8] = b"gkr-output";
+
+/// Dense GKR: the challenge point on the output layer.
+pub const GKR_OUTPUT_POINT: &[u8] = b"gkr-output-point";
+
+/// Dense GKR: the values sent after phase 1.
+pub const GKR_PHASE1_FINAL: &[u8] = b"gkr-phase1-final";
+
+/// Dense GKR: the value sent after phase 2.
+pub const GKR_PHASE2_FINAL: &[u8] = b"gkr-phase2-final";
+
+/// Dense GKR: the first challenge combining two claims.
+pub const GKR_ALPHA: &[u8] = b"gkr-alpha";
+
+/// Dense GKR: the second challenge combining two claims.
+pub const GKR_BETA: &[u8] = b"gkr-beta";
