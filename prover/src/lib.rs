@@ -42,6 +42,6 @@ pub mod wire;
 pub mod zk_linear;
 pub mod zk_sumcheck;
 
-pub use error::{Error, Result};
+pub use error::{Check, Committed, Error, Result, Step};
 pub use field::{GAffine, F, G};
 pub use ternary::TernaryCsr;
