@@ -222,10 +222,16 @@ impl fmt::Display for Check {
                 "LogUp instance {instance}: β equals a looked-up value (zero denominator)"
             ),
             Check::LogupRoot { table } => {
-                write!(f, "LogUp identity of table {table}: witness sum ≠ table sum")
+                write!(
+                    f,
+                    "LogUp identity of table {table}: witness sum ≠ table sum"
+                )
             }
             Check::LogupLeafNumerator { instance } => {
-                write!(f, "LogUp instance {instance}: leaf numerators are not all 1")
+                write!(
+                    f,
+                    "LogUp instance {instance}: leaf numerators are not all 1"
+                )
             }
             Check::LogupLeafDenominator { instance } => write!(
                 f,

@@ -116,12 +116,10 @@ pub fn verify_evaluation(
         c_x: msm(&com.rows, &l).into_affine(),
         c_y: eval,
     };
-    proof
-        .verify(bk, &statement, t)
-        .map_err(|e| match e {
-            Error::Rejected(c) => Error::Rejected(Check::HidingEvaluation(Box::new(c))),
-            e => e,
-        })
+    proof.verify(bk, &statement, t).map_err(|e| match e {
+        Error::Rejected(c) => Error::Rejected(Check::HidingEvaluation(Box::new(c))),
+        e => e,
+    })
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 //!
 //! One concept per module; see `docs/protocol.md` for the protocol these implement.
 
+#[macro_use]
+mod fault;
 pub mod accumulate;
 #[cfg(target_arch = "x86_64")]
 mod affine_lanes;

@@ -56,10 +56,7 @@ pub fn verify(
         let j = h.first_instance;
         let point = &inst[j].point;
         for k in 1..h.instances() {
-            ensure(
-                inst[j + k].point == *point,
-                Check::LookupPoints { layer },
-            )?;
+            ensure(inst[j + k].point == *point, Check::LookupPoints { layer })?;
         }
         if h.direct() {
             // (z, y) was looked up: z is not committed, its claim z̃(P) goes to the
@@ -156,10 +153,7 @@ pub fn verify(
                 &combine_batch(&xs, vk.n_in(), 1 << b, &eq_table(&p[..c])),
                 &eq_table(&p[c..]),
             );
-            ensure(
-                v == proof.steps[0].input_eval,
-                Check::InputClaim,
-            )?;
+            ensure(v == proof.steps[0].input_eval, Check::InputClaim)?;
         }
         PublicInput::Committed(com) => {
             check_group(
