@@ -103,9 +103,7 @@ pub fn verify(
         xp.resize(1 << c.col_vars, F::from(0u64));
         let x_eval = mle::evaluate(&xp, &split.x_point);
         if claim.value != split.w_coeff * w_eval + split.x_coeff * x_eval {
-            return Err(Error::Rejected(
-                "input-layer claim differs from W̃ opening and x̃".into(),
-            ));
+            return Err(Error::Rejected(ternzk_prover::Check::InputClaim));
         }
     }
     r.finish()

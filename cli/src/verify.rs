@@ -67,6 +67,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 "input": input_kind, "output": output, "classes": cls,
                 "requant_checks": file.as_ref().map(|f| crate::proofio::checks_json(&f.proof.checks)),
                 "error": result.as_ref().err().map(|e| e.to_string()),
+                "check": result.as_ref().err().and_then(|e| e.check()).map(|c| c.name()),
             })
         );
     } else if let (Some(out), Some(cls)) = (&output, &cls) {

@@ -9,7 +9,7 @@
 //! uniform whatever `x` is. Cost: prover two MSMs of `n + 1` bases; verifier one MSM
 //! of `n + 2` and one of 3; proof `2` points and `n + 2` scalars.
 
-use crate::error::{ensure, Error};
+use crate::error::{ensure, Check, DotProductCheck, Error};
 use crate::field::{inner_product, GAffine, F, G};
 use crate::msm::msm;
 use crate::pedersen::{random_scalar, BlindingKey};
@@ -107,12 +107,16 @@ impl DotProductProof {
         let [delta, beta] = self.points.map(G::from);
         ensure(
             G::from(s.c_x) * c + delta == msm(s.gens, &self.z) + key.h * self.z_delta,
-            "dot-product proof: vector check",
+            Check::DotProduct {
+                which: DotProductCheck::Vector,
+            },
         )?;
         ensure(
             G::from(s.c_y) * c + beta
                 == G::msm_unchecked(&[key.g, key.h], &[inner_product(&self.z, s.a), self.z_beta]),
-            "dot-product proof: product check",
+            Check::DotProduct {
+                which: DotProductCheck::Result,
+            },
         )
     }
 

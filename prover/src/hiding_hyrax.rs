@@ -12,7 +12,7 @@
 
 use crate::dot_product::{DotProductProof, DotProductStatement, DotProductWitness};
 use crate::eq::eq_table;
-use crate::error::Error;
+use crate::error::{Check, Error};
 use crate::field::{inner_product, F, G};
 use crate::hyrax::{commit_ints, HyraxCommitment, HyraxKey};
 use crate::msm::msm;
@@ -116,9 +116,10 @@ pub fn verify_evaluation(
         c_x: msm(&com.rows, &l).into_affine(),
         c_y: eval,
     };
-    proof
-        .verify(bk, &statement, t)
-        .map_err(|e| Error::Rejected(format!("hiding evaluation: {e}")))
+    proof.verify(bk, &statement, t).map_err(|e| match e {
+        Error::Rejected(c) => Error::Rejected(Check::HidingEvaluation(Box::new(c))),
+        e => e,
+    })
 }
 
 #[cfg(test)]

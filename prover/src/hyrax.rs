@@ -346,9 +346,9 @@ fn check_zero(sum: G) -> crate::Result<()> {
     if sum.is_zero() {
         Ok(())
     } else {
-        Err(Error::Rejected(
-            "opening vector does not match the commitment".into(),
-        ))
+        Err(Error::Rejected(crate::error::Check::Opening {
+            what: crate::error::Committed::Unnamed,
+        }))
     }
 }
 

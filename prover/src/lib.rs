@@ -3,6 +3,8 @@
 //!
 //! One concept per module; see `docs/protocol.md` for the protocol these implement.
 
+#[macro_use]
+mod fault;
 pub mod accumulate;
 #[cfg(target_arch = "x86_64")]
 mod affine_lanes;
@@ -42,6 +44,6 @@ pub mod wire;
 pub mod zk_linear;
 pub mod zk_sumcheck;
 
-pub use error::{Error, Result};
+pub use error::{Check, Committed, Error, Result, Step};
 pub use field::{GAffine, F, G};
 pub use ternary::TernaryCsr;

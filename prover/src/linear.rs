@@ -13,7 +13,7 @@
 //!    `X̃(r_b, r')` from the public input and checks the sumcheck's final claim.
 
 use crate::eq::eq_table;
-use crate::error::Error;
+use crate::error::{Committed, Error, Step};
 use crate::field::{log2_ceil, F};
 use crate::hyrax::{verify_opening, HyraxCommitment, HyraxKey, PreparedCommitment};
 use crate::labels;
@@ -251,7 +251,7 @@ fn verify_with(
         |t| t.append_fields(labels::OPENING, &proof.opening),
         |r_prime| {
             let point: Vec<F> = r.iter().chain(r_prime).copied().collect();
-            open(&point, &proof.opening)
+            open(&point, &proof.opening).map_err(|e| e.opening_of(Committed::Weights { layer: 0 }))
         },
         |r_prime| {
             Ok(crate::field::inner_product(
@@ -259,7 +259,8 @@ fn verify_with(
                 &eq_table(r_prime),
             ))
         },
-    )?;
+    )
+    .map_err(|e| e.in_step(Step::Linear { layer: 0 }))?;
     Ok(())
 }
 

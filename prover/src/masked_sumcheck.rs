@@ -18,7 +18,7 @@
 //! of `k(d+1)` bases each side) per instance — no group operation in the round loop.
 
 use crate::dot_product::{DotProductProof, DotProductStatement, DotProductWitness};
-use crate::error::Error;
+use crate::error::{Check, Error};
 use crate::field::{interpolate_at, GAffine, F, G};
 use crate::generators::derive_generators;
 use crate::pedersen::{random_scalar, BlindingKey, Committed};
@@ -355,7 +355,10 @@ pub fn verify_close(
     };
     closing
         .verify(&key.blinding, &statement, t)
-        .map_err(|e| Error::Rejected(format!("masked sumcheck closing: {e}")))
+        .map_err(|e| match e {
+            Error::Rejected(c) => Error::Rejected(Check::MaskedClosing(Box::new(c))),
+            e => e,
+        })
 }
 
 /// Simulates the rounds of a masked sumcheck without a witness, on a programmed

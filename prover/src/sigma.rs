@@ -8,7 +8,7 @@
 //!
 //! Costs are constant: a handful of two- or three-base MSMs per proof and per check.
 
-use crate::error::ensure;
+use crate::error::{ensure, Check, ProductCheck};
 use crate::field::{GAffine, F, G};
 use crate::pedersen::{random_scalar, BlindingKey, Committed};
 use crate::transcript::Transcript;
@@ -64,7 +64,7 @@ impl EqualityProof {
         let c = t.challenge(b"zk-eq-challenge");
         let lhs = key.h * self.z;
         let rhs = G::from(self.alpha) + (G::from(c1) - G::from(c2)) * c;
-        ensure(lhs == rhs, "equality proof: z·h ≠ α + c·(C1 − C2)")
+        ensure(lhs == rhs, Check::Equality)
     }
 
     /// Simulates a proof for `(c1, c2)` without any opening, given the next challenge
@@ -152,15 +152,21 @@ impl ProductProof {
         let r = &self.responses;
         ensure(
             alpha + G::from(x) * c == key.commit(r[0], r[1]),
-            "product proof: first opening check",
+            Check::Product {
+                which: ProductCheck::FirstOpening,
+            },
         )?;
         ensure(
             beta + G::from(y) * c == key.commit(r[2], r[3]),
-            "product proof: second opening check",
+            Check::Product {
+                which: ProductCheck::SecondOpening,
+            },
         )?;
         ensure(
             delta + G::from(z) * c == G::msm_unchecked(&[x, key.h], &[r[2], r[4]]),
-            "product proof: product check",
+            Check::Product {
+                which: ProductCheck::Relation,
+            },
         )
     }
 

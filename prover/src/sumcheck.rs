@@ -117,7 +117,9 @@ pub fn prove<O: RoundOracle + ?Sized>(
 /// The one sumcheck verifier: checks a proof of `num_vars` rounds of degree `degree`
 /// for `claim` and returns the random point and the claim that remains on the summand
 /// there. A proof with the wrong number of rounds or of values per round is
-/// `Error::Malformed`. Cost: O(num_vars · degree²) field operations.
+/// `Error::Malformed` (naming the round); the caller names its step with
+/// [`Error::in_step`] and checks the returned claim, reporting a mismatch as
+/// [`crate::error::Check::SumcheckFinal`]. Cost: O(num_vars · degree²) field operations.
 pub fn verify(
     claim: F,
     num_vars: usize,
@@ -133,10 +135,10 @@ pub fn verify(
     }
     let mut claim = claim;
     let mut point = Vec::with_capacity(num_vars);
-    for msg in &proof.rounds {
+    for (i, msg) in proof.rounds.iter().enumerate() {
         if msg.len() != degree {
             return Err(Error::Malformed(format!(
-                "sumcheck round has {} values, expected {degree}",
+                "sumcheck round {i} has {} values, expected {degree}",
                 msg.len()
             )));
         }

@@ -17,7 +17,7 @@
 //! is O(rounds·d) fixed-base group operations, independent of the table sizes.
 
 use crate::dot_product::{DotProductProof, DotProductStatement, DotProductWitness};
-use crate::error::Error;
+use crate::error::{Check, Error, Step};
 use crate::field::{GAffine, F, G};
 use crate::generators::derive_generators;
 use crate::pedersen::{random_scalar, BlindingKey, Committed};
@@ -262,7 +262,14 @@ pub fn verify(
         round
             .proof
             .verify(key, &statement, t)
-            .map_err(|e| Error::Rejected(format!("zk sumcheck round {i}: {e}")))?;
+            .map_err(|e| match e {
+                Error::Rejected(cause) => Error::Rejected(Check::SumcheckRound {
+                    step: Step::Unnamed,
+                    round: i,
+                    cause: Box::new(cause),
+                }),
+                e => e,
+            })?;
         point.push(r);
         prev = round.claim;
     }
@@ -380,7 +387,9 @@ mod tests {
         t.append_points(b"claim", &[claim]);
         let (point, fin) = verify(&key, &gens, claim, k, 2, proof, &mut t)?;
         if fin != evals[2] {
-            return Err(Error::Rejected("final claim commitment".into()));
+            return Err(Error::Rejected(Check::SumcheckFinal {
+                step: Step::Unnamed,
+            }));
         }
         pp.verify(&key, evals[0], evals[1], evals[2], &mut t)?;
         Ok(point)

@@ -6,7 +6,7 @@ use super::tables::{
     bind_and_round, both_dense, mle_eval, round_evals, scatter, sparse_dot, Pool, SparseTable,
     SplitEq, Weights,
 };
-use crate::error::Error;
+use crate::error::{Check, Error, Step};
 use crate::field::{log2_ceil, F};
 use crate::labels;
 use crate::sumcheck::{self, RoundOracle, SumcheckProof};
@@ -69,7 +69,7 @@ impl InputClaims {
     pub fn check(&self, input: &[F]) -> crate::Result<()> {
         for c in &self.claims {
             if c.point.len() != log2_ceil(input.len()) || mle_eval(input, &c.point) != c.value {
-                return Err(Error::Rejected("input-layer claim does not hold".into()));
+                return Err(Error::Rejected(Check::InputClaim));
             }
         }
         Ok(())
@@ -398,15 +398,15 @@ pub fn verify(
             )
             .reduce(|| (F::ZERO, F::ZERO), |x, y| (x.0 + y.0, x.1 + y.1));
         if s1 != lp.v_x * (add_sum + h_m) {
-            return Err(Error::Rejected(format!(
-                "GKR layer {i}: phase-1 final check"
-            )));
+            return Err(Error::Rejected(Check::SumcheckFinal {
+                step: Step::GkrLayer { layer: i, phase: 1 },
+            }));
         }
         if let (Some(s2), Some(m)) = (phase2, &lp.mul) {
             if s2 != mul_sum * m.v_y {
-                return Err(Error::Rejected(format!(
-                    "GKR layer {i}: phase-2 final check"
-                )));
+                return Err(Error::Rejected(Check::SumcheckFinal {
+                    step: Step::GkrLayer { layer: i, phase: 2 },
+                }));
             }
         }
         if i + 1 == d {

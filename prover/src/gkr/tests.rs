@@ -1,6 +1,6 @@
 use super::circuit::{ScatterMode, SCATTER_CHUNK};
 use super::*;
-use crate::error::Error;
+use crate::error::{Check, Error};
 use crate::field::F;
 use crate::transcript::Transcript;
 use ark_ff::{AdditiveGroup, Field};
@@ -238,8 +238,12 @@ fn gkr_cheating_prover_rejected() {
             }
             let proof = prove(&c, &v, &mut Transcript::new(b"gkr-test"));
             match verify(&c, &v[0], &proof, &mut Transcript::new(b"gkr-test")) {
-                Err(_) => {}
-                Ok(claims) => assert!(claims.check(&input).is_err(), "cheat at {layer}/{g}"),
+                Err(e) => assert!(matches!(e, Error::Rejected(_)), "{e:?}"),
+                Ok(claims) => assert_eq!(
+                    claims.check(&input),
+                    Err(Error::Rejected(Check::InputClaim)),
+                    "cheat at {layer}/{g}"
+                ),
             }
         }
     }
@@ -249,7 +253,10 @@ fn gkr_cheating_prover_rejected() {
     let v = c.evaluate(&other);
     let proof = prove(&c, &v, &mut Transcript::new(b"gkr-test"));
     let claims = verify(&c, &v[0], &proof, &mut Transcript::new(b"gkr-test")).unwrap();
-    assert!(claims.check(&input).is_err());
+    assert_eq!(
+        claims.check(&input),
+        Err(Error::Rejected(Check::InputClaim))
+    );
 }
 
 #[test]

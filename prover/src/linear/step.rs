@@ -11,7 +11,7 @@
 
 use crate::accumulate::{limbs, LazySums};
 use crate::eq::eq_table;
-use crate::error::ensure;
+use crate::error::{ensure, Check, Step};
 use crate::field::{from_i64, log2_ceil, F};
 use crate::matrix::LinearBackend;
 use crate::sumcheck::{self, prove_terms, SumcheckProof, Term};
@@ -86,7 +86,9 @@ pub fn verify_step(
     let x = input_eval(&r1)?;
     ensure(
         fin == w * x,
-        "linear layer: sumcheck final claim ≠ W̃(e, r')·X̃(r_b, r')",
+        Check::SumcheckFinal {
+            step: Step::Unnamed,
+        },
     )?;
     Ok(r1)
 }

@@ -54,7 +54,7 @@ pub(super) fn table_g_eval(table: &Table, gamma: F, beta: F, r: &[F]) -> crate::
         })
         .collect();
     if blocks.iter().any(|(_, d)| d.is_zero()) {
-        return Err(Error::Rejected("β equals a table value".into()));
+        return Err(Error::Rejected(crate::error::Check::LogupTableSide));
     }
     let mut dens: Vec<F> = blocks.iter().map(|(_, d)| *d).collect();
     ark_ff::batch_inversion(&mut dens);

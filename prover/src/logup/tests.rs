@@ -1,5 +1,5 @@
 use super::*;
-use crate::error::Error;
+use crate::error::{Check, Error, Step};
 use crate::field::from_i64;
 use crate::field::{log2_ceil, F};
 use crate::hyrax::HyraxKey;
@@ -547,16 +547,20 @@ fn cheating_provers_are_rejected() {
         fixed[33] = repair;
         let ls = [LookupInstance::range(8, &bad)];
         let rep = [LookupInstance::range(8, &fixed)];
-        // Multiplicities that count the bad row as some table row.
-        assert!(matches!(
+        // Multiplicities that count the bad row as some table row: the witness-side
+        // roots no longer sum to the table's sum.
+        assert_eq!(
             cheat(&ls, &rep, Cheat::None),
-            Err(Error::Rejected(_))
-        ));
-        // ... and also lying about the table sum so that the identity holds.
-        assert!(matches!(
+            Err(Error::Rejected(Check::LogupRoot { table: 0 }))
+        );
+        // ... and also lying about the table sum so that the identity holds: the
+        // table-side sumcheck's final check catches the false sum.
+        assert_eq!(
             cheat(&ls, &rep, Cheat::TableSumFromWitness),
-            Err(Error::Rejected(_))
-        ));
+            Err(Error::Rejected(Check::SumcheckFinal {
+                step: Step::LogupTable { table: 0 }
+            }))
+        );
     }
     // Multiplicities that omit the bad row (the padding row absorbs the count).
     let mut bad = good.clone();

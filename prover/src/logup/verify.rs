@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::eq::eq_eval;
-use crate::error::{ensure, Error};
+use crate::error::{ensure, Check, Committed, Error, Step};
 use crate::field::F;
 use crate::hyrax::{verify_opening, HyraxKey};
 use crate::labels;
@@ -31,10 +31,17 @@ pub fn verify(
     let lay = Layout::new(shapes)?;
     check_dimensions(&lay, proof)?;
     lay.absorb(transcript);
-    for (c, t) in proof.multiplicity_commitments.iter().zip(&lay.tables) {
+    for (k, (c, t)) in proof
+        .multiplicity_commitments
+        .iter()
+        .zip(&lay.tables)
+        .enumerate()
+    {
         ensure(
             (c.row_vars, c.col_vars) == t.grid(),
-            "multiplicity commitment grid",
+            Check::CommitmentShape {
+                what: Committed::Multiplicities { table: k },
+            },
         )?;
         c.absorb(transcript);
     }
@@ -49,14 +56,11 @@ pub fn verify(
         let (mut num, mut den) = (F::ZERO, F::ONE);
         for j in (0..shapes.len()).filter(|&j| lay.table_of[j] == k) {
             let [p, q] = proof.roots[j];
-            ensure(
-                !q.is_zero(),
-                "β equals a looked-up value (zero denominator)",
-            )?;
+            ensure(!q.is_zero(), Check::LogupZeroDenominator { instance: j })?;
             num = num * q + p * den;
             den *= q;
         }
-        ensure(num == s * den, "LogUp identity: witness sum ≠ table sum")?;
+        ensure(num == s * den, Check::LogupRoot { table: k })?;
     }
 
     // Witness-side GKR.
@@ -76,10 +80,12 @@ pub fn verify(
             expect += w * (a * d + b * c0 + lambda * c0 * d);
             w *= lambda2;
         }
-        let (rs, fin) = crate::sumcheck::verify(claim, l, 3, &layer.sumcheck, transcript)?;
+        let step = Step::LogupLayer { layer: l };
+        let (rs, fin) = crate::sumcheck::verify(claim, l, 3, &layer.sumcheck, transcript)
+            .map_err(|e| e.in_step(step))?;
         ensure(
             fin == eq_eval(&point, &rs) * expect,
-            "LogUp layer sumcheck final check",
+            Check::SumcheckFinal { step },
         )?;
         let flat: Vec<F> = layer.children.iter().flatten().copied().collect();
         transcript.append_fields(labels::LOGUP_LAYER_CHILDREN, &flat);
@@ -94,27 +100,30 @@ pub fn verify(
     transcript.append_fields(labels::LOGUP_COLUMN_EVALS, &flat);
     for (j, evals) in proof.column_evals.iter().enumerate() {
         let [p, q] = claims_all[j];
-        ensure(p == F::ONE, "LogUp leaf numerators are not all 1")?;
+        ensure(p == F::ONE, Check::LogupLeafNumerator { instance: j })?;
         ensure(
             q == beta - fold_columns(evals, gamma),
-            "LogUp leaf denominators do not match the column claims",
+            Check::LogupLeafDenominator { instance: j },
         )?;
     }
 
     // Table side.
     for (k, t) in lay.tables.iter().enumerate() {
+        let step = Step::LogupTable { table: k };
         let (r, fin) = crate::sumcheck::verify(
             proof.table_sums[k],
             t.num_vars(),
             2,
             &proof.table_sumchecks[k],
             transcript,
-        )?;
+        )
+        .map_err(|e| e.in_step(step))?;
         let opening = &proof.multiplicity_openings[k];
         transcript.append_fields(labels::LOGUP_MULTIPLICITY_OPENING, opening);
-        let m = verify_opening(key, &proof.multiplicity_commitments[k], &r, opening)?;
+        let m = verify_opening(key, &proof.multiplicity_commitments[k], &r, opening)
+            .map_err(|e| e.opening_of(Committed::Multiplicities { table: k }))?;
         let g = table_g_eval(t, gamma, beta, &r)?;
-        ensure(fin == m * g, "LogUp table sumcheck final check")?;
+        ensure(fin == m * g, Check::SumcheckFinal { step })?;
     }
 
     Ok(LookupClaims {

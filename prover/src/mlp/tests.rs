@@ -1,6 +1,7 @@
 use super::prove::prove_inner;
 use super::witness::{prefer_direct, Fault, ModePolicy};
 use super::*;
+use crate::error::{Check, Committed, Error, Step};
 use crate::hyrax::HyraxKey;
 use crate::random;
 use crate::requant::requant;
@@ -247,18 +248,20 @@ fn every_mutated_proof_element_is_rejected() {
         for i in 0..n_fields {
             let mut p = f.proof.clone();
             *field_refs(&mut p)[i] += F::ONE;
+            let e = verify(&vk, key(), &f.statement, &p);
             assert!(
-                verify(&vk, key(), &f.statement, &p).is_err(),
-                "field {i} of {n_fields} mutated and accepted"
+                matches!(e, Err(Error::Rejected(_) | Error::Malformed(_))),
+                "field {i} of {n_fields} mutated: {e:?}"
             );
         }
         for i in 0..n_points {
             let mut p = f.proof.clone();
             let mut refs = point_refs(&mut p);
             *refs[i] = (*refs[i] + crate::GAffine::generator()).into_affine();
+            let e = verify(&vk, key(), &f.statement, &p);
             assert!(
-                verify(&vk, key(), &f.statement, &p).is_err(),
-                "point {i} mutated and accepted"
+                matches!(e, Err(Error::Rejected(_) | Error::Malformed(_))),
+                "point {i} mutated: {e:?}"
             );
         }
         // The requantization checks: any other mode or width is rejected.
@@ -359,8 +362,12 @@ fn cheating_provers_are_rejected() {
     assert!(faulty(model, vk, &x, 3, Fault::None).is_ok());
     for layer in 0..3 {
         for index in [0, 5, 11] {
+            // (z, y') is not a table row: LogUp's identity fails.
             let e = faulty(model, vk, &x, 3, Fault::ReluOutput { layer, index });
-            assert!(e.is_err(), "ReLU output fault in layer {layer} accepted");
+            assert!(
+                matches!(e, Err(Error::Rejected(Check::LogupRoot { .. }))),
+                "ReLU output fault in layer {layer}: {e:?}"
+            );
             let e = faulty(
                 model,
                 vk,
@@ -368,15 +375,29 @@ fn cheating_provers_are_rejected() {
                 3,
                 Fault::RemainderOutOfRange { layer, index },
             );
-            assert!(e.is_err(), "remainder fault in layer {layer} accepted");
+            // A limb out of range: the range table's identity fails.
+            assert!(
+                matches!(e, Err(Error::Rejected(Check::LogupRoot { .. }))),
+                "remainder fault in layer {layer}: {e:?}"
+            );
         }
     }
-    assert!(faulty(model, vk, &x, 3, Fault::WideRangeTable).is_err());
+    // The verifier's own tables fix the multiplicity commitment's size.
+    assert!(matches!(
+        faulty(model, vk, &x, 3, Fault::WideRangeTable),
+        Err(Error::Malformed(_))
+    ));
     // The top remainder limb is not committed: looking up another (in-range) vector
     // in its place must be caught by the linear sumcheck.
     for layer in 0..3 {
         let e = faulty(model, vk, &x, 3, Fault::TopLimbZeroed { layer });
-        assert!(e.is_err(), "zeroed top limb in layer {layer} accepted");
+        assert_eq!(
+            e,
+            Err(Error::Rejected(Check::SumcheckFinal {
+                step: Step::Linear { layer }
+            })),
+            "zeroed top limb in layer {layer}"
+        );
     }
     // A quotient table narrower than the quotients (wide quotients: large multipliers).
     let mut wide = Model::new(&[20, 12, 6, 5], 0.4, &[7, 7], 17);
@@ -394,7 +415,10 @@ fn cheating_provers_are_rejected() {
         3,
         Fault::NarrowQuotientTable { layer: 0 },
     );
-    assert!(e.is_err(), "a too narrow quotient table was accepted");
+    assert!(
+        matches!(e, Err(Error::Rejected(Check::LogupRoot { .. }))),
+        "a too narrow quotient table: {e:?}"
+    );
     // A prover computing with one weight changed (the key commits the original).
     for l in 0..4 {
         let mut bad = model.clone();
@@ -406,8 +430,12 @@ fn cheating_provers_are_rejected() {
         dense[i * w.n_in + j] = if dense[i * w.n_in + j] == 1 { -1 } else { 1 };
         bad.weights[l] = TernaryCsr::from_dense(w.n_out, w.n_in, &dense).unwrap();
         let (st, proof) = prove(&bad.layers(), vk, key(), &x, 3, false).unwrap();
-        assert!(
-            verify(vk, key(), &st, &proof).is_err(),
+        // The opening vector u = Wᵀ·e no longer matches the committed weights.
+        assert_eq!(
+            verify(vk, key(), &st, &proof),
+            Err(Error::Rejected(Check::Opening {
+                what: Committed::Weights { layer: l }
+            })),
             "weight in layer {l}"
         );
     }
@@ -569,16 +597,15 @@ fn the_mode_rule_prefers_direct_for_large_batches() {
 
 #[test]
 fn direct_mode_cheaters_are_rejected() {
-    use crate::error::Error;
     let (model, vk) = uniform();
     let x = inputs(20, 3, 60);
     let all = ModePolicy::Direct(0b111);
     assert!(faulty_policy(model, vk, &x, 3, Fault::None, all).is_ok());
     // The verifier (not the prover) must refuse: a `Rejected`, never a prover error.
-    let rejected = |fault, policy, why: &str| {
+    let rejected = |fault, policy, why: fn(&Check) -> bool| {
         let e = faulty_policy(model, vk, &x, 3, fault, policy);
         assert!(
-            matches!(&e, Err(Error::Rejected(m)) if m.contains(why)),
+            matches!(&e, Err(Error::Rejected(c)) if why(c)),
             "{fault:?} under {policy:?}: {e:?}"
         );
     };
@@ -586,14 +613,20 @@ fn direct_mode_cheaters_are_rejected() {
         for index in [0, 5, 11, 20] {
             for policy in [all, ModePolicy::Direct(1 << layer)] {
                 // One ReLU output off: (z, y') is not a table row.
-                rejected(Fault::ReluOutput { layer, index }, policy, "");
+                // LogUp catches it: the witness-side roots no longer match the table.
+                rejected(Fault::ReluOutput { layer, index }, policy, |c| {
+                    matches!(c, Check::LogupRoot { .. })
+                });
                 // Another in-range z looked up (with y = f(z + 1) committed): the lookup
                 // holds, the linear sumcheck catches the wrong z̃(P).
-                rejected(
-                    Fault::DirectZShifted { layer, index },
-                    policy,
-                    "linear layer",
-                );
+                rejected(Fault::DirectZShifted { layer, index }, policy, |c| {
+                    matches!(
+                        c,
+                        Check::SumcheckFinal {
+                            step: Step::Linear { .. }
+                        }
+                    )
+                });
             }
         }
     }

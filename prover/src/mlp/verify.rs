@@ -5,7 +5,7 @@ use super::{
     Statement,
 };
 use crate::eq::eq_table;
-use crate::error::{ensure, Error};
+use crate::error::{ensure, Check, Committed, Error, Step};
 use crate::field::{from_i64, inner_product, log2_ceil, F};
 use crate::hyrax::{verify_combination, HyraxCommitment, HyraxKey};
 use crate::labels;
@@ -53,14 +53,11 @@ pub fn verify(
     // the layer's lookup point, and the evaluations of the committed vectors there.
     let mut layer_evals: Vec<Vec<F>> = Vec::with_capacity(lay.hidden.len());
     let mut w_claims: Vec<F> = Vec::with_capacity(lay.hidden.len());
-    for (h, lv) in lay.hidden.iter().zip(&vk.layers) {
+    for (layer, (h, lv)) in lay.hidden.iter().zip(&vk.layers).enumerate() {
         let j = h.first_instance;
         let point = &inst[j].point;
         for k in 1..h.instances() {
-            ensure(
-                inst[j + k].point == *point,
-                "lookup points of one layer differ",
-            )?;
+            ensure(inst[j + k].point == *point, Check::LookupPoints { layer })?;
         }
         if h.direct() {
             // (z, y) was looked up: z is not committed, its claim z̃(P) goes to the
@@ -76,7 +73,7 @@ pub fn verify(
             let s = inst[j + 1 + h.limbs].evals[0];
             ensure(
                 s == limbs[h.limbs - 1] + from_i64(h.shift()),
-                "the shifted top limb does not match the top limb",
+                Check::ShiftedLimb { layer },
             )?;
         }
         // w̃(P) = 2^k·q̃ + Σ 2^(12 i)·r̃_i − 2^(k−1)·ind(P).
@@ -136,11 +133,13 @@ pub fn verify(
                 t.append_fields(labels::WEIGHT_OPENING, &step.opening);
             },
             |r1| {
-                verify_combination(key, &[(&lv.commitment, &e)], &step.opening)?;
+                verify_combination(key, &[(&lv.commitment, &e)], &step.opening)
+                    .map_err(|e| e.opening_of(Committed::Weights { layer: l }))?;
                 Ok(inner_product(&step.opening, &eq_table(r1)))
             },
             |_| Ok(step.input_eval),
-        )?;
+        )
+        .map_err(|e| e.in_step(Step::Linear { layer: l }))?;
         input_points[l] = rho_b.iter().chain(&r1).copied().collect();
     }
 
@@ -155,10 +154,7 @@ pub fn verify(
                 &combine_batch(&xs, vk.n_in(), 1 << b, &eq_table(&p[..c])),
                 &eq_table(&p[c..]),
             );
-            ensure(
-                v == proof.steps[0].input_eval,
-                "the input claim does not match the public input",
-            )?;
+            ensure(v == proof.steps[0].input_eval, Check::InputClaim)?;
         }
         PublicInput::Committed(com) => {
             check_group(
@@ -226,10 +222,10 @@ fn check_group(
         .zip(&weights)
         .map(|((c, _), w)| (*c, &w[..]))
         .collect();
-    verify_combination(key, &parts, opening)?;
+    verify_combination(key, &parts, opening).map_err(|e| e.opening_of(Committed::Witness))?;
     ensure(
         inner_product(opening, &eq_table(&point[rv..])) == expect,
-        "opened value differs from the claim",
+        Check::OpenedValue,
     )
 }
 

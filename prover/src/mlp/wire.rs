@@ -185,9 +185,7 @@ impl ProofFile {
         }
         let digest: [u8; 32] = r.take(32, "key digest")?.try_into().expect("32 bytes");
         if digest != vk.digest {
-            return Err(Error::Rejected(
-                "the proof was made for another model (verifying-key digest differs)".into(),
-            ));
+            return Err(Error::Rejected(crate::error::Check::ModelDigest));
         }
         let batch = r.u32("batch")? as usize;
         if batch == 0 || batch > MAX_BATCH {

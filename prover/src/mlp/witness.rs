@@ -38,7 +38,17 @@ pub(crate) enum ModePolicy {
     Direct(u64),
 }
 
-/// Deliberate faults for the soundness tests (a cheating prover).
+/// What production builds pass for [`forward`]'s fault: the honest prover only (the
+/// fault hooks are compiled out, see [`crate::fault`]).
+#[cfg(not(test))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fault {
+    /// Honest.
+    None,
+}
+
+/// Deliberate faults for the soundness tests (a cheating prover; test builds only).
+#[cfg(test)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Fault {
     /// Honest.
@@ -168,12 +178,14 @@ fn requantize(
         for i in 0..n {
             let idx = b * n + i;
             let (mut q, mut r, _) = requant(z[idx], layer.m[i], layer.k);
-            if fault
-                == (Fault::RemainderOutOfRange {
-                    layer: li,
-                    index: idx,
-                })
-            {
+            if fault_hook!(
+                fault,
+                fault
+                    == Fault::RemainderOutOfRange {
+                        layer: li,
+                        index: idx,
+                    }
+            ) {
                 q -= 1;
                 r += 1 << layer.k;
             }
@@ -186,12 +198,14 @@ fn requantize(
             q_lo = q_lo.min(q);
             q_hi = q_hi.max(q);
             let mut y = q.clamp(0, 255);
-            if fault
-                == (Fault::ReluOutput {
-                    layer: li,
-                    index: idx,
-                })
-            {
+            if fault_hook!(
+                fault,
+                fault
+                    == Fault::ReluOutput {
+                        layer: li,
+                        index: idx,
+                    }
+            ) {
                 y = (y + 1) % 256;
             }
             let pos = b * stride + i;
@@ -205,13 +219,13 @@ fn requantize(
             out[idx] = y as i32;
         }
     }
-    let bits = if fault == (Fault::NarrowQuotientTable { layer: li }) {
+    let bits = if fault_hook!(fault, fault == Fault::NarrowQuotientTable { layer: li }) {
         MIN_QUOTIENT_BITS
     } else {
         quotient_bits(q_lo, q_hi).expect("every quotient was checked")
     };
     let mut top = vectors.pop().expect("the top limb");
-    if fault == (Fault::TopLimbZeroed { layer: li }) {
+    if fault_hook!(fault, fault == Fault::TopLimbZeroed { layer: li }) {
         top.iter_mut().for_each(|v| *v = 0);
     }
     let shifted = h
@@ -234,7 +248,7 @@ fn requantize(
 #[allow(clippy::too_many_arguments)]
 fn requantize_direct(
     layer: &MlpLayer,
-    li: usize,
+    #[cfg_attr(not(test), allow(unused_variables))] li: usize,
     h: &HiddenLayout,
     z: &[i32],
     m: i64,
@@ -251,21 +265,25 @@ fn requantize_direct(
         for i in 0..n {
             let idx = b * n + i;
             let mut zi = z[idx];
-            if fault
-                == (Fault::DirectZShifted {
-                    layer: li,
-                    index: idx,
-                })
-            {
+            if fault_hook!(
+                fault,
+                fault
+                    == Fault::DirectZShifted {
+                        layer: li,
+                        index: idx,
+                    }
+            ) {
                 zi += 1;
             }
             let mut y = requant(zi, m, layer.k).2 as i64;
-            if fault
-                == (Fault::ReluOutput {
-                    layer: li,
-                    index: idx,
-                })
-            {
+            if fault_hook!(
+                fault,
+                fault
+                    == Fault::ReluOutput {
+                        layer: li,
+                        index: idx,
+                    }
+            ) {
                 y = (y + 1) % 256;
             }
             let pos = b * stride + i;
