@@ -7,6 +7,7 @@ pub mod accumulate;
 #[cfg(target_arch = "x86_64")]
 mod affine_lanes;
 pub mod dense;
+pub mod dot_product;
 pub mod eq;
 pub mod error;
 pub mod field;
@@ -14,26 +15,32 @@ pub mod generators;
 pub mod gkr;
 #[cfg(test)]
 mod golden_tests;
+pub mod hiding_hyrax;
 pub mod hyrax;
 #[cfg(target_arch = "x86_64")]
 pub mod ifma;
 pub mod labels;
 pub mod linear;
 pub mod logup;
+pub mod masked_sumcheck;
 pub mod matrix;
 pub mod matvec_circuit;
 pub mod mle;
 pub mod mlp;
 pub mod msm;
+pub mod pedersen;
 pub mod random;
 /// The requantization rule (integer side), from `ternzk-core`.
 pub use ternzk_core::requant;
+pub mod sigma;
 pub mod small_commit;
 pub mod sparse;
 pub mod sumcheck;
 pub mod ternary;
 pub mod transcript;
 pub mod wire;
+pub mod zk_linear;
+pub mod zk_sumcheck;
 
 pub use error::{Error, Result};
 pub use field::{GAffine, F, G};

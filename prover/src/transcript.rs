@@ -14,6 +14,11 @@ use ark_serialize::CanonicalSerialize;
 #[derive(Clone)]
 pub struct Transcript {
     hasher: blake3::Hasher,
+    /// Test-only programmed challenges (the random oracle as a simulator programs it):
+    /// when set, each challenge is taken from the front of this queue instead of the
+    /// hash, and absorbed back as usual.
+    #[cfg(test)]
+    programmed: Option<std::collections::VecDeque<F>>,
 }
 
 const TAG_BYTES: u8 = 1;
@@ -28,6 +33,8 @@ impl Transcript {
     pub fn new(protocol: &[u8]) -> Self {
         let mut t = Self {
             hasher: blake3::Hasher::new(),
+            #[cfg(test)]
+            programmed: None,
         };
         t.append_bytes(b"ternzk-protocol", protocol);
         t
@@ -110,7 +117,14 @@ impl Transcript {
         fork.update(label);
         let mut out = [0u8; 64];
         fork.finalize_xof().fill(&mut out);
-        let c = F::from_le_bytes_mod_order(&out);
+        #[allow(unused_mut)]
+        let mut c = F::from_le_bytes_mod_order(&out);
+        #[cfg(test)]
+        if let Some(queue) = self.programmed.as_mut() {
+            c = queue
+                .pop_front()
+                .expect("programmed transcript ran out of challenges");
+        }
         self.append_field(b"challenge-out", &c);
         c
     }
@@ -118,6 +132,33 @@ impl Transcript {
     /// Squeezes `n` challenges, one after another.
     pub fn challenges(&mut self, label: &[u8], n: usize) -> Vec<F> {
         (0..n).map(|_| self.challenge(label)).collect()
+    }
+
+    /// A transcript whose challenges are `challenges`, in order, whatever is absorbed:
+    /// the random oracle programmed by a simulator (test-only). Both the simulator and
+    /// the verifier run on such a transcript in the zero-knowledge tests.
+    #[cfg(test)]
+    pub(crate) fn programmed(protocol: &[u8], challenges: Vec<F>) -> Self {
+        let mut t = Self::new(protocol);
+        t.programmed = Some(challenges.into());
+        t
+    }
+
+    /// The next programmed challenge, without consuming it (test-only; a simulator
+    /// needs the challenge before it writes the message that precedes it).
+    #[cfg(test)]
+    pub(crate) fn peek_programmed(&self) -> F {
+        self.peek_programmed_at(0)
+    }
+
+    /// The `i`-th next programmed challenge (0 = next), without consuming anything.
+    #[cfg(test)]
+    pub(crate) fn peek_programmed_at(&self, i: usize) -> F {
+        *self
+            .programmed
+            .as_ref()
+            .and_then(|q| q.get(i))
+            .expect("transcript is not programmed or ran out of challenges")
     }
 
     /// The 32-byte digest of everything absorbed so far (does not change the state).

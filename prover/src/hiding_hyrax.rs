@@ -1,0 +1,226 @@
+//! Hiding Hyrax commitments and zero-knowledge evaluations.
+//!
+//! Each grid row's Pedersen commitment gets a fresh blinding: `C_g = Σ_c v[g,c]·G_c +
+//! ρ_g·h`. To show `ṽ(p_row, p_col) = y` for a committed `y` without sending the
+//! opening vector `t = Σ_g eq(p_row, g)·v[g, ·]` (which is the vector itself for a
+//! one-row grid), the verifier forms `C_t = Σ_g eq(p_row, g)·C_g` — a commitment to `t`
+//! with blinding `Σ_g eq(p_row, g)·ρ_g` — and the prover gives a
+//! [`DotProductProof`] that `⟨t, eq(p_col)⟩` is the committed `y`.
+//! Cost: committing adds one scalar multiplication of `h` per row; an evaluation is one
+//! inner-product proof of length `2^n` (prover and verifier each about two MSMs of
+//! `2^n` bases) plus the verifier's MSM of `2^m` row commitments.
+
+use crate::dot_product::{DotProductProof, DotProductStatement, DotProductWitness};
+use crate::eq::eq_table;
+use crate::error::Error;
+use crate::field::{inner_product, F, G};
+use crate::hyrax::{commit_ints, HyraxCommitment, HyraxKey};
+use crate::msm::msm;
+use crate::pedersen::{random_scalar, BlindingKey, Committed};
+use crate::transcript::Transcript;
+use ark_ec::CurveGroup;
+use ark_std::rand::{CryptoRng, RngCore};
+
+/// A hiding commitment with the prover's row blindings.
+#[derive(Clone, Debug)]
+pub struct HidingCommitment {
+    /// The blinded row commitments (public).
+    pub commitment: HyraxCommitment,
+    /// `ρ_g` for each row (prover-only secret).
+    pub blinds: Vec<F>,
+}
+
+/// Commits to `2^(m+n)` small integers with blinded rows. Cost: [`commit_ints`] plus
+/// `2^m` scalar multiplications of `h`.
+pub fn commit_ints_hiding<R: RngCore + CryptoRng>(
+    key: &HyraxKey,
+    bk: &BlindingKey,
+    values: &[i64],
+    row_vars: usize,
+    col_vars: usize,
+    rng: &mut R,
+) -> crate::Result<HidingCommitment> {
+    let plain = commit_ints(key, values, row_vars, col_vars)?;
+    let blinds: Vec<F> = (0..plain.rows.len()).map(|_| random_scalar(rng)).collect();
+    let rows: Vec<G> = plain
+        .rows
+        .iter()
+        .zip(&blinds)
+        .map(|(c, r)| G::from(*c) + bk.h * r)
+        .collect();
+    Ok(HidingCommitment {
+        commitment: HyraxCommitment::from_rows(rows, row_vars, col_vars),
+        blinds,
+    })
+}
+
+fn split_point(com: &HyraxCommitment, point: &[F]) -> crate::Result<(Vec<F>, Vec<F>)> {
+    if point.len() != com.row_vars + com.col_vars || com.rows.len() != 1 << com.row_vars {
+        return Err(Error::Malformed(
+            "evaluation point or commitment has the wrong size".into(),
+        ));
+    }
+    Ok((
+        eq_table(&point[..com.row_vars]),
+        eq_table(&point[com.row_vars..]),
+    ))
+}
+
+/// Proves that the committed vector's multilinear extension at `point` is
+/// `eval.value`. `opening` is `t = Σ_g eq(p_row, g)·v[g, ·]` (e.g.
+/// [`crate::hyrax::open_ints`]). Cost: one inner-product proof of length `2^n`.
+#[allow(clippy::too_many_arguments)]
+pub fn prove_evaluation<R: RngCore + CryptoRng>(
+    key: &HyraxKey,
+    bk: &BlindingKey,
+    com: &HidingCommitment,
+    point: &[F],
+    opening: &[F],
+    eval: &Committed,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> crate::Result<DotProductProof> {
+    let c = &com.commitment;
+    let (l, a) = split_point(c, point)?;
+    debug_assert_eq!(inner_product(opening, &a), eval.value, "false evaluation");
+    let statement = DotProductStatement {
+        gens: key.gens_for(c.col_vars)?,
+        a: &a,
+        c_x: msm(&c.rows, &l).into_affine(),
+        c_y: eval.point,
+    };
+    let witness = DotProductWitness {
+        x: opening,
+        r_x: inner_product(&l, &com.blinds),
+        r_y: eval.blind,
+    };
+    Ok(DotProductProof::prove(bk, &statement, &witness, t, rng))
+}
+
+/// Checks [`prove_evaluation`]'s proof that `com` evaluates at `point` to the value
+/// committed in `eval`. Cost: an MSM of `2^m` row commitments and the inner-product
+/// check (an MSM of `2^n + 1` bases).
+pub fn verify_evaluation(
+    key: &HyraxKey,
+    bk: &BlindingKey,
+    com: &HyraxCommitment,
+    point: &[F],
+    eval: ark_bn254::G1Affine,
+    proof: &DotProductProof,
+    t: &mut Transcript,
+) -> crate::Result<()> {
+    let (l, a) = split_point(com, point)?;
+    let statement = DotProductStatement {
+        gens: key.gens_for(com.col_vars)?,
+        a: &a,
+        c_x: msm(&com.rows, &l).into_affine(),
+        c_y: eval,
+    };
+    proof
+        .verify(bk, &statement, t)
+        .map_err(|e| Error::Rejected(format!("hiding evaluation: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hyrax::open_ints;
+    use crate::mle::evaluate_ints;
+    use ark_ff::One;
+    use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
+    use ark_std::UniformRand;
+
+    #[test]
+    fn evaluations_verify_and_false_ones_are_rejected() {
+        let mut rng = StdRng::seed_from_u64(1);
+        let key = HyraxKey::new(4);
+        let bk = BlindingKey::new();
+        for (m, n) in [(0, 3), (2, 2), (3, 4)] {
+            let values: Vec<i64> = (0..1 << (m + n))
+                .map(|_| rng.gen_range(-300..300))
+                .collect();
+            let com = commit_ints_hiding(&key, &bk, &values, m, n, &mut rng).unwrap();
+            // Blinded rows differ from the plain commitment (and between two commits).
+            let plain = commit_ints(&key, &values, m, n).unwrap();
+            assert!(com
+                .commitment
+                .rows
+                .iter()
+                .zip(&plain.rows)
+                .all(|(a, b)| a != b));
+            let point: Vec<F> = (0..m + n).map(|_| F::rand(&mut rng)).collect();
+            let y = evaluate_ints(&values, &point);
+            let eval = Committed::new(&bk, y, &mut rng);
+            let t_vec = open_ints(&values, m, n, &point[..m]);
+            let proof = prove_evaluation(
+                &key,
+                &bk,
+                &com,
+                &point,
+                &t_vec,
+                &eval,
+                &mut Transcript::new(b"t"),
+                &mut rng,
+            )
+            .unwrap();
+            verify_evaluation(
+                &key,
+                &bk,
+                &com.commitment,
+                &point,
+                eval.point,
+                &proof,
+                &mut Transcript::new(b"t"),
+            )
+            .unwrap();
+            // Another claimed value, another point or another commitment: rejected.
+            let wrong = Committed::new(&bk, y + F::one(), &mut rng);
+            assert!(verify_evaluation(
+                &key,
+                &bk,
+                &com.commitment,
+                &point,
+                wrong.point,
+                &proof,
+                &mut Transcript::new(b"t")
+            )
+            .is_err());
+            let mut other_point = point.clone();
+            other_point[0] += F::one();
+            assert!(verify_evaluation(
+                &key,
+                &bk,
+                &com.commitment,
+                &other_point,
+                eval.point,
+                &proof,
+                &mut Transcript::new(b"t")
+            )
+            .is_err());
+            let mut other = com.commitment.clone();
+            other.rows[0] = (G::from(other.rows[0]) + bk.g).into_affine();
+            assert!(verify_evaluation(
+                &key,
+                &bk,
+                &other,
+                &point,
+                eval.point,
+                &proof,
+                &mut Transcript::new(b"t")
+            )
+            .is_err());
+            assert!(matches!(
+                verify_evaluation(
+                    &key,
+                    &bk,
+                    &com.commitment,
+                    &point[1..],
+                    eval.point,
+                    &proof,
+                    &mut Transcript::new(b"t")
+                ),
+                Err(Error::Malformed(_))
+            ));
+        }
+    }
+}

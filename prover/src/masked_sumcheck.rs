@@ -1,0 +1,671 @@
+//! Zero-knowledge sumcheck by masking (Libra, Xie et al. 2019, after
+//! Chiesa–Forbes–Spooner): the round polynomials are sent in the clear, but of
+//! `f + ρ·g` for a random mask `g(x) = Σ_i g_i(x_i)` (each `g_i` a random univariate of
+//! the sumcheck's degree) committed before `ρ` is drawn. The claimed sum `v` and the
+//! final value `f(r)` stay inside Pedersen commitments; one inner-product proof
+//! ([`DotProductProof`]) against the mask's commitment closes both ends:
+//!
+//! - start: `c₁ = p₁(0) + p₁(1)` must equal `v + ρ·G`, `G = Σ_x g(x)`;
+//! - end: `e_k = p_k(r_k)` must equal `f(r) + ρ·g(r)`;
+//!
+//! both linear in the mask's coefficients, combined with two fresh challenges.
+//!
+//! Why it hides `f`: round `j` carries `ρ·2^(k−j−1)·g_j(X)` with `g_j`'s coefficients
+//! uniform and used nowhere else in the clear, so each round polynomial is uniform
+//! among those consistent with the previous round; `v` and `f(r)` are only ever seen
+//! masked (`c₁`, `e_k`) or committed. Cost over the plain sumcheck: one commitment
+//! to `k(d+1)` mask coefficients and one inner-product proof of that length (two MSMs
+//! of `k(d+1)` bases each side) per instance — no group operation in the round loop.
+
+use crate::dot_product::{DotProductProof, DotProductStatement, DotProductWitness};
+use crate::error::Error;
+use crate::field::{interpolate_at, GAffine, F, G};
+use crate::generators::derive_generators;
+use crate::pedersen::{random_scalar, BlindingKey, Committed};
+use crate::transcript::Transcript;
+use crate::zk_sumcheck::RoundSource;
+use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ff::{AdditiveGroup, Field, One, Zero};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+use ark_std::rand::{CryptoRng, RngCore};
+
+/// Highest supported round degree.
+pub const MAX_DEGREE: usize = 3;
+
+/// Generators for mask commitments, enough for `max_vars` variables at
+/// [`MAX_DEGREE`], and the scalar/blinding pair.
+#[derive(Clone, Debug)]
+pub struct MaskKey {
+    /// `g`, `h` for scalar commitments and blinding.
+    pub blinding: BlindingKey,
+    /// Mask coefficient generators, `max_vars·(MAX_DEGREE + 1)` of them.
+    pub gens: Vec<GAffine>,
+}
+
+impl MaskKey {
+    /// Derives the generators by hashing. Cost: `max_vars·(MAX_DEGREE + 1)` hash-to-curve.
+    pub fn new(max_vars: usize) -> Self {
+        Self {
+            blinding: BlindingKey::new(),
+            gens: derive_generators(b"ternzk-zk-mask-coefficients", max_vars * (MAX_DEGREE + 1)),
+        }
+    }
+
+    fn gens_for(&self, k: usize, d: usize) -> crate::Result<&[GAffine]> {
+        self.gens
+            .get(..k * (d + 1))
+            .ok_or_else(|| Error::Invalid(format!("mask key too small for {k} variables")))
+    }
+}
+
+/// A masked sumcheck proof.
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
+pub struct MaskedSumcheckProof {
+    /// Commitment to the mask's coefficients (absorbed before `ρ`).
+    pub mask: GAffine,
+    /// `c₁ = v + ρ·G`, the masked claimed sum.
+    pub masked_sum: F,
+    /// Per round the values at `0, 2, …, d` (the value at 1 is implied).
+    pub rounds: Vec<Vec<F>>,
+}
+
+/// What both sides hold after the rounds: the point, `ρ`, `c₁` and `e_k`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MaskedClaims {
+    /// The challenges `r_1 … r_k`.
+    pub point: Vec<F>,
+    /// The mask's weight `ρ`.
+    pub rho: F,
+    /// `c₁ = v + ρ·G`.
+    pub masked_sum: F,
+    /// `e_k = f(r) + ρ·g(r)`.
+    pub masked_final: F,
+}
+
+/// The prover's state after the rounds, for [`close`].
+pub struct MaskedProverOutput {
+    /// The proof so far.
+    pub proof: MaskedSumcheckProof,
+    /// The public claims.
+    pub claims: MaskedClaims,
+    /// `f(r)` (the caller commits it and proves it from its factors).
+    pub final_value: F,
+    mask: Vec<F>,
+    mask_blind: F,
+    degree: usize,
+}
+
+/// `a_G`: `G = Σ_x g(x) = ⟨coefficients, a_G⟩`.
+fn sum_vector(k: usize, d: usize) -> Vec<F> {
+    let half = F::from(2u64).pow([k as u64 - 1]);
+    (0..k)
+        .flat_map(|_| (0..=d).map(move |e| if e == 0 { half.double() } else { half }))
+        .collect()
+}
+
+/// `a_r`: `g(r) = Σ_i g_i(r_i) = ⟨coefficients, a_r⟩`.
+fn eval_vector(point: &[F], d: usize) -> Vec<F> {
+    point
+        .iter()
+        .flat_map(|&r| {
+            let mut p = F::one();
+            (0..=d).map(move |_| {
+                let v = p;
+                p *= r;
+                v
+            })
+        })
+        .collect()
+}
+
+fn poly_at(coeffs: &[F], x: F) -> F {
+    coeffs.iter().rev().fold(F::zero(), |acc, c| acc * x + c)
+}
+
+/// The mask's round-`j` polynomial at `0..=d`, given the earlier challenges.
+fn mask_round(mask: &[F], k: usize, d: usize, j: usize, prefix: F) -> Vec<F> {
+    let block = |i: usize| &mask[i * (d + 1)..(i + 1) * (d + 1)];
+    let m = k - j - 1;
+    let scale = F::from(2u64).pow([m as u64]);
+    let tail: F = (j + 1..k)
+        .map(|i| poly_at(block(i), F::zero()) + poly_at(block(i), F::one()))
+        .sum();
+    let tail_term = if m >= 1 {
+        F::from(2u64).pow([m as u64 - 1]) * tail
+    } else {
+        F::zero()
+    };
+    (0..=d)
+        .map(|x| scale * (prefix + poly_at(block(j), F::from(x as u64))) + tail_term)
+        .collect()
+}
+
+const MASK: &[u8] = b"zk-masked-commitment";
+const RHO: &[u8] = b"zk-masked-rho";
+const SUM: &[u8] = b"zk-masked-sum";
+const ROUND: &[u8] = b"zk-masked-round";
+const POINT: &[u8] = b"zk-masked-challenge";
+const CLOSE: &[u8] = b"zk-masked-close";
+const WEIGHTS: &[u8] = b"zk-masked-weights";
+
+/// Runs the masked sumcheck over `source` (whose sum the caller has committed and
+/// bound to the transcript). Cost: the source's rounds, `O(k·d)` field operations for
+/// the mask, and one MSM of `k(d+1) + 1` bases for its commitment.
+pub fn prove<S: RoundSource, R: RngCore + CryptoRng>(
+    key: &MaskKey,
+    source: &mut S,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> crate::Result<MaskedProverOutput> {
+    let (k, d) = (source.num_vars(), source.degree());
+    if !(1..=MAX_DEGREE).contains(&d) || k == 0 {
+        return Err(Error::Invalid(
+            "masked sumcheck: degree 1..=3 and k ≥ 1".into(),
+        ));
+    }
+    let gens = key.gens_for(k, d)?;
+    let mask: Vec<F> = (0..k * (d + 1)).map(|_| random_scalar(rng)).collect();
+    let mask_blind = random_scalar(rng);
+    let mask_point = key
+        .blinding
+        .commit_vector(gens, &mask, mask_blind)
+        .into_affine();
+    t.append_points(MASK, &[mask_point]);
+    let rho = t.challenge(RHO);
+    let mut rounds = Vec::with_capacity(k);
+    let mut point = Vec::with_capacity(k);
+    let mut prefix = F::zero();
+    let mut masked_sum = F::zero();
+    let mut claim = F::zero();
+    for j in 0..k {
+        let f = source.round_evals();
+        let g = mask_round(&mask, k, d, j, prefix);
+        let p: Vec<F> = f.iter().zip(&g).map(|(a, b)| *a + rho * b).collect();
+        if j == 0 {
+            masked_sum = p[0] + p[1];
+            t.append_field(SUM, &masked_sum);
+        } else {
+            debug_assert_eq!(p[0] + p[1], claim, "masked round inconsistent");
+        }
+        let msg: Vec<F> = std::iter::once(p[0])
+            .chain(p[2..].iter().copied())
+            .collect();
+        t.append_fields(ROUND, &msg);
+        let r = t.challenge(POINT);
+        claim = interpolate_at(&p, r);
+        prefix += poly_at(&mask[j * (d + 1)..(j + 1) * (d + 1)], r);
+        source.bind(r);
+        rounds.push(msg);
+        point.push(r);
+    }
+    let final_value = claim - rho * prefix;
+    Ok(MaskedProverOutput {
+        proof: MaskedSumcheckProof {
+            mask: mask_point,
+            masked_sum,
+            rounds,
+        },
+        claims: MaskedClaims {
+            point,
+            rho,
+            masked_sum,
+            masked_final: claim,
+        },
+        final_value,
+        mask,
+        mask_blind,
+        degree: d,
+    })
+}
+
+/// Checks the rounds of a masked sumcheck of `num_vars` variables and degree `degree`
+/// (every round chained to the previous one) and returns the public claims, which
+/// [`verify_close`] must then tie to the committed sum and final value.
+/// Cost: `O(k·d²)` field operations.
+pub fn verify(
+    proof: &MaskedSumcheckProof,
+    num_vars: usize,
+    degree: usize,
+    t: &mut Transcript,
+) -> crate::Result<MaskedClaims> {
+    if !(1..=MAX_DEGREE).contains(&degree) {
+        return Err(Error::Invalid("masked sumcheck: unsupported degree".into()));
+    }
+    if proof.rounds.len() != num_vars || proof.rounds.iter().any(|r| r.len() != degree) {
+        return Err(Error::Malformed(
+            "masked sumcheck: wrong number of values".into(),
+        ));
+    }
+    t.append_points(MASK, &[proof.mask]);
+    let rho = t.challenge(RHO);
+    t.append_field(SUM, &proof.masked_sum);
+    let mut claim = proof.masked_sum;
+    let mut point = Vec::with_capacity(num_vars);
+    for msg in &proof.rounds {
+        t.append_fields(ROUND, msg);
+        let r = t.challenge(POINT);
+        let mut p = Vec::with_capacity(degree + 1);
+        p.push(msg[0]);
+        p.push(claim - msg[0]);
+        p.extend_from_slice(&msg[1..]);
+        claim = interpolate_at(&p, r);
+        point.push(r);
+    }
+    Ok(MaskedClaims {
+        point,
+        rho,
+        masked_sum: proof.masked_sum,
+        masked_final: claim,
+    })
+}
+
+/// The public vector and the commitment of the closing inner-product statement.
+fn closing_statement(
+    key: &MaskKey,
+    claims: &MaskedClaims,
+    degree: usize,
+    sum: GAffine,
+    final_eval: GAffine,
+    w: &[F],
+) -> (Vec<F>, GAffine) {
+    let k = claims.point.len();
+    let a: Vec<F> = sum_vector(k, degree)
+        .iter()
+        .zip(eval_vector(&claims.point, degree))
+        .map(|(s, e)| claims.rho * (w[0] * s + w[1] * e))
+        .collect();
+    // w₀·(c₁·g − V) + w₁·(e_k·g − F): a commitment to ρ·⟨mask, a⟩ when both ends hold.
+    let target = G::msm_unchecked(
+        &[key.blinding.g, sum, final_eval],
+        &[
+            w[0] * claims.masked_sum + w[1] * claims.masked_final,
+            -w[0],
+            -w[1],
+        ],
+    );
+    (a, target.into_affine())
+}
+
+/// Proves that the committed sum `sum` and the committed final value `final_eval`
+/// are the ones the masked rounds carry: `c₁ = v + ρ·G` and `e_k = f(r) + ρ·g(r)`.
+/// Both commitments must already be bound to the transcript or be absorbed here
+/// (they are). Cost: one inner-product proof of length `k(d+1)`.
+pub fn close<R: RngCore + CryptoRng>(
+    key: &MaskKey,
+    out: &MaskedProverOutput,
+    sum: &Committed,
+    final_eval: &Committed,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> crate::Result<DotProductProof> {
+    let k = out.claims.point.len();
+    let gens = key.gens_for(k, out.degree)?;
+    t.append_points(CLOSE, &[sum.point, final_eval.point]);
+    let w = t.challenges(WEIGHTS, 2);
+    let (a, c_y) = closing_statement(
+        key,
+        &out.claims,
+        out.degree,
+        sum.point,
+        final_eval.point,
+        &w,
+    );
+    let statement = DotProductStatement {
+        gens,
+        a: &a,
+        c_x: out.proof.mask,
+        c_y,
+    };
+    let witness = DotProductWitness {
+        x: &out.mask,
+        r_x: out.mask_blind,
+        r_y: -(w[0] * sum.blind + w[1] * final_eval.blind),
+    };
+    Ok(DotProductProof::prove(
+        &key.blinding,
+        &statement,
+        &witness,
+        t,
+        rng,
+    ))
+}
+
+/// Checks [`close`]'s proof. Cost: one MSM of `k(d+1) + 2` bases and two small ones.
+#[allow(clippy::too_many_arguments)]
+pub fn verify_close(
+    key: &MaskKey,
+    proof: &MaskedSumcheckProof,
+    claims: &MaskedClaims,
+    degree: usize,
+    sum: GAffine,
+    final_eval: GAffine,
+    closing: &DotProductProof,
+    t: &mut Transcript,
+) -> crate::Result<()> {
+    let k = claims.point.len();
+    let gens = key.gens_for(k, degree)?;
+    t.append_points(CLOSE, &[sum, final_eval]);
+    let w = t.challenges(WEIGHTS, 2);
+    let (a, c_y) = closing_statement(key, claims, degree, sum, final_eval, &w);
+    let statement = DotProductStatement {
+        gens,
+        a: &a,
+        c_x: proof.mask,
+        c_y,
+    };
+    closing
+        .verify(&key.blinding, &statement, t)
+        .map_err(|e| Error::Rejected(format!("masked sumcheck closing: {e}")))
+}
+
+/// Simulates the rounds of a masked sumcheck without a witness, on a programmed
+/// transcript (test-only): a commitment to a random value as the mask and uniform
+/// round polynomials chained as the verifier checks them.
+#[cfg(test)]
+pub(crate) fn simulate_rounds<R: RngCore + CryptoRng>(
+    key: &MaskKey,
+    num_vars: usize,
+    degree: usize,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> (MaskedSumcheckProof, MaskedClaims) {
+    let mask = key
+        .blinding
+        .commit(random_scalar(rng), random_scalar(rng))
+        .into_affine();
+    t.append_points(MASK, &[mask]);
+    let rho = t.challenge(RHO);
+    let masked_sum = random_scalar(rng);
+    t.append_field(SUM, &masked_sum);
+    let mut claim = masked_sum;
+    let mut rounds = Vec::new();
+    let mut point = Vec::new();
+    for _ in 0..num_vars {
+        let msg: Vec<F> = (0..degree).map(|_| random_scalar(rng)).collect();
+        t.append_fields(ROUND, &msg);
+        let r = t.challenge(POINT);
+        let mut p = vec![msg[0], claim - msg[0]];
+        p.extend_from_slice(&msg[1..]);
+        claim = interpolate_at(&p, r);
+        rounds.push(msg);
+        point.push(r);
+    }
+    (
+        MaskedSumcheckProof {
+            mask,
+            masked_sum,
+            rounds,
+        },
+        MaskedClaims {
+            point,
+            rho,
+            masked_sum,
+            masked_final: claim,
+        },
+    )
+}
+
+/// Simulates [`close`]'s proof for any committed `sum` and `final_eval` (test-only).
+#[cfg(test)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn simulate_closing<R: RngCore + CryptoRng>(
+    key: &MaskKey,
+    proof: &MaskedSumcheckProof,
+    claims: &MaskedClaims,
+    degree: usize,
+    sum: GAffine,
+    final_eval: GAffine,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> DotProductProof {
+    let gens = key
+        .gens_for(claims.point.len(), degree)
+        .expect("key large enough");
+    t.append_points(CLOSE, &[sum, final_eval]);
+    let w = t.challenges(WEIGHTS, 2);
+    let (a, c_y) = closing_statement(key, claims, degree, sum, final_eval, &w);
+    let statement = DotProductStatement {
+        gens,
+        a: &a,
+        c_x: proof.mask,
+        c_y,
+    };
+    DotProductProof::simulate(&key.blinding, &statement, t, rng)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::zk_sumcheck::ProductRounds;
+    use ark_std::rand::{rngs::StdRng, SeedableRng};
+    use ark_std::UniformRand;
+
+    struct Run {
+        proof: MaskedSumcheckProof,
+        closing: DotProductProof,
+        sum: GAffine,
+        final_eval: GAffine,
+    }
+
+    fn run(k: usize, lie: F, rng: &mut StdRng) -> (Run, Vec<F>) {
+        let key = MaskKey::new(8);
+        let a: Vec<F> = (0..1 << k).map(|_| F::rand(rng)).collect();
+        let b: Vec<F> = (0..1 << k).map(|_| F::rand(rng)).collect();
+        let v: F = a.iter().zip(&b).map(|(x, y)| *x * y).sum();
+        let sum = Committed::new(&key.blinding, v + lie, rng);
+        let mut t = Transcript::new(b"masked-test");
+        t.append_points(b"sum", &[sum.point]);
+        let mut src = ProductRounds { a, b };
+        let out = prove(&key, &mut src, &mut t, rng).unwrap();
+        assert_eq!(out.final_value, src.a[0] * src.b[0]);
+        let fin = Committed::new(&key.blinding, out.final_value, rng);
+        let closing = close(&key, &out, &sum, &fin, &mut t, rng).unwrap();
+        (
+            Run {
+                proof: out.proof,
+                closing,
+                sum: sum.point,
+                final_eval: fin.point,
+            },
+            out.claims.point,
+        )
+    }
+
+    fn check(k: usize, r: &Run, t: &mut Transcript) -> crate::Result<MaskedClaims> {
+        let key = MaskKey::new(8);
+        t.append_points(b"sum", &[r.sum]);
+        let claims = verify(&r.proof, k, 2, t)?;
+        verify_close(
+            &key,
+            &r.proof,
+            &claims,
+            2,
+            r.sum,
+            r.final_eval,
+            &r.closing,
+            t,
+        )?;
+        Ok(claims)
+    }
+
+    fn verify_run(k: usize, r: &Run) -> crate::Result<MaskedClaims> {
+        check(k, r, &mut Transcript::new(b"masked-test"))
+    }
+
+    #[test]
+    fn mask_round_polynomials_sum_to_the_mask_total() {
+        let mut rng = StdRng::seed_from_u64(1);
+        let (k, d) = (4, 2);
+        let mask: Vec<F> = (0..k * (d + 1)).map(|_| F::rand(&mut rng)).collect();
+        // Brute force Σ_x g(x) and the round polynomials against the closed forms.
+        let g_at = |x: &[F]| -> F {
+            (0..k)
+                .map(|i| poly_at(&mask[i * (d + 1)..(i + 1) * (d + 1)], x[i]))
+                .sum()
+        };
+        let total: F = (0..1usize << k)
+            .map(|x| {
+                let bits: Vec<F> = (0..k)
+                    .map(|i| F::from(((x >> (k - 1 - i)) & 1) as u64))
+                    .collect();
+                g_at(&bits)
+            })
+            .sum();
+        let a_g = sum_vector(k, d);
+        assert_eq!(total, mask.iter().zip(&a_g).map(|(c, a)| *c * a).sum::<F>());
+        let r0 = F::rand(&mut rng);
+        let prefix = poly_at(&mask[..d + 1], r0);
+        let round1 = mask_round(&mask, k, d, 1, prefix);
+        for (x, val) in round1.iter().enumerate() {
+            let brute: F = (0..1usize << (k - 2))
+                .map(|rest| {
+                    let mut p = vec![r0, F::from(x as u64)];
+                    p.extend((0..k - 2).map(|i| F::from(((rest >> (k - 3 - i)) & 1) as u64)));
+                    g_at(&p)
+                })
+                .sum();
+            assert_eq!(*val, brute, "round 1 at {x}");
+        }
+    }
+
+    #[test]
+    fn honest_proofs_verify_and_tampering_is_rejected() {
+        let mut rng = StdRng::seed_from_u64(2);
+        for k in [1, 2, 5] {
+            let (r, point) = run(k, F::zero(), &mut rng);
+            assert_eq!(verify_run(k, &r).unwrap().point, point);
+            let mut bad = Run {
+                proof: r.proof.clone(),
+                closing: r.closing.clone(),
+                ..r
+            };
+            bad.proof.masked_sum += F::one();
+            assert!(verify_run(k, &bad).is_err(), "masked sum");
+            for j in 0..k {
+                for i in 0..2 {
+                    let mut bad = Run {
+                        proof: r.proof.clone(),
+                        closing: r.closing.clone(),
+                        ..r
+                    };
+                    bad.proof.rounds[j][i] += F::one();
+                    assert!(verify_run(k, &bad).is_err(), "round {j} value {i}");
+                }
+            }
+            let mut bad = Run {
+                proof: r.proof.clone(),
+                closing: r.closing.clone(),
+                ..r
+            };
+            bad.proof.mask = (G::from(bad.proof.mask) + BlindingKey::new().g).into_affine();
+            assert!(verify_run(k, &bad).is_err(), "mask commitment");
+            // Another final value or sum commitment.
+            let other = BlindingKey::new().commit(F::one(), F::one()).into_affine();
+            let bad = Run {
+                proof: r.proof.clone(),
+                closing: r.closing.clone(),
+                final_eval: other,
+                ..r
+            };
+            assert!(verify_run(k, &bad).is_err(), "final value");
+            let bad = Run {
+                proof: r.proof.clone(),
+                closing: r.closing.clone(),
+                sum: other,
+                ..r
+            };
+            assert!(verify_run(k, &bad).is_err(), "sum");
+            let mut short = Run {
+                proof: r.proof.clone(),
+                closing: r.closing.clone(),
+                ..r
+            };
+            short.proof.rounds.pop();
+            assert!(matches!(verify_run(k, &short), Err(Error::Malformed(_))));
+        }
+    }
+
+    #[test]
+    fn a_false_sum_is_rejected() {
+        if cfg!(debug_assertions) {
+            return; // the prover's own consistency assertion stops it first
+        }
+        let mut rng = StdRng::seed_from_u64(3);
+        let (r, _) = run(4, F::one(), &mut rng);
+        assert!(verify_run(4, &r).is_err());
+    }
+
+    /// Honest-verifier zero knowledge: with programmed challenges, a simulator that
+    /// never sees `A`, `B`, `v` or `f(r)` (the commitments are to unrelated values)
+    /// produces proofs the verifier accepts. Real proofs have the same distribution:
+    /// the mask commitment and `c₁` are uniform (hiding commitment; `c₁` contains
+    /// `ρ·2^(k−1)·(g₁(0)+g₁(1))`), each round polynomial is uniform among those the
+    /// chain allows (`ρ·2^(k−j−1)·g_j` with fresh uniform coefficients), and the
+    /// closing proof's responses are uniform given its challenge.
+    #[test]
+    fn simulated_proofs_verify_under_programmed_challenges() {
+        let mut rng = StdRng::seed_from_u64(4);
+        let key = MaskKey::new(8);
+        let k = 5;
+        // ρ, k round challenges, two weights, the inner-product challenge.
+        let challenges: Vec<F> = (0..k + 4).map(|_| F::rand(&mut rng)).collect();
+        let sum = key
+            .blinding
+            .commit(F::rand(&mut rng), F::rand(&mut rng))
+            .into_affine();
+        let fin = key
+            .blinding
+            .commit(F::rand(&mut rng), F::rand(&mut rng))
+            .into_affine();
+        let mut ts = Transcript::programmed(b"masked-test", challenges.clone());
+        ts.append_points(b"sum", &[sum]);
+        let (proof, claims) = simulate_rounds(&key, k, 2, &mut ts, &mut rng);
+        let closing = simulate_closing(&key, &proof, &claims, 2, sum, fin, &mut ts, &mut rng);
+        let r = Run {
+            proof,
+            closing,
+            sum,
+            final_eval: fin,
+        };
+        check(
+            k,
+            &r,
+            &mut Transcript::programmed(b"masked-test", challenges.clone()),
+        )
+        .unwrap();
+        let mut other = challenges;
+        other[k + 3] += F::one();
+        assert!(check(k, &r, &mut Transcript::programmed(b"masked-test", other)).is_err());
+    }
+
+    /// Leak test: the same sum proven twice shares no round value, and no round value
+    /// equals a partial sum of the unmasked sumcheck.
+    #[test]
+    fn two_proofs_of_one_statement_share_no_round_value() {
+        let mut rng = StdRng::seed_from_u64(5);
+        let key = MaskKey::new(8);
+        let a: Vec<F> = (0..16).map(|_| F::rand(&mut rng)).collect();
+        let b: Vec<F> = (0..16).map(|_| F::rand(&mut rng)).collect();
+        let plain_first = ProductRounds {
+            a: a.clone(),
+            b: b.clone(),
+        }
+        .round_evals();
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            let mut src = ProductRounds {
+                a: a.clone(),
+                b: b.clone(),
+            };
+            let out = prove(&key, &mut src, &mut Transcript::new(b"x"), &mut rng).unwrap();
+            let vals: Vec<F> = std::iter::once(out.proof.masked_sum)
+                .chain(out.proof.rounds.iter().flatten().copied())
+                .collect();
+            for v in &vals {
+                assert!(!seen.contains(v));
+                assert!(!plain_first.contains(v));
+            }
+            seen.extend(vals);
+        }
+    }
+}
