@@ -6,13 +6,11 @@
 pub mod accumulate;
 #[cfg(target_arch = "x86_64")]
 mod affine_lanes;
-pub mod dense;
 pub mod dot_product;
 pub mod eq;
 pub mod error;
 pub mod field;
 pub mod generators;
-pub mod gkr;
 #[cfg(test)]
 mod golden_tests;
 pub mod hiding_hyrax;
@@ -24,17 +22,14 @@ pub mod linear;
 pub mod logup;
 pub mod masked_sumcheck;
 pub mod matrix;
-pub mod matvec_circuit;
 pub mod mle;
 pub mod mlp;
 pub mod msm;
 pub mod pedersen;
-pub mod random;
 /// The requantization rule (integer side), from `ternzk-core`.
 pub use ternzk_core::requant;
 pub mod sigma;
 pub mod small_commit;
-pub mod sparse;
 pub mod sumcheck;
 pub mod ternary;
 pub mod transcript;

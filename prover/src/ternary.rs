@@ -84,11 +84,3 @@ impl LinearBackend for TernaryCsr {
         Ok(HyraxCommitment::from_rows(rows, row_vars, col_vars))
     }
 }
-
-/// Adds two equal-length vectors (the reduction step of parallel accumulations).
-pub fn add_vectors(mut a: Vec<F>, b: Vec<F>) -> Vec<F> {
-    for (x, y) in a.iter_mut().zip(&b) {
-        *x += y;
-    }
-    a
-}

@@ -5,7 +5,7 @@
 use crate::error::Error;
 use crate::field::{from_i64, F, G};
 use crate::hyrax::{HyraxCommitment, HyraxKey};
-use crate::matrix::{per_input_rows, LinearBackend};
+use crate::matrix::LinearBackend;
 use ark_ec::VariableBaseMSM;
 use ark_ff::AdditiveGroup;
 use rayon::prelude::*;
@@ -103,4 +103,26 @@ impl LinearBackend for DenseMatrix {
             .collect();
         Ok(HyraxCommitment::from_rows(rows, row_vars, col_vars))
     }
+}
+
+/// Runs `row(i, x)` for every output row `i` of every input `x` of a batch stored back
+/// to back, in parallel over inputs; returns the outputs back to back. The shared
+/// scaffolding of the simple (non-blocked) integer kernels.
+pub(crate) fn per_input_rows(
+    xs: &[i32],
+    batch: usize,
+    n_in: usize,
+    n_out: usize,
+    row: impl Fn(usize, &[i32]) -> i32 + Sync,
+) -> Vec<i32> {
+    assert_eq!(xs.len(), batch * n_in, "batch input has the wrong length");
+    let mut ys = vec![0i32; batch * n_out];
+    ys.par_chunks_mut(n_out.max(1))
+        .zip(xs.par_chunks(n_in.max(1)))
+        .for_each(|(y, x)| {
+            for (i, yi) in y.iter_mut().enumerate() {
+                *yi = row(i, x);
+            }
+        });
+    ys
 }
