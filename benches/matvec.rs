@@ -4,10 +4,11 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
+use ternzk_baselines::random::{densify, int8_like};
+use ternzk_core::random;
 use ternzk_prover::hyrax::HyraxKey;
 use ternzk_prover::linear::{prove, LinearVk};
 use ternzk_prover::matrix::LinearBackend;
-use ternzk_prover::random;
 
 fn bench(c: &mut Criterion) {
     let (n, density) = (1024, 1.0 / 16.0);
@@ -21,12 +22,12 @@ fn bench(c: &mut Criterion) {
     g.bench_function("ternary-sparse", |b| {
         b.iter(|| black_box(prove(&t, &vk, &x, 1).unwrap()))
     });
-    let s = random::int8_like(&t, 3);
+    let s = int8_like(&t, 3);
     let vk = LinearVk::commit(&s, &key).unwrap();
     g.bench_function("sparse", |b| {
         b.iter(|| black_box(prove(&s, &vk, &x, 1).unwrap()))
     });
-    let d = random::densify(&t);
+    let d = densify(&t);
     let vk = LinearVk::commit(&d, &key).unwrap();
     g.bench_function("dense-sumcheck", |b| {
         b.iter(|| black_box(prove(&d, &vk, &x, 1).unwrap()))

@@ -4,9 +4,9 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
+use ternzk_core::random::{self, RandomMlp};
 use ternzk_prover::hyrax::HyraxKey;
 use ternzk_prover::mlp::{key_vars, prove, verify, MlpVk};
-use ternzk_prover::random::{self, RandomMlp};
 use ternzk_prover::requant::requant;
 
 /// A random 784-256-256-10 at density 1/16 with `M/2^k ≈ 1/40` (k = 12), as the

@@ -5,6 +5,5 @@
 //! SVG plots.
 
 pub mod matvec;
-pub mod matvec_gkr;
 pub mod report;
 pub mod timing;

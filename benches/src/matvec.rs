@@ -2,13 +2,17 @@
 //! by every requested method, each timed (median of repetitions) in the same process.
 
 use crate::timing::median_ms;
-use anyhow::{anyhow, bail, ensure, Result};
+use anyhow::{anyhow, bail, ensure, Context, Result};
 use serde::Serialize;
 use std::time::{Duration, Instant};
+use ternzk_baselines::matvec_circuit::MatVecCircuit;
+use ternzk_baselines::matvec_gkr;
+use ternzk_baselines::random::{densify, int8_like};
+use ternzk_core::random;
+use ternzk_core::TernaryCsr;
 use ternzk_prover::hyrax::HyraxKey;
 use ternzk_prover::linear::{self, LinearProof, LinearVk};
 use ternzk_prover::matrix::LinearBackend;
-use ternzk_prover::random;
 
 /// The ways the same statement can be proven.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,14 +179,12 @@ pub fn run(cfg: &Config, progress: &mut dyn FnMut(&str)) -> Result<Report> {
         let r = match m {
             Method::TernarySparse => bench_linear(m, &t, &key, &xs, &expected, cfg)?,
             Method::Sparse => {
-                let s = random::int8_like(&t, cfg.seed ^ 0x1a7);
+                let s = int8_like(&t, cfg.seed ^ 0x1a7);
                 let expected = s.matmul_i32(&xs, cfg.batch);
                 bench_linear(m, &s, &key, &xs, &expected, cfg)?
             }
-            Method::DenseSumcheck => {
-                bench_linear(m, &random::densify(&t), &key, &xs, &expected, cfg)?
-            }
-            Method::DenseGkr => crate::matvec_gkr::bench(&t, &key, &xs, &expected, cfg)?,
+            Method::DenseSumcheck => bench_linear(m, &densify(&t), &key, &xs, &expected, cfg)?,
+            Method::DenseGkr => bench_gkr(&t, &key, &xs, &expected, cfg)?,
         };
         results.push(r);
     }
@@ -243,6 +245,48 @@ fn bench_linear<M: LinearBackend>(
         verify_cold_ms: Some(verify_cold_ms),
         proof_bytes: bytes.len(),
         verified: accepted.is_ok() && accepted_cold.is_ok(),
+        prove_reps,
+    })
+}
+
+/// Benchmarks `dense-gkr` on the dense form of `t` (batch 1 only: the circuit proves
+/// one input).
+fn bench_gkr(
+    t: &TernaryCsr,
+    key: &HyraxKey,
+    xs: &[i32],
+    expected: &[i32],
+    cfg: &Config,
+) -> Result<MethodResult> {
+    if cfg.batch != 1 {
+        bail!("dense-gkr proves one input per proof; run it with --batch 1");
+    }
+    let w = densify(t);
+    let c = MatVecCircuit::new(t.n_out, t.n_in).context("building the circuit")?;
+    let t0 = Instant::now();
+    let vk = LinearVk::commit(&w, key)?;
+    let commit_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let mut prove_reps = 0;
+    let (prove_ms, proved) = median_ms(cfg.reps, cfg.budget, || {
+        prove_reps += 1;
+        matvec_gkr::prove(&c, &w, &vk, xs)
+    });
+    let (y, bytes) = proved?;
+    if y != expected {
+        bail!("dense-gkr: proven output differs from the integer engine");
+    }
+    let (verify_ms, accepted) = median_ms(cfg.reps, cfg.budget, || {
+        matvec_gkr::verify(&c, key, &vk, xs, &y, &bytes)
+    });
+    Ok(MethodResult {
+        method: Method::DenseGkr.name().into(),
+        commit_ms,
+        prove_ms,
+        verify_ms,
+        prepare_ms: None,
+        verify_cold_ms: None,
+        proof_bytes: bytes.len(),
+        verified: accepted.is_ok(),
         prove_reps,
     })
 }

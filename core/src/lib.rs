@@ -8,11 +8,15 @@
 //!   reference every proof agrees with bit for bit;
 //! - [`format`]: the compiled `.safetensors` file (see `docs/formats.md`), read and
 //!   written through [`safetensors_io`];
-//! - [`error`]: the error type of all of the above.
+//! - [`error`]: the error type of all of the above;
+//! - `random` (cargo feature `random`): seeded random ternary matrices, activations
+//!   and MLPs for tests, benchmarks and fuzzing.
 
 pub mod engine;
 pub mod error;
 pub mod format;
+#[cfg(feature = "random")]
+pub mod random;
 pub mod requant;
 pub mod safetensors_io;
 pub mod ternary;

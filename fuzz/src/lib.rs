@@ -13,7 +13,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 use ternzk_prover::hyrax::HyraxKey;
 use ternzk_prover::mlp::{key_vars, prove, verify, MlpVk, ProofFile, PublicInput, MAX_BATCH};
-use ternzk_prover::{random, GAffine, F};
+use ternzk_core::random;
+use ternzk_prover::{GAffine, F};
 
 /// Widths of the fixed model: two hidden layers, then the logits.
 pub const WIDTHS: [usize; 4] = [12, 8, 6, 4];

@@ -1,7 +1,7 @@
 //! Times the blocked batch kernel against one mat-vec per input (4096×4096, batch 64).
 //! `cargo run --release -p ternzk-prover --example mm_probe`
 use std::time::Instant;
-use ternzk_prover::random;
+use ternzk_core::random;
 fn main() {
     let t = random::ternary(4096, 4096, 0.0625, 42);
     let xs = random::activations(4096, 64, 1);

@@ -1,11 +1,11 @@
 //! Times the pieces of one ternary linear-layer proof and its verification.
 //! `cargo run --release -p ternzk-prover --example profile_linear [n] [density]`
 use std::time::Instant;
+use ternzk_core::random;
 use ternzk_prover::eq::eq_table;
 use ternzk_prover::hyrax::{verify_opening, HyraxKey};
 use ternzk_prover::linear::{prove, verify, LinearVk};
 use ternzk_prover::matrix::LinearBackend;
-use ternzk_prover::random;
 use ternzk_prover::transcript::Transcript;
 use ternzk_prover::F;
 

@@ -6,9 +6,9 @@ use crate::hyrax::HyraxKey;
 use crate::linear::{self, LinearVk};
 use crate::logup::{self, LookupInstance, Table};
 use crate::mlp::{key_vars, prove, MlpVk, ProofFile};
-use crate::random;
 use crate::transcript::Transcript;
 use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
+use ternzk_core::random;
 
 fn digest(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex().to_string()

@@ -30,7 +30,7 @@ pub const GENERATOR_LABEL: &[u8] = b"ternzk/hyrax/v1";
 
 /// Public parameters: the column generators `G_0 … G_{2^n - 1}`, plus a lazily filled
 /// cache of their small multiples for fast small-integer commitments
-/// ([`crate::small_commit`]; shared by clones of the key).
+/// (`small_commit`; shared by clones of the key).
 #[derive(Clone, Debug)]
 pub struct HyraxKey {
     /// Generators, derived by hashing (see [`crate::generators`]). Cached tables are
@@ -153,7 +153,7 @@ pub fn commit_dense(
 
 /// Commits to a vector of `2^(m+n)` small signed integers (witness vectors).
 /// Same result as one [`crate::msm::msm_small`] per row; the method (per-row Pippenger
-/// or the cached multiples table of [`crate::small_commit`]) is chosen by a cost model.
+/// or the cached multiples table of `small_commit`) is chosen by a cost model.
 /// To commit several vectors, [`commit_ints_many`] shares the table's cost among them.
 pub fn commit_ints(
     key: &HyraxKey,
@@ -180,7 +180,7 @@ pub fn commit_ints_many(
     commit_ints_many_with(key, vectors, CommitStrategy::Auto)
 }
 
-/// [`commit_ints_many`] with an explicit [`CommitStrategy`] (for tests and benchmarks:
+/// [`commit_ints_many`] with an explicit `CommitStrategy` (for tests and benchmarks:
 /// every strategy yields the same commitments).
 pub fn commit_ints_many_with(
     key: &HyraxKey,
@@ -213,7 +213,7 @@ pub fn commit_ints_many_with(
 }
 
 /// The opening vector `t = Σ_g eq(p_row, g)·v[g, ·]` of a small-integer vector,
-/// accumulated without modular reductions ([`LazySums`]); entries of magnitude
+/// accumulated without modular reductions (`LazySums`); entries of magnitude
 /// `≥ 2^32` fall back to a multiplication. Cost: `2^(m+n)` short products.
 pub fn open_ints(values: &[i64], row_vars: usize, col_vars: usize, p_row: &[F]) -> Vec<F> {
     assert_eq!(p_row.len(), row_vars);

@@ -2,47 +2,63 @@
 //! against a Hyrax commitment to the model.
 //!
 //! One concept per module; see `docs/protocol.md` for the protocol these implement.
+//!
+//! The public surface:
+//! - the product: [`mlp`] (commit a model to a verifying key, prove, verify, the proof
+//!   file) and [`linear`] (one linear layer, the benchmark's subject), with the
+//!   commitment key and commitments of [`hyrax`], the field and curve types of
+//!   [`field`], and [`Error`];
+//! - the building blocks other crates assemble proofs from — the benchmark baselines
+//!   (crate `ternzk-baselines`), the benchmarks and the fuzz targets: [`matrix`] (the
+//!   [`matrix::LinearBackend`] trait), [`sumcheck`] (the one driver and verifier),
+//!   [`transcript`] and its [`labels`], [`eq`], [`mle`], [`wire`], [`logup`], [`msm`],
+//!   [`generators`].
+//!
+//! Everything else (the zero-knowledge pieces not yet wired into a proof, the
+//! small-integer commitments, the lazy accumulators, the SIMD lanes) is crate-private.
 
 #[macro_use]
 mod fault;
-pub mod accumulate;
+pub(crate) mod accumulate;
 #[cfg(target_arch = "x86_64")]
 mod affine_lanes;
-pub mod dense;
-pub mod dot_product;
+#[allow(dead_code)] // zero-knowledge groundwork, not yet wired (issue 14)
+pub(crate) mod dot_product;
 pub mod eq;
 pub mod error;
 pub mod field;
 pub mod generators;
-pub mod gkr;
 #[cfg(test)]
 mod golden_tests;
-pub mod hiding_hyrax;
+#[allow(dead_code)] // zero-knowledge groundwork, not yet wired (issue 14)
+pub(crate) mod hiding_hyrax;
 pub mod hyrax;
 #[cfg(target_arch = "x86_64")]
 pub mod ifma;
 pub mod labels;
 pub mod linear;
 pub mod logup;
-pub mod masked_sumcheck;
+#[allow(dead_code)] // zero-knowledge groundwork, not yet wired (issue 14)
+pub(crate) mod masked_sumcheck;
 pub mod matrix;
-pub mod matvec_circuit;
 pub mod mle;
 pub mod mlp;
 pub mod msm;
-pub mod pedersen;
-pub mod random;
+#[allow(dead_code)] // zero-knowledge groundwork, not yet wired (issue 14)
+pub(crate) mod pedersen;
 /// The requantization rule (integer side), from `ternzk-core`.
 pub use ternzk_core::requant;
-pub mod sigma;
-pub mod small_commit;
-pub mod sparse;
+#[allow(dead_code)] // zero-knowledge groundwork, not yet wired (issue 14)
+pub(crate) mod sigma;
+pub(crate) mod small_commit;
 pub mod sumcheck;
-pub mod ternary;
+pub(crate) mod ternary;
 pub mod transcript;
 pub mod wire;
-pub mod zk_linear;
-pub mod zk_sumcheck;
+#[allow(dead_code)] // zero-knowledge groundwork, not yet wired (issue 14)
+pub(crate) mod zk_linear;
+#[allow(dead_code)] // zero-knowledge groundwork, not yet wired (issue 14)
+pub(crate) mod zk_sumcheck;
 
 pub use error::{Check, Committed, Error, Result, Step};
 pub use field::{GAffine, F, G};

@@ -1,14 +1,13 @@
 //! What the linear-layer prover needs from a weight matrix, independent of how the
-//! matrix is stored. Implementations: [`crate::ternary::TernaryCsr`] (additions only),
-//! [`crate::sparse::IntCsr`] (one multiplication per nonzero) and
-//! [`crate::dense::DenseMatrix`] (one multiplication per entry, the dense baseline).
+//! matrix is stored. The product's implementation is [`crate::ternary::TernaryCsr`]
+//! (additions only); the benchmark baselines (crate `ternzk-baselines`) implement it
+//! for int8 CSR and dense matrices.
 //!
 //! The padded matrix is `2^a × 2^b` (`a = ⌈log2 n_out⌉`, `b = ⌈log2 n_in⌉`); its
 //! multilinear extension `W̃(row, col)` takes the row variables first.
 
 use crate::field::{log2_ceil, F};
 use crate::hyrax::{HyraxCommitment, HyraxKey};
-use rayon::prelude::*;
 
 /// A weight matrix the linear-layer protocol can commit to and prove with.
 pub trait LinearBackend: Sync {
@@ -36,26 +35,4 @@ pub trait LinearBackend: Sync {
     fn col_vars(&self) -> usize {
         log2_ceil(self.n_in())
     }
-}
-
-/// Runs `row(i, x)` for every output row `i` of every input `x` of a batch stored back
-/// to back, in parallel over inputs; returns the outputs back to back. The shared
-/// scaffolding of the simple (non-blocked) integer kernels.
-pub fn per_input_rows(
-    xs: &[i32],
-    batch: usize,
-    n_in: usize,
-    n_out: usize,
-    row: impl Fn(usize, &[i32]) -> i32 + Sync,
-) -> Vec<i32> {
-    assert_eq!(xs.len(), batch * n_in, "batch input has the wrong length");
-    let mut ys = vec![0i32; batch * n_out];
-    ys.par_chunks_mut(n_out.max(1))
-        .zip(xs.par_chunks(n_in.max(1)))
-        .for_each(|(y, x)| {
-            for (i, yi) in y.iter_mut().enumerate() {
-                *yi = row(i, x);
-            }
-        });
-    ys
 }

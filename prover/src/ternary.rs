@@ -8,7 +8,7 @@ use crate::hyrax::{HyraxCommitment, HyraxKey};
 use crate::matrix::LinearBackend;
 use ark_ff::Zero;
 use rayon::prelude::*;
-pub use ternzk_core::ternary::{TernaryCsr, BATCH_BLOCK};
+pub use ternzk_core::ternary::TernaryCsr;
 
 impl LinearBackend for TernaryCsr {
     fn n_out(&self) -> usize {
@@ -32,7 +32,7 @@ impl LinearBackend for TernaryCsr {
     }
 
     /// `u[j] = Σ_i e[i]·W[i][j]` with one addition per nonzero and no multiplication:
-    /// sums are kept unreduced ([`LazySums`]) so each addition is a branch-free carry
+    /// sums are kept unreduced (`LazySums`) so each addition is a branch-free carry
     /// chain. Rows are split across threads, each with its own accumulator vector;
     /// the partial vectors are merged and reduced once.
     fn bind_rows(&self, e: &[F]) -> Vec<F> {
@@ -83,12 +83,4 @@ impl LinearBackend for TernaryCsr {
             .collect();
         Ok(HyraxCommitment::from_rows(rows, row_vars, col_vars))
     }
-}
-
-/// Adds two equal-length vectors (the reduction step of parallel accumulations).
-pub fn add_vectors(mut a: Vec<F>, b: Vec<F>) -> Vec<F> {
-    for (x, y) in a.iter_mut().zip(&b) {
-        *x += y;
-    }
-    a
 }

@@ -237,11 +237,11 @@ pub fn verify(
 mod tests {
     use super::*;
     use crate::field::to_i64;
-    use crate::random;
     use ark_ec::AffineRepr;
     use ark_ff::One;
     use ark_std::rand::{rngs::StdRng, SeedableRng};
     use ark_std::UniformRand;
+    use ternzk_core::random;
 
     struct Setup {
         key: HyraxKey,

@@ -3,13 +3,13 @@ use super::witness::{prefer_direct, Fault, ModePolicy};
 use super::*;
 use crate::error::{Check, Committed, Error, Step};
 use crate::hyrax::HyraxKey;
-use crate::random;
 use crate::requant::requant;
 use crate::ternary::TernaryCsr;
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{AdditiveGroup, Field};
 use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
 use std::sync::OnceLock;
+use ternzk_core::random;
 
 /// The shared random model, plus an integer reference written independently of the
 /// prover.

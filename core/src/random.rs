@@ -1,9 +1,10 @@
-//! Seeded random matrices and inputs for tests and benchmarks.
+//! Seeded random matrices, inputs and models for tests, benchmarks and fuzzing
+//! (cargo feature `random`). Each draw is deterministic in its seed (`rand`'s
+//! `StdRng`), so proofs of these models are reproducible byte for byte.
 
-use crate::dense::DenseMatrix;
-use crate::sparse::IntCsr;
+use crate::engine::MlpLayer;
 use crate::ternary::TernaryCsr;
-use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
+use rand::{rngs::StdRng, Rng, SeedableRng};
 
 /// A random ternary `n_out × n_in` matrix: each entry is nonzero with probability
 /// `density`, then `+1` or `-1` with equal odds. Deterministic in `seed`. Cost: O(n_out·n_in).
@@ -37,39 +38,6 @@ pub fn ternary(n_out: usize, n_in: usize, density: f64, seed: u64) -> TernaryCsr
         split,
         indices,
     }
-}
-
-/// The same nonzero pattern as `t`, with random nonzero `i8` values in `[-127, 127]`.
-pub fn int8_like(t: &TernaryCsr, seed: u64) -> IntCsr {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let mut indptr = vec![0u32];
-    let mut indices = Vec::with_capacity(t.nnz());
-    let mut values = Vec::with_capacity(t.nnz());
-    for i in 0..t.n_out {
-        let (p, m) = t.row(i);
-        for &j in p.iter().chain(m) {
-            indices.push(j);
-            let mag: i8 = rng.gen_range(1..=127);
-            values.push(if rng.gen::<bool>() { mag } else { -mag });
-        }
-        indptr.push(indices.len() as u32);
-    }
-    IntCsr::new(t.n_out, t.n_in, indptr, indices, values).expect("well-formed by construction")
-}
-
-/// `t` as a dense matrix (the dense baselines prove the very same matrix).
-pub fn densify(t: &TernaryCsr) -> DenseMatrix {
-    let mut values = vec![0i8; t.n_out * t.n_in];
-    for i in 0..t.n_out {
-        let (p, m) = t.row(i);
-        for &j in p {
-            values[i * t.n_in + j as usize] = 1;
-        }
-        for &j in m {
-            values[i * t.n_in + j as usize] = -1;
-        }
-    }
-    DenseMatrix::new(t.n_out, t.n_in, values).expect("sizes match by construction")
 }
 
 /// `batch·n` random activations in `[0, 255]` (what a u8 layer input looks like).
@@ -128,9 +96,9 @@ impl RandomMlp {
     }
 
     /// The layers as the MLP prover takes them. Cost: O(#layers).
-    pub fn layers(&self) -> Vec<crate::mlp::MlpLayer<'_>> {
+    pub fn layers(&self) -> Vec<MlpLayer<'_>> {
         (0..self.weights.len())
-            .map(|l| crate::mlp::MlpLayer {
+            .map(|l| MlpLayer {
                 weights: &self.weights[l],
                 bias: &self.bias[l],
                 m: &self.m[l],

@@ -1,12 +1,12 @@
 //! Timing of the `dense-gkr` baseline: `y = W·x` as a layered circuit proven by the
-//! generic GKR. Usage: `cargo run --release -p ternzk-prover --example gkr_matvec -- [N ...]`
+//! generic GKR. Usage: `cargo run --release -p ternzk-baselines --example gkr_matvec -- [N ...]`
 //! (square `N×N`, default 1024). Run one size per process for a meaningful peak RSS.
 
 use ark_serialize::CanonicalSerialize;
 use std::time::Instant;
+use ternzk_baselines::gkr::{prove_with_claims, verify};
+use ternzk_baselines::matvec_circuit::MatVecCircuit;
 use ternzk_prover::field::{from_i64, F};
-use ternzk_prover::gkr::{prove_with_claims, verify};
-use ternzk_prover::matvec_circuit::MatVecCircuit;
 use ternzk_prover::transcript::Transcript;
 
 fn peak_rss_mib() -> f64 {

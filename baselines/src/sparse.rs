@@ -2,11 +2,11 @@
 //! Same protocol as the ternary case, but each nonzero costs one field
 //! multiplication when binding rows, and commitments use small-scalar MSMs.
 
+use crate::dense::per_input_rows;
 use crate::error::Error;
 use crate::field::{from_i64, GAffine, F, G};
 use crate::hyrax::{HyraxCommitment, HyraxKey};
-use crate::matrix::{per_input_rows, LinearBackend};
-use crate::ternary::add_vectors;
+use crate::matrix::LinearBackend;
 use ark_ec::VariableBaseMSM;
 use ark_ff::AdditiveGroup;
 use rayon::prelude::*;
@@ -112,7 +112,10 @@ impl LinearBackend for IntCsr {
                     acc
                 },
             )
-            .reduce_with(add_vectors)
+            .reduce_with(|mut a, b| {
+                a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                a
+            })
             .unwrap_or_else(|| vec![F::ZERO; cols])
     }
 

@@ -1,6 +1,6 @@
 //! The `dense-gkr` method: `y = W·x` as a layered arithmetic circuit (one
 //! multiplication gate per weight, an addition tree per row) proven by the generic
-//! Libra-style GKR of `ternzk_prover::gkr`, bound to the same kind of Hyrax commitment
+//! Libra-style GKR of [`crate::gkr`], bound to the same kind of Hyrax commitment
 //! to `W` as the other methods.
 //!
 //! The GKR proof leaves claims on the circuit's input layer `[W | x]`; each is split
@@ -9,20 +9,17 @@
 //! evaluates itself. Proof bytes: `u32` length + the GKR proof (arkworks compressed),
 //! then one opening vector of `2^b` field elements per input claim.
 
-use crate::matvec::{Config, Method, MethodResult};
-use crate::timing::median_ms;
-use anyhow::{bail, Context, Result};
+use crate::dense::DenseMatrix;
+use crate::gkr::{self, GkrProof};
+use crate::matvec_circuit::MatVecCircuit;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
-use std::time::Instant;
 use ternzk_prover::eq::eq_table;
 use ternzk_prover::field::from_i64;
-use ternzk_prover::gkr::{self, GkrProof};
 use ternzk_prover::hyrax::{verify_opening, HyraxKey};
 use ternzk_prover::linear::LinearVk;
 use ternzk_prover::matrix::LinearBackend;
-use ternzk_prover::matvec_circuit::MatVecCircuit;
 use ternzk_prover::wire::{Reader, Writer};
-use ternzk_prover::{dense::DenseMatrix, mle, random, Error, TernaryCsr, F};
+use ternzk_prover::{mle, Error, Result, F};
 
 const PROTOCOL: &[u8] = b"ternzk/matvec-gkr/v1";
 
@@ -51,7 +48,9 @@ pub fn prove(
     let (proof, claims) = gkr::prove_with_claims(&c.circuit, &values, &mut t);
     drop(values);
     let mut bytes = Vec::new();
-    proof.serialize_compressed(&mut bytes)?;
+    proof
+        .serialize_compressed(&mut bytes)
+        .map_err(|e| Error::Invalid(format!("encoding the GKR proof: {e}")))?;
     let mut w_out = Writer::default();
     w_out.u32(bytes.len() as u32);
     w_out.bytes.extend_from_slice(&bytes);
@@ -74,7 +73,7 @@ pub fn verify(
     x: &[i32],
     y: &[i32],
     bytes: &[u8],
-) -> ternzk_prover::Result<()> {
+) -> Result<()> {
     if x.len() != vk.n_in || y.len() != vk.n_out || (c.n_out, c.n_in) != (vk.n_out, vk.n_in) {
         return Err(Error::Invalid(
             "statement shape differs from the key".into(),
@@ -109,57 +108,17 @@ pub fn verify(
     r.finish()
 }
 
-/// Benchmarks `dense-gkr` on the dense form of `t` (batch 1 only: the circuit proves
-/// one input).
-pub fn bench(
-    t: &TernaryCsr,
-    key: &HyraxKey,
-    xs: &[i32],
-    expected: &[i32],
-    cfg: &Config,
-) -> Result<MethodResult> {
-    if cfg.batch != 1 {
-        bail!("dense-gkr proves one input per proof; run it with --batch 1");
-    }
-    let w = random::densify(t);
-    let c = MatVecCircuit::new(t.n_out, t.n_in).context("building the circuit")?;
-    let t0 = Instant::now();
-    let vk = LinearVk::commit(&w, key)?;
-    let commit_ms = t0.elapsed().as_secs_f64() * 1e3;
-    let mut prove_reps = 0;
-    let (prove_ms, proved) = median_ms(cfg.reps, cfg.budget, || {
-        prove_reps += 1;
-        prove(&c, &w, &vk, xs)
-    });
-    let (y, bytes) = proved?;
-    if y != expected {
-        bail!("dense-gkr: proven output differs from the integer engine");
-    }
-    let (verify_ms, accepted) = median_ms(cfg.reps, cfg.budget, || {
-        verify(&c, key, &vk, xs, &y, &bytes)
-    });
-    Ok(MethodResult {
-        method: Method::DenseGkr.name().into(),
-        commit_ms,
-        prove_ms,
-        verify_ms,
-        prepare_ms: None,
-        verify_cold_ms: None,
-        proof_bytes: bytes.len(),
-        verified: accepted.is_ok(),
-        prove_reps,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::random::densify;
+    use ternzk_core::random;
 
     #[test]
     fn accepts_honest_and_rejects_tampered_proofs() {
         let t = random::ternary(12, 20, 0.3, 3);
         let key = HyraxKey::new(t.col_vars());
-        let w = random::densify(&t);
+        let w = densify(&t);
         let c = MatVecCircuit::new(12, 20).unwrap();
         let vk = LinearVk::commit(&w, &key).unwrap();
         let x = random::activations(20, 1, 4);
@@ -173,8 +132,7 @@ mod tests {
         let mut bad_x = x.clone();
         bad_x[0] += 1;
         assert!(verify(&c, &key, &vk, &bad_x, &y, &bytes).is_err());
-        let other =
-            LinearVk::commit(&random::densify(&random::ternary(12, 20, 0.3, 9)), &key).unwrap();
+        let other = LinearVk::commit(&densify(&random::ternary(12, 20, 0.3, 9)), &key).unwrap();
         assert!(verify(&c, &key, &other, &x, &y, &bytes).is_err());
         // Every 32-byte word of the openings flipped; truncation and trailing bytes.
         let gkr_len = 4 + u32::from_le_bytes(bytes[..4].try_into().unwrap()) as usize;
