@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 pub mod calibrate;
+pub mod data;
 pub mod dataset;
 pub mod engine;
 pub mod error;
