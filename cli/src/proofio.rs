@@ -96,20 +96,10 @@ pub fn parse_inputs(text: &str, n_in: usize) -> anyhow::Result<(Vec<u8>, usize)>
     Ok((out, rows.len()))
 }
 
-/// Argmax of each row of logits (first on ties).
+/// The class of each row of logits: argmax (first on ties), or for one output unit
+/// (a binary classifier) 1 when the logit is positive.
 pub fn classes(logits: &[i32], n_out: usize) -> Vec<usize> {
-    logits
-        .chunks(n_out.max(1))
-        .map(|row| {
-            row.iter()
-                .enumerate()
-                .fold(
-                    (0, i32::MIN),
-                    |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) },
-                )
-                .0
-        })
-        .collect()
+    ternzk_compiler::float_ref::argmax_rows(logits, n_out)
 }
 
 /// This process's peak resident memory in MiB (Linux `VmHWM`), if known.
@@ -169,5 +159,6 @@ mod tests {
     #[test]
     fn classes_take_the_first_maximum() {
         assert_eq!(classes(&[1, 5, 5, -3, -1, -2], 3), vec![1, 1]);
+        assert_eq!(classes(&[-3, 0, 7], 1), vec![0, 0, 1]);
     }
 }

@@ -57,8 +57,16 @@ pub fn forward_u8(model: &DenseModel, images: &[u8], batch: usize) -> Result<Vec
     forward_f32(model, &x, batch)
 }
 
-/// Index of the largest value in each length-`width` row (first on ties).
-pub fn argmax_rows<T: PartialOrd + Copy>(values: &[T], width: usize) -> Vec<usize> {
+/// The predicted class of each length-`width` row of logits: the index of the largest
+/// value (first on ties), or for one output unit (a binary classifier in
+/// scikit-learn's layout) class 1 when the logit is positive, else 0.
+pub fn argmax_rows<T: PartialOrd + Copy + Default>(values: &[T], width: usize) -> Vec<usize> {
+    if width == 1 {
+        return values
+            .iter()
+            .map(|v| (*v > T::default()) as usize)
+            .collect();
+    }
     values
         .chunks(width.max(1))
         .map(|r| {
@@ -103,6 +111,7 @@ mod tests {
         // x = (3, 1): h = relu(2, 1) = (2, 1); y = 4 + 3 + 0.25.
         assert_eq!(y, vec![3.25, 7.25]);
         assert_eq!(argmax_rows(&[1, 5, 5, 0], 2), vec![1, 0]);
+        assert_eq!(argmax_rows(&[-0.5f32, 0.0, 2.0], 1), vec![0, 0, 1]);
         assert!(forward_f32(&m, &[1.0], 1).is_err());
     }
 }
