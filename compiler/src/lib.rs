@@ -17,6 +17,7 @@ pub mod error;
 pub mod evaluate;
 pub mod float_ref;
 pub mod format;
+pub mod input_fit;
 pub mod pipeline;
 pub mod prune;
 pub mod quantize;
