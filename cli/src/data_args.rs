@@ -26,8 +26,3 @@ pub fn load_table(data: &str, labels: &LabelArgs, split: Split) -> anyhow::Resul
     };
     Ok(data::load(&spec, split)?)
 }
-
-/// [`load_table`] without label options (calibration and training inputs).
-pub fn load_unlabelled(data: &str, split: Split) -> anyhow::Result<Table> {
-    load_table(data, &LabelArgs::default(), split)
-}

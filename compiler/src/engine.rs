@@ -3,24 +3,41 @@
 //! i32), then for hidden layers `y = clamp((z·M_i + 2^(k-1)) >> k, 0, 255)`.
 
 use crate::error::{Error, Result};
+pub use crate::input_fit::FeatureQuant;
 use crate::quantize::{check_row, requant};
 use ternzk_prover::TernaryCsr;
 
-/// How real inputs become the u8 the engine consumes: `q = clamp(round(x/scale) +
-/// zero_point, 0, 255)`. For Fashion-MNIST `x = pixel/255` and `scale = 1/255`, so
-/// `q` is the raw pixel.
+/// How real inputs become the u8 the engine consumes. Image models: `q =
+/// clamp(round(x/scale) + zero_point, 0, 255)` with one scale (Fashion-MNIST: `x =
+/// pixel/255`, `scale = 1/255`, so `q` is the raw pixel). Models compiled on other
+/// data: one scale and zero point per feature ([`FeatureQuant`], `per_feature`),
+/// which then replaces `scale` and `zero_point`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InputQuant {
-    /// Real value of one input step.
+    /// Real value of one input step (image models).
     pub scale: f64,
-    /// Integer representing real 0 (always 0: inputs are non-negative).
+    /// Integer representing real 0 (image models: 0).
     pub zero_point: u8,
+    /// Per-feature scales and zero points, fitted on the calibration data; absent in
+    /// image models and in files of format version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_feature: Option<FeatureQuant>,
 }
 
 impl InputQuant {
-    /// Quantizes one real input value. Cost: O(1).
+    /// Quantizes one real input value with the shared scale (image models).
+    /// Cost: O(1).
     pub fn quantize(&self, x: f32) -> u8 {
         ((x as f64 / self.scale).round() + self.zero_point as f64).clamp(0.0, 255.0) as u8
+    }
+
+    /// Quantizes rows of real inputs (back to back) to the u8 the engine consumes,
+    /// per feature when the model has a per-feature quantizer. Cost: O(values).
+    pub fn quantize_rows(&self, x: &[f32]) -> Vec<u8> {
+        match &self.per_feature {
+            Some(f) => f.quantize_rows(x),
+            None => x.iter().map(|&v| self.quantize(v)).collect(),
+        }
     }
 }
 
@@ -169,6 +186,16 @@ impl CompiledModel {
     pub fn validate(&self) -> Result<()> {
         if self.layers.is_empty() {
             return Err(Error::Model("the compiled model has no layers".into()));
+        }
+        if let Some(f) = &self.input.per_feature {
+            f.validate()?;
+            if f.n_in() != self.n_in() {
+                return Err(Error::Model(format!(
+                    "the input quantizer has {} features but the first layer takes {}",
+                    f.n_in(),
+                    self.n_in()
+                )));
+            }
         }
         let last = self.layers.len() - 1;
         for (i, l) in self.layers.iter().enumerate() {
