@@ -57,29 +57,8 @@ pub fn forward_u8(model: &DenseModel, images: &[u8], batch: usize) -> Result<Vec
     forward_f32(model, &x, batch)
 }
 
-/// The predicted class of each length-`width` row of logits: the index of the largest
-/// value (first on ties), or for one output unit (a binary classifier in
-/// scikit-learn's layout) class 1 when the logit is positive, else 0.
-pub fn argmax_rows<T: PartialOrd + Copy + Default>(values: &[T], width: usize) -> Vec<usize> {
-    if width == 1 {
-        return values
-            .iter()
-            .map(|v| (*v > T::default()) as usize)
-            .collect();
-    }
-    values
-        .chunks(width.max(1))
-        .map(|r| {
-            let mut best = 0;
-            for (i, v) in r.iter().enumerate() {
-                if *v > r[best] {
-                    best = i;
-                }
-            }
-            best
-        })
-        .collect()
-}
+/// The class of each row of logits (argmax, first on ties; one output unit: logit > 0); shared with the engine.
+pub use ternzk_core::engine::argmax_rows;
 
 #[cfg(test)]
 mod tests {

@@ -15,108 +15,44 @@ use crate::data::Table;
 use crate::error::{Error, Result};
 use crate::safetensors_io::DenseLayer;
 use rayon::prelude::*;
+pub use ternzk_core::engine::FeatureQuant;
 
-/// Per-feature affine 8-bit quantization of real inputs.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FeatureQuant {
-    /// `s_j > 0`: the real value of one step of feature `j`.
-    pub scales: Vec<f64>,
-    /// `zp_j`: the integer that represents real 0 for feature `j` (may lie outside
-    /// 0…255 when the feature's range excludes 0).
-    pub zero_points: Vec<i32>,
-}
-
-impl FeatureQuant {
-    /// Fits one scale and zero point per feature to the calibration inputs' range.
-    /// A constant feature `c` gets `s = |c|` (or 1 for 0) and `zp = 128`, which
-    /// represents it exactly. Cost: O(len · dim).
-    pub fn fit(calib: &Table) -> Result<Self> {
-        if calib.is_empty() {
-            return Err(Error::Usage(
-                "need at least one calibration input to fit the input quantizer".into(),
-            ));
-        }
-        let d = calib.dim;
-        let mut lo = vec![f64::INFINITY; d];
-        let mut hi = vec![f64::NEG_INFINITY; d];
-        for row in calib.x.chunks(d) {
-            for (j, &v) in row.iter().enumerate() {
-                lo[j] = lo[j].min(v as f64);
-                hi[j] = hi[j].max(v as f64);
-            }
-        }
-        let mut scales = Vec::with_capacity(d);
-        let mut zero_points = Vec::with_capacity(d);
-        for j in 0..d {
-            let range = hi[j] - lo[j];
-            if range > 0.0 && (range / 255.0).is_normal() {
-                let s = range / 255.0;
-                scales.push(s);
-                zero_points.push((-lo[j] / s).round() as i32);
-            } else {
-                let c = lo[j].abs();
-                scales.push(if c > 0.0 { c } else { 1.0 });
-                zero_points.push(128);
-            }
-        }
-        Ok(Self {
-            scales,
-            zero_points,
-        })
+/// Fits one scale and zero point per feature to the calibration inputs' range.
+/// A constant feature `c` gets `s = |c|` (or 1 for 0) and `zp = 128`, which
+/// represents it exactly. Cost: O(len · dim).
+pub fn fit(calib: &Table) -> Result<FeatureQuant> {
+    if calib.is_empty() {
+        return Err(Error::Usage(
+            "need at least one calibration input to fit the input quantizer".into(),
+        ));
     }
-
-    /// Input width.
-    pub fn n_in(&self) -> usize {
-        self.scales.len()
-    }
-
-    /// Checks lengths and that every scale is positive and finite.
-    pub fn validate(&self) -> Result<()> {
-        if self.scales.len() != self.zero_points.len() {
-            return Err(Error::Model(format!(
-                "input quantizer: {} scales but {} zero points",
-                self.scales.len(),
-                self.zero_points.len()
-            )));
+    let d = calib.dim;
+    let mut lo = vec![f64::INFINITY; d];
+    let mut hi = vec![f64::NEG_INFINITY; d];
+    for row in calib.x.chunks(d) {
+        for (j, &v) in row.iter().enumerate() {
+            lo[j] = lo[j].min(v as f64);
+            hi[j] = hi[j].max(v as f64);
         }
-        if let Some(j) = self
-            .scales
-            .iter()
-            .position(|s| !(s.is_finite() && *s > 0.0))
-        {
-            return Err(Error::Model(format!(
-                "input quantizer: scale of feature {j} is {} (must be positive and finite)",
-                self.scales[j]
-            )));
+    }
+    let mut scales = Vec::with_capacity(d);
+    let mut zero_points = Vec::with_capacity(d);
+    for j in 0..d {
+        let range = hi[j] - lo[j];
+        if range > 0.0 && (range / 255.0).is_normal() {
+            let s = range / 255.0;
+            scales.push(s);
+            zero_points.push((-lo[j] / s).round() as i32);
+        } else {
+            let c = lo[j].abs();
+            scales.push(if c > 0.0 { c } else { 1.0 });
+            zero_points.push(128);
         }
-        Ok(())
     }
-
-    /// Quantizes rows of real inputs (width [`Self::n_in`], back to back) to u8.
-    /// Cost: O(values).
-    pub fn quantize_rows(&self, x: &[f32]) -> Vec<u8> {
-        let d = self.n_in().max(1);
-        x.iter()
-            .enumerate()
-            .map(|(i, &v)| {
-                let j = i % d;
-                ((v as f64 / self.scales[j]).round() + self.zero_points[j] as f64).clamp(0.0, 255.0)
-                    as u8
-            })
-            .collect()
-    }
-
-    /// The real values the u8 rows represent: `s_j·(q_j − zp_j)`. Cost: O(values).
-    pub fn dequantize_rows(&self, q: &[u8]) -> Vec<f32> {
-        let d = self.n_in().max(1);
-        q.iter()
-            .enumerate()
-            .map(|(i, &v)| {
-                let j = i % d;
-                (self.scales[j] * (v as i64 - self.zero_points[j] as i64) as f64) as f32
-            })
-            .collect()
-    }
+    Ok(FeatureQuant {
+        scales,
+        zero_points,
+    })
 }
 
 /// The first layer with the input scales folded in: `W'_ij = W_ij·s_j` (bias
@@ -202,7 +138,7 @@ mod tests {
             3,
             vec![-2.0, 1000.0, 7.0, 3.0, 1255.0, 7.0, 0.5, 1100.0, 7.0],
         );
-        let f = FeatureQuant::fit(&t).unwrap();
+        let f = fit(&t).unwrap();
         f.validate().unwrap();
         assert!((f.scales[0] - 5.0 / 255.0).abs() < 1e-12);
         assert_eq!(f.scales[1], 1.0);
@@ -215,7 +151,7 @@ mod tests {
         }
         // Out-of-range values clamp.
         assert_eq!(f.quantize_rows(&[-100.0, 5000.0, 7.0]), vec![0, 255, 129]);
-        assert!(FeatureQuant::fit(&table(2, vec![])).is_err());
+        assert!(fit(&table(2, vec![])).is_err());
     }
 
     #[test]

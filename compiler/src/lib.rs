@@ -4,19 +4,23 @@
 //! weights and ternarizes them, [`pipeline`] quantizes biases and chooses the
 //! requantization ([`quantize`]) from calibration data ([`calibrate`]), [`format`]
 //! writes/reads the compiled `.safetensors` file, and [`engine`] runs the integer
-//! model on the prover's [`ternzk_prover::TernaryCsr`] kernel. [`float_ref`] is the
-//! dense float reference, [`dataset`] the Fashion-MNIST loader, [`evaluate`] accuracy.
+//! model on the [`ternzk_core::TernaryCsr`] kernel. [`float_ref`] is the dense float
+//! reference, [`dataset`] the Fashion-MNIST loader, [`evaluate`] accuracy.
+//!
+//! The compiled-model types, the file format, the engine and the error type are
+//! `ternzk-core`'s ([`engine`], [`format`], [`error`] are its modules, re-exported),
+//! so that the prover and the CLI share them without depending on the compiler.
 
 #![deny(missing_docs)]
 
 pub mod calibrate;
 pub mod data;
 pub mod dataset;
-pub mod engine;
-pub mod error;
+pub use ternzk_core::engine;
+pub use ternzk_core::error;
 pub mod evaluate;
 pub mod float_ref;
-pub mod format;
+pub use ternzk_core::format;
 pub mod input_fit;
 pub mod pipeline;
 pub mod prune;

@@ -6,13 +6,15 @@ use crate::data::Table;
 use crate::engine::{CompiledModel, InputQuant, QuantLayer};
 use crate::error::{Error, Result};
 use crate::format::ModelInfo;
-use crate::input_fit::{centered_rms, fold_scales, mean_abs_alpha, ranking_layer, FeatureQuant};
+use crate::input_fit::{
+    centered_rms, fit as fit_features, fold_scales, mean_abs_alpha, ranking_layer,
+};
 use crate::prune::{ternarize, Density, ScaleMode};
 use crate::quantize::{choose_multipliers, quantize_bias, requant};
-use crate::safetensors_io::{load_dense_mapped, DenseLayer, DenseModel, MappedFile};
+use crate::safetensors_io::{blake3_hex, load_dense_mapped, DenseLayer, DenseModel, MappedFile};
 use ndarray::ArrayView2;
 use std::path::Path;
-use ternzk_prover::TernaryCsr;
+use ternzk_core::TernaryCsr;
 
 /// Compile settings.
 #[derive(Clone, Debug)]
@@ -91,7 +93,7 @@ pub fn compile_dense(
 ///
 /// Input quantization: image data (`calib.pixels`) keeps the exact pixel path (one
 /// scale 1/255, zero point 0). Any other data gets a per-feature quantizer fitted on
-/// `calib` ([`FeatureQuant::fit`]) whose scales are folded into the first layer's
+/// `calib` ([`crate::input_fit::fit`]) whose scales are folded into the first layer's
 /// weights before ternarization and whose zero points are folded into its integer
 /// bias; the first layer's support is ranked by `|W'_ij|·rms(q_j − zp_j)`.
 /// `progress` is called with the number of calibration inputs pushed through each
@@ -122,7 +124,7 @@ pub fn compile_table(
     let features = if calib.pixels {
         None
     } else {
-        Some(FeatureQuant::fit(calib)?)
+        Some(fit_features(calib)?)
     };
     let input = InputQuant {
         scale: 1.0 / 255.0,
@@ -334,7 +336,7 @@ pub fn compile_file(
             .file_name()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        blake3: file.blake3_hex(),
+        blake3: blake3_hex(&file),
         bytes: file.bytes().len() as u64,
     };
     let calib = opts
@@ -342,4 +344,19 @@ pub fn compile_file(
         .table(opts.calib_samples.max(1), dense.n_in())?;
     let compiled = compile_table(&dense, &source, opts, &calib, progress)?;
     Ok((dense, compiled))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testutil::tiny_compiled;
+    use crate::ScaleMode;
+
+    #[test]
+    fn per_row_mode_has_distinct_multipliers() {
+        let m = tiny_compiled(ScaleMode::PerRow);
+        let l0 = &m.layers[0];
+        assert!(l0.m.iter().any(|&v| v != l0.m[0]), "{:?}", l0.m);
+        let m = tiny_compiled(ScaleMode::PerLayer);
+        assert!(m.layers[0].m.iter().all(|&v| v == m.layers[0].m[0]));
+    }
 }

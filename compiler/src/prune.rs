@@ -12,16 +12,9 @@ use crate::error::{Error, Result};
 use crate::safetensors_io::DenseLayer;
 use rayon::prelude::*;
 
-/// Whether the ternary scale `α` is shared by a layer or chosen per output row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ScaleMode {
-    /// One `α` per layer (the default).
-    PerLayer,
-    /// One `α` per output row of hidden layers (the last layer stays per-layer so that
-    /// the raw integer logits keep the float model's argmax).
-    PerRow,
-}
+/// Whether the ternary scale `α` is shared by a layer or chosen per output row (the
+/// compiled-model header records it, so the type lives with the file format).
+pub use ternzk_core::format::ScaleMode;
 
 /// Which weights survive pruning.
 #[derive(Clone, Debug, PartialEq)]

@@ -15,14 +15,10 @@ pub const M_MIN_BITS: u32 = 7;
 /// The shift `k` is rounded up to a multiple of this (the prover's remainder limb
 /// width), so every remainder limb is full: a partial top limb costs the prover one
 /// more committed vector and lookup per activation (see `docs/decisions.md`).
-pub const K_STEP: u32 = ternzk_prover::requant::LIMB_BITS;
+pub const K_STEP: u32 = ternzk_core::requant::LIMB_BITS;
 
 /// Multipliers are kept below `2^M_MAX_BITS`.
 pub const M_MAX_BITS: u32 = 40;
-
-/// `|z·M + 2^(k-1)|` must stay below this so that BN254 field arithmetic on the
-/// requantization identity equals integer arithmetic (and i64 never overflows).
-pub const FIELD_SAFE: i128 = 1 << 62;
 
 /// Rounds a float bias to the accumulator scale `acc_scale = α_i·s_in` of its row.
 /// Errors if it does not fit an i32.
@@ -63,45 +59,9 @@ pub fn choose_multipliers(ratios: &[f64]) -> (Vec<i64>, u32) {
     (m, k)
 }
 
-/// The largest |z| a row can reach with inputs in 0..=255: `255·nnz + |b|`.
-pub fn z_bound(nnz: usize, bias: i32) -> i128 {
-    255 * nnz as i128 + (bias as i128).abs()
-}
-
-/// The static bound check for one row: the accumulator (every partial sum included)
-/// fits an i32, and, for requantized rows, `|z·M| + 2^(k-1) < 2^62`.
-pub fn check_row(
-    name: &str,
-    row: usize,
-    nnz: usize,
-    bias: i32,
-    mk: Option<(i64, u32)>,
-) -> Result<()> {
-    let zb = z_bound(nnz, bias);
-    if zb > i32::MAX as i128 {
-        return Err(Error::Bounds(format!(
-            "layer `{name}` row {row}: accumulator can reach {zb} (255·{nnz} nonzeros + |bias| {}), beyond i32",
-            bias.unsigned_abs()
-        )));
-    }
-    if let Some((m, k)) = mk {
-        if !(1..=62).contains(&k) || m < 0 {
-            return Err(Error::Bounds(format!(
-                "layer `{name}` row {row}: requantization M = {m}, k = {k} out of range (need M ≥ 0, 1 ≤ k ≤ 62)"
-            )));
-        }
-        let t = zb * m as i128 + (1i128 << (k - 1));
-        if t >= FIELD_SAFE {
-            return Err(Error::Bounds(format!(
-                "layer `{name}` row {row}: |z·M| + 2^(k-1) can reach {t} ≥ 2^62 (z bound {zb}, M = {m}, k = {k})"
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// One requantization step (shared with the prover, which proves exactly this).
-pub use ternzk_prover::requant::requant;
+/// One requantization step (shared with the prover, which proves exactly this), and
+/// the static bound check that keeps it exact in the field.
+pub use ternzk_core::requant::{check_row, requant, z_bound, FIELD_SAFE};
 
 #[cfg(test)]
 mod tests {
@@ -130,17 +90,7 @@ mod tests {
     }
 
     #[test]
-    fn bound_check_rejects_overflow() {
-        assert!(check_row("l", 0, 1000, 5, Some((1 << 20, 30))).is_ok());
-        let e = check_row("l", 3, 9_000_000, 0, None)
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("beyond i32") && e.contains("row 3"), "{e}");
-        let e = check_row("l", 0, 1_000_000, 0, Some((1 << 40, 30)))
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("2^62"), "{e}");
-        assert!(check_row("l", 0, 1, 0, Some((1, 0))).is_err());
+    fn bias_that_leaves_i32_is_rejected() {
         assert!(quantize_bias("l", 0, 1e30, 1e-3).is_err());
         assert_eq!(quantize_bias("l", 0, 0.5, 0.25).unwrap(), 2);
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use ternzk_compiler::data::{load, DataSpec};
 use ternzk_compiler::dataset::Split;
 use ternzk_compiler::evaluate::{accuracy_compiled_table, accuracy_dense_table};
-use ternzk_compiler::input_fit::FeatureQuant;
+use ternzk_compiler::input_fit;
 use ternzk_compiler::{compile_file, load_dense, Calibration, CompileOptions, Density};
 
 fn fixture(name: &str) -> PathBuf {
@@ -31,7 +31,7 @@ fn quantized_inputs_cost_the_dense_model_under_half_a_point() {
         let dense = load_dense(&fixture(&format!("{name}-mlp.safetensors")), None).unwrap();
         let train = table(&format!("{name}-train.npz"));
         let test = table(&format!("{name}-test.safetensors"));
-        let f = FeatureQuant::fit(&train).unwrap();
+        let f = input_fit::fit(&train).unwrap();
         let mut deq = test.clone();
         deq.x = f.dequantize_rows(&f.quantize_rows(&test.x));
         let float = accuracy_dense_table(&dense, &test, &|_| {}).unwrap();

@@ -26,7 +26,7 @@ use std::time::Instant;
 use ternzk_compiler::data::Table;
 use ternzk_compiler::dataset::{load_fashion_mnist, Dataset, Split};
 use ternzk_compiler::evaluate::{accuracy_compiled_table, accuracy_dense_table};
-use ternzk_compiler::input_fit::{fold_scales, FeatureQuant};
+use ternzk_compiler::input_fit::{self, fold_scales, FeatureQuant};
 use ternzk_compiler::{CompileOptions, CompiledModel, DenseLayer, DenseModel, Density, ScaleMode};
 
 /// Images per evaluation batch.
@@ -111,7 +111,7 @@ impl Data {
         let mut calib = train.slice(0, calib_samples.clamp(1, train.len()))?;
         calib.labels = None;
         let input = if quantized && !train.pixels {
-            Some(FeatureQuant::fit(&calib)?)
+            Some(input_fit::fit(&calib)?)
         } else {
             None
         };

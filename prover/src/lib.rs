@@ -25,7 +25,8 @@ pub mod mle;
 pub mod mlp;
 pub mod msm;
 pub mod random;
-pub mod requant;
+/// The requantization rule (integer side), from `ternzk-core`.
+pub use ternzk_core::requant;
 pub mod small_commit;
 pub mod sparse;
 pub mod sumcheck;

@@ -48,7 +48,6 @@ use crate::requant::{
     limbs_for, top_limb_bits, LIMB_BITS, LOW_BITS, MAX_QUOTIENT_BITS, MIN_QUOTIENT_BITS,
 };
 use crate::sumcheck::SumcheckProof;
-use crate::ternary::TernaryCsr;
 use crate::transcript::Transcript;
 
 /// Domain separator of the MLP proof's transcript.
@@ -56,18 +55,9 @@ pub const PROTOCOL: &[u8] = b"ternzk/mlp/v3";
 /// Largest batch a proof may cover.
 pub const MAX_BATCH: usize = 1 << 16;
 
-/// One layer of a quantized ternary MLP, as the prover holds it.
-#[derive(Clone, Copy, Debug)]
-pub struct MlpLayer<'a> {
-    /// Ternary weights `T` (`n_out × n_in`).
-    pub weights: &'a TernaryCsr,
-    /// Bias at the accumulator scale (`n_out`).
-    pub bias: &'a [i32],
-    /// Requantization multipliers, one per row; empty for the last layer.
-    pub m: &'a [i64],
-    /// Requantization shift (`1..=62`); 0 for the last layer.
-    pub k: u32,
-}
+/// One layer of a quantized ternary MLP, as the prover holds it (borrowed from a
+/// compiled model by `CompiledModel::mlp_layers`).
+pub use ternzk_core::engine::MlpLayer;
 
 /// How the statement names the input.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -106,8 +106,10 @@ pub enum DataError {
 }
 
 impl From<DataError> for Error {
+    /// A rejected data file is the shared error type's `Dataset` variant, with the
+    /// [`DataError`]'s message (which names the file and the place in it).
     fn from(e: DataError) -> Self {
-        Error::Data(e)
+        Error::Dataset(e.to_string())
     }
 }
 

@@ -4,6 +4,7 @@ use super::*;
 use crate::hyrax::HyraxKey;
 use crate::random;
 use crate::requant::requant;
+use crate::ternary::TernaryCsr;
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{AdditiveGroup, Field};
 use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};

@@ -3,9 +3,9 @@
 //! i32), then for hidden layers `y = clamp((z·M_i + 2^(k-1)) >> k, 0, 255)`.
 
 use crate::error::{Error, Result};
-pub use crate::input_fit::FeatureQuant;
-use crate::quantize::{check_row, requant};
-use ternzk_prover::TernaryCsr;
+pub use crate::feature_quant::FeatureQuant;
+use crate::requant::{check_row, requant};
+use crate::ternary::TernaryCsr;
 
 /// How real inputs become the u8 the engine consumes. Image models: `q =
 /// clamp(round(x/scale) + zero_point, 0, 255)` with one scale (Fashion-MNIST: `x =
@@ -277,10 +277,10 @@ impl CompiledModel {
     }
 
     /// The layers as the MLP prover takes them (borrowed; no copy). Cost: O(#layers).
-    pub fn mlp_layers(&self) -> Vec<ternzk_prover::mlp::MlpLayer<'_>> {
+    pub fn mlp_layers(&self) -> Vec<MlpLayer<'_>> {
         self.layers
             .iter()
-            .map(|l| ternzk_prover::mlp::MlpLayer {
+            .map(|l| MlpLayer {
                 weights: &l.weights,
                 bias: &l.bias,
                 m: &l.m,
@@ -292,22 +292,59 @@ impl CompiledModel {
     /// Predicted class (argmax of the integer logits, first on ties) per input.
     /// Cost: as [`Self::infer_batch_i32`].
     pub fn predict_batch(&self, inputs_u8: &[u8], batch: usize) -> Vec<usize> {
-        crate::float_ref::argmax_rows(&self.infer_batch_i32(inputs_u8, batch), self.n_out())
+        argmax_rows(&self.infer_batch_i32(inputs_u8, batch), self.n_out())
     }
+}
+
+/// One layer of a quantized ternary MLP, as the prover holds it.
+#[derive(Clone, Copy, Debug)]
+pub struct MlpLayer<'a> {
+    /// Ternary weights `T` (`n_out × n_in`).
+    pub weights: &'a TernaryCsr,
+    /// Bias at the accumulator scale (`n_out`).
+    pub bias: &'a [i32],
+    /// Requantization multipliers, one per row; empty for the last layer.
+    pub m: &'a [i64],
+    /// Requantization shift (`1..=62`); 0 for the last layer.
+    pub k: u32,
+}
+
+/// The predicted class of each row of `width` logits: the index of the largest value
+/// (the first on ties), or for one output unit (a binary classifier in scikit-learn's
+/// layout) class 1 when the logit is positive, else 0. Cost: O(values.len()).
+pub fn argmax_rows<T: PartialOrd + Copy + Default>(values: &[T], width: usize) -> Vec<usize> {
+    if width == 1 {
+        return values
+            .iter()
+            .map(|v| (*v > T::default()) as usize)
+            .collect();
+    }
+    values
+        .chunks(width.max(1))
+        .map(|r| {
+            let mut best = 0;
+            for (i, v) in r.iter().enumerate() {
+                if *v > r[best] {
+                    best = i;
+                }
+            }
+            best
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::quantize::requant;
-    use crate::testutil::tiny_compiled;
-    use crate::{Calibration, ScaleMode};
+    use crate::format::ScaleMode;
+    use crate::requant::requant;
+    use crate::testutil::{inputs, tiny_compiled};
 
     #[test]
     fn trace_batch_and_single_inference_agree() {
         for mode in [ScaleMode::PerLayer, ScaleMode::PerRow] {
             let m = tiny_compiled(mode);
             m.validate().unwrap();
-            let xs = Calibration::Uniform.inputs(9, m.n_in()).unwrap();
+            let xs = inputs(9, m.n_in());
             let batch = m.infer_batch_i32(&xs, 9);
             for (s, x) in xs.chunks(m.n_in()).enumerate() {
                 let single = m.infer_i32(x);
@@ -337,15 +374,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn per_row_mode_has_distinct_multipliers() {
-        let m = tiny_compiled(ScaleMode::PerRow);
-        let l0 = &m.layers[0];
-        assert!(l0.m.iter().any(|&v| v != l0.m[0]), "{:?}", l0.m);
-        let m = tiny_compiled(ScaleMode::PerLayer);
-        assert!(m.layers[0].m.iter().all(|&v| v == m.layers[0].m[0]));
     }
 
     #[test]

@@ -9,14 +9,13 @@
 
 use crate::engine::{CompiledModel, InputQuant, QuantLayer};
 use crate::error::{Error, Result};
-use crate::prune::ScaleMode;
 use crate::safetensors_io::{write_atomic, MappedFile};
+use crate::ternary::TernaryCsr;
 use safetensors::tensor::Dtype;
 use safetensors::SafeTensors;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
-use ternzk_prover::TernaryCsr;
 
 /// Value of the `format` metadata key of a compiled model.
 pub const FORMAT_NAME: &str = "ternzk-compiled";
@@ -37,6 +36,17 @@ pub fn version_of(model: &CompiledModel) -> u32 {
 
 /// Largest layer width accepted when loading (guards allocations against a forged header).
 pub const MAX_DIM: usize = 1 << 26;
+
+/// Whether the ternary scale `α` is shared by a layer or chosen per output row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScaleMode {
+    /// One `α` per layer (the default).
+    PerLayer,
+    /// One `α` per output row of hidden layers (the last layer stays per-layer so that
+    /// the raw integer logits keep the float model's argmax).
+    PerRow,
+}
 
 /// Provenance and the settings a model was compiled with.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -436,5 +446,61 @@ mod tests {
         write_atomic(&dense, w, meta).unwrap();
         let e = CompiledModel::load(&dense).unwrap_err().to_string();
         assert!(e.contains("not a compiled"), "{e}");
+    }
+
+    #[test]
+    fn per_feature_models_are_version_2_and_pixel_models_stay_version_1() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.safetensors");
+        let version =
+            |p: &Path| MappedFile::open(p).unwrap().metadata().unwrap()["format_version"].clone();
+        let m = tiny_compiled(ScaleMode::PerLayer);
+        m.save(&p).unwrap();
+        assert_eq!(version(&p), "1");
+        let json = &MappedFile::open(&p).unwrap().metadata().unwrap()["ternzk"];
+        assert!(!json.contains("per_feature"), "{json}");
+
+        let mut v2 = m.clone();
+        v2.input.per_feature = Some(crate::FeatureQuant {
+            scales: (0..m.n_in()).map(|j| 0.5 + j as f64).collect(),
+            zero_points: (0..m.n_in()).map(|j| j as i32 - 3).collect(),
+        });
+        v2.save(&p).unwrap();
+        assert_eq!(version(&p), "2");
+        assert_eq!(CompiledModel::load(&p).unwrap(), v2);
+
+        // A quantizer of the wrong width, a bad scale, or one declared as version 1.
+        let cases: Vec<(&str, Edit)> = vec![
+            (
+                "features",
+                Box::new(|h, _| {
+                    let f = h.input.quant.per_feature.as_mut().unwrap();
+                    f.scales.pop();
+                    f.zero_points.pop();
+                }),
+            ),
+            (
+                "positive and finite",
+                Box::new(|h, _| h.input.quant.per_feature.as_mut().unwrap().scales[0] = 0.0),
+            ),
+            (
+                "needs format version 2",
+                Box::new(|h, _| h.format_version = 1),
+            ),
+        ];
+        for (want, edit) in cases {
+            v2.save(&p).unwrap();
+            rewrite(&p, |h, t| {
+                edit(h, t);
+            });
+            if want == "needs format version 2" {
+                // The metadata key says 2, the header 1: rejected as inconsistent.
+                let e = CompiledModel::load(&p).unwrap_err().to_string();
+                assert!(e.contains("not the file's 2"), "{e}");
+                continue;
+            }
+            let e = CompiledModel::load(&p).unwrap_err().to_string();
+            assert!(e.contains(want), "expected {want:?} in {e:?}");
+        }
     }
 }

@@ -33,9 +33,6 @@ pub enum Error {
     /// A data set is missing or malformed.
     #[error("data set: {0}")]
     Dataset(String),
-    /// A user data file was rejected (see [`crate::data::DataError`]).
-    #[error("data set: {0}")]
-    Data(crate::data::DataError),
     /// Invalid options or arguments.
     #[error("{0}")]
     Usage(String),

@@ -10,6 +10,8 @@
 //! - `r = Σ_i 2^(12·i)·r_i` with limbs `r_i ∈ [0, 2^12)` and the top limb below
 //!   `2^(k − 12·(n−1))`, so `r ∈ [0, 2^k)` exactly.
 
+use crate::error::{Error, Result};
+
 /// Width of a remainder limb (the range table has `2^LIMB_BITS` rows).
 pub const LIMB_BITS: u32 = 12;
 /// Width of the output `y` (and of the input bytes).
@@ -22,6 +24,10 @@ pub const MAX_QUOTIENT_BITS: u32 = 16;
 pub const QUOTIENT_BOUND: i64 = 1 << (MAX_QUOTIENT_BITS - 1);
 /// Largest supported shift `k`.
 pub const MAX_SHIFT: u32 = 62;
+
+/// `|z·M + 2^(k-1)|` must stay below this so that BN254 field arithmetic on the
+/// requantization identity equals integer arithmetic (and i64 never overflows).
+pub const FIELD_SAFE: i128 = 1 << 62;
 
 /// One requantization step: `(q, r, y)` with `z·M + 2^(k−1) = q·2^k + r`,
 /// `r ∈ [0, 2^k)` and `y = clamp(q, 0, 255)`. Computed in 128-bit integers; exact
@@ -67,9 +73,60 @@ pub fn limb(r: i64, i: usize) -> i64 {
     (r >> (LIMB_BITS as usize * i)) & ((1 << LIMB_BITS) - 1)
 }
 
+/// The largest |z| a row can reach with inputs in 0..=255: `255·nnz + |b|`.
+pub fn z_bound(nnz: usize, bias: i32) -> i128 {
+    255 * nnz as i128 + (bias as i128).abs()
+}
+
+/// The static bound check for one row: the accumulator (every partial sum included)
+/// fits an i32, and, for requantized rows, `|z·M| + 2^(k-1) < 2^62`.
+pub fn check_row(
+    name: &str,
+    row: usize,
+    nnz: usize,
+    bias: i32,
+    mk: Option<(i64, u32)>,
+) -> Result<()> {
+    let zb = z_bound(nnz, bias);
+    if zb > i32::MAX as i128 {
+        return Err(Error::Bounds(format!(
+            "layer `{name}` row {row}: accumulator can reach {zb} (255·{nnz} nonzeros + |bias| {}), beyond i32",
+            bias.unsigned_abs()
+        )));
+    }
+    if let Some((m, k)) = mk {
+        if !(1..=62).contains(&k) || m < 0 {
+            return Err(Error::Bounds(format!(
+                "layer `{name}` row {row}: requantization M = {m}, k = {k} out of range (need M ≥ 0, 1 ≤ k ≤ 62)"
+            )));
+        }
+        let t = zb * m as i128 + (1i128 << (k - 1));
+        if t >= FIELD_SAFE {
+            return Err(Error::Bounds(format!(
+                "layer `{name}` row {row}: |z·M| + 2^(k-1) can reach {t} ≥ 2^62 (z bound {zb}, M = {m}, k = {k})"
+            )));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bound_check_rejects_overflow() {
+        assert!(check_row("l", 0, 1000, 5, Some((1 << 20, 30))).is_ok());
+        let e = check_row("l", 3, 9_000_000, 0, None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("beyond i32") && e.contains("row 3"), "{e}");
+        let e = check_row("l", 0, 1_000_000, 0, Some((1 << 40, 30)))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("2^62"), "{e}");
+        assert!(check_row("l", 0, 1, 0, Some((1, 0))).is_err());
+    }
 
     #[test]
     fn requant_rounds_half_up_and_clamps() {
