@@ -89,7 +89,8 @@ pub struct Args {
 /// The training and test data of `args` (one loader for every format), limited as
 /// asked. A data file needs --eval; QAT on non-image data trains on quantized inputs.
 fn load_data(args: &Args) -> anyhow::Result<Data> {
-    if args.data == FASHION_MNIST && args.eval.as_deref().is_none_or(|e| e == FASHION_MNIST) {
+    let eval_is_builtin = matches!(args.eval.as_deref(), None | Some(FASHION_MNIST));
+    if args.data == FASHION_MNIST && eval_is_builtin {
         return Data::fashion_mnist(args.limit_train, args.limit_test);
     }
     let eval = args
@@ -217,7 +218,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 report.train_seconds
             );
             println!(
-                "test accuracy ({} images): dense {:.4}, post-training ternary {:.4}, QAT forward {:.4}, compiled QAT model (integer engine) {:.4} ({} predictions differ)",
+                "test accuracy ({} samples): dense {:.4}, post-training ternary {:.4}, QAT forward {:.4}, compiled QAT model (integer engine) {:.4} ({} predictions differ)",
                 report.n_test,
                 report.dense_accuracy,
                 report.ptq_accuracy,

@@ -303,3 +303,65 @@ fn bad_data_files_are_refused_without_output() {
     assert!(String::from_utf8_lossy(&r.stderr).contains("the model takes 30"));
     assert!(!proof.exists());
 }
+
+/// `ternzk train --qat` on a data file (feature `train`): the output keeps the source's
+/// tensor names and compiles, with the printed command's calibration, to the accuracy
+/// QAT reported.
+#[cfg(feature = "train")]
+#[test]
+fn qat_on_a_data_file_compiles_to_the_reported_accuracy() {
+    let dir = TempDir::new("tabular_cli-qat");
+    let out = dir.path().join("digits-qat.safetensors");
+    let r = json(&ternzk(&[
+        "train",
+        "--qat",
+        "--from",
+        &fixture("digits-mlp.safetensors"),
+        "--data",
+        &fixture("digits-train.npz"),
+        "--eval",
+        &fixture("digits-test.csv"),
+        "--density",
+        "1/4",
+        "--epochs",
+        "2",
+        "--batch-size",
+        "32",
+        "-o",
+        s(&out),
+        "--json",
+    ]));
+    let qat = r["compiled_accuracy"].as_f64().unwrap();
+    assert!(qat > r["ptq_accuracy"].as_f64().unwrap(), "{r}");
+    let names = ternzk_compiler::load_dense(&out, None).unwrap();
+    let names: Vec<&str> = names.layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["fc1", "fc2", "fc3"]);
+    let compiled = dir.path().join("digits-qat.ternzk.safetensors");
+    let c = json(&ternzk(&[
+        "compile",
+        s(&out),
+        "-o",
+        s(&compiled),
+        "--density",
+        "1/4",
+        "--calib",
+        &fixture("digits-train.npz"),
+        "--eval",
+        &fixture("digits-test.safetensors"),
+        "--json",
+    ]));
+    assert_eq!(c["accuracy_compiled"].as_f64().unwrap(), qat, "{c}");
+    // Training on a data file without test data is refused.
+    let r = ternzk(&[
+        "train",
+        "--qat",
+        "--from",
+        &fixture("digits-mlp.safetensors"),
+        "--data",
+        &fixture("digits-train.npz"),
+        "-o",
+        s(&dir.path().join("never.safetensors")),
+    ]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("--eval"));
+}

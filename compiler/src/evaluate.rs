@@ -113,7 +113,7 @@ pub fn accuracy_compiled_table(
 /// Real inputs (rows of width `model.n_in()`, back to back) as the u8 the engine
 /// consumes, by the model's input quantizer. Cost: O(values).
 pub fn quantize_inputs(model: &CompiledModel, x: &[f32]) -> Vec<u8> {
-    x.iter().map(|&v| model.input.quantize(v)).collect()
+    model.input.quantize_rows(x)
 }
 
 fn score(pred: &[usize], labels: &[u32]) -> f64 {

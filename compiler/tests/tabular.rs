@@ -75,4 +75,16 @@ fn compiled_model_round_trips_and_scores_alike_on_every_format() {
     .collect();
     assert!(accs.iter().all(|&a| a == accs[0]), "{accs:?}");
     assert!(accs[0] > 0.9, "{accs:?}");
+    // Evaluation quantizes per feature, exactly as `prove` does.
+    let t = table("breast-cancer-test.csv");
+    let q = m.input.quantize_rows(&t.x);
+    assert_eq!(q[..30], f.quantize_rows(&t.x[..30])[..]);
+    let pred = m.predict_batch(&q, t.len());
+    let labels = t.labels.as_ref().unwrap();
+    let ok = pred
+        .iter()
+        .zip(labels)
+        .filter(|(p, l)| **p == **l as usize)
+        .count();
+    assert_eq!(accs[0], ok as f64 / t.len() as f64);
 }

@@ -231,7 +231,7 @@ fn qat_output_compiles_to_the_reported_accuracy() {
 }
 
 /// Real-valued features of very different ranges, two classes, one output unit:
-/// class 1 when `x0/1000 − x1 + 0.1·x2 > 1.2`.
+/// class 1 when `x0/10 − x1 + 0.1·x2 > 1.2`.
 fn tabular(n: usize, seed: u64) -> Table {
     let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut u = move || {
@@ -243,8 +243,8 @@ fn tabular(n: usize, seed: u64) -> Table {
     let mut x = Vec::with_capacity(n * 4);
     let mut y = Vec::with_capacity(n);
     for _ in 0..n {
-        let row = [u() * 2000.0, u() * 2.0 - 1.0, u() * 10.0 - 5.0, u()];
-        y.push(u32::from(row[0] / 1000.0 - row[1] + 0.1 * row[2] > 1.2));
+        let row = [u() * 20.0, u() * 2.0 - 1.0, u() * 10.0 - 5.0, u()];
+        y.push(u32::from(row[0] / 10.0 - row[1] + 0.1 * row[2] > 1.2));
         x.extend(row);
     }
     Table {
