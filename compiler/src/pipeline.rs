@@ -80,7 +80,7 @@ pub fn compile_dense(
         labels: None,
         pixels: true,
     };
-    if calib.len() % n_in != 0 {
+    if !calib.len().is_multiple_of(n_in) {
         return Err(Error::Usage(format!(
             "need calibration inputs of width {n_in} (got {} bytes)",
             calib.len()

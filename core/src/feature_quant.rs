@@ -1,5 +1,5 @@
-//! Per-feature affine 8-bit quantization of real inputs: `q_j = clamp(round(x_j / s_j)
-//! + zp_j, 0, 255)`, so that `x_j ≈ s_j·(q_j − zp_j)`. The compiler fits it on
+//! Per-feature affine 8-bit quantization of real inputs:
+//! `q_j = clamp(round(x_j / s_j) + zp_j, 0, 255)`, so that `x_j ≈ s_j·(q_j − zp_j)`. The compiler fits it on
 //! calibration data (`ternzk_compiler::input_fit`) and folds it into the first layer;
 //! the compiled model stores it (format version 2) so that real inputs can be
 //! quantized exactly as at compile time.
