@@ -340,6 +340,20 @@ mod tests {
     use crate::testutil::{inputs, tiny_compiled};
 
     #[test]
+    fn pixel_quantizer_recovers_every_pixel_and_binary_heads_classify_by_sign() {
+        let q = super::InputQuant {
+            scale: 1.0 / 255.0,
+            zero_point: 0,
+            per_feature: None,
+        };
+        let x: Vec<f32> = (0..=255u32).map(|p| p as f32 / 255.0).collect();
+        let back = q.quantize_rows(&x);
+        assert!(back.iter().enumerate().all(|(p, &v)| v as usize == p));
+        assert_eq!(super::argmax_rows(&[-3, 0, 7], 1), vec![0, 0, 1]);
+        assert_eq!(super::argmax_rows(&[1, 5, 5, 0], 2), vec![1, 0]);
+    }
+
+    #[test]
     fn trace_batch_and_single_inference_agree() {
         for mode in [ScaleMode::PerLayer, ScaleMode::PerRow] {
             let m = tiny_compiled(mode);
