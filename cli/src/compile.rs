@@ -1,13 +1,15 @@
 //! `ternzk compile`: dense `.safetensors` MLP → compiled ternary model, with the
 //! accuracy it kept.
 
+use crate::data_args::{load_table, LabelArgs};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
-use ternzk_compiler::dataset::{load_fashion_mnist, Split};
-use ternzk_compiler::evaluate::{accuracy_compiled, accuracy_dense};
+use ternzk_compiler::data::FASHION_MNIST;
+use ternzk_compiler::dataset::Split;
+use ternzk_compiler::evaluate::{accuracy_compiled_table, accuracy_dense_table};
 use ternzk_compiler::{
     compile_file, Calibration, CompileOptions, Density, ScaleMode, SearchOptions, Support,
 };
@@ -40,7 +42,9 @@ pub struct Args {
     /// One ternary scale per layer.
     #[arg(long)]
     pub per_layer: bool,
-    /// Calibration data: `fashion-mnist` (training split) or `uniform` (random u8).
+    /// Calibration data: `fashion-mnist` (training split), `uniform` (random u8
+    /// images), or a data file (`.safetensors`, `.npz`, `.npy`, `.csv`; real values,
+    /// labels ignored): the input quantizer is fitted on it, per feature.
     #[arg(long, default_value = "fashion-mnist")]
     pub calib: String,
     /// Number of calibration inputs.
@@ -56,14 +60,17 @@ pub struct Args {
     /// Explicit layer order: comma-separated tensor prefixes (`fc1,fc2,head`).
     #[arg(long, value_delimiter = ',')]
     pub layers: Option<Vec<String>>,
-    /// Evaluate dense and compiled accuracy on this data set's test split
-    /// (`fashion-mnist`; default: fashion-mnist when calibrating on it).
+    /// Evaluate dense and compiled accuracy on this data set: `fashion-mnist` (test
+    /// split; the default when calibrating on it) or a labelled data file.
     #[arg(long)]
     pub eval: Option<String>,
+    /// Label options for the --eval data file.
+    #[command(flatten)]
+    pub label: LabelArgs,
     /// Skip the evaluation.
     #[arg(long, conflicts_with = "eval")]
     pub no_eval: bool,
-    /// Evaluate on the first N test images only.
+    /// Evaluate on the first N samples only.
     #[arg(long)]
     pub limit: Option<usize>,
     /// Print one JSON object instead of text.
@@ -133,23 +140,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         layers: args.layers.clone(),
         fit: !args.no_fit,
     };
-    let eval = match (&args.eval, args.no_eval, calibration) {
+    let eval = match (&args.eval, args.no_eval, &opts.calibration) {
         (_, true, _) => None,
         (Some(d), _, _) => Some(d.clone()),
-        (None, _, Calibration::FashionMnist) => Some("fashion-mnist".to_string()),
+        (None, _, Calibration::FashionMnist) => Some(FASHION_MNIST.to_string()),
         (None, _, _) => None,
     };
-    if let Some(d) = &eval {
-        anyhow::ensure!(
-            d == "fashion-mnist",
-            "unknown evaluation data set `{d}` (expected fashion-mnist)"
-        );
-    }
-
-    // Load the evaluation data first: a missing data set fails before anything is written.
+    // Load the evaluation data first: a bad data set fails before anything is written.
     let test_set = match &eval {
-        Some(_) => {
-            let mut ds = load_fashion_mnist(Split::Test)?;
+        Some(d) => {
+            let mut ds = load_table(d, &args.label, Split::Test)?;
             if let Some(n) = args.limit {
                 ds.truncate(n);
             }
@@ -165,6 +165,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     })?;
     pb.finish_and_clear();
     let compile_seconds = start.elapsed().as_secs_f64();
+    // Width and label range are checked before anything is written.
+    if let Some(ds) = &test_set {
+        ds.check_width(compiled.n_in())?;
+        ds.check_labels(compiled.n_out())?;
+    }
     let bytes_out = compiled.save(&args.output)?;
     let bytes_in = compiled.info.source_bytes;
 
@@ -172,8 +177,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(ds) = &test_set {
         n_eval = ds.len();
         let pb = progress_bar(2 * ds.len() as u64, "evaluating");
-        acc_dense = Some(accuracy_dense(&dense, ds, &|n| pb.inc(n))?);
-        acc_compiled = Some(accuracy_compiled(&compiled, ds, &|n| pb.inc(n))?);
+        acc_dense = Some(accuracy_dense_table(&dense, ds, &|n| pb.inc(n))?);
+        acc_compiled = Some(accuracy_compiled_table(&compiled, ds, &|n| pb.inc(n))?);
         pb.finish_and_clear();
     }
 
@@ -204,6 +209,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "calib_samples": compiled.info.calib_samples,
         "eval_dataset": eval,
         "eval_images": n_eval,
+        "eval_samples": n_eval,
+        "input_quant": if compiled.input.per_feature.is_some() { "per-feature" } else { "pixel" },
         "accuracy_dense": acc_dense,
         "accuracy_compiled": acc_compiled,
         "bytes_in": bytes_in,
@@ -221,7 +228,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             nnz as f64 / params.max(1) as f64,
         );
         if let (Some(d), Some(c)) = (acc_dense, acc_compiled) {
-            println!("accuracy on {n_eval} Fashion-MNIST test images: dense {d:.4}, compiled (integer engine) {c:.4}");
+            println!(
+                "accuracy on {n_eval} samples of {}: dense {d:.4}, compiled (integer engine) {c:.4}",
+                eval.as_deref().unwrap_or("?")
+            );
         }
     }
     Ok(())

@@ -11,6 +11,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod bench;
 mod commit;
 mod compile;
+mod data_args;
 mod eval;
 mod proofio;
 mod prove;

@@ -57,10 +57,10 @@ pub fn load_vk(path: &Path) -> anyhow::Result<MlpVk> {
         .with_context(|| format!("{} is not a valid verifying key", path.display()))
 }
 
-/// Parses inputs from JSON: one input as an array of integers in `0..=255`, a batch as
-/// an array of such arrays, or either under the key `"input"` / `"inputs"` of an
-/// object. Returns the bytes back to back and the batch size.
-pub fn parse_inputs(text: &str, n_in: usize) -> anyhow::Result<(Vec<u8>, usize)> {
+/// Parses inputs from JSON: one input as an array of numbers, a batch as an array of
+/// such arrays, or either under the key `"input"` / `"inputs"` of an object. Returns
+/// the values back to back and the batch size. Cost: O(text).
+pub fn parse_input_rows(text: &str, n_in: usize) -> anyhow::Result<(Vec<f64>, usize)> {
     let v: serde_json::Value = serde_json::from_str(text).context("input is not valid JSON")?;
     let v = match v {
         serde_json::Value::Object(mut o) => {
@@ -87,29 +87,60 @@ pub fn parse_inputs(text: &str, n_in: usize) -> anyhow::Result<(Vec<u8>, usize)>
             row.len()
         );
         for (j, x) in row.iter().enumerate() {
-            match x.as_u64() {
-                Some(p) if p <= 255 => out.push(p as u8),
-                _ => bail!("input {b}, value {j}: {x} is not an integer in 0..=255"),
+            match x.as_f64() {
+                Some(p) if (p as f32).is_finite() => out.push(p),
+                _ => bail!("input {b}, value {j}: {x} is not a finite number"),
             }
         }
     }
     Ok((out, rows.len()))
 }
 
-/// Argmax of each row of logits (first on ties).
-pub fn classes(logits: &[i32], n_out: usize) -> Vec<usize> {
-    logits
-        .chunks(n_out.max(1))
-        .map(|row| {
-            row.iter()
-                .enumerate()
-                .fold(
-                    (0, i32::MIN),
-                    |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) },
-                )
-                .0
-        })
+/// The u8 vector the integer model consumes for JSON inputs. A model with a
+/// per-feature quantizer (compiled on a data file) takes real values and quantizes
+/// them. A pixel model (Fashion-MNIST, uniform calibration) takes u8 pixel values
+/// 0…255 as before when every value is such an integer, and otherwise real values in
+/// `[0, 1]` (`pixel / 255`). Cost: O(values).
+pub fn quantize_json_inputs(model: &CompiledModel, values: &[f64]) -> anyhow::Result<Vec<u8>> {
+    let is_u8 = |v: &f64| v.fract() == 0.0 && (0.0..=255.0).contains(v);
+    if model.input.per_feature.is_none() {
+        if values.iter().all(is_u8) {
+            return Ok(values.iter().map(|&v| v as u8).collect());
+        }
+        if let Some((i, v)) = values
+            .iter()
+            .enumerate()
+            .find(|(_, v)| !(0.0..=1.0).contains(*v))
+        {
+            let n = model.n_in().max(1);
+            bail!(
+                "input {}, value {}: {v} is neither a pixel value (an integer in 0..=255) nor a real input in [0, 1] (this model takes images)",
+                i / n,
+                i % n
+            );
+        }
+    }
+    let x: Vec<f32> = values.iter().map(|&v| v as f32).collect();
+    Ok(model.input.quantize_rows(&x))
+}
+
+/// The real-valued logits the integer logits `z` of the last layer stand for
+/// (`α_i · input_scale · z_i`, row `i` of each input). Cost: O(len).
+pub fn dequantize_logits(model: &CompiledModel, z: &[i32]) -> Vec<f64> {
+    let Some(l) = model.layers.last() else {
+        return Vec::new();
+    };
+    let n = l.n_out().max(1);
+    z.iter()
+        .enumerate()
+        .map(|(i, &v)| l.alpha[i % n] * l.input_scale * v as f64)
         .collect()
+}
+
+/// The class of each row of logits: argmax (first on ties), or for one output unit
+/// (a binary classifier) 1 when the logit is positive.
+pub fn classes(logits: &[i32], n_out: usize) -> Vec<usize> {
+    ternzk_compiler::float_ref::argmax_rows(logits, n_out)
 }
 
 /// This process's peak resident memory in MiB (Linux `VmHWM`), if known.
@@ -145,29 +176,32 @@ mod tests {
 
     #[test]
     fn inputs_parse_in_every_accepted_form() {
-        assert_eq!(parse_inputs("[1,2,3]", 3).unwrap(), (vec![1, 2, 3], 1));
         assert_eq!(
-            parse_inputs("[[1,2],[3,255]]", 2).unwrap(),
-            (vec![1, 2, 3, 255], 2)
+            parse_input_rows("[1,2,3]", 3).unwrap(),
+            (vec![1., 2., 3.], 1)
         );
-        assert_eq!(parse_inputs("{\"input\": [0, 9]}", 2).unwrap().1, 1);
-        assert_eq!(parse_inputs("{\"inputs\": [[0, 9]]}", 2).unwrap().1, 1);
+        assert_eq!(
+            parse_input_rows("[[1,2],[-3.5,255]]", 2).unwrap(),
+            (vec![1., 2., -3.5, 255.], 2)
+        );
+        assert_eq!(parse_input_rows("{\"input\": [0, 9]}", 2).unwrap().1, 1);
+        assert_eq!(parse_input_rows("{\"inputs\": [[0, 9]]}", 2).unwrap().1, 1);
         for bad in [
             "[1,2]",
-            "[1,2,256]",
-            "[1,-2,3]",
-            "[1.5,2,3]",
+            "[1,\"a\",3]",
+            "[1,2,1e300]",
             "{}",
             "[]",
             "nope",
             "[[1,2,3],[1]]",
         ] {
-            assert!(parse_inputs(bad, 3).is_err(), "{bad}");
+            assert!(parse_input_rows(bad, 3).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn classes_take_the_first_maximum() {
         assert_eq!(classes(&[1, 5, 5, -3, -1, -2], 3), vec![1, 1]);
+        assert_eq!(classes(&[-3, 0, 7], 1), vec![0, 0, 1]);
     }
 }

@@ -1,11 +1,15 @@
 //! `ternzk prove`: runs a compiled model on inputs and proves the output.
 
 use crate::compile::progress_bar;
-use crate::proofio::{classes, load_compiled, load_vk, parse_inputs, write_atomic};
+use crate::data_args::{load_table, LabelArgs};
+use crate::proofio::{
+    classes, dequantize_logits, load_compiled, load_vk, parse_input_rows, quantize_json_inputs,
+    write_atomic,
+};
 use anyhow::{ensure, Context};
 use std::path::PathBuf;
 use std::time::Instant;
-use ternzk_compiler::dataset::{load_fashion_mnist, Split};
+use ternzk_compiler::dataset::Split;
 use ternzk_prover::hyrax::HyraxKey;
 use ternzk_prover::mlp::{key_vars, prove_timed, MlpVk, ProofFile};
 
@@ -18,16 +22,22 @@ pub struct Args {
     /// Its verifying key (from `ternzk commit`); without it the model is committed here.
     #[arg(long)]
     pub vk: Option<PathBuf>,
-    /// Inputs as JSON: one array of 0..=255 integers, or an array of them (a batch).
-    #[arg(long, conflicts_with = "dataset")]
+    /// Inputs as JSON: one array of real numbers, or an array of them (a batch),
+    /// quantized with the model's input quantizer (a pixel model also takes u8 pixel
+    /// values 0..=255 as they are).
+    #[arg(long, conflicts_with = "data")]
     pub input: Option<PathBuf>,
-    /// Take the inputs from a data set's test split instead (`fashion-mnist`).
-    #[arg(long)]
-    pub dataset: Option<String>,
-    /// First test image (with --dataset).
+    /// Take the inputs from a data set instead: `fashion-mnist` (test split) or a
+    /// `.safetensors`, `.npz`, `.npy` or `.csv` file.
+    #[arg(long, alias = "dataset")]
+    pub data: Option<String>,
+    /// Label options for the --data file (labels are reported beside the classes).
+    #[command(flatten)]
+    pub label: LabelArgs,
+    /// First row (with --data).
     #[arg(long, default_value_t = 0)]
     pub index: usize,
-    /// Number of consecutive test images proven together (with --dataset).
+    /// Number of consecutive rows proven together (with --data).
     #[arg(long, default_value_t = 1)]
     pub batch: usize,
     /// Commit to the input instead of revealing it (the proof binds the commitment).
@@ -49,42 +59,30 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let model = load_compiled(&args.model)?;
     let n_in = model.n_in();
-    let (inputs, batch, labels) = match (&args.input, &args.dataset) {
+    let (inputs, batch, labels) = match (&args.input, &args.data) {
         (Some(path), _) => {
             ensure!(
                 args.batch == 1 && args.index == 0,
-                "--batch and --index go with --dataset; a JSON input file carries its own batch"
+                "--batch and --index go with --data; a JSON input file carries its own batch"
             );
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            let (x, b) = parse_inputs(&text, n_in)?;
-            (x, b, None)
+            let (x, b) = parse_input_rows(&text, n_in)?;
+            (quantize_json_inputs(&model, &x)?, b, None)
         }
         (None, Some(name)) => {
-            ensure!(
-                name == "fashion-mnist",
-                "unknown data set `{name}` (expected fashion-mnist)"
-            );
-            let ds = load_fashion_mnist(Split::Test)?;
-            ensure!(
-                ds.dim == n_in,
-                "the model takes {n_in} inputs, images have {}",
-                ds.dim
-            );
             ensure!(args.batch >= 1, "--batch must be at least 1");
-            ensure!(
-                args.index + args.batch <= ds.len(),
-                "images {}..{} requested, the test split has {}",
-                args.index,
-                args.index + args.batch,
-                ds.len()
-            );
-            let x = ds.images[args.index * n_in..(args.index + args.batch) * n_in].to_vec();
-            let labels = ds.labels[args.index..args.index + args.batch].to_vec();
-            (x, args.batch, Some(labels))
+            let ds = load_table(name, &args.label, Split::Test)?;
+            ds.check_width(n_in)?;
+            let rows = ds.slice(args.index, args.batch)?;
+            let labels = match &rows.labels {
+                Some(_) => Some(rows.check_labels(model.n_out())?.to_vec()),
+                None => None,
+            };
+            (model.input.quantize_rows(&rows.x), args.batch, labels)
         }
         (None, None) => {
-            anyhow::bail!("give the inputs: --input FILE.json or --dataset fashion-mnist")
+            anyhow::bail!("give the inputs: --input FILE.json or --data FILE (or fashion-mnist)")
         }
     };
 
@@ -156,6 +154,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let n_out = model.n_out();
     let cls = classes(&expected, n_out);
     let output: Vec<Vec<i32>> = expected.chunks(n_out).map(|c| c.to_vec()).collect();
+    let logits: Vec<Vec<f64>> = dequantize_logits(&model, &expected)
+        .chunks(n_out)
+        .map(|c| c.to_vec())
+        .collect();
+    let input_q: Vec<&[u8]> = inputs.chunks(n_in.max(1)).collect();
     if args.json {
         println!(
             "{}",
@@ -165,7 +168,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 "prove_ms": prove_ms, "infer_ms": infer_ms, "prove_over_infer": prove_ms / infer_ms,
                 "reps": args.reps, "prove_ms_first": prove_ms_first, "prove_ms_runs": prove_ms_runs,
                 "commit_ms": commit_ms, "setup_ms": setup_ms, "proof_bytes": bytes.len(),
-                "output": output, "classes": cls, "labels": labels,
+                "output": output, "logits": logits, "class": cls, "classes": cls, "labels": labels,
+                "input_quantized": if args.private_input { None } else { Some(input_q) },
                 "matches_engine": true, "peak_rss_mb": crate::proofio::peak_rss_mb(),
                 "requant_checks": crate::proofio::checks_json(&file.proof.checks),
                 "breakdown_ms": {
@@ -197,12 +201,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .map(|(l, c)| format!("layer {l} {} (2^{} table)", c.mode(), c.bits()))
             .collect();
         println!("  requantization checks: {}", modes.join(", "));
-        for (i, (o, c)) in output.iter().zip(&cls).enumerate().take(16) {
+        for (i, ((o, c), r)) in output.iter().zip(&cls).zip(&logits).enumerate().take(16) {
             let label = labels
                 .as_ref()
                 .map(|l| format!(", label {}", l[i]))
                 .unwrap_or_default();
-            println!("  input {i}: class {c}{label}, logits {o:?}");
+            let real: Vec<String> = r.iter().map(|v| format!("{v:.4}")).collect();
+            println!(
+                "  input {i}: class {c}{label}, logits {o:?} (real [{}])",
+                real.join(", ")
+            );
         }
         if batch > 16 {
             println!("  … {} more (use --json for all)", batch - 16);

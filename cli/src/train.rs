@@ -1,11 +1,15 @@
-//! `ternzk train` (feature `train`): dense MLP training on Fashion-MNIST, and
-//! quantization-aware ternary fine-tuning (`--qat`) whose output `ternzk compile`
-//! turns into an integer model with the same accuracy. See `docs/training.md`.
+//! `ternzk train` (feature `train`): dense MLP training on Fashion-MNIST or a data
+//! file, and quantization-aware ternary fine-tuning (`--qat`) whose output `ternzk
+//! compile` turns into an integer model with the same accuracy. See
+//! `docs/training.md`.
 
 use crate::compile::{parse_density, progress_bar};
+use crate::data_args::{load_table, LabelArgs};
 use anyhow::Context;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use ternzk_compiler::data::FASHION_MNIST;
+use ternzk_compiler::dataset::Split;
 use ternzk_compiler::{load_dense, ScaleMode};
 use ternzk_models::train::{train_dense, train_qat, Data, Progress, QatConfig, TrainConfig};
 use ternzk_models::{parse_arch, save_dense};
@@ -13,6 +17,24 @@ use ternzk_models::{parse_arch, save_dense};
 /// Arguments of `ternzk train`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// Training data: `fashion-mnist` (training split) or a labelled data file
+    /// (`.safetensors`, `.npz`, `.npy` with --labels, `.csv`).
+    #[arg(long, default_value = FASHION_MNIST)]
+    pub data: String,
+    /// Label options for the --data file.
+    #[command(flatten)]
+    pub label: LabelArgs,
+    /// Test data (required with a --data file): `fashion-mnist` (test split) or a
+    /// labelled data file.
+    #[arg(long)]
+    pub eval: Option<String>,
+    /// Labels for a `.npy` --eval file.
+    #[arg(long)]
+    pub eval_labels: Option<PathBuf>,
+    /// Calibration rows (the first N training rows), as `ternzk compile
+    /// --calib-samples`; compile the QAT output with the same --calib and number.
+    #[arg(long, default_value_t = 1000)]
+    pub calib_samples: usize,
     /// Layer widths of a new dense model, input first (ignored with --qat).
     #[arg(long, default_value = "784-256-256-10")]
     pub arch: String,
@@ -64,6 +86,32 @@ pub struct Args {
     pub json: bool,
 }
 
+/// The training and test data of `args` (one loader for every format), limited as
+/// asked. A data file needs --eval; QAT on non-image data trains on quantized inputs.
+fn load_data(args: &Args) -> anyhow::Result<Data> {
+    let eval_is_builtin = matches!(args.eval.as_deref(), None | Some(FASHION_MNIST));
+    if args.data == FASHION_MNIST && eval_is_builtin {
+        return Data::fashion_mnist(args.limit_train, args.limit_test);
+    }
+    let eval = args
+        .eval
+        .as_deref()
+        .context("training on a data file needs test data: --eval FILE")?;
+    let mut train = load_table(&args.data, &args.label, Split::Train)?;
+    let eval_labels = LabelArgs {
+        labels: args.eval_labels.clone(),
+        label_column: args.label.label_column.clone(),
+    };
+    let mut test = load_table(eval, &eval_labels, Split::Test)?;
+    if let Some(n) = args.limit_train {
+        train.truncate(n);
+    }
+    if let Some(n) = args.limit_test {
+        test.truncate(n);
+    }
+    Data::from_tables(&train, &test, args.calib_samples, args.qat)
+}
+
 /// Runs `ternzk train`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     // Check the arguments before loading the data set.
@@ -77,7 +125,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         (Some(src), true) => Some(load_dense(src, None)?),
         _ => None,
     };
-    let data = Data::fashion_mnist(args.limit_train, args.limit_test)?;
+    let data = load_data(&args)?;
     let cfg = TrainConfig {
         epochs: args.epochs,
         batch_size: args.batch_size,
@@ -139,6 +187,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             args.output.display(),
             args.density
         );
+        if args.data != FASHION_MNIST {
+            compile_cmd.push_str(&format!(
+                " --calib {} --calib-samples {}",
+                args.data, args.calib_samples
+            ));
+        }
         if args.global_density {
             compile_cmd.push_str(" --global-density");
         }
@@ -164,7 +218,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 report.train_seconds
             );
             println!(
-                "test accuracy ({} images): dense {:.4}, post-training ternary {:.4}, QAT forward {:.4}, compiled QAT model (integer engine) {:.4} ({} predictions differ)",
+                "test accuracy ({} samples): dense {:.4}, post-training ternary {:.4}, QAT forward {:.4}, compiled QAT model (integer engine) {:.4} ({} predictions differ)",
                 report.n_test,
                 report.dense_accuracy,
                 report.ptq_accuracy,

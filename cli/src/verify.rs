@@ -1,6 +1,6 @@
 //! `ternzk verify`: checks a proof file against a verifying key.
 
-use crate::proofio::{classes, load_vk};
+use crate::proofio::{classes, dequantize_logits, load_compiled, load_vk};
 use anyhow::Context;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -16,6 +16,11 @@ pub struct Args {
     /// The proof file (output of `ternzk prove`).
     #[arg(long)]
     pub proof: PathBuf,
+    /// The compiled model (optional): its scales turn the proven integer logits into
+    /// real-valued ones (`logits` in the JSON). The proof itself is checked against
+    /// the verifying key only.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -24,6 +29,7 @@ pub struct Args {
 /// Runs `ternzk verify`. Exit code 0 only if the proof is accepted.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let vk = load_vk(&args.vk)?;
+    let model = args.model.as_deref().map(load_compiled).transpose()?;
     let bytes = std::fs::read(&args.proof)
         .with_context(|| format!("cannot read {}", args.proof.display()))?;
     let t0 = Instant::now();
@@ -54,6 +60,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .as_ref()
         .filter(|_| verified)
         .map(|f| classes(&f.statement.output, n_out));
+    let logits: Option<Vec<Vec<f64>>> = match (&model, file.as_ref().filter(|_| verified)) {
+        (Some(m), Some(f)) => Some(
+            dequantize_logits(m, &f.statement.output)
+                .chunks(n_out.max(1))
+                .map(|c| c.to_vec())
+                .collect(),
+        ),
+        _ => None,
+    };
     let input_kind = file.as_ref().map(|f| match f.statement.input {
         PublicInput::Clear(_) => "clear",
         PublicInput::Committed(_) => "committed",
@@ -64,7 +79,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             serde_json::json!({
                 "verified": verified, "verify_ms": verify_ms, "setup_ms": setup_ms, "peak_rss_mb": crate::proofio::peak_rss_mb(),
                 "proof_bytes": bytes.len(), "batch": file.as_ref().map(|f| f.statement.batch),
-                "input": input_kind, "output": output, "classes": cls,
+                "input": input_kind, "output": output, "logits": logits, "class": cls, "classes": cls,
                 "requant_checks": file.as_ref().map(|f| crate::proofio::checks_json(&f.proof.checks)),
                 "error": result.as_ref().err().map(|e| e.to_string()),
                 "check": result.as_ref().err().and_then(|e| e.check()).map(|c| c.name()),

@@ -5,43 +5,83 @@
 //! and calibration inputs. The `z` come from the already-quantized earlier layers, so
 //! each scale sees the ternarization and rounding error of what precedes it.
 
+use crate::data::{self, DataSpec, Table};
 use crate::dataset::{load_fashion_mnist, Split};
 use crate::error::{Error, Result};
 use rand::{Rng, SeedableRng};
 
 /// Where calibration inputs come from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Calibration {
     /// The first images of the Fashion-MNIST training split (never the test split).
     FashionMnist,
     /// Uniformly random u8 vectors from a fixed seed — for models without data.
     Uniform,
+    /// The first rows of a data file (`.safetensors`, `.npz`, `.npy`, `.csv`; see
+    /// [`crate::data`]); labels, if any, are ignored.
+    File(String),
 }
 
 impl Calibration {
-    /// Parses `fashion-mnist` or `uniform`.
+    /// Parses `fashion-mnist`, `uniform`, or a data file's path.
     pub fn parse(s: &str) -> Result<Self> {
         match s {
             "fashion-mnist" => Ok(Calibration::FashionMnist),
             "uniform" => Ok(Calibration::Uniform),
-            other => Err(Error::Usage(format!(
-                "unknown calibration data `{other}` (expected `fashion-mnist` or `uniform`)"
-            ))),
+            "" => Err(Error::Usage(
+                "empty calibration data (expected `fashion-mnist`, `uniform` or a data file)"
+                    .into(),
+            )),
+            path => Ok(Calibration::File(path.to_string())),
         }
     }
 
-    /// The name stored in the compiled model's header.
-    pub fn name(self) -> &'static str {
+    /// The name stored in the compiled model's header (a file's name without its
+    /// directory).
+    pub fn name(&self) -> String {
         match self {
-            Calibration::FashionMnist => "fashion-mnist",
-            Calibration::Uniform => "uniform",
+            Calibration::FashionMnist => "fashion-mnist".into(),
+            Calibration::Uniform => "uniform".into(),
+            Calibration::File(p) => std::path::Path::new(p)
+                .file_name()
+                .map_or_else(|| p.clone(), |f| f.to_string_lossy().into_owned()),
         }
     }
 
-    /// `n` calibration inputs of width `n_in`, back to back. Cost: loading the
+    /// `n` calibration inputs of width `n_in` as real values (the first `n` rows of
+    /// a file; Fashion-MNIST and uniform data as `pixel / 255`, marked as pixels).
+    /// Errors if the data's width is not `n_in`. Cost: loading the data.
+    pub fn table(&self, n: usize, n_in: usize) -> Result<Table> {
+        let mut t = match self {
+            Calibration::File(p) => {
+                let mut t = data::load(&DataSpec::new(p.clone()), Split::Train)?;
+                t.labels = None;
+                t
+            }
+            _ => {
+                let x = self.inputs(n, n_in)?;
+                Table {
+                    name: self.name(),
+                    dim: n_in,
+                    x: x.iter().map(|&v| v as f32 / 255.0).collect(),
+                    labels: None,
+                    pixels: true,
+                }
+            }
+        };
+        t.check_width(n_in)?;
+        t.truncate(n);
+        Ok(t)
+    }
+
+    /// `n` calibration images of width `n_in` as u8, back to back (Fashion-MNIST or
+    /// uniform; a data file is an error: use [`Self::table`]). Cost: loading the
     /// training split (Fashion-MNIST) or O(n·n_in) (uniform).
-    pub fn inputs(self, n: usize, n_in: usize) -> Result<Vec<u8>> {
+    pub fn inputs(&self, n: usize, n_in: usize) -> Result<Vec<u8>> {
         match self {
+            Calibration::File(p) => Err(Error::Usage(format!(
+                "calibration file {p} holds real values, not u8 images"
+            ))),
             Calibration::FashionMnist => {
                 let mut d = load_fashion_mnist(Split::Train)?;
                 if d.dim != n_in {
@@ -89,7 +129,11 @@ mod tests {
         let a = Calibration::Uniform.inputs(3, 5).unwrap();
         assert_eq!(a, Calibration::Uniform.inputs(3, 5).unwrap());
         assert_eq!(a.len(), 15);
-        assert!(Calibration::parse("imagenet").is_err());
+        assert!(Calibration::parse("").is_err());
+        assert_eq!(
+            Calibration::parse("dir/train.csv").unwrap().name(),
+            "train.csv"
+        );
     }
 }
 

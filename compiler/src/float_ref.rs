@@ -57,7 +57,7 @@ pub fn forward_u8(model: &DenseModel, images: &[u8], batch: usize) -> Result<Vec
     forward_f32(model, &x, batch)
 }
 
-/// Index of the largest value in each row (first on ties); shared with the engine.
+/// The class of each row of logits (argmax, first on ties; one output unit: logit > 0); shared with the engine.
 pub use ternzk_core::engine::argmax_rows;
 
 #[cfg(test)]
@@ -90,6 +90,7 @@ mod tests {
         // x = (3, 1): h = relu(2, 1) = (2, 1); y = 4 + 3 + 0.25.
         assert_eq!(y, vec![3.25, 7.25]);
         assert_eq!(argmax_rows(&[1, 5, 5, 0], 2), vec![1, 0]);
+        assert_eq!(argmax_rows(&[-0.5f32, 0.0, 2.0], 1), vec![0, 0, 1]);
         assert!(forward_f32(&m, &[1.0], 1).is_err());
     }
 }

@@ -12,12 +12,14 @@
 //! so that the prover and the CLI share them without depending on the compiler.
 
 pub mod calibrate;
+pub mod data;
 pub mod dataset;
 pub use ternzk_core::engine;
 pub use ternzk_core::error;
 pub mod evaluate;
 pub mod float_ref;
 pub use ternzk_core::format;
+pub mod input_fit;
 pub mod onnx_io;
 pub mod pipeline;
 pub mod prune;

@@ -2,12 +2,16 @@
 //! requantization → checked [`CompiledModel`].
 
 use crate::calibrate::{fit_scale_bias, percentile, Calibration};
+use crate::data::Table;
 use crate::engine::{CompiledModel, InputQuant, QuantLayer};
 use crate::error::{Error, Result};
 use crate::format::ModelInfo;
+use crate::input_fit::{
+    centered_rms, fit as fit_features, fold_scales, mean_abs_alpha, ranking_layer,
+};
 use crate::prune::{keep_counts, ternarize, Density, ScaleMode};
 use crate::quantize::{choose_multipliers, quantize_bias, requant};
-use crate::safetensors_io::{blake3_hex, load_dense_mapped, DenseModel, MappedFile};
+use crate::safetensors_io::{blake3_hex, load_dense_mapped, DenseLayer, DenseModel, MappedFile};
 use crate::support_search::{search_support, LayerCalib, SearchOptions, Support};
 use ndarray::ArrayView2;
 use std::path::Path;
@@ -66,16 +70,49 @@ pub struct Source {
     pub bytes: u64,
 }
 
-/// Compiles an in-memory dense model with calibration inputs `calib` (u8, back to
-/// back, `calib.len() / n_in` of them). `progress` is called with the number of
-/// calibration inputs pushed through each layer. Cost: O(params) for magnitude
-/// pruning plus `samples · nnz` adds for calibration; the support search adds
-/// `O(samples · n_in · (n_in + n_out))` per layer (see [`crate::support_search`]).
+/// Compiles an in-memory dense model with u8 image calibration inputs `calib` (back
+/// to back, `calib.len() / n_in` of them, real value `pixel / 255`): the exact pixel
+/// input path of [`compile_table`]. Cost: as [`compile_table`].
 pub fn compile_dense(
     dense: &DenseModel,
     source: &Source,
     opts: &CompileOptions,
     calib: &[u8],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<CompiledModel> {
+    let n_in = dense.n_in().max(1);
+    let table = Table {
+        name: opts.calibration.name(),
+        dim: n_in,
+        x: calib.iter().map(|&v| v as f32 / 255.0).collect(),
+        labels: None,
+        pixels: true,
+    };
+    if !calib.len().is_multiple_of(n_in) {
+        return Err(Error::Usage(format!(
+            "need calibration inputs of width {n_in} (got {} bytes)",
+            calib.len()
+        )));
+    }
+    compile_table(dense, source, opts, &table, progress)
+}
+
+/// Compiles an in-memory dense model with calibration inputs `calib` (real values).
+///
+/// Input quantization: image data (`calib.pixels`) keeps the exact pixel path (one
+/// scale 1/255, zero point 0). Any other data gets a per-feature quantizer fitted on
+/// `calib` ([`crate::input_fit::fit`]) whose scales are folded into the first layer's
+/// weights before ternarization and whose zero points are folded into its integer
+/// bias; the first layer's support is ranked by `|W'_ij|·rms(q_j − zp_j)`.
+/// `progress` is called with the number of calibration inputs pushed through each
+/// layer. Cost: O(params) for pruning plus `samples · nnz` adds for calibration; the
+/// support search adds `O(samples · n_in · (n_in + n_out))` per layer (see
+/// [`crate::support_search`]).
+pub fn compile_table(
+    dense: &DenseModel,
+    source: &Source,
+    opts: &CompileOptions,
+    calib: &Table,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<CompiledModel> {
     dense.validate()?;
@@ -86,14 +123,39 @@ pub fn compile_dense(
         )));
     }
     let n_in = dense.n_in();
-    let batch = calib.len() / n_in;
-    if batch == 0 || calib.len() != batch * n_in {
+    calib.check_width(n_in)?;
+    let batch = calib.len();
+    if batch == 0 {
         return Err(Error::Usage(format!(
-            "need at least one calibration input of width {n_in} (got {} bytes)",
-            calib.len()
+            "need at least one calibration input of width {n_in}"
         )));
     }
-    let refs: Vec<_> = dense.layers.iter().collect();
+    // The input quantizer and the u8 calibration inputs the engine sees.
+    let features = if calib.pixels {
+        None
+    } else {
+        Some(fit_features(calib)?)
+    };
+    let input = InputQuant {
+        scale: 1.0 / 255.0,
+        zero_point: 0,
+        per_feature: features.clone(),
+    };
+    let q0 = input.quantize_rows(&calib.x);
+    // The layers the ternarizer sees: the first one with the input scales folded in
+    // and, for its ranking, weighted by the data.
+    let mut folded_first = None;
+    let mut for_ranking: Vec<DenseLayer> = Vec::new();
+    if let Some(f) = &features {
+        let folded = fold_scales(&dense.layers[0], &f.scales);
+        let rms = centered_rms(&q0, &f.zero_points);
+        for_ranking.push(ranking_layer(&folded, &rms));
+        folded_first = Some(folded);
+    }
+    let refs: Vec<&DenseLayer> = for_ranking
+        .iter()
+        .chain(dense.layers.iter().skip(for_ranking.len()))
+        .collect();
     let budgets = keep_counts(&refs, &opts.density)?;
     let mut magnitude = match opts.support {
         Support::Magnitude => ternarize(&refs, &opts.density, opts.mode)?,
@@ -102,32 +164,62 @@ pub fn compile_dense(
     .into_iter();
     let search = opts.support == Support::Search;
     let last = dense.layers.len() - 1;
-    let input = InputQuant {
-        scale: 1.0 / 255.0,
-        zero_point: 0,
-    };
-    let mut s_in = input.scale;
-    let mut a: Vec<i32> = calib.iter().map(|&v| v as i32).collect();
+    // Layer 0's input: q − zp (centered integer steps, scale 1) for folded data,
+    // raw pixels at scale 1/255 otherwise.
+    let zp: Vec<i32> = features
+        .as_ref()
+        .map_or_else(|| vec![0; n_in], |f| f.zero_points.clone());
+    let mut s_in = if features.is_some() { 1.0 } else { input.scale };
+    let mut a: Vec<i32> = q0
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| v as i32 - zp[i % n_in])
+        .collect();
+    drop(q0);
     // The dense float model's activations on the calibration inputs (fit targets).
-    let mut hf: Vec<f32> = calib.iter().map(|&v| v as f32 / 255.0).collect();
+    let mut hf: Vec<f32> = calib.x.clone();
     let mut layers = Vec::with_capacity(dense.layers.len());
     for (li, dl) in dense.layers.iter().enumerate() {
         let shared = opts.mode == ScaleMode::PerLayer || li == last;
-        let tl = match magnitude.next() {
+        let mut tl = match magnitude.next() {
             Some(tl) => tl,
             None => {
-                // The compiled model's inputs to this layer, dequantized.
+                // The compiled model's inputs to this layer, dequantized. A folded first
+                // layer is searched in the quantized input's own steps (`q − zp`).
                 let xc: Vec<f32> = a.iter().map(|&v| (v as f64 * s_in) as f32).collect();
+                let (layer, x_target) = match (li, &folded_first) {
+                    (0, Some(folded)) => (folded, &xc),
+                    _ => (dl, &hf),
+                };
                 let calib = LayerCalib {
                     x: &xc,
-                    x_target: &hf,
+                    x_target,
                     batch,
                 };
-                search_support(dl, calib, budgets[li], shared, &opts.search)?
+                search_support(layer, calib, budgets[li], shared, &opts.search)?
             }
         };
         let weights = TernaryCsr::from_dense(tl.n_out, tl.n_in, &tl.t)
             .map_err(|e| Error::Model(format!("layer `{}`: {e}", dl.name)))?;
+        // Σ_j T_ij·zp_j: the zero points folded into the first layer's bias.
+        let zp_offset: Vec<i64> = if li == 0 && features.is_some() {
+            tl.t.chunks(tl.n_in)
+                .map(|row| {
+                    row.iter()
+                        .zip(&zp)
+                        .map(|(&t, &z)| t as i64 * z as i64)
+                        .sum()
+                })
+                .collect()
+        } else {
+            vec![0; tl.n_out]
+        };
+        if li == 0 && !search {
+            if let Some(folded) = &folded_first {
+                let per_row = opts.mode == ScaleMode::PerRow && li != last;
+                tl.alpha = mean_abs_alpha(folded, &tl.t, per_row);
+            }
+        }
         drop(tl.t);
         let n = dl.n_out;
         // T·a on the calibration inputs (bias added below, once it is known).
@@ -148,11 +240,25 @@ pub fn compile_dense(
             (tl.alpha, dl.bias.iter().map(|&b| b as f64).collect())
         };
         let acc: Vec<f64> = alpha.iter().map(|al| al * s_in).collect();
-        let bias = bias_f
+        // The bias for the centered input, then the one the engine adds to T·q.
+        let bias_c = bias_f
             .iter()
             .zip(&acc)
             .enumerate()
             .map(|(i, (&b, &s))| quantize_bias(&dl.name, i, b, s))
+            .collect::<Result<Vec<i32>>>()?;
+        let bias = bias_c
+            .iter()
+            .zip(&zp_offset)
+            .enumerate()
+            .map(|(i, (&b, &off))| {
+                i32::try_from(b as i64 - off).map_err(|_| {
+                    Error::Bounds(format!(
+                        "layer `{}` row {i}: bias {b} minus the input zero points' sum {off} does not fit an i32",
+                        dl.name
+                    ))
+                })
+            })
             .collect::<Result<Vec<i32>>>()?;
         let mut layer = QuantLayer {
             name: dl.name.clone(),
@@ -173,7 +279,7 @@ pub fn compile_dense(
         let z: Vec<i32> = raw
             .iter()
             .enumerate()
-            .map(|(j, &r)| r.wrapping_add(layer.bias[j % n]))
+            .map(|(j, &r)| r.wrapping_add(bias_c[j % n]))
             .collect();
         progress(batch as u64);
         let mut h: Vec<f64> = z
@@ -216,7 +322,7 @@ pub fn compile_dense(
                 .collect(),
             global_density: matches!(opts.density, Density::Global(_)),
             scale_mode: opts.mode,
-            calibration: opts.calibration.name().into(),
+            calibration: opts.calibration.name(),
             calib_samples: batch,
             calib_percentile: opts.percentile,
             fit: opts.fit,
@@ -273,8 +379,8 @@ pub fn compile_file(
     };
     let calib = opts
         .calibration
-        .inputs(opts.calib_samples.max(1), dense.n_in())?;
-    let compiled = compile_dense(&dense, &source, opts, &calib, progress)?;
+        .table(opts.calib_samples.max(1), dense.n_in())?;
+    let compiled = compile_table(&dense, &source, opts, &calib, progress)?;
     Ok((dense, compiled))
 }
 

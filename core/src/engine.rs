@@ -3,24 +3,41 @@
 //! i32), then for hidden layers `y = clamp((z·M_i + 2^(k-1)) >> k, 0, 255)`.
 
 use crate::error::{Error, Result};
+pub use crate::feature_quant::FeatureQuant;
 use crate::requant::{check_row, requant};
 use crate::ternary::TernaryCsr;
 
-/// How real inputs become the u8 the engine consumes: `q = clamp(round(x/scale) +
-/// zero_point, 0, 255)`. For Fashion-MNIST `x = pixel/255` and `scale = 1/255`, so
-/// `q` is the raw pixel.
+/// How real inputs become the u8 the engine consumes. Image models: `q =
+/// clamp(round(x/scale) + zero_point, 0, 255)` with one scale (Fashion-MNIST: `x =
+/// pixel/255`, `scale = 1/255`, so `q` is the raw pixel). Models compiled on other
+/// data: one scale and zero point per feature ([`FeatureQuant`], `per_feature`),
+/// which then replaces `scale` and `zero_point`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InputQuant {
-    /// Real value of one input step.
+    /// Real value of one input step (image models).
     pub scale: f64,
-    /// Integer representing real 0 (always 0: inputs are non-negative).
+    /// Integer representing real 0 (image models: 0).
     pub zero_point: u8,
+    /// Per-feature scales and zero points, fitted on the calibration data; absent in
+    /// image models and in files of format version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_feature: Option<FeatureQuant>,
 }
 
 impl InputQuant {
-    /// Quantizes one real input value. Cost: O(1).
+    /// Quantizes one real input value with the shared scale (image models).
+    /// Cost: O(1).
     pub fn quantize(&self, x: f32) -> u8 {
         ((x as f64 / self.scale).round() + self.zero_point as f64).clamp(0.0, 255.0) as u8
+    }
+
+    /// Quantizes rows of real inputs (back to back) to the u8 the engine consumes,
+    /// per feature when the model has a per-feature quantizer. Cost: O(values).
+    pub fn quantize_rows(&self, x: &[f32]) -> Vec<u8> {
+        match &self.per_feature {
+            Some(f) => f.quantize_rows(x),
+            None => x.iter().map(|&v| self.quantize(v)).collect(),
+        }
     }
 }
 
@@ -170,6 +187,16 @@ impl CompiledModel {
         if self.layers.is_empty() {
             return Err(Error::Model("the compiled model has no layers".into()));
         }
+        if let Some(f) = &self.input.per_feature {
+            f.validate()?;
+            if f.n_in() != self.n_in() {
+                return Err(Error::Model(format!(
+                    "the input quantizer has {} features but the first layer takes {}",
+                    f.n_in(),
+                    self.n_in()
+                )));
+            }
+        }
         let last = self.layers.len() - 1;
         for (i, l) in self.layers.iter().enumerate() {
             l.validate()?;
@@ -282,9 +309,16 @@ pub struct MlpLayer<'a> {
     pub k: u32,
 }
 
-/// Index of the largest value in each row of `width` values (the first on ties).
-/// Cost: O(values.len()).
-pub fn argmax_rows<T: PartialOrd + Copy>(values: &[T], width: usize) -> Vec<usize> {
+/// The predicted class of each row of `width` logits: the index of the largest value
+/// (the first on ties), or for one output unit (a binary classifier in scikit-learn's
+/// layout) class 1 when the logit is positive, else 0. Cost: O(values.len()).
+pub fn argmax_rows<T: PartialOrd + Copy + Default>(values: &[T], width: usize) -> Vec<usize> {
+    if width == 1 {
+        return values
+            .iter()
+            .map(|v| (*v > T::default()) as usize)
+            .collect();
+    }
     values
         .chunks(width.max(1))
         .map(|r| {
@@ -304,6 +338,20 @@ mod tests {
     use crate::format::ScaleMode;
     use crate::requant::requant;
     use crate::testutil::{inputs, tiny_compiled};
+
+    #[test]
+    fn pixel_quantizer_recovers_every_pixel_and_binary_heads_classify_by_sign() {
+        let q = super::InputQuant {
+            scale: 1.0 / 255.0,
+            zero_point: 0,
+            per_feature: None,
+        };
+        let x: Vec<f32> = (0..=255u32).map(|p| p as f32 / 255.0).collect();
+        let back = q.quantize_rows(&x);
+        assert!(back.iter().enumerate().all(|(p, &v)| v as usize == p));
+        assert_eq!(super::argmax_rows(&[-3, 0, 7], 1), vec![0, 0, 1]);
+        assert_eq!(super::argmax_rows(&[1, 5, 5, 0], 2), vec![1, 0]);
+    }
 
     #[test]
     fn trace_batch_and_single_inference_agree() {

@@ -19,8 +19,20 @@ use std::path::Path;
 
 /// Value of the `format` metadata key of a compiled model.
 pub const FORMAT_NAME: &str = "ternzk-compiled";
-/// Current format version (metadata key `format_version`).
-pub const FORMAT_VERSION: u32 = 1;
+/// Current format version (metadata key `format_version`): 2 for models with a
+/// per-feature input quantizer. Models without one are still written as version 1,
+/// byte for byte as before, so older readers keep reading them.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The format version `model` is written with: 1 unless it needs version 2's
+/// per-feature input quantizer.
+pub fn version_of(model: &CompiledModel) -> u32 {
+    if model.input.per_feature.is_some() {
+        2
+    } else {
+        1
+    }
+}
 
 /// Largest layer width accepted when loading (guards allocations against a forged header).
 pub const MAX_DIM: usize = 1 << 26;
@@ -124,12 +136,16 @@ fn i32_bytes(v: &[i32]) -> Vec<u8> {
 /// The header document of `model`.
 pub fn header(model: &CompiledModel) -> Header {
     Header {
-        format_version: FORMAT_VERSION,
+        format_version: version_of(model),
         input: InputHeader {
             n: model.n_in(),
             dtype: "u8".into(),
             quant: model.input.clone(),
-            preprocess: "fashion-mnist: x = pixel / 255, so q = pixel".into(),
+            preprocess: if model.input.per_feature.is_some() {
+                "per feature j: q_j = clamp(round(x_j / s_j) + zp_j, 0, 255)".into()
+            } else {
+                "fashion-mnist: x = pixel / 255, so q = pixel".into()
+            },
         },
         layers: model
             .layers
@@ -159,7 +175,7 @@ pub fn save(model: &CompiledModel, path: &Path) -> Result<u64> {
         .map_err(|e| Error::Model(format!("cannot encode the header: {e}")))?;
     let mut meta = HashMap::new();
     meta.insert("format".to_string(), FORMAT_NAME.to_string());
-    meta.insert("format_version".to_string(), FORMAT_VERSION.to_string());
+    meta.insert("format_version".to_string(), version_of(model).to_string());
     meta.insert("ternzk".to_string(), json);
     let mut tensors = Vec::new();
     for (i, l) in model.layers.iter().enumerate() {
@@ -245,12 +261,12 @@ pub fn load(path: &Path) -> Result<CompiledModel> {
         )));
     }
     let version = meta.get("format_version").map(String::as_str).unwrap_or("");
-    if version != FORMAT_VERSION.to_string() {
+    let Some(version) = (1..=FORMAT_VERSION).find(|v| v.to_string() == version) else {
         return Err(Error::Model(format!(
-            "{}: compiled-model format version {version:?} is not supported (this build reads {FORMAT_VERSION})",
+            "{}: compiled-model format version {version:?} is not supported (this build reads 1..={FORMAT_VERSION})",
             path.display()
         )));
-    }
+    };
     let json = meta.get("ternzk").ok_or_else(|| {
         Error::Model(format!(
             "{}: metadata lacks the `ternzk` header",
@@ -259,11 +275,16 @@ pub fn load(path: &Path) -> Result<CompiledModel> {
     })?;
     let h: Header = serde_json::from_str(json)
         .map_err(|e| Error::Model(format!("{}: bad `ternzk` header: {e}", path.display())))?;
-    if h.format_version != FORMAT_VERSION {
+    if h.format_version != version {
         return Err(Error::Model(format!(
-            "header format_version {} is not {FORMAT_VERSION}",
+            "header format_version {} is not the file's {version}",
             h.format_version
         )));
+    }
+    if version < 2 && h.input.quant.per_feature.is_some() {
+        return Err(Error::Model(
+            "a per-feature input quantizer needs format version 2".into(),
+        ));
     }
     let st = file.safetensors()?;
     let mut layers = Vec::with_capacity(h.layers.len());
@@ -425,5 +446,61 @@ mod tests {
         write_atomic(&dense, w, meta).unwrap();
         let e = CompiledModel::load(&dense).unwrap_err().to_string();
         assert!(e.contains("not a compiled"), "{e}");
+    }
+
+    #[test]
+    fn per_feature_models_are_version_2_and_pixel_models_stay_version_1() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.safetensors");
+        let version =
+            |p: &Path| MappedFile::open(p).unwrap().metadata().unwrap()["format_version"].clone();
+        let m = tiny_compiled(ScaleMode::PerLayer);
+        m.save(&p).unwrap();
+        assert_eq!(version(&p), "1");
+        let json = &MappedFile::open(&p).unwrap().metadata().unwrap()["ternzk"];
+        assert!(!json.contains("per_feature"), "{json}");
+
+        let mut v2 = m.clone();
+        v2.input.per_feature = Some(crate::FeatureQuant {
+            scales: (0..m.n_in()).map(|j| 0.5 + j as f64).collect(),
+            zero_points: (0..m.n_in()).map(|j| j as i32 - 3).collect(),
+        });
+        v2.save(&p).unwrap();
+        assert_eq!(version(&p), "2");
+        assert_eq!(CompiledModel::load(&p).unwrap(), v2);
+
+        // A quantizer of the wrong width, a bad scale, or one declared as version 1.
+        let cases: Vec<(&str, Edit)> = vec![
+            (
+                "features",
+                Box::new(|h, _| {
+                    let f = h.input.quant.per_feature.as_mut().unwrap();
+                    f.scales.pop();
+                    f.zero_points.pop();
+                }),
+            ),
+            (
+                "positive and finite",
+                Box::new(|h, _| h.input.quant.per_feature.as_mut().unwrap().scales[0] = 0.0),
+            ),
+            (
+                "needs format version 2",
+                Box::new(|h, _| h.format_version = 1),
+            ),
+        ];
+        for (want, edit) in cases {
+            v2.save(&p).unwrap();
+            rewrite(&p, |h, t| {
+                edit(h, t);
+            });
+            if want == "needs format version 2" {
+                // The metadata key says 2, the header 1: rejected as inconsistent.
+                let e = CompiledModel::load(&p).unwrap_err().to_string();
+                assert!(e.contains("not the file's 2"), "{e}");
+                continue;
+            }
+            let e = CompiledModel::load(&p).unwrap_err().to_string();
+            assert!(e.contains(want), "expected {want:?} in {e:?}");
+        }
     }
 }

@@ -14,6 +14,7 @@
 
 pub mod engine;
 pub mod error;
+pub mod feature_quant;
 pub mod format;
 #[cfg(feature = "random")]
 pub mod random;
@@ -23,6 +24,7 @@ pub mod ternary;
 
 pub use engine::{CompiledModel, InputQuant, LayerTrace, MlpLayer, QuantLayer};
 pub use error::{Error, Result};
+pub use feature_quant::FeatureQuant;
 pub use format::{ModelInfo, ScaleMode};
 pub use ternary::TernaryCsr;
 

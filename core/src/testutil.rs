@@ -45,6 +45,7 @@ pub fn tiny_compiled(mode: ScaleMode) -> CompiledModel {
         input: InputQuant {
             scale: 1.0 / 255.0,
             zero_point: 0,
+            per_feature: None,
         },
         info: ModelInfo {
             source_file: "tiny.safetensors".into(),

@@ -4,14 +4,13 @@
 //! accuracy.
 //!
 //! Both call the compiler's own code ([`ternzk_compiler::prune::ternarize`] and
-//! [`ternzk_compiler::compile_dense`]) instead of re-implementing its rules.
+//! [`ternzk_compiler::pipeline::compile_table`]) instead of re-implementing its rules.
 
 use anyhow::Result;
-use ternzk_compiler::pipeline::Source;
+use ternzk_compiler::data::Table;
+use ternzk_compiler::pipeline::{compile_table, Source};
 use ternzk_compiler::prune::ternarize;
-use ternzk_compiler::{
-    compile_dense, CompileOptions, CompiledModel, DenseModel, Density, ScaleMode,
-};
+use ternzk_compiler::{CompileOptions, CompiledModel, DenseModel, Density, ScaleMode};
 
 /// A float model whose weights are exactly `α·T` (`T ∈ {-1,0,1}`), as the compiler's
 /// pruning and ternarization produce them.
@@ -71,21 +70,21 @@ pub fn compiler_options(density: Density, mode: ScaleMode) -> CompileOptions {
 }
 
 /// Compiles `model` in memory exactly as `ternzk compile` would with `opts` and the
-/// calibration inputs `calib` (u8, `calib.len() / n_in` images), and returns the
+/// calibration inputs `calib` (real values; images marked as pixels), and returns the
 /// compiled model with its hidden layers' output scales (the real value of one u8
 /// activation step: what the integer engine rounds activations to).
-/// Cost: as [`compile_dense`].
+/// Cost: as [`compile_table`].
 pub fn compile_in_memory(
     model: &DenseModel,
     opts: &CompileOptions,
-    calib: &[u8],
+    calib: &Table,
 ) -> Result<(CompiledModel, Vec<f64>)> {
     let source = Source {
         file: "in-memory".into(),
         blake3: "00".repeat(32),
         bytes: 0,
     };
-    let compiled = compile_dense(model, &source, opts, calib, &|_| {})?;
+    let compiled = compile_table(model, &source, opts, calib, &|_| {})?;
     let scales = compiled
         .layers
         .iter()

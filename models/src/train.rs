@@ -23,54 +23,116 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use std::time::Instant;
+use ternzk_compiler::data::Table;
 use ternzk_compiler::dataset::{load_fashion_mnist, Dataset, Split};
-use ternzk_compiler::evaluate::accuracy_compiled;
+use ternzk_compiler::evaluate::{accuracy_compiled_table, accuracy_dense_table};
+use ternzk_compiler::input_fit::{self, fold_scales, FeatureQuant};
 use ternzk_compiler::{CompileOptions, CompiledModel, DenseLayer, DenseModel, Density, ScaleMode};
 
 /// Images per evaluation batch.
 const EVAL_BATCH: usize = 1000;
 
-/// Training and test data as candle tensors (inputs `pixel / 255`), with the raw u8
-/// test images for the integer engine and the calibration images for the compiler.
+/// Training and test data as candle tensors, with the real-valued test set for the
+/// compiler's integer engine and the calibration rows for the compiler.
+///
+/// The tensors are what the trained MLP's first layer sees: real inputs as given
+/// ([`Data::input`] `None`: images as `pixel / 255`, or any data for dense training),
+/// or, for QAT on non-image data, the quantized inputs in integer steps `q − zp` of
+/// the per-feature quantizer the compiler fits on the same calibration rows (the
+/// first layer then holds `W·diag(s)`, the weights the compiler ternarizes).
 pub struct Data {
-    /// `[n_train, dim]` f32 inputs in [0, 1].
+    /// `[n_train, dim]` f32 inputs.
     pub train_x: Tensor,
     /// `[n_train]` u32 labels.
     pub train_y: Tensor,
-    /// `[n_test, dim]` f32 inputs in [0, 1].
+    /// `[n_test, dim]` f32 inputs.
     pub test_x: Tensor,
-    /// The test split as u8 images (integer engine, labels).
-    pub test: Dataset,
-    /// Calibration inputs for the compiler: the first `calib_samples` training
-    /// images (what `ternzk compile --calib fashion-mnist` uses).
-    pub calib: Vec<u8>,
+    /// The test split as real values with labels (integer engine, float reference).
+    pub test: Table,
+    /// Calibration inputs for the compiler: the first `calib_samples` training rows
+    /// (what `ternzk compile --calib TRAIN --calib-samples N` uses).
+    pub calib: Table,
+    /// The input quantizer the tensors are expressed in (see above), if any.
+    pub input: Option<FeatureQuant>,
 }
 
-fn to_unit_tensor(images: &[u8], n: usize, dim: usize) -> Result<Tensor> {
-    let v: Vec<f32> = images.iter().map(|&p| p as f32 / 255.0).collect();
-    Ok(Tensor::from_vec(v, (n, dim), &Device::Cpu)?)
+fn table_tensor(x: &[f32], n: usize, dim: usize) -> Result<Tensor> {
+    Ok(Tensor::from_vec(x.to_vec(), (n, dim), &Device::Cpu)?)
+}
+
+fn labels_of(t: &Table) -> Result<&[u32]> {
+    t.labels
+        .as_deref()
+        .with_context(|| format!("{}: training and test data need labels", t.name))
 }
 
 impl Data {
-    /// Wraps a training and a test set (same image width) and keeps the first
-    /// `calib_samples` training images for calibration. Cost: O(pixels).
+    /// Wraps a training and a test set of u8 images (same width), inputs
+    /// `pixel / 255`, and keeps the first `calib_samples` training images for
+    /// calibration. Cost: O(pixels).
     pub fn new(train: &Dataset, test: Dataset, calib_samples: usize) -> Result<Self> {
+        let table = |d: &Dataset, name: &str| Table {
+            name: name.into(),
+            dim: d.dim,
+            x: d.images.iter().map(|&p| p as f32 / 255.0).collect(),
+            labels: Some(d.labels.iter().map(|&l| l as u32).collect()),
+            pixels: true,
+        };
+        Self::from_tables(
+            &table(train, "train"),
+            &table(&test, "test"),
+            calib_samples,
+            false,
+        )
+    }
+
+    /// Wraps labelled training and test tables (same width) and keeps the first
+    /// `calib_samples` training rows for calibration. With `quantized` and non-image
+    /// data the tensors hold `q − zp` of the per-feature quantizer fitted on those
+    /// rows (for QAT); otherwise the real values. Cost: O(values).
+    pub fn from_tables(
+        train: &Table,
+        test: &Table,
+        calib_samples: usize,
+        quantized: bool,
+    ) -> Result<Self> {
         ensure!(
             !train.is_empty() && !test.is_empty(),
             "empty training or test set"
         );
         ensure!(
             train.dim == test.dim,
-            "training and test images differ in width"
+            "training rows have {} features, test rows {}",
+            train.dim,
+            test.dim
         );
-        let labels: Vec<u32> = train.labels.iter().map(|&l| l as u32).collect();
-        let n_calib = calib_samples.clamp(1, train.len());
+        let train_labels = labels_of(train)?.to_vec();
+        labels_of(test)?;
+        let mut calib = train.slice(0, calib_samples.clamp(1, train.len()))?;
+        calib.labels = None;
+        let input = if quantized && !train.pixels {
+            Some(input_fit::fit(&calib)?)
+        } else {
+            None
+        };
+        let domain = |t: &Table| -> Vec<f32> {
+            match &input {
+                None => t.x.clone(),
+                Some(f) => f
+                    .quantize_rows(&t.x)
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &q)| (q as i32 - f.zero_points[i % t.dim]) as f32)
+                    .collect(),
+            }
+        };
         Ok(Self {
-            train_x: to_unit_tensor(&train.images, train.len(), train.dim)?,
-            train_y: Tensor::from_vec(labels, train.len(), &Device::Cpu)?,
-            test_x: to_unit_tensor(&test.images, test.len(), test.dim)?,
-            calib: train.images[..n_calib * train.dim].to_vec(),
-            test,
+            train_x: table_tensor(&domain(train), train.len(), train.dim)?,
+            train_y: Tensor::from_vec(train_labels, train.len(), &Device::Cpu)?,
+            test_x: table_tensor(&domain(test), test.len(), test.dim)?,
+            test: test.clone(),
+            calib,
+            input,
         })
     }
 
@@ -88,7 +150,7 @@ impl Data {
         Self::new(&train, test, CompileOptions::default().calib_samples)
     }
 
-    /// Number of training images.
+    /// Number of training rows.
     pub fn n_train(&self) -> usize {
         self.train_x.dims()[0]
     }
@@ -96,6 +158,11 @@ impl Data {
     /// Input width.
     pub fn dim(&self) -> usize {
         self.train_x.dims()[1]
+    }
+
+    /// The test labels.
+    pub fn test_labels(&self) -> &[u32] {
+        self.test.labels.as_deref().unwrap_or(&[])
     }
 }
 
@@ -246,19 +313,21 @@ impl Mlp {
         while start < n {
             let len = EVAL_BATCH.min(n - start);
             let logits = self.forward(&x.narrow(0, start, len)?, weights, act_scales)?;
-            out.extend(logits.argmax(D::Minus1)?.to_vec1::<u32>()?);
+            if logits.dims()[1] == 1 {
+                // One output unit: a binary classifier, class 1 when the logit is positive.
+                let z = logits.flatten_all()?.to_vec1::<f32>()?;
+                out.extend(z.iter().map(|&v| u32::from(v > 0.0)));
+            } else {
+                out.extend(logits.argmax(D::Minus1)?.to_vec1::<u32>()?);
+            }
             start += len;
         }
         Ok(out)
     }
 }
 
-fn accuracy(pred: &[u32], labels: &[u8]) -> f64 {
-    let ok = pred
-        .iter()
-        .zip(labels)
-        .filter(|(p, l)| **p == **l as u32)
-        .count();
+fn accuracy(pred: &[u32], labels: &[u32]) -> f64 {
+    let ok = pred.iter().zip(labels).filter(|(p, l)| **p == **l).count();
     ok as f64 / labels.len().max(1) as f64
 }
 
@@ -362,7 +431,7 @@ impl StepWeights for DenseStep {
     }
     fn evaluate(&mut self, mlp: &Mlp, data: &Data) -> Result<(f64, Option<f64>)> {
         let pred = mlp.predict(&data.test_x, &mlp.dense_weights(), None)?;
-        Ok((accuracy(&pred, &data.test.labels), None))
+        Ok((accuracy(&pred, data.test_labels()), None))
     }
 }
 
@@ -378,7 +447,7 @@ fn run(
     ensure!(cfg.batch_size > 0, "batch size must be positive");
     ensure!(
         data.dim() == mlp.layers[0].n_in,
-        "the model takes {} inputs but the images have {}",
+        "the model takes {} inputs but the data rows have {}",
         mlp.layers[0].n_in,
         data.dim()
     );
@@ -410,7 +479,14 @@ fn run(
             let y = data.train_y.index_select(&idx, 0)?;
             let weights = hook.weights(mlp, global)?;
             let logits = mlp.forward(&x, &weights, hook.act_scales())?;
-            let loss = candle_nn::loss::cross_entropy(&logits, &y)?;
+            let loss = if logits.dims()[1] == 1 {
+                // One output unit z: binary cross-entropy as the softmax of (0, z),
+                // whose class-1 probability is sigmoid(z) (log-softmax: stable).
+                let two = Tensor::cat(&[&logits.zeros_like()?, &logits], 1)?;
+                candle_nn::loss::cross_entropy(&two, &y)?
+            } else {
+                candle_nn::loss::cross_entropy(&logits, &y)?
+            };
             opt.backward_step(&loss)?;
             let l = loss.to_dtype(DType::F32)?.to_scalar::<f32>()?;
             ensure!(
@@ -541,7 +617,9 @@ struct QatStep {
     density: Density,
     mode: ScaleMode,
     opts: CompileOptions,
-    calib: Vec<u8>,
+    calib: Table,
+    /// The quantizer the MLP's inputs are expressed in (its first layer is folded).
+    input: Option<FeatureQuant>,
     act_quant: bool,
     rescale_every: usize,
     scales: Vec<f64>,
@@ -569,7 +647,8 @@ impl QatStep {
     /// Compiles the current ternary model as the compiler would and takes its
     /// activation scales.
     fn compile(&mut self, model: &DenseModel) -> Result<CompiledModel> {
-        let (compiled, scales) = compile_in_memory(model, &self.opts, &self.calib)?;
+        let model = unfold(model, self.input.as_ref());
+        let (compiled, scales) = compile_in_memory(&model, &self.opts, &self.calib)?;
         self.scales = scales;
         Ok(compiled)
     }
@@ -579,14 +658,15 @@ impl QatStep {
         let (model, weights) = self.ternary(mlp)?;
         let compiled = self.compile(&model)?;
         let pred = mlp.predict(&data.test_x, &weights, self.act_scales())?;
-        let ipred = compiled.predict_batch(&data.test.images, data.test.len());
+        let q = compiled.input.quantize_rows(&data.test.x);
+        let ipred = compiled.predict_batch(&q, data.test.len());
         let disagree = pred
             .iter()
             .zip(&ipred)
             .filter(|(a, b)| **a as usize != **b)
             .count();
-        let acc_c = accuracy_compiled(&compiled, &data.test, &|_| {})?;
-        Ok((accuracy(&pred, &data.test.labels), acc_c, disagree))
+        let acc_c = accuracy_compiled_table(&compiled, &data.test, &|_| {})?;
+        Ok((accuracy(&pred, data.test_labels()), acc_c, disagree))
     }
 }
 
@@ -615,6 +695,26 @@ impl StepWeights for QatStep {
     }
 }
 
+/// `model` with the input scales folded into its first layer (`W·diag(s)`): the
+/// layer the compiler ternarizes, taking inputs `q − zp`. Cost: O(params).
+fn fold(model: &DenseModel, input: Option<&FeatureQuant>) -> DenseModel {
+    let mut m = model.clone();
+    if let (Some(f), Some(l)) = (input, m.layers.first_mut()) {
+        *l = fold_scales(l, &f.scales);
+    }
+    m
+}
+
+/// The inverse of [`fold`]: a first layer on `q − zp` back to real inputs.
+fn unfold(model: &DenseModel, input: Option<&FeatureQuant>) -> DenseModel {
+    let mut m = model.clone();
+    if let (Some(f), Some(l)) = (input, m.layers.first_mut()) {
+        let inv: Vec<f64> = f.scales.iter().map(|s| 1.0 / s).collect();
+        *l = fold_scales(l, &inv);
+    }
+    m
+}
+
 /// Fine-tunes `dense` with ternary weights at `cfg.density` in the loop (see the
 /// module documentation). Returns the ternary model as floats (`α·T` weights, to be
 /// saved in PyTorch layout and compiled with the same density and scale mode) and a
@@ -628,17 +728,21 @@ pub fn train_qat(
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<(DenseModel, QatReport)> {
     let start = Instant::now();
-    let mlp = Mlp::from_dense(dense)?;
-    let opts = compiler_options(cfg.density.clone(), cfg.mode);
-    let dense_accuracy = DenseStep.evaluate(&mlp, data)?.0;
+    data.test.check_width(dense.n_in())?;
+    data.test.check_labels(dense.n_out())?;
+    let mlp = Mlp::from_dense(&fold(dense, data.input.as_ref()))?;
+    let mut opts = compiler_options(cfg.density.clone(), cfg.mode);
+    opts.calib_samples = data.calib.len();
+    let dense_accuracy = accuracy_dense_table(dense, &data.test, &|_| {})?;
     let (ptq, _) = compile_in_memory(dense, &opts, &data.calib)
         .context("compiling the source model (post-training ternarization)")?;
-    let ptq_accuracy = accuracy_compiled(&ptq, &data.test, &|_| {})?;
+    let ptq_accuracy = accuracy_compiled_table(&ptq, &data.test, &|_| {})?;
     let mut hook = QatStep {
         density: cfg.density.clone(),
         mode: cfg.mode,
         opts,
         calib: data.calib.clone(),
+        input: data.input.clone(),
         act_quant: cfg.act_quant,
         rescale_every: cfg.rescale_every,
         scales: Vec::new(),
@@ -646,6 +750,7 @@ pub fn train_qat(
     let epochs = run(&mlp, data, &cfg.train, &mut hook, progress)?;
     let (qat_accuracy, compiled_accuracy, disagreements) = hook.eval_both(&mlp, data)?;
     let (model, _) = hook.ternary(&mlp)?;
+    let model = unfold(&model, data.input.as_ref());
     let nnz = model
         .layers
         .iter()
