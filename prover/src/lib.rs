@@ -16,7 +16,7 @@ pub mod gkr;
 mod golden_tests;
 pub mod hyrax;
 #[cfg(target_arch = "x86_64")]
-pub mod ifma;
+mod ifma;
 pub mod linear;
 pub mod logup;
 pub mod matrix;
@@ -26,6 +26,7 @@ pub mod mlp;
 pub mod msm;
 pub mod random;
 pub mod requant;
+pub mod simd;
 pub mod small_commit;
 pub mod sparse;
 pub mod sumcheck;
@@ -35,4 +36,5 @@ pub mod wire;
 
 pub use error::{Error, Result};
 pub use field::{GAffine, F, G};
+pub use simd::simd_path;
 pub use ternary::TernaryCsr;

@@ -702,10 +702,10 @@ fn inverse_differences(values: &[F], beta: F) -> Option<Vec<F>> {
     if d.par_iter().any(|x| x.is_zero()) {
         return None;
     }
+    // Table sizes are powers of two ≥ 8, as the lanes need.
     #[cfg(target_arch = "x86_64")]
-    if wide::enabled() && d.len() >= 1 << WIDE_MIN_VARS {
-        // SAFETY: `enabled()` checked IFMA; table sizes are powers of two ≥ 8.
-        if unsafe { crate::ifma::batch_invert(&mut d) } {
+    if let Some(simd) = wide::enabled().filter(|_| d.len() >= 1 << WIDE_MIN_VARS) {
+        if crate::ifma::batch_invert(simd, &mut d) {
             return Some(d);
         }
     }
@@ -769,8 +769,8 @@ fn prove_table_sumcheck(
     let b = m.len().trailing_zeros() as usize;
     let mut rounds = Vec::with_capacity(b);
     let mut point = Vec::with_capacity(b);
-    if wide::enabled() && b >= WIDE_MIN_VARS {
-        (m, g) = wide::table_rounds(&m, &g, transcript, &mut rounds, &mut point);
+    if let Some(simd) = wide::enabled().filter(|_| b >= WIDE_MIN_VARS) {
+        (m, g) = wide::table_rounds(simd, &m, &g, transcript, &mut rounds, &mut point);
     }
     for _ in point.len()..b {
         let h = m.len() / 2;
@@ -1410,14 +1410,15 @@ fn prove_inner(
             (Err(_), None) => unreachable!("dense leaves exist for every unindexed instance"),
         })
         .collect();
-    let wide_on = wide::enabled();
+    let simd = wide::enabled();
     let wide_leaves: Vec<Option<wide::WideLeaves>> = leaves
         .iter()
         .enumerate()
         .map(|(j, lv)| {
             let k = lay.vars[j];
-            (wide_on && k >= WIDE_MIN_VARS && k > wide::WIDE_LEVEL)
-                .then(|| wide::WideLeaves::new(lv))
+            simd.filter(|_| k >= WIDE_MIN_VARS)
+                .filter(|_| k > wide::WIDE_LEVEL)
+                .map(|simd| wide::WideLeaves::new(simd, lv))
         })
         .collect();
     let trees: Vec<Tree> = leaves
@@ -1495,8 +1496,9 @@ fn prove_inner(
                             b.resize(need, [F::ZERO; 4]);
                         }
                     }
-                    let wide = match (own, tree.wide_level(l + 1)) {
-                        (Some(t0), Some(children)) => Some(wide::WideInner::inner(
+                    let wide = match (simd, own, tree.wide_level(l + 1)) {
+                        (Some(simd), Some(t0), Some(children)) => Some(wide::WideInner::inner(
+                            simd,
                             children,
                             t0,
                             std::mem::take(&mut wide_scratch[j]),
