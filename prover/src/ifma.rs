@@ -218,15 +218,6 @@ fn sub_if_ge(simd: Ifma, x: [__m512i; 5], m: &[u64; 5]) -> [__m512i; 5] {
     }
 }
 
-/// Five limb registers from five columns of eight 64-bit limbs (column `j`: limb `j`
-/// of the eight lanes).
-#[inline(always)]
-fn load_cols(_: Ifma, cols: &[[u64; 8]; 5]) -> [__m512i; 5] {
-    // SAFETY: the `Ifma` token proves the CPU has AVX-512F; each column is 64
-    // readable bytes, which the unaligned load reads.
-    std::array::from_fn(|j| unsafe { _mm512_loadu_si512(cols[j].as_ptr() as *const _) })
-}
-
 impl<M: Prime> Lanes<M> {
     #[inline(always)]
     fn from_limbs(simd: Ifma, limbs: [__m512i; 5]) -> Self {
@@ -347,7 +338,11 @@ impl<M: Prime> Lanes<M> {
                 cols[j][i] = l[j];
             }
         }
-        Self::from_limbs(simd, load_cols(simd, &cols))
+        // SAFETY: the `Ifma` token proves the CPU has AVX-512F; each column is 64
+        // readable bytes, which the unaligned load reads.
+        let limbs =
+            std::array::from_fn(|j| unsafe { _mm512_loadu_si512(cols[j].as_ptr() as *const _) });
+        Self::from_limbs(simd, limbs)
     }
 
     /// One arkworks element in all eight lanes.
@@ -389,7 +384,11 @@ impl<M: Prime> Lanes<M> {
                 cols[j][i] = row[j];
             }
         }
-        Self::from_limbs(simd, load_cols(simd, &cols))
+        // SAFETY: the `Ifma` token proves the CPU has AVX-512F; each column is 64
+        // readable bytes, which the unaligned load reads.
+        let limbs =
+            std::array::from_fn(|j| unsafe { _mm512_loadu_si512(cols[j].as_ptr() as *const _) });
+        Self::from_limbs(simd, limbs)
     }
 }
 
