@@ -149,6 +149,8 @@ pub struct Report {
     pub batch: usize,
     /// Worker threads.
     pub threads: usize,
+    /// The prover's arithmetic path, `"ifma"` or `"scalar"` ([`ternzk_prover::simd_path`]).
+    pub simd: &'static str,
     /// Deriving the public generators (once per process, shared by all methods).
     pub setup_ms: f64,
     /// Median time of the plain integer product of the whole batch (CSR, i32).
@@ -195,6 +197,7 @@ pub fn run(cfg: &Config, progress: &mut dyn FnMut(&str)) -> Result<Report> {
         nnz: t.nnz(),
         batch: cfg.batch,
         threads: rayon::current_num_threads(),
+        simd: ternzk_prover::simd_path(),
         setup_ms,
         plain_matvec_ms,
         results,

@@ -96,8 +96,8 @@ fn run_matvec(a: MatvecArgs) -> Result<()> {
 
 fn print_table(r: &Report) {
     println!(
-        "mat-vec {}×{}, density {}, nnz {}, batch {}, {} threads",
-        r.rows, r.cols, r.density, r.nnz, r.batch, r.threads
+        "mat-vec {}×{}, density {}, nnz {}, batch {}, {} threads, SIMD {}",
+        r.rows, r.cols, r.density, r.nnz, r.batch, r.threads, r.simd
     );
     println!(
         "generators: {:.1} ms (once)   plain integer mat-vec: {:.3} ms",

@@ -165,6 +165,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             serde_json::json!({
                 "model": args.model.display().to_string(), "proof": args.output.display().to_string(),
                 "batch": batch, "private_input": args.private_input,
+                "simd": ternzk_prover::simd_path(),
                 "prove_ms": prove_ms, "infer_ms": infer_ms, "prove_over_infer": prove_ms / infer_ms,
                 "reps": args.reps, "prove_ms_first": prove_ms_first, "prove_ms_runs": prove_ms_runs,
                 "commit_ms": commit_ms, "setup_ms": setup_ms, "proof_bytes": bytes.len(),
@@ -189,7 +190,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             String::new()
         };
         println!(
-            "proved {batch} input(s) in {prove_ms:.1} ms{reps} (integer inference {infer_ms:.3} ms); wrote {} ({} bytes)",
+            "proved {batch} input(s) in {prove_ms:.1} ms{reps} (integer inference {infer_ms:.3} ms, SIMD {}); wrote {} ({} bytes)",
+            ternzk_prover::simd_path(),
             args.output.display(),
             bytes.len()
         );

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{ternzk, TempDir};
+use common::{ternzk, ternzk_env, TempDir};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use ternzk_compiler::dataset::{fashion_mnist_available, load_fashion_mnist, Split};
@@ -105,6 +105,8 @@ fn commit_prove_verify_and_rejections() {
         assert_eq!(p["output"][0], serde_json::json!(expected));
         assert_eq!(p["matches_engine"], true);
         assert!(p["prove_ms"].as_f64().unwrap() > 0.0);
+        // The child inherits this process's environment and CPU.
+        assert_eq!(p["simd"], ternzk_prover::simd_path());
         assert_checks(&p, 1, &[256, 256]);
         let bytes = std::fs::read(&proof).unwrap();
         assert_eq!(p["proof_bytes"].as_u64().unwrap() as usize, bytes.len());
@@ -154,6 +156,20 @@ fn commit_prove_verify_and_rejections() {
             Some(1)
         );
     }
+
+    // TERNZK_NO_SIMD=1: the scalar path, and the very same proof bytes.
+    let scalar = dir.path().join("scalar.proof");
+    let mut args = vec!["prove", "--model", s(&model), "--vk", s(&vk)];
+    args.extend(["--input", s(&input), "-o", s(&scalar), "--json"]);
+    let p = json(&ternzk_env(&args, &[("TERNZK_NO_SIMD", "1")]));
+    assert_eq!(p["simd"], "scalar");
+    let text = ternzk_env(&args[..args.len() - 1], &[("TERNZK_NO_SIMD", "1")]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("SIMD scalar"));
+    assert_eq!(
+        std::fs::read(&scalar).unwrap(),
+        std::fs::read(dir.path().join("pfalse.proof")).unwrap(),
+        "the scalar path proves the same bytes"
+    );
 
     // A proof checked against another model's key.
     let (_, other_vk) = compiled(dir.path(), 4, "b");

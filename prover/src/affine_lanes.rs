@@ -14,6 +14,7 @@
 
 use crate::field::{GAffine, G};
 use crate::ifma::FqLanes;
+use crate::simd::Ifma;
 use ark_bn254::Fq;
 use ark_ff::{AdditiveGroup, Field};
 
@@ -22,10 +23,12 @@ type Xy = (Fq, Fq);
 /// Reduces every list `(start, len)` of `pts` to at most one point (its new length in
 /// `lists`, the point at `pts[start]`), adding the pairs the affine formula cannot take
 /// to `extra[list]`. Same contract and result as [`crate::msm::reduce_buckets`].
-///
-/// # Safety
-/// Only after [`crate::ifma::available`] returned true.
-pub(crate) unsafe fn reduce_buckets(pts: &mut [Xy], lists: &mut [(usize, usize)], extra: &mut [G]) {
+pub(crate) fn reduce_buckets(
+    simd: Ifma,
+    pts: &mut [Xy],
+    lists: &mut [(usize, usize)],
+    extra: &mut [G],
+) {
     // Levels alternate between `pts` and one scratch buffer (no copy of the input).
     let mut scratch = vec![(Fq::ZERO, Fq::ZERO); pts.len()];
     let (mut cur, mut next): (&mut [Xy], &mut [Xy]) = (pts, &mut scratch);
@@ -61,7 +64,9 @@ pub(crate) unsafe fn reduce_buckets(pts: &mut [Xy], lists: &mut [(usize, usize)]
             break;
         }
         if !pairs.is_empty() {
-            level(cur, next, &pairs, &mut work, &mut prefix);
+            // SAFETY: the `Ifma` token proves the CPU has AVX-512F and AVX-512 IFMA,
+            // the features `level` is compiled for.
+            unsafe { level(simd, cur, next, &pairs, &mut work, &mut prefix) };
         }
         std::mem::swap(&mut cur, &mut next);
         in_pts = !in_pts;
@@ -79,6 +84,7 @@ pub(crate) unsafe fn reduce_buckets(pts: &mut [Xy], lists: &mut [(usize, usize)]
 /// The affine sums of `pairs` (at least one), written to `next`.
 #[target_feature(enable = "avx512f,avx512ifma")]
 unsafe fn level(
+    simd: Ifma,
     cur: &[Xy],
     next: &mut [Xy],
     pairs: &[(usize, usize)],
@@ -91,7 +97,7 @@ unsafe fn level(
     let pair = |g: usize, i: usize| pairs.get(8 * g + i).copied().unwrap_or(pairs[0]);
     work.clear();
     prefix.clear();
-    let mut acc = FqLanes::splat(Fq::ONE);
+    let mut acc = FqLanes::splat(simd, Fq::ONE);
     let mut buf = [[Fq::ZERO; 8]; 4];
     for g in 0..groups {
         for i in 0..8 {
@@ -102,10 +108,10 @@ unsafe fn level(
             }
         }
         let v = [
-            FqLanes::load(&buf[0]),
-            FqLanes::load(&buf[1]),
-            FqLanes::load(&buf[2]),
-            FqLanes::load(&buf[3]),
+            FqLanes::load(simd, &buf[0]),
+            FqLanes::load(simd, &buf[1]),
+            FqLanes::load(simd, &buf[2]),
+            FqLanes::load(simd, &buf[3]),
         ];
         prefix.push(acc);
         acc = acc.mul(v[2].sub(v[0]));
@@ -114,7 +120,7 @@ unsafe fn level(
     let mut totals = [Fq::ZERO; 8];
     acc.store(&mut totals);
     crate::msm::batch_invert(&mut totals);
-    let mut inv = FqLanes::load(&totals);
+    let mut inv = FqLanes::load(simd, &totals);
     let mut xs = [Fq::ZERO; 8];
     let mut ys = [Fq::ZERO; 8];
     for g in (0..groups).rev() {
@@ -140,14 +146,36 @@ mod tests {
     use ark_ff::Zero;
     use ark_std::UniformRand;
 
+    type Reduced = (Vec<Xy>, Vec<(usize, usize)>, Vec<G>);
+
+    /// Reduces the lists with the lanes given a token, else with the scalar code.
+    fn reduce(simd: Option<Ifma>, pts: &[Xy], lists: &[(usize, usize)]) -> Reduced {
+        let (mut p, mut l, mut e) = (pts.to_vec(), lists.to_vec(), vec![G::zero(); lists.len()]);
+        match simd {
+            Some(simd) => reduce_buckets(simd, &mut p, &mut l, &mut e),
+            None => crate::msm::reduce_buckets(&mut p, &mut l, &mut e),
+        }
+        (p, l, e)
+    }
+
+    /// The sum of each reduced list: its extra plus its remaining point, if any.
+    fn sums((p, l, e): &Reduced) -> Vec<G> {
+        l.iter()
+            .zip(e)
+            .map(|(&(s, len), e)| match len {
+                0 => *e,
+                1 => *e + GAffine::new_unchecked(p[s].0, p[s].1),
+                _ => panic!("a list of {len} points was left"),
+            })
+            .collect()
+    }
+
     /// Lists of random points with repeats and negations mixed in (doublings and
-    /// cancellations), reduced both ways: the same points and extras.
+    /// cancellations), reduced on every path this process has (the scalar code always,
+    /// the lanes with a token): each list's plain sum, and with both paths the same
+    /// points and extras.
     #[test]
     fn lanes_reduce_like_the_scalar_code() {
-        if !crate::ifma::available() {
-            eprintln!("skipped: this CPU has no AVX-512 IFMA");
-            return;
-        }
         let mut rng = ark_std::test_rng();
         let base: Vec<GAffine> = (0..40).map(|_| G::rand(&mut rng).into_affine()).collect();
         let mut pts: Vec<Xy> = Vec::new();
@@ -172,45 +200,43 @@ mod tests {
         let s = pts.len();
         pts.extend([(q.x, q.y), (q.x, q.y), (q.x, q.y), (q.x, -q.y)]);
         lists.push((s, 4));
-        let (mut p1, mut l1, mut e1) = (pts.clone(), lists.clone(), vec![G::zero(); lists.len()]);
-        let (mut p2, mut l2, mut e2) = (pts.clone(), lists.clone(), vec![G::zero(); lists.len()]);
-        crate::msm::reduce_buckets(&mut p1, &mut l1, &mut e1);
-        unsafe { reduce_buckets(&mut p2, &mut l2, &mut e2) };
-        assert_eq!(l1, l2);
-        for (i, &(s, len)) in l1.iter().enumerate() {
-            assert_eq!(e1[i], e2[i]);
-            if len == 1 {
-                assert_eq!(p1[s], p2[s]);
+        let want: Vec<G> = lists
+            .iter()
+            .map(|&(s0, n0)| {
+                pts[s0..s0 + n0]
+                    .iter()
+                    .map(|&(x, y)| GAffine::new_unchecked(x, y).into_group())
+                    .sum()
+            })
+            .collect();
+
+        let scalar = reduce(None, &pts, &lists);
+        assert_eq!(sums(&scalar), want);
+        match Ifma::detect() {
+            Some(simd) => {
+                let lanes = reduce(Some(simd), &pts, &lists);
+                assert_eq!(lanes.1, scalar.1);
+                assert_eq!(lanes.2, scalar.2);
+                for &(s, len) in &scalar.1 {
+                    if len == 1 {
+                        assert_eq!(lanes.0[s], scalar.0[s]);
+                    }
+                }
+                assert_eq!(sums(&lanes), want);
             }
-            // And both equal the plain sum of the list.
-            let (s0, n0) = lists[i];
-            let want: G = pts[s0..s0 + n0]
-                .iter()
-                .map(|&(x, y)| GAffine::new_unchecked(x, y).into_group())
-                .sum();
-            let got = e2[i]
-                + if len == 1 {
-                    GAffine::new_unchecked(p2[s].0, p2[s].1).into_group()
-                } else {
-                    G::zero()
-                };
-            assert_eq!(got, want, "list {i}");
+            None => eprintln!("no IFMA token (CPU or TERNZK_NO_SIMD): scalar path checked"),
         }
 
-        // An odd number of levels (lists of at most 8 points: three) leaves the sums in
-        // the scratch buffer, to be copied back; the longer lists above take even.
+        // An odd number of levels (lists of at most 8 points: three) leaves the lanes'
+        // sums in the scratch buffer, to be copied back; the longer lists above take even.
         for n in [2usize, 8] {
-            let mut p: Vec<Xy> = base[..n].iter().map(|q| (q.x, q.y)).collect();
-            let mut l = vec![(0, n)];
-            let mut e = vec![G::zero()];
-            unsafe { reduce_buckets(&mut p, &mut l, &mut e) };
+            let p: Vec<Xy> = base[..n].iter().map(|q| (q.x, q.y)).collect();
             let want: G = base[..n].iter().map(|q| q.into_group()).sum();
-            assert_eq!(l, vec![(0, 1)]);
-            assert_eq!(
-                e[0] + GAffine::new_unchecked(p[0].0, p[0].1),
-                want,
-                "n = {n}"
-            );
+            for simd in [None, Ifma::detect()] {
+                let r = reduce(simd, &p, &[(0, n)]);
+                assert_eq!(r.1, vec![(0, 1)]);
+                assert_eq!(sums(&r), vec![want], "n = {n}, lanes: {}", simd.is_some());
+            }
         }
     }
 }

@@ -12,10 +12,14 @@ pub const PAR_THRESHOLD: usize = 1 << 14;
 
 /// Returns the table `[eq(r, i) for i in 0..2^k]`, `k = r.len()`.
 /// Cost: `2^k` multiplications (one per entry, built by repeated doubling).
+/// Tables of at least `2^12` entries are built in IFMA lanes when
+/// [`crate::simd::Ifma::detect`] gives a token (the same entries either way).
 pub fn eq_table(r: &[F]) -> Vec<F> {
     #[cfg(target_arch = "x86_64")]
-    if r.len() >= WIDE_VARS && crate::ifma::available() {
-        return eq_table_lanes(r);
+    if r.len() >= WIDE_VARS {
+        if let Some(simd) = crate::simd::Ifma::detect() {
+            return eq_table_lanes(simd, r);
+        }
     }
     eq_table_scalar(r)
 }
@@ -29,26 +33,26 @@ const WIDE_VARS: usize = 12;
 /// coordinates, one lanes product per block (the same field elements as the scalar
 /// construction). Cost: `2^(k−3)` scalar products plus `2^k` lanes products.
 #[cfg(target_arch = "x86_64")]
-fn eq_table_lanes(r: &[F]) -> Vec<F> {
+fn eq_table_lanes(simd: crate::simd::Ifma, r: &[F]) -> Vec<F> {
     use crate::ifma::FrLanes;
     #[target_feature(enable = "avx512f,avx512ifma")]
     unsafe fn blocks(hi: &[F], lo: FrLanes, out: &mut [F]) {
         for (h, o) in hi.iter().zip(out.chunks_exact_mut(8)) {
-            FrLanes::splat(*h).mul(lo).store(o);
+            FrLanes::splat(lo.simd(), *h).mul(lo).store(o);
         }
     }
     let k = r.len();
     let hi = eq_table_scalar(&r[..k - 3]);
-    let lo_vals = eq_table_scalar(&r[k - 3..]);
-    // SAFETY: `eq_table` checked `ifma::available()`.
-    let lo = unsafe { FrLanes::load(&lo_vals) };
+    let lo = FrLanes::load(simd, &eq_table_scalar(&r[k - 3..]));
     let mut out = vec![F::ZERO; 1 << k];
     const CHUNK: usize = 1 << 10; // blocks per task
     if hi.len() >= 2 * CHUNK {
         out.par_chunks_mut(8 * CHUNK)
             .zip(hi.par_chunks(CHUNK))
+            // SAFETY: the `Ifma` token proves the CPU has AVX-512F and AVX-512 IFMA.
             .for_each(|(o, h)| unsafe { blocks(h, lo, o) });
     } else {
+        // SAFETY: the `Ifma` token proves the CPU has AVX-512F and AVX-512 IFMA.
         unsafe { blocks(&hi, lo, &mut out) };
     }
     out
@@ -120,14 +124,24 @@ mod tests {
         }
     }
 
-    /// The lanes construction (taken for 12 or more coordinates on IFMA machines) gives
-    /// the scalar construction's table, entry for entry, small and parallel sizes.
+    /// Tables of 12 or more coordinates (built in lanes when there is a token): the
+    /// table `eq_table` gives, whichever path built it, holds `eq_eval` entry for entry
+    /// at `k = 12` and at sampled entries of the parallel sizes; with a token, the lanes
+    /// construction equals the scalar one entry for entry.
     #[test]
     fn lanes_table_matches_scalar() {
         let mut rng = test_rng();
         for k in [12usize, 14, 15] {
             let r: Vec<F> = (0..k).map(|_| F::rand(&mut rng)).collect();
-            assert_eq!(eq_table(&r), eq_table_scalar(&r), "k = {k}");
+            let t = eq_table(&r);
+            let step = if k == 12 { 1 } else { 97 };
+            for i in (0..1 << k).step_by(step).chain([(1 << k) - 1]) {
+                assert_eq!(t[i], eq_eval(&r, &bits_msb_first(i, k)), "k = {k}, i = {i}");
+            }
+            #[cfg(target_arch = "x86_64")]
+            if let Some(simd) = crate::simd::Ifma::detect() {
+                assert_eq!(eq_table_lanes(simd, &r), eq_table_scalar(&r), "k = {k}");
+            }
         }
     }
 

@@ -13,28 +13,22 @@
 //! subtraction cost a few instructions per lane. Results are bit-exact:
 //! [`Lanes::store`] returns canonical arkworks elements.
 //!
-//! Everything here is `unsafe`: it runs only after [`available`] said the CPU has
-//! AVX-512F and AVX-512IFMA. The operations are `#[inline(always)]` without a
+//! Safety by construction: every way to make a [`Lanes`] takes an [`Ifma`] token
+//! (which exists only if the CPU has AVX-512F and AVX-512 IFMA) and the value keeps it,
+//! so the operations on lanes are safe functions; their intrinsics run in `unsafe`
+//! blocks that cite the token. The operations are `#[inline(always)]` without a
 //! `target_feature` attribute of their own, so they inline into the
-//! `#[target_feature]` worker that calls them (see `logup::wide`).
+//! `#[target_feature]` worker that calls them (see `logup::wide`); called elsewhere
+//! they are still correct, only slower.
 
 use crate::field::F;
+use crate::simd::Ifma;
 use ark_bn254::Fq;
 use ark_ff::{AdditiveGroup, BigInt, Field, PrimeField, Zero};
 use std::arch::x86_64::*;
 use std::marker::PhantomData;
-use std::sync::OnceLock;
 
 const MASK: u64 = (1 << 52) - 1;
-
-/// Whether this CPU runs the IFMA code paths (detected once).
-pub fn available() -> bool {
-    static YES: OnceLock<bool> = OnceLock::new();
-    *YES.get_or_init(|| {
-        std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512ifma")
-    })
-}
 
 /// Radix-`2^52` limbs of a 256-bit integer (the top limb takes the last 48 bits).
 const fn to52(x: [u64; 4]) -> [u64; 5] {
@@ -133,189 +127,210 @@ impl Prime for FqPrime {
     }
 }
 
-/// Eight field elements, limb-sliced (see the module documentation).
+/// Eight field elements, limb-sliced (see the module documentation). Holds the
+/// [`Ifma`] token it was made with (zero-sized), so having a `Lanes` proves the CPU
+/// runs the instructions its operations use.
 #[derive(Clone, Copy)]
-pub struct Lanes<M: Prime = FrPrime>(pub [__m512i; 5], PhantomData<M>);
+pub struct Lanes<M: Prime = FrPrime> {
+    limbs: [__m512i; 5],
+    simd: Ifma,
+    field: PhantomData<M>,
+}
 
 /// Lanes of the scalar field.
 pub type FrLanes = Lanes<FrPrime>;
 /// Lanes of the base field.
 pub type FqLanes = Lanes<FqPrime>;
 
+/// `l` in all eight lanes.
 #[inline(always)]
-unsafe fn splat_limbs(l: &[u64; 5]) -> [__m512i; 5] {
-    std::array::from_fn(|j| _mm512_set1_epi64(l[j] as i64))
+fn splat_limbs(_: Ifma, l: &[u64; 5]) -> [__m512i; 5] {
+    // SAFETY: the `Ifma` token proves the CPU has AVX-512F.
+    std::array::from_fn(|j| unsafe { _mm512_set1_epi64(l[j] as i64) })
 }
 
 /// Carry propagation (the top limb keeps the rest): of unsigned limbs, or with
 /// `SIGNED` of signed limbs whose total is nonnegative (arithmetic shifts).
 #[inline(always)]
-unsafe fn carry_limbs<const SIGNED: bool>(t: [__m512i; 5]) -> [__m512i; 5] {
-    let mask = _mm512_set1_epi64(MASK as i64);
-    let mut out = t;
-    for j in 0..4 {
-        let c = if SIGNED {
-            _mm512_srai_epi64(out[j], 52)
-        } else {
-            _mm512_srli_epi64(out[j], 52)
-        };
-        out[j] = _mm512_and_si512(out[j], mask);
-        out[j + 1] = _mm512_add_epi64(out[j + 1], c);
+fn carry_limbs<const SIGNED: bool>(_: Ifma, t: [__m512i; 5]) -> [__m512i; 5] {
+    // SAFETY: the `Ifma` token proves the CPU has AVX-512F.
+    unsafe {
+        let mask = _mm512_set1_epi64(MASK as i64);
+        let mut out = t;
+        for j in 0..4 {
+            let c = if SIGNED {
+                _mm512_srai_epi64(out[j], 52)
+            } else {
+                _mm512_srli_epi64(out[j], 52)
+            };
+            out[j] = _mm512_and_si512(out[j], mask);
+            out[j + 1] = _mm512_add_epi64(out[j + 1], c);
+        }
+        out
     }
-    out
 }
 
 /// Carry propagation of unsigned limbs.
 #[inline(always)]
-unsafe fn carry(t: [__m512i; 5]) -> [__m512i; 5] {
-    carry_limbs::<false>(t)
+fn carry(simd: Ifma, t: [__m512i; 5]) -> [__m512i; 5] {
+    carry_limbs::<false>(simd, t)
 }
 
 /// Carry propagation of signed limbs whose total is nonnegative.
 #[inline(always)]
-unsafe fn carry_signed(t: [__m512i; 5]) -> [__m512i; 5] {
-    carry_limbs::<true>(t)
+fn carry_signed(simd: Ifma, t: [__m512i; 5]) -> [__m512i; 5] {
+    carry_limbs::<true>(simd, t)
 }
 
 /// `16·x` for normalized `x < 2^256`: every limb shifted left by 4, the top bits
 /// carried into the next limb (the result stays below `2^260`, normalized).
 #[inline(always)]
-unsafe fn shl4(x: [__m512i; 5]) -> [__m512i; 5] {
-    let mask = _mm512_set1_epi64(MASK as i64);
-    std::array::from_fn(|j| {
-        let up = _mm512_slli_epi64(x[j], 4);
-        let v = if j == 0 {
-            up
-        } else {
-            _mm512_or_si512(up, _mm512_srli_epi64(x[j - 1], 48))
-        };
-        if j < 4 {
-            _mm512_and_si512(v, mask)
-        } else {
-            v
-        }
-    })
+fn shl4(_: Ifma, x: [__m512i; 5]) -> [__m512i; 5] {
+    // SAFETY: the `Ifma` token proves the CPU has AVX-512F.
+    unsafe {
+        let mask = _mm512_set1_epi64(MASK as i64);
+        std::array::from_fn(|j| {
+            let up = _mm512_slli_epi64(x[j], 4);
+            let v = if j == 0 {
+                up
+            } else {
+                _mm512_or_si512(up, _mm512_srli_epi64(x[j - 1], 48))
+            };
+            if j < 4 {
+                _mm512_and_si512(v, mask)
+            } else {
+                v
+            }
+        })
+    }
 }
 
 /// `x − m` where that is nonnegative, else `x`, lane by lane (`x`, `m` normalized).
 #[inline(always)]
-unsafe fn sub_if_ge(x: [__m512i; 5], m: &[u64; 5]) -> [__m512i; 5] {
-    let mut u: [__m512i; 5] =
-        std::array::from_fn(|j| _mm512_sub_epi64(x[j], _mm512_set1_epi64(m[j] as i64)));
-    u = carry_signed(u);
-    let negative = _mm512_cmplt_epi64_mask(u[4], _mm512_setzero_si512());
-    std::array::from_fn(|j| _mm512_mask_blend_epi64(negative, u[j], x[j]))
+fn sub_if_ge(simd: Ifma, x: [__m512i; 5], m: &[u64; 5]) -> [__m512i; 5] {
+    // SAFETY: the `Ifma` token proves the CPU has AVX-512F.
+    unsafe {
+        let mut u: [__m512i; 5] =
+            std::array::from_fn(|j| _mm512_sub_epi64(x[j], _mm512_set1_epi64(m[j] as i64)));
+        u = carry_signed(simd, u);
+        let negative = _mm512_cmplt_epi64_mask(u[4], _mm512_setzero_si512());
+        std::array::from_fn(|j| _mm512_mask_blend_epi64(negative, u[j], x[j]))
+    }
 }
 
 impl<M: Prime> Lanes<M> {
-    /// All lanes zero.
-    ///
-    /// # Safety
-    /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn zero() -> Self {
-        Lanes([_mm512_setzero_si512(); 5], PhantomData)
+    fn from_limbs(simd: Ifma, limbs: [__m512i; 5]) -> Self {
+        Lanes {
+            limbs,
+            simd,
+            field: PhantomData,
+        }
+    }
+
+    /// The token this value was made with (for building more lanes beside it).
+    #[inline(always)]
+    pub fn simd(self) -> Ifma {
+        self.simd
+    }
+
+    /// All lanes zero.
+    #[inline(always)]
+    pub fn zero(simd: Ifma) -> Self {
+        // SAFETY: the `Ifma` token proves the CPU has AVX-512F.
+        Self::from_limbs(simd, [unsafe { _mm512_setzero_si512() }; 5])
     }
 
     /// Whether every lane holds the integer 0 (a lane may hold a zero value as `p`,
     /// which reads as nonzero here).
-    ///
-    /// # Safety
-    /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn is_zero(self) -> bool {
-        let any = self
-            .0
-            .iter()
-            .fold(_mm512_setzero_si512(), |a, l| _mm512_or_si512(a, *l));
-        _mm512_test_epi64_mask(any, any) == 0
+    pub fn is_zero(self) -> bool {
+        // SAFETY: `self` holds an `Ifma` token, so the CPU has AVX-512F.
+        unsafe {
+            let any = self
+                .limbs
+                .iter()
+                .fold(_mm512_setzero_si512(), |a, l| _mm512_or_si512(a, *l));
+            _mm512_test_epi64_mask(any, any) == 0
+        }
     }
 
     /// The product `a·b` (Montgomery: `a·b/2^256 mod p` on the stored values), in
     /// `[0, 2p)` for inputs in `[0, 2p)`: with `b' = 16·b < 32p`, the 260-bit reduction
     /// gives `a·b'/2^260 + (< p) < 64p²/2^260 + p < 2p`.
-    ///
-    /// # Safety
-    /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn mul(self, b: Self) -> Self {
-        let z = _mm512_setzero_si512();
-        let p = splat_limbs(&M::P52);
-        let pinv = _mm512_set1_epi64(M::PINV as i64);
-        let a = self.0;
-        let b = shl4(b.0);
-        let mut t = [z; 5];
-        for bi in b {
-            let mut hi = [z; 5];
-            for j in 0..5 {
-                t[j] = _mm512_madd52lo_epu64(t[j], a[j], bi);
-                hi[j] = _mm512_madd52hi_epu64(z, a[j], bi);
+    pub fn mul(self, b: Self) -> Self {
+        let simd = self.simd;
+        let p = splat_limbs(simd, &M::P52);
+        let a = self.limbs;
+        let b = shl4(simd, b.limbs);
+        // SAFETY: `self` holds an `Ifma` token, so the CPU has AVX-512F and AVX-512 IFMA.
+        let t = unsafe {
+            let z = _mm512_setzero_si512();
+            let pinv = _mm512_set1_epi64(M::PINV as i64);
+            let mut t = [z; 5];
+            for bi in b {
+                let mut hi = [z; 5];
+                for j in 0..5 {
+                    t[j] = _mm512_madd52lo_epu64(t[j], a[j], bi);
+                    hi[j] = _mm512_madd52hi_epu64(z, a[j], bi);
+                }
+                let m = _mm512_madd52lo_epu64(z, t[0], pinv);
+                for j in 0..5 {
+                    t[j] = _mm512_madd52lo_epu64(t[j], m, p[j]);
+                    hi[j] = _mm512_madd52hi_epu64(hi[j], m, p[j]);
+                }
+                // t[0] is now a multiple of 2^52: shift the whole sum down one limb.
+                let c = _mm512_srli_epi64(t[0], 52);
+                t[0] = _mm512_add_epi64(_mm512_add_epi64(t[1], c), hi[0]);
+                t[1] = _mm512_add_epi64(t[2], hi[1]);
+                t[2] = _mm512_add_epi64(t[3], hi[2]);
+                t[3] = _mm512_add_epi64(t[4], hi[3]);
+                t[4] = hi[4];
             }
-            let m = _mm512_madd52lo_epu64(z, t[0], pinv);
-            for j in 0..5 {
-                t[j] = _mm512_madd52lo_epu64(t[j], m, p[j]);
-                hi[j] = _mm512_madd52hi_epu64(hi[j], m, p[j]);
-            }
-            // t[0] is now a multiple of 2^52: shift the whole sum down one limb.
-            let c = _mm512_srli_epi64(t[0], 52);
-            t[0] = _mm512_add_epi64(_mm512_add_epi64(t[1], c), hi[0]);
-            t[1] = _mm512_add_epi64(t[2], hi[1]);
-            t[2] = _mm512_add_epi64(t[3], hi[2]);
-            t[3] = _mm512_add_epi64(t[4], hi[3]);
-            t[4] = hi[4];
-        }
-        Lanes(carry(t), PhantomData)
+            t
+        };
+        Self::from_limbs(simd, carry(simd, t))
     }
 
     /// `a + b`, reduced to `[0, 2p)`.
-    ///
-    /// # Safety
-    /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn add(self, b: Self) -> Self {
-        let t = std::array::from_fn(|j| _mm512_add_epi64(self.0[j], b.0[j]));
-        Lanes(sub_if_ge(carry(t), &M::P2_52), PhantomData)
+    pub fn add(self, b: Self) -> Self {
+        let simd = self.simd;
+        // SAFETY: `self` holds an `Ifma` token, so the CPU has AVX-512F.
+        let t = std::array::from_fn(|j| unsafe { _mm512_add_epi64(self.limbs[j], b.limbs[j]) });
+        Self::from_limbs(simd, sub_if_ge(simd, carry(simd, t), &M::P2_52))
     }
 
     /// `a − b`, reduced to `[0, 2p)`.
-    ///
-    /// # Safety
-    /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn sub(self, b: Self) -> Self {
-        let t = std::array::from_fn(|j| {
+    pub fn sub(self, b: Self) -> Self {
+        let simd = self.simd;
+        // SAFETY: `self` holds an `Ifma` token, so the CPU has AVX-512F.
+        let t = std::array::from_fn(|j| unsafe {
             _mm512_sub_epi64(
-                _mm512_add_epi64(self.0[j], _mm512_set1_epi64(M::P2_52[j] as i64)),
-                b.0[j],
+                _mm512_add_epi64(self.limbs[j], _mm512_set1_epi64(M::P2_52[j] as i64)),
+                b.limbs[j],
             )
         });
-        Lanes(sub_if_ge(carry_signed(t), &M::P2_52), PhantomData)
+        Self::from_limbs(simd, sub_if_ge(simd, carry_signed(simd, t), &M::P2_52))
     }
 
     /// `2a`, reduced to `[0, 2p)`.
-    ///
-    /// # Safety
-    /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn double(self) -> Self {
+    pub fn double(self) -> Self {
         self.add(self)
     }
 
     /// `a + r·(b − a)`: the multilinear interpolation used to bind a variable.
-    ///
-    /// # Safety
-    /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn lerp(self, b: Self, r: Self) -> Self {
+    pub fn lerp(self, b: Self, r: Self) -> Self {
         self.add(r.mul(b.sub(self)))
     }
 
     /// Eight arkworks elements (`xs.len() ≥ 8`; the first eight are read) as lanes.
-    ///
-    /// # Safety
-    /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn load(xs: &[M::Field]) -> Self {
+    pub fn load(simd: Ifma, xs: &[M::Field]) -> Self {
         let mut cols = [[0u64; 8]; 5];
         for (i, x) in xs[..8].iter().enumerate() {
             let l = to52(M::limbs(x));
@@ -323,31 +338,28 @@ impl<M: Prime> Lanes<M> {
                 cols[j][i] = l[j];
             }
         }
-        Lanes(
-            std::array::from_fn(|j| _mm512_loadu_si512(cols[j].as_ptr() as *const _)),
-            PhantomData,
-        )
+        // SAFETY: the `Ifma` token proves the CPU has AVX-512F; each column is 64
+        // readable bytes, which the unaligned load reads.
+        let limbs =
+            std::array::from_fn(|j| unsafe { _mm512_loadu_si512(cols[j].as_ptr() as *const _) });
+        Self::from_limbs(simd, limbs)
     }
 
     /// One arkworks element in all eight lanes.
-    ///
-    /// # Safety
-    /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn splat(x: M::Field) -> Self {
-        Lanes::load(&[x; 8])
+    pub fn splat(simd: Ifma, x: M::Field) -> Self {
+        Lanes::load(simd, &[x; 8])
     }
 
     /// The eight lanes as canonical arkworks elements, written to `out[..8]`.
-    ///
-    /// # Safety
-    /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn store(self, out: &mut [M::Field]) {
-        let canon = sub_if_ge(self.0, &M::P52);
+    pub fn store(self, out: &mut [M::Field]) {
+        let canon = sub_if_ge(self.simd, self.limbs, &M::P52);
         let mut cols = [[0u64; 8]; 5];
         for (j, c) in cols.iter_mut().enumerate() {
-            _mm512_storeu_si512(c.as_mut_ptr() as *mut _, canon[j]);
+            // SAFETY: `self` holds an `Ifma` token, so the CPU has AVX-512F; `c` is 64
+            // writable bytes, which the unaligned store writes.
+            unsafe { _mm512_storeu_si512(c.as_mut_ptr() as *mut _, canon[j]) };
         }
         for (i, o) in out[..8].iter_mut().enumerate() {
             *o = M::from_limbs(from52(std::array::from_fn(|j| cols[j][i])));
@@ -355,22 +367,16 @@ impl<M: Prime> Lanes<M> {
     }
 
     /// The sum of the eight lanes.
-    ///
-    /// # Safety
-    /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn total(self) -> M::Field {
+    pub fn total(self) -> M::Field {
         let mut out = [M::Field::ZERO; 8];
         self.store(&mut out);
         out.iter().sum()
     }
 
     /// Lanes `table[idx[i]]` of a table written by [`gather_table`].
-    ///
-    /// # Safety
-    /// Only after [`available`] returned true.
     #[inline(always)]
-    pub unsafe fn gather(table: &[[u64; 8]], idx: &[u32]) -> Self {
+    pub fn gather(simd: Ifma, table: &[[u64; 8]], idx: &[u32]) -> Self {
         let mut cols = [[0u64; 8]; 5];
         for (i, &k) in idx[..8].iter().enumerate() {
             let row = &table[k as usize];
@@ -378,10 +384,11 @@ impl<M: Prime> Lanes<M> {
                 cols[j][i] = row[j];
             }
         }
-        Lanes(
-            std::array::from_fn(|j| _mm512_loadu_si512(cols[j].as_ptr() as *const _)),
-            PhantomData,
-        )
+        // SAFETY: the `Ifma` token proves the CPU has AVX-512F; each column is 64
+        // readable bytes, which the unaligned load reads.
+        let limbs =
+            std::array::from_fn(|j| unsafe { _mm512_loadu_si512(cols[j].as_ptr() as *const _) });
+        Self::from_limbs(simd, limbs)
     }
 }
 
@@ -398,55 +405,63 @@ pub fn gather_table(xs: &[F]) -> Vec<[u64; 8]> {
 }
 
 /// Arkworks elements `xs` (length a multiple of 8) as lanes. Cost: moving bits.
-///
-/// # Safety
-/// Only after [`available`] returned true.
-#[target_feature(enable = "avx512f,avx512ifma")]
-pub unsafe fn load_all(xs: &[F]) -> Vec<FrLanes> {
-    xs.chunks_exact(8).map(|c| FrLanes::load(c)).collect()
+pub fn load_all(simd: Ifma, xs: &[F]) -> Vec<FrLanes> {
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn run(simd: Ifma, xs: &[F]) -> Vec<FrLanes> {
+        xs.chunks_exact(8).map(|c| FrLanes::load(simd, c)).collect()
+    }
+    // SAFETY: the `Ifma` token proves the CPU has AVX-512F and AVX-512 IFMA.
+    unsafe { run(simd, xs) }
 }
 
-/// Lanes back to arkworks elements. Cost: one conditional subtraction per element.
-///
-/// # Safety
-/// Only after [`available`] returned true.
-#[target_feature(enable = "avx512f,avx512ifma")]
-pub unsafe fn store_all(xs: &[FrLanes]) -> Vec<F> {
-    let mut out = vec![F::ZERO; 8 * xs.len()];
-    for (x, o) in xs.iter().zip(out.chunks_exact_mut(8)) {
-        x.store(o);
+/// Lanes back to arkworks elements (empty for no lanes). Cost: one conditional
+/// subtraction per element.
+pub fn store_all(xs: &[FrLanes]) -> Vec<F> {
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn run(_: Ifma, xs: &[FrLanes]) -> Vec<F> {
+        let mut out = vec![F::ZERO; 8 * xs.len()];
+        for (x, o) in xs.iter().zip(out.chunks_exact_mut(8)) {
+            x.store(o);
+        }
+        out
     }
-    out
+    // An empty slice proves nothing: without lanes there may be no token.
+    let Some(first) = xs.first() else {
+        return Vec::new();
+    };
+    // SAFETY: `first` holds an `Ifma` token, so the CPU has AVX-512F and AVX-512 IFMA.
+    unsafe { run(first.simd(), xs) }
 }
 
 /// Inverts every element of `v` (length a multiple of 8, all nonzero) in place by
 /// Montgomery's trick on eight interleaved chains (lane `i` takes `v[8b + i]`), with
 /// one scalar inversion per lane. Returns false, leaving `v` unchanged, if an element
 /// is zero. Cost: about 3 lanes products per element.
-///
-/// # Safety
-/// Only after [`available`] returned true.
-#[target_feature(enable = "avx512f,avx512ifma")]
-pub unsafe fn batch_invert(v: &mut [F]) -> bool {
+pub fn batch_invert(simd: Ifma, v: &mut [F]) -> bool {
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn run(simd: Ifma, v: &mut [F]) {
+        let blocks = load_all(simd, v);
+        let mut prefix = Vec::with_capacity(blocks.len());
+        let mut acc = FrLanes::splat(simd, F::ONE);
+        for x in &blocks {
+            prefix.push(acc);
+            acc = acc.mul(*x);
+        }
+        let mut totals = [F::ZERO; 8];
+        acc.store(&mut totals);
+        ark_ff::batch_inversion(&mut totals);
+        let mut inv = FrLanes::load(simd, &totals);
+        for (b, x) in blocks.iter().enumerate().rev() {
+            inv.mul(prefix[b]).store(&mut v[8 * b..]);
+            inv = inv.mul(*x);
+        }
+    }
     assert!(v.len().is_multiple_of(8));
     if v.iter().any(|x| x.is_zero()) {
         return false;
     }
-    let blocks = load_all(v);
-    let mut prefix = Vec::with_capacity(blocks.len());
-    let mut acc = FrLanes::splat(F::ONE);
-    for x in &blocks {
-        prefix.push(acc);
-        acc = acc.mul(*x);
-    }
-    let mut totals = [F::ZERO; 8];
-    acc.store(&mut totals);
-    ark_ff::batch_inversion(&mut totals);
-    let mut inv = FrLanes::load(&totals);
-    for (b, x) in blocks.iter().enumerate().rev() {
-        inv.mul(prefix[b]).store(&mut v[8 * b..]);
-        inv = inv.mul(*x);
-    }
+    // SAFETY: the `Ifma` token proves the CPU has AVX-512F and AVX-512 IFMA.
+    unsafe { run(simd, v) };
     true
 }
 
@@ -467,10 +482,10 @@ mod tests {
         v
     }
 
-    #[target_feature(enable = "avx512f,avx512ifma")]
-    unsafe fn check_ops(a: &[F], b: &[F]) {
+    /// Every lanes operation against arkworks on the same elements.
+    fn check_ops(simd: Ifma, a: &[F], b: &[F]) {
         for (ca, cb) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
-            let (x, y) = (FrLanes::load(ca), FrLanes::load(cb));
+            let (x, y) = (FrLanes::load(simd, ca), FrLanes::load(simd, cb));
             let mut out = [F::ZERO; 8];
             type Case = (FrLanes, fn(F, F) -> F);
             let cases: [Case; 5] = [
@@ -489,69 +504,97 @@ mod tests {
                     assert_eq!(out[i], want(ca[i], cb[i]));
                 }
             }
-            x.lerp(y, FrLanes::splat(ca[3])).store(&mut out);
+            x.lerp(y, FrLanes::splat(simd, ca[3])).store(&mut out);
             for i in 0..8 {
                 assert_eq!(out[i], ca[i] + ca[3] * (cb[i] - ca[i]));
             }
             assert_eq!(x.total(), ca.iter().sum::<F>());
+            assert!(FrLanes::zero(simd).is_zero());
+            assert_eq!(x.is_zero(), ca.iter().all(|v| v.is_zero()));
         }
         let table = gather_table(a);
         let idx: Vec<u32> = (0..8).map(|i| (i * 7 + 3) % a.len() as u32).collect();
         let mut out = [F::ZERO; 8];
-        FrLanes::gather(&table, &idx).store(&mut out);
+        FrLanes::gather(simd, &table, &idx).store(&mut out);
         for i in 0..8 {
             assert_eq!(out[i], a[idx[i] as usize]);
         }
-        assert_eq!(store_all(&load_all(a)), a);
+        assert_eq!(store_all(&load_all(simd, a)), a);
         let mut inv: Vec<F> = a.iter().map(|x| *x + F::from(11u64)).collect();
         let want: Vec<F> = inv.iter().map(|x| x.inverse().unwrap()).collect();
-        assert!(batch_invert(&mut inv));
+        assert!(batch_invert(simd, &mut inv));
         assert_eq!(inv, want);
         let mut with_zero = a.to_vec();
-        assert!(!batch_invert(&mut with_zero), "a zero element is refused");
+        assert!(
+            !batch_invert(simd, &mut with_zero),
+            "a zero element is refused"
+        );
         assert_eq!(with_zero, a);
+    }
+
+    /// The scalar side of the lanes, which runs on every CPU: radix-`2^52` limbs round
+    /// trip, the gather table holds them, and the derived constants are right.
+    fn check_scalar_side<M: Prime>(xs: &[M::Field]) {
+        for x in xs {
+            let l = to52(M::limbs(x));
+            assert!(l.iter().all(|&v| v <= MASK));
+            assert_eq!(from52(l), M::limbs(x));
+            assert_eq!(M::from_limbs(from52(l)), *x);
+        }
+        assert_eq!(from52(M::P52), M::P);
+        assert_eq!(
+            M::P52[0].wrapping_mul(M::PINV) & MASK,
+            MASK,
+            "p·(−p⁻¹) ≡ −1 mod 2^52"
+        );
+        let two_p = from52(M::P2_52);
+        assert_eq!(two_p, shl1(M::P));
     }
 
     #[test]
     fn base_field_lanes_match_arkworks() {
-        if !available() {
-            eprintln!("skipped: this CPU has no AVX-512 IFMA");
-            return;
-        }
         let mut rng = ark_std::test_rng();
         let mut a: Vec<Fq> = vec![Fq::ZERO, Fq::one(), -Fq::one(), -Fq::from(2u64)];
         a.extend((0..60).map(|_| Fq::rand(&mut rng)));
+        check_scalar_side::<FqPrime>(&a);
+        let Some(simd) = Ifma::detect() else {
+            eprintln!("no IFMA token (CPU or TERNZK_NO_SIMD): scalar side checked only");
+            return;
+        };
         let b: Vec<Fq> = a
             .iter()
             .rev()
             .map(|x| x.square() + Fq::from(3u64))
             .collect();
         for (ca, cb) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
-            unsafe {
-                let (x, y) = (FqLanes::load(ca), FqLanes::load(cb));
-                let mut out = [Fq::ZERO; 8];
-                x.mul(y).sub(x).mul(y).add(y).double().store(&mut out);
-                for i in 0..8 {
-                    assert_eq!(out[i], (((ca[i] * cb[i] - ca[i]) * cb[i]) + cb[i]).double());
-                }
+            let (x, y) = (FqLanes::load(simd, ca), FqLanes::load(simd, cb));
+            let mut out = [Fq::ZERO; 8];
+            x.mul(y).sub(x).mul(y).add(y).double().store(&mut out);
+            for i in 0..8 {
+                assert_eq!(out[i], (((ca[i] * cb[i] - ca[i]) * cb[i]) + cb[i]).double());
             }
         }
     }
 
     #[test]
     fn lanes_match_arkworks() {
-        if !available() {
-            eprintln!("skipped: this CPU has no AVX-512 IFMA");
-            return;
-        }
         let (a, b) = (samples(0), samples(1));
+        check_scalar_side::<FrPrime>(&a);
+        let table = gather_table(&a);
+        for (row, x) in table.iter().zip(&a) {
+            assert_eq!(row[..5], to52(FrPrime::limbs(x)));
+            assert_eq!(row[5..], [0, 0, 0]);
+        }
+        assert!(store_all(&[]).is_empty(), "no lanes, no token needed");
+        let Some(simd) = Ifma::detect() else {
+            eprintln!("no IFMA token (CPU or TERNZK_NO_SIMD): scalar side checked only");
+            return;
+        };
         let mut rev = a.clone();
         rev.reverse();
-        unsafe {
-            check_ops(&a, &b);
-            check_ops(&b, &a);
-            check_ops(&a, &a);
-            check_ops(&a, &rev);
-        }
+        check_ops(simd, &a, &b);
+        check_ops(simd, &b, &a);
+        check_ops(simd, &a, &a);
+        check_ops(simd, &a, &rev);
     }
 }

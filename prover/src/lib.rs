@@ -34,7 +34,7 @@ mod golden_tests;
 pub(crate) mod hiding_hyrax;
 pub mod hyrax;
 #[cfg(target_arch = "x86_64")]
-pub mod ifma;
+mod ifma;
 pub mod labels;
 pub mod linear;
 pub mod logup;
@@ -50,6 +50,7 @@ pub(crate) mod pedersen;
 pub use ternzk_core::requant;
 #[allow(dead_code)] // zero-knowledge groundwork, not yet wired (issue 14)
 pub(crate) mod sigma;
+pub mod simd;
 pub(crate) mod small_commit;
 pub mod sumcheck;
 pub(crate) mod ternary;
@@ -62,4 +63,5 @@ pub(crate) mod zk_sumcheck;
 
 pub use error::{Check, Committed, Error, Result, Step};
 pub use field::{GAffine, F, G};
+pub use simd::simd_path;
 pub use ternary::TernaryCsr;

@@ -495,15 +495,7 @@ fn sum_rows(table: &[(&[Xy], usize)], w: usize, rows: &[&[i64]]) -> Vec<G> {
         lists.push((start, pts.len() - start));
     }
     let mut extra = vec![G::zero(); rows.len()];
-    #[cfg(target_arch = "x86_64")]
-    if crate::ifma::available() {
-        // SAFETY: IFMA is present.
-        unsafe { crate::affine_lanes::reduce_buckets(&mut pts, &mut lists, &mut extra) };
-    } else {
-        reduce_buckets(&mut pts, &mut lists, &mut extra);
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    reduce_buckets(&mut pts, &mut lists, &mut extra);
+    reduce_lists(&mut pts, &mut lists, &mut extra);
     lists
         .iter()
         .zip(extra)
@@ -515,6 +507,16 @@ fn sum_rows(table: &[(&[Xy], usize)], w: usize, rows: &[&[i64]]) -> Vec<G> {
             }
         })
         .collect()
+}
+
+/// [`reduce_buckets`] in IFMA lanes when [`crate::simd::Ifma::detect`] gives a token,
+/// else scalar (the same points and extras either way).
+fn reduce_lists(pts: &mut [Xy], lists: &mut [(usize, usize)], extra: &mut [G]) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(simd) = crate::simd::Ifma::detect() {
+        return crate::affine_lanes::reduce_buckets(simd, pts, lists, extra);
+    }
+    reduce_buckets(pts, lists, extra);
 }
 
 #[cfg(test)]

@@ -25,8 +25,9 @@ pub struct Machine {
     pub profile: String,
     /// Whether BMI2 and ADX were enabled at compile time (arkworks' fast path).
     pub bmi2_adx: bool,
-    /// Whether the prover's AVX-512 IFMA lanes ran (detected on this CPU at run time).
-    pub ifma: bool,
+    /// The prover's arithmetic path: `"ifma"` (AVX-512 IFMA lanes, detected on this
+    /// CPU at run time) or `"scalar"` (no IFMA, or `TERNZK_NO_SIMD=1`).
+    pub simd: &'static str,
     /// Rayon worker threads the benchmarks ran with.
     pub threads: usize,
     /// `git rev-parse HEAD` of the working tree, with `-dirty` when tracked files
@@ -58,7 +59,7 @@ impl Machine {
             }
             .into(),
             bmi2_adx: cfg!(all(target_feature = "bmi2", target_feature = "adx")),
-            ifma: ifma_lanes(),
+            simd: ternzk_prover::simd_path(),
             threads: rayon::current_num_threads(),
             git_commit: git_commit(repo),
             date_utc: utc_iso8601(
@@ -85,10 +86,10 @@ impl Machine {
             (
                 "build",
                 format!(
-                    "{}, BMI2+ADX {}, AVX-512 IFMA lanes {}",
+                    "{}, BMI2+ADX {}, SIMD path {}",
                     self.profile,
                     if self.bmi2_adx { "on" } else { "off" },
-                    if self.ifma { "on" } else { "off" }
+                    self.simd
                 ),
             ),
             ("git commit", self.git_commit.clone()),
@@ -185,18 +186,6 @@ pub fn utc_iso8601(secs: u64) -> String {
         rem / 60 % 60,
         rem % 60
     )
-}
-
-/// Whether the prover runs its IFMA lanes on this CPU.
-fn ifma_lanes() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        ternzk_prover::ifma::available()
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
 }
 
 #[cfg(test)]

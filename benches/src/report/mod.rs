@@ -57,6 +57,7 @@ pub(crate) mod tests {
                 nnz: (cfg.rows as f64 * cfg.cols as f64 * cfg.density).round() as usize,
                 batch: cfg.batch,
                 threads: 2,
+                simd: "scalar",
                 setup_ms: 1.0,
                 plain_matvec_ms: 1.0,
                 results,

@@ -33,8 +33,14 @@ impl Drop for TempDir {
 
 /// Runs the built `ternzk` with `args`.
 pub fn ternzk(args: &[&str]) -> Output {
+    ternzk_env(args, &[])
+}
+
+/// Runs the built `ternzk` with `args` and the environment variables `env` set.
+pub fn ternzk_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ternzk"))
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .expect("run ternzk")
 }

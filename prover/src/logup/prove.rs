@@ -131,14 +131,15 @@ pub(super) fn prove_inner(
             (Err(_), None) => unreachable!("dense leaves exist for every unindexed instance"),
         })
         .collect();
-    let wide_on = wide::enabled();
+    let simd = wide::enabled();
     let wide_leaves: Vec<Option<wide::WideLeaves>> = leaves
         .iter()
         .enumerate()
         .map(|(j, lv)| {
             let k = lay.vars[j];
-            (wide_on && k >= WIDE_MIN_VARS && k > wide::WIDE_LEVEL)
-                .then(|| wide::WideLeaves::new(lv))
+            simd.filter(|_| k >= WIDE_MIN_VARS)
+                .filter(|_| k > wide::WIDE_LEVEL)
+                .map(|simd| wide::WideLeaves::new(simd, lv))
         })
         .collect();
     let trees: Vec<Tree> = leaves
@@ -216,8 +217,9 @@ pub(super) fn prove_inner(
                             b.resize(need, [F::ZERO; 4]);
                         }
                     }
-                    let wide = match (own, tree.wide_level(l + 1)) {
-                        (Some(t0), Some(children)) => Some(wide::WideInner::inner(
+                    let wide = match (simd, own, tree.wide_level(l + 1)) {
+                        (Some(simd), Some(t0), Some(children)) => Some(wide::WideInner::inner(
+                            simd,
                             children,
                             t0,
                             std::mem::take(&mut wide_scratch[j]),

@@ -18,10 +18,10 @@ pub(super) fn inverse_differences(values: &[F], beta: F) -> Option<Vec<F>> {
     if d.par_iter().any(|x| x.is_zero()) {
         return None;
     }
+    // Table sizes are powers of two ≥ 8, as the lanes need.
     #[cfg(target_arch = "x86_64")]
-    if wide::enabled() && d.len() >= 1 << WIDE_MIN_VARS {
-        // SAFETY: `enabled()` checked IFMA; table sizes are powers of two ≥ 8.
-        if unsafe { crate::ifma::batch_invert(&mut d) } {
+    if let Some(simd) = wide::enabled().filter(|_| d.len() >= 1 << WIDE_MIN_VARS) {
+        if crate::ifma::batch_invert(simd, &mut d) {
             return Some(d);
         }
     }
@@ -89,8 +89,8 @@ impl TableOracle {
     /// The oracle for multiplicities `m` and `g(t) = 1/(β − T(t))`, of one length `2^b`.
     pub(super) fn new(m: Vec<F>, g: Vec<F>) -> Self {
         let b = m.len().trailing_zeros() as usize;
-        if wide::enabled() && b >= WIDE_MIN_VARS {
-            let wide = Some(wide::WideTable::new(&m, &g));
+        if let Some(simd) = wide::enabled().filter(|_| b >= WIDE_MIN_VARS) {
+            let wide = Some(wide::WideTable::new(simd, &m, &g));
             return Self {
                 m: Vec::new(),
                 g: Vec::new(),

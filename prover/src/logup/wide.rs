@@ -14,6 +14,7 @@
 use super::{chunked, Leaves, PASS_CHUNK};
 use crate::field::F;
 use crate::ifma::{self, FrLanes as Lanes};
+use crate::simd::Ifma;
 use ark_ff::AdditiveGroup;
 use rayon::prelude::*;
 use std::cell::Cell;
@@ -27,10 +28,10 @@ thread_local! {
     static FORCE_SCALAR: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Whether the prover on this thread uses the lanes (the CPU has IFMA and no test
-/// asked for the scalar path).
-pub(super) fn enabled() -> bool {
-    ifma::available() && !FORCE_SCALAR.with(|c| c.get())
+/// The IFMA token if the prover on this thread uses the lanes (the CPU has IFMA,
+/// `TERNZK_NO_SIMD` is off and no test asked for the scalar path).
+pub(super) fn enabled() -> Option<Ifma> {
+    Ifma::detect().filter(|_| !FORCE_SCALAR.with(|c| c.get()))
 }
 
 /// Runs `f` with the lanes turned off on this thread (tests compare both paths).
@@ -50,23 +51,24 @@ pub(super) type Level = Vec<[Lanes; 2]>;
 pub(super) struct WideLeaves<'a> {
     pub idx: &'a [u32],
     pub table: Vec<[u64; 8]>,
+    pub simd: Ifma,
 }
 
 impl<'a> WideLeaves<'a> {
     /// Prepares `leaves` for gathers. Cost: moving the table's bits.
-    pub fn new(leaves: &'a Leaves<'a>) -> Self {
+    pub fn new(simd: Ifma, leaves: &'a Leaves<'a>) -> Self {
         WideLeaves {
             idx: &leaves.idx,
             table: ifma::gather_table(leaves.d),
+            simd,
         }
     }
 }
 
 /// Where a pass reads block `b` of its (unbound) tables.
 pub(super) trait Source<const N: usize>: Sync {
-    /// # Safety
-    /// IFMA present; `b` in range.
-    unsafe fn get(&self, b: usize) -> [Lanes; N];
+    /// Block `b` (in range) of the tables.
+    fn get(&self, b: usize) -> [Lanes; N];
 }
 
 /// An inner layer's tables `A, B, C, D` from the children level.
@@ -77,7 +79,7 @@ pub(super) struct TreeSource<'a> {
 
 impl Source<4> for TreeSource<'_> {
     #[inline(always)]
-    unsafe fn get(&self, b: usize) -> [Lanes; 4] {
+    fn get(&self, b: usize) -> [Lanes; 4] {
         let ([a, c], [bb, d]) = (self.level[b], self.level[b + self.half]);
         [a, bb, c, d]
     }
@@ -91,11 +93,15 @@ pub(super) struct LeafSource<'a> {
 
 impl Source<2> for LeafSource<'_> {
     #[inline(always)]
-    unsafe fn get(&self, b: usize) -> [Lanes; 2] {
+    fn get(&self, b: usize) -> [Lanes; 2] {
         let idx = self.leaves.idx;
         [
-            Lanes::gather(&self.leaves.table, &idx[8 * b..]),
-            Lanes::gather(&self.leaves.table, &idx[self.half + 8 * b..]),
+            Lanes::gather(self.leaves.simd, &self.leaves.table, &idx[8 * b..]),
+            Lanes::gather(
+                self.leaves.simd,
+                &self.leaves.table,
+                &idx[self.half + 8 * b..],
+            ),
         ]
     }
 }
@@ -105,7 +111,7 @@ struct BufSource<'a, const N: usize>(&'a [[Lanes; N]]);
 
 impl<const N: usize> Source<N> for BufSource<'_, N> {
     #[inline(always)]
-    unsafe fn get(&self, b: usize) -> [Lanes; N] {
+    fn get(&self, b: usize) -> [Lanes; N] {
         self.0[b]
     }
 }
@@ -113,7 +119,7 @@ impl<const N: usize> Source<N> for BufSource<'_, N> {
 /// The layer summand (see `logup::summand`): `A·D + C·(B + λ·D)`, or for the leaf layer
 /// `C + D + λ·C·D`.
 #[inline(always)]
-unsafe fn summand<const N: usize>(v: &[Lanes; N], lambda: Lanes) -> Lanes {
+fn summand<const N: usize>(v: &[Lanes; N], lambda: Lanes) -> Lanes {
     if N == 4 {
         v[0].mul(v[3]).add(v[2].mul(v[1].add(lambda.mul(v[3]))))
     } else {
@@ -152,7 +158,7 @@ unsafe fn pass_blocks<const N: usize, S: Source<N>>(
             }
         }
     };
-    let mut s = [Lanes::zero(); 3];
+    let mut s = [Lanes::zero(lambda.simd()); 3];
     for b in lo..hi {
         let v0 = bound(b);
         let v1 = bound(b + h);
@@ -187,8 +193,9 @@ fn bind_round<const N: usize, S: Source<N>>(
     par: bool,
 ) -> [F; 3] {
     let h = out.len() / 2;
+    // SAFETY: lanes exist only with an `Ifma` token, so the CPU has AVX-512F and
+    // AVX-512 IFMA, the features `pass_blocks` is compiled for.
     chunked(h, Some(out), par, BLOCK_CHUNK, |lo, hi, a, b| unsafe {
-        // SAFETY: the wide path runs only when `enabled()`.
         pass_blocks(
             src,
             Some(r),
@@ -208,6 +215,7 @@ fn bind_round<const N: usize, S: Source<N>>(
 /// bind `bufs[0]` into `bufs[1]`; the buffers are then swapped. Needs `e.len() ≥ 8`.
 #[allow(clippy::too_many_arguments)]
 fn round<const N: usize, S: Source<N>>(
+    simd: Ifma,
     src: &S,
     bufs: &mut [Vec<[Lanes; N]>; 2],
     i: usize,
@@ -219,8 +227,7 @@ fn round<const N: usize, S: Source<N>>(
     par: bool,
 ) -> [F; 3] {
     let h = e.len() / 8;
-    // SAFETY (all blocks below): the wide path runs only when `enabled()`.
-    let (ew, lw) = unsafe { (ifma::load_all(e), Lanes::splat(lambda)) };
+    let (ew, lw) = (ifma::load_all(simd, e), Lanes::splat(simd, lambda));
     let (ew, lw) = (&ew[..], lw);
     if i == 0 {
         return chunked(
@@ -228,15 +235,16 @@ fn round<const N: usize, S: Source<N>>(
             None::<&mut [[Lanes; N]]>,
             par,
             BLOCK_CHUNK,
+            // SAFETY: the `Ifma` token proves the CPU has AVX-512F and AVX-512 IFMA.
             |lo, hi, _, _| unsafe {
                 pass_blocks(src, None, None, ew, t0, lw, want_t1, (lo, hi), (h, 0))
             },
         );
     }
-    let r = unsafe { Lanes::splat(r_prev) };
+    let r = Lanes::splat(simd, r_prev);
     let [cur, next] = bufs;
     if next.len() < 2 * h {
-        next.resize(2 * h, [unsafe { Lanes::zero() }; N]);
+        next.resize(2 * h, [Lanes::zero(simd); N]);
     }
     let out = &mut next[..2 * h];
     let sums = if i == 1 {
@@ -255,8 +263,7 @@ pub(super) fn to_scalar<const N: usize>(tables: &[[Lanes; N]]) -> Vec<[F; N]> {
     let mut lane = [F::ZERO; 8];
     for (blk, o) in tables.iter().zip(out.chunks_exact_mut(8)) {
         for (t, v) in blk.iter().enumerate() {
-            // SAFETY: lanes exist only when `enabled()`.
-            unsafe { v.store(&mut lane) };
+            v.store(&mut lane);
             for (entry, x) in o.iter_mut().zip(&lane) {
                 entry[t] = *x;
             }
@@ -273,8 +280,8 @@ pub(super) fn build_levels(leaves: &WideLeaves, k: usize) -> Vec<Level> {
     unsafe fn leaf_nodes(leaves: &WideLeaves, h: usize, b0: usize, out: &mut [[Lanes; 2]]) {
         for (i, o) in out.iter_mut().enumerate() {
             let b = b0 + i;
-            let c = Lanes::gather(&leaves.table, &leaves.idx[8 * b..]);
-            let d = Lanes::gather(&leaves.table, &leaves.idx[h + 8 * b..]);
+            let c = Lanes::gather(leaves.simd, &leaves.table, &leaves.idx[8 * b..]);
+            let d = Lanes::gather(leaves.simd, &leaves.table, &leaves.idx[h + 8 * b..]);
             *o = [c.add(d), c.mul(d)];
         }
     }
@@ -285,9 +292,8 @@ pub(super) fn build_levels(leaves: &WideLeaves, k: usize) -> Vec<Level> {
             *o = [a.mul(d).add(b.mul(c)), c.mul(d)];
         }
     }
-    fn fill(blocks: usize, f: impl Fn(usize, &mut [[Lanes; 2]]) + Sync) -> Level {
-        // SAFETY: lanes exist only when `enabled()`.
-        let mut out = vec![[unsafe { Lanes::zero() }; 2]; blocks];
+    fn fill(simd: Ifma, blocks: usize, f: impl Fn(usize, &mut [[Lanes; 2]]) + Sync) -> Level {
+        let mut out = vec![[Lanes::zero(simd); 2]; blocks];
         if blocks > 2 * BLOCK_CHUNK {
             out.par_chunks_mut(BLOCK_CHUNK)
                 .enumerate()
@@ -299,11 +305,16 @@ pub(super) fn build_levels(leaves: &WideLeaves, k: usize) -> Vec<Level> {
     }
     let mut levels: Vec<Level> = Vec::with_capacity(k - WIDE_LEVEL);
     let h = 1usize << (k - 1);
-    levels.push(fill(h / 8, |b0, o| unsafe { leaf_nodes(leaves, h, b0, o) }));
+    let simd = leaves.simd;
+    // SAFETY: the `Ifma` token proves the CPU has AVX-512F and AVX-512 IFMA.
+    levels.push(fill(simd, h / 8, |b0, o| unsafe {
+        leaf_nodes(leaves, h, b0, o)
+    }));
     for l in (WIDE_LEVEL..k - 1).rev() {
         let src = levels.last().expect("pushed above");
         let hb = (1usize << l) / 8;
-        let next = fill(hb, |b0, o| unsafe { inner_nodes(src, hb, b0, o) });
+        // SAFETY: the `Ifma` token proves the CPU has AVX-512F and AVX-512 IFMA.
+        let next = fill(simd, hb, |b0, o| unsafe { inner_nodes(src, hb, b0, o) });
         levels.push(next);
     }
     levels.reverse();
@@ -314,6 +325,7 @@ pub(super) fn build_levels(leaves: &WideLeaves, k: usize) -> Vec<Level> {
 /// tree level (for round 0), bound-table buffers and whether they hold the current
 /// tables (their length in blocks).
 pub(super) struct WideLayer<'a, const N: usize, S: Source<N>> {
+    simd: Ifma,
     src: S,
     t0: &'a [[Lanes; 2]],
     bufs: [Vec<[Lanes; N]>; 2],
@@ -328,12 +340,14 @@ pub(super) type WideLeaf<'a> = WideLayer<'a, 2, LeafSource<'a>>;
 impl<'a> WideInner<'a> {
     /// An inner layer whose children level is `children` and own level `t0`.
     pub fn inner(
+        simd: Ifma,
         children: &'a [[Lanes; 2]],
         t0: &'a [[Lanes; 2]],
         bufs: [Vec<[Lanes; 4]>; 2],
     ) -> Self {
         let half = children.len() / 2;
         WideLayer {
+            simd,
             src: TreeSource {
                 level: children,
                 half,
@@ -350,6 +364,7 @@ impl<'a> WideLeaf<'a> {
     pub fn leaf(leaves: &'a WideLeaves<'a>, t0: &'a [[Lanes; 2]]) -> Self {
         let half = leaves.idx.len() / 2;
         WideLayer {
+            simd: leaves.simd,
             src: LeafSource { leaves, half },
             t0,
             bufs: Default::default(),
@@ -375,6 +390,7 @@ impl<const N: usize, S: Source<N>> WideLayer<'_, N, S> {
         }
         let t0 = (i == 0).then_some(self.t0);
         let s = round(
+            self.simd,
             &self.src,
             &mut self.bufs,
             i,
@@ -409,13 +425,21 @@ pub(super) type Block4 = [Lanes; 4];
 /// bindings as the scalar rounds. Blocks whose sixteen `m` values are all zero are
 /// skipped, as the scalar rounds skip such pairs. Cost: about 4 lanes products per pair.
 pub(super) struct WideTable {
+    simd: Ifma,
     m: Vec<Lanes>,
     g: Vec<Lanes>,
 }
 
 #[target_feature(enable = "avx512f,avx512ifma")]
-unsafe fn table_sums(m: &[Lanes], g: &[Lanes], h: usize, lo: usize, hi: usize) -> [F; 3] {
-    let (mut s0, mut s2) = (Lanes::zero(), Lanes::zero());
+unsafe fn table_sums(
+    simd: Ifma,
+    m: &[Lanes],
+    g: &[Lanes],
+    h: usize,
+    lo: usize,
+    hi: usize,
+) -> [F; 3] {
+    let (mut s0, mut s2) = (Lanes::zero(simd), Lanes::zero(simd));
     for b in lo..hi {
         let (m0, m1) = (m[b], m[b + h]);
         if m0.is_zero() && m1.is_zero() {
@@ -444,21 +468,21 @@ fn table_bind_par(t: &mut Vec<Lanes>, r: Lanes, skip_zero: bool) {
     if h > 2 * BLOCK_CHUNK {
         lo.par_chunks_mut(BLOCK_CHUNK)
             .zip(hi.par_chunks(BLOCK_CHUNK))
-            // SAFETY: lanes exist only when `enabled()`.
+            // SAFETY: lanes exist only with an `Ifma` token, so the CPU has
+            // AVX-512F and AVX-512 IFMA.
             .for_each(|(a, b)| unsafe { table_bind(a, b, r, skip_zero) });
     } else {
-        // SAFETY: lanes exist only when `enabled()`.
+        // SAFETY: as in the parallel branch.
         unsafe { table_bind(lo, hi, r, skip_zero) };
     }
     t.truncate(h);
 }
 
 impl WideTable {
-    /// `m` and `g` (one length, a multiple of 8) in lanes. Call only when `enabled()`.
-    pub fn new(m: &[F], g: &[F]) -> Self {
-        // SAFETY: called only when `enabled()`.
-        let (m, g) = unsafe { (ifma::load_all(m), ifma::load_all(g)) };
-        WideTable { m, g }
+    /// `m` and `g` (one length, a multiple of 8) in lanes.
+    pub fn new(simd: Ifma, m: &[F], g: &[F]) -> Self {
+        let (m, g) = (ifma::load_all(simd, m), ifma::load_all(simd, g));
+        WideTable { simd, m, g }
     }
 
     /// Variables left.
@@ -473,29 +497,27 @@ impl WideTable {
             return None;
         }
         let h = self.m.len() / 2;
-        let (mr, gr) = (&self.m[..], &self.g[..]);
+        let (simd, mr, gr) = (self.simd, &self.m[..], &self.g[..]);
         let s = chunked(
             h,
             None::<&mut [Lanes]>,
             h > 2 * BLOCK_CHUNK,
             BLOCK_CHUNK,
-            // SAFETY: lanes exist only when `enabled()`.
-            |lo, hi, _, _| unsafe { table_sums(mr, gr, h, lo, hi) },
+            // SAFETY: the `Ifma` token proves the CPU has AVX-512F and AVX-512 IFMA.
+            |lo, hi, _, _| unsafe { table_sums(simd, mr, gr, h, lo, hi) },
         );
         Some((s[0], s[2]))
     }
 
     /// Binds the first variable to `r`.
     pub fn bind(&mut self, r: F) {
-        // SAFETY: lanes exist only when `enabled()`.
-        let rw = unsafe { Lanes::splat(r) };
+        let rw = Lanes::splat(self.simd, r);
         table_bind_par(&mut self.g, rw, false);
         table_bind_par(&mut self.m, rw, true);
     }
 
     /// The bound `m` and `g` as scalars.
     pub fn into_scalar(self) -> (Vec<F>, Vec<F>) {
-        // SAFETY: lanes exist only when `enabled()`.
-        unsafe { (ifma::store_all(&self.m), ifma::store_all(&self.g)) }
+        (ifma::store_all(&self.m), ifma::store_all(&self.g))
     }
 }

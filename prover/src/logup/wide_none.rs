@@ -3,13 +3,14 @@
 
 use super::Leaves;
 use crate::field::F;
+use crate::simd::Ifma;
 
 /// As in `wide.rs`; never used, since [`enabled`] is false.
 pub(super) const WIDE_LEVEL: usize = 4;
 
 /// Lanes are never used here.
-pub(super) fn enabled() -> bool {
-    false
+pub(super) fn enabled() -> Option<Ifma> {
+    None
 }
 
 /// Runs `f` (the scalar path is the only one here).
@@ -28,7 +29,7 @@ pub(super) type Block4 = Never;
 pub(super) struct WideLeaves<'a>(Never, std::marker::PhantomData<&'a ()>);
 
 impl<'a> WideLeaves<'a> {
-    pub fn new(_: &'a Leaves<'a>) -> Self {
+    pub fn new(_: Ifma, _: &'a Leaves<'a>) -> Self {
         unreachable!("lanes are disabled on this architecture")
     }
 }
@@ -46,7 +47,7 @@ pub(super) type WideInner<'a> = WideLayer<'a, 4>;
 pub(super) type WideLeaf<'a> = WideLayer<'a, 2>;
 
 impl<'a> WideInner<'a> {
-    pub fn inner(_: &'a [Never], t0: &'a [Never], _: [Vec<Never>; 2]) -> Self {
+    pub fn inner(_: Ifma, _: &'a [Never], t0: &'a [Never], _: [Vec<Never>; 2]) -> Self {
         match t0.first() {
             Some(n) => match *n {},
             None => unreachable!("lanes are disabled on this architecture"),
@@ -75,7 +76,7 @@ impl<const N: usize> WideLayer<'_, N> {
 pub(super) struct WideTable(Never);
 
 impl WideTable {
-    pub fn new(_: &[F], _: &[F]) -> Self {
+    pub fn new(_: Ifma, _: &[F], _: &[F]) -> Self {
         unreachable!("lanes are disabled on this architecture")
     }
     pub fn num_vars(&self) -> usize {
