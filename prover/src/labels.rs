@@ -128,3 +128,14 @@ pub const GKR_ALPHA: &[u8] = b"gkr-alpha";
 
 /// Dense GKR: the second challenge combining two claims.
 pub const GKR_BETA: &[u8] = b"gkr-beta";
+
+/// The masked sumcheck's mask commitment (`masked_sumcheck.rs`).
+pub const ZK_MASK: &[u8] = b"zk-masked-commitment";
+/// The masked sumcheck's mask weight `ρ`.
+pub const ZK_MASK_RHO: &[u8] = b"zk-masked-rho";
+/// The masked claimed sum `c₁ = v + ρ·G`.
+pub const ZK_MASKED_SUM: &[u8] = b"zk-masked-sum";
+/// The committed sum and final value the closing proof ties together.
+pub const ZK_MASK_CLOSE: &[u8] = b"zk-masked-close";
+/// The two weights that combine the closing relations.
+pub const ZK_MASK_WEIGHTS: &[u8] = b"zk-masked-weights";

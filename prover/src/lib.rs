@@ -58,8 +58,6 @@ pub mod transcript;
 pub mod wire;
 #[allow(dead_code)] // zero-knowledge groundwork, not yet wired (issue 14)
 pub(crate) mod zk_linear;
-#[allow(dead_code)] // zero-knowledge groundwork, not yet wired (issue 14)
-pub(crate) mod zk_sumcheck;
 
 pub use error::{Check, Committed, Error, Result, Step};
 pub use field::{GAffine, F, G};

@@ -21,9 +21,10 @@ use crate::dot_product::{DotProductProof, DotProductStatement, DotProductWitness
 use crate::error::{Check, Error};
 use crate::field::{interpolate_at, GAffine, F, G};
 use crate::generators::derive_generators;
+use crate::labels;
 use crate::pedersen::{random_scalar, BlindingKey, Committed};
+use crate::sumcheck::{self, RoundOracle, SumcheckProof};
 use crate::transcript::Transcript;
-use crate::zk_sumcheck::RoundSource;
 use ark_ec::{CurveGroup, VariableBaseMSM};
 use ark_ff::{AdditiveGroup, Field, One, Zero};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
@@ -140,24 +141,59 @@ fn mask_round(mask: &[F], k: usize, d: usize, j: usize, prefix: F) -> Vec<F> {
         .collect()
 }
 
-const MASK: &[u8] = b"zk-masked-commitment";
-const RHO: &[u8] = b"zk-masked-rho";
-const SUM: &[u8] = b"zk-masked-sum";
-const ROUND: &[u8] = b"zk-masked-round";
-const POINT: &[u8] = b"zk-masked-challenge";
-const CLOSE: &[u8] = b"zk-masked-close";
-const WEIGHTS: &[u8] = b"zk-masked-weights";
+/// The summand `f + ρ·g` as a [`RoundOracle`]: the inner oracle's round polynomial plus
+/// `ρ` times the mask's, so the one sumcheck driver runs the masked instance.
+struct Masked<'a, O: RoundOracle + ?Sized> {
+    inner: &'a mut O,
+    mask: &'a [F],
+    rho: F,
+    k: usize,
+    d: usize,
+    /// Rounds done so far.
+    j: usize,
+    /// `Σ_{i<j} g_i(r_i)`.
+    prefix: F,
+    /// The running claim on `f` alone (the inner oracle's own claim).
+    inner_claim: F,
+    /// The inner oracle's last round polynomial.
+    last: Vec<F>,
+}
 
-/// Runs the masked sumcheck over `source` (whose sum the caller has committed and
-/// bound to the transcript). Cost: the source's rounds, `O(k·d)` field operations for
-/// the mask, and one MSM of `k(d+1) + 1` bases for its commitment.
-pub fn prove<S: RoundSource, R: RngCore + CryptoRng>(
+impl<O: RoundOracle + ?Sized> RoundOracle for Masked<'_, O> {
+    fn num_vars(&self) -> usize {
+        self.k - self.j
+    }
+    fn degree(&self) -> usize {
+        self.d
+    }
+    fn round(&mut self, _masked_claim: F) -> Vec<F> {
+        let f = self.inner.round(self.inner_claim);
+        let g = mask_round(self.mask, self.k, self.d, self.j, self.prefix);
+        let p = f.iter().zip(&g).map(|(a, b)| *a + self.rho * b).collect();
+        self.last = f;
+        p
+    }
+    fn bind(&mut self, r: F) {
+        self.inner_claim = interpolate_at(&self.last, r);
+        let d = self.d;
+        self.prefix += poly_at(&self.mask[self.j * (d + 1)..(self.j + 1) * (d + 1)], r);
+        self.j += 1;
+        self.inner.bind(r);
+    }
+}
+
+/// Runs the masked sumcheck over `oracle`, whose sum is `sum` (which the caller has
+/// committed and bound to the transcript), through the one sumcheck driver.
+/// Cost: the oracle's rounds, `O(k·d)` field operations for the mask, and one MSM of
+/// `k(d+1) + 1` bases for its commitment.
+pub fn prove<O: RoundOracle + ?Sized, R: RngCore + CryptoRng>(
     key: &MaskKey,
-    source: &mut S,
+    oracle: &mut O,
+    sum: F,
     t: &mut Transcript,
     rng: &mut R,
 ) -> crate::Result<MaskedProverOutput> {
-    let (k, d) = (source.num_vars(), source.degree());
+    let (k, d) = (oracle.num_vars(), oracle.degree());
     if !(1..=MAX_DEGREE).contains(&d) || k == 0 {
         return Err(Error::Invalid(
             "masked sumcheck: degree 1..=3 and k ≥ 1".into(),
@@ -170,46 +206,34 @@ pub fn prove<S: RoundSource, R: RngCore + CryptoRng>(
         .blinding
         .commit_vector(gens, &mask, mask_blind)
         .into_affine();
-    t.append_points(MASK, &[mask_point]);
-    let rho = t.challenge(RHO);
-    let mut rounds = Vec::with_capacity(k);
-    let mut point = Vec::with_capacity(k);
-    let mut prefix = F::zero();
-    let mut masked_sum = F::zero();
-    let mut claim = F::zero();
-    for j in 0..k {
-        let f = source.round_evals();
-        let g = mask_round(&mask, k, d, j, prefix);
-        let p: Vec<F> = f.iter().zip(&g).map(|(a, b)| *a + rho * b).collect();
-        if j == 0 {
-            masked_sum = p[0] + p[1];
-            t.append_field(SUM, &masked_sum);
-        } else {
-            debug_assert_eq!(p[0] + p[1], claim, "masked round inconsistent");
-        }
-        let msg: Vec<F> = std::iter::once(p[0])
-            .chain(p[2..].iter().copied())
-            .collect();
-        t.append_fields(ROUND, &msg);
-        let r = t.challenge(POINT);
-        claim = interpolate_at(&p, r);
-        prefix += poly_at(&mask[j * (d + 1)..(j + 1) * (d + 1)], r);
-        source.bind(r);
-        rounds.push(msg);
-        point.push(r);
-    }
-    let final_value = claim - rho * prefix;
+    t.append_points(labels::ZK_MASK, &[mask_point]);
+    let rho = t.challenge(labels::ZK_MASK_RHO);
+    let masked_sum = sum + rho * inner(&mask, &sum_vector(k, d));
+    t.append_field(labels::ZK_MASKED_SUM, &masked_sum);
+    let mut masked = Masked {
+        inner: oracle,
+        mask: &mask,
+        rho,
+        k,
+        d,
+        j: 0,
+        prefix: F::zero(),
+        inner_claim: sum,
+        last: Vec::new(),
+    };
+    let red = sumcheck::prove(&mut masked, masked_sum, t);
+    let final_value = masked.inner_claim;
     Ok(MaskedProverOutput {
         proof: MaskedSumcheckProof {
             mask: mask_point,
             masked_sum,
-            rounds,
+            rounds: red.proof.rounds,
         },
         claims: MaskedClaims {
-            point,
+            point: red.point,
             rho,
             masked_sum,
-            masked_final: claim,
+            masked_final: red.claim,
         },
         final_value,
         mask,
@@ -218,10 +242,14 @@ pub fn prove<S: RoundSource, R: RngCore + CryptoRng>(
     })
 }
 
+fn inner(a: &[F], b: &[F]) -> F {
+    a.iter().zip(b).map(|(x, y)| *x * y).sum()
+}
+
 /// Checks the rounds of a masked sumcheck of `num_vars` variables and degree `degree`
-/// (every round chained to the previous one) and returns the public claims, which
-/// [`verify_close`] must then tie to the committed sum and final value.
-/// Cost: `O(k·d²)` field operations.
+/// with the one sumcheck verifier (every round chained to the previous one) and
+/// returns the public claims, which [`verify_close`] must then tie to the committed
+/// sum and final value. Cost: `O(k·d²)` field operations.
 pub fn verify(
     proof: &MaskedSumcheckProof,
     num_vars: usize,
@@ -231,31 +259,18 @@ pub fn verify(
     if !(1..=MAX_DEGREE).contains(&degree) {
         return Err(Error::Invalid("masked sumcheck: unsupported degree".into()));
     }
-    if proof.rounds.len() != num_vars || proof.rounds.iter().any(|r| r.len() != degree) {
-        return Err(Error::Malformed(
-            "masked sumcheck: wrong number of values".into(),
-        ));
-    }
-    t.append_points(MASK, &[proof.mask]);
-    let rho = t.challenge(RHO);
-    t.append_field(SUM, &proof.masked_sum);
-    let mut claim = proof.masked_sum;
-    let mut point = Vec::with_capacity(num_vars);
-    for msg in &proof.rounds {
-        t.append_fields(ROUND, msg);
-        let r = t.challenge(POINT);
-        let mut p = Vec::with_capacity(degree + 1);
-        p.push(msg[0]);
-        p.push(claim - msg[0]);
-        p.extend_from_slice(&msg[1..]);
-        claim = interpolate_at(&p, r);
-        point.push(r);
-    }
+    t.append_points(labels::ZK_MASK, &[proof.mask]);
+    let rho = t.challenge(labels::ZK_MASK_RHO);
+    t.append_field(labels::ZK_MASKED_SUM, &proof.masked_sum);
+    let rounds = SumcheckProof {
+        rounds: proof.rounds.clone(),
+    };
+    let (point, masked_final) = sumcheck::verify(proof.masked_sum, num_vars, degree, &rounds, t)?;
     Ok(MaskedClaims {
         point,
         rho,
         masked_sum: proof.masked_sum,
-        masked_final: claim,
+        masked_final,
     })
 }
 
@@ -300,8 +315,8 @@ pub fn close<R: RngCore + CryptoRng>(
 ) -> crate::Result<DotProductProof> {
     let k = out.claims.point.len();
     let gens = key.gens_for(k, out.degree)?;
-    t.append_points(CLOSE, &[sum.point, final_eval.point]);
-    let w = t.challenges(WEIGHTS, 2);
+    t.append_points(labels::ZK_MASK_CLOSE, &[sum.point, final_eval.point]);
+    let w = t.challenges(labels::ZK_MASK_WEIGHTS, 2);
     let (a, c_y) = closing_statement(
         key,
         &out.claims,
@@ -344,8 +359,8 @@ pub fn verify_close(
 ) -> crate::Result<()> {
     let k = claims.point.len();
     let gens = key.gens_for(k, degree)?;
-    t.append_points(CLOSE, &[sum, final_eval]);
-    let w = t.challenges(WEIGHTS, 2);
+    t.append_points(labels::ZK_MASK_CLOSE, &[sum, final_eval]);
+    let w = t.challenges(labels::ZK_MASK_WEIGHTS, 2);
     let (a, c_y) = closing_statement(key, claims, degree, sum, final_eval, &w);
     let statement = DotProductStatement {
         gens,
@@ -376,17 +391,17 @@ pub(crate) fn simulate_rounds<R: RngCore + CryptoRng>(
         .blinding
         .commit(random_scalar(rng), random_scalar(rng))
         .into_affine();
-    t.append_points(MASK, &[mask]);
-    let rho = t.challenge(RHO);
+    t.append_points(labels::ZK_MASK, &[mask]);
+    let rho = t.challenge(labels::ZK_MASK_RHO);
     let masked_sum = random_scalar(rng);
-    t.append_field(SUM, &masked_sum);
+    t.append_field(labels::ZK_MASKED_SUM, &masked_sum);
     let mut claim = masked_sum;
     let mut rounds = Vec::new();
     let mut point = Vec::new();
     for _ in 0..num_vars {
         let msg: Vec<F> = (0..degree).map(|_| random_scalar(rng)).collect();
-        t.append_fields(ROUND, &msg);
-        let r = t.challenge(POINT);
+        t.append_fields(labels::SUMCHECK_ROUND, &msg);
+        let r = t.challenge(labels::SUMCHECK_CHALLENGE);
         let mut p = vec![msg[0], claim - msg[0]];
         p.extend_from_slice(&msg[1..]);
         claim = interpolate_at(&p, r);
@@ -424,8 +439,8 @@ pub(crate) fn simulate_closing<R: RngCore + CryptoRng>(
     let gens = key
         .gens_for(claims.point.len(), degree)
         .expect("key large enough");
-    t.append_points(CLOSE, &[sum, final_eval]);
-    let w = t.challenges(WEIGHTS, 2);
+    t.append_points(labels::ZK_MASK_CLOSE, &[sum, final_eval]);
+    let w = t.challenges(labels::ZK_MASK_WEIGHTS, 2);
     let (a, c_y) = closing_statement(key, claims, degree, sum, final_eval, &w);
     let statement = DotProductStatement {
         gens,
@@ -439,7 +454,15 @@ pub(crate) fn simulate_closing<R: RngCore + CryptoRng>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::zk_sumcheck::ProductRounds;
+    use crate::sumcheck::{Term, TermOracle};
+
+    /// `A·B`: the linear layer's summand.
+    fn product_terms() -> Vec<Term> {
+        vec![Term {
+            coeff: F::ONE,
+            factors: vec![0, 1],
+        }]
+    }
     use ark_std::rand::{rngs::StdRng, SeedableRng};
     use ark_std::UniformRand;
 
@@ -458,10 +481,15 @@ mod tests {
         let sum = Committed::new(&key.blinding, v + lie, rng);
         let mut t = Transcript::new(b"masked-test");
         t.append_points(b"sum", &[sum.point]);
-        let mut src = ProductRounds { a, b };
-        let out = prove(&key, &mut src, &mut t, rng).unwrap();
-        assert_eq!(out.final_value, src.a[0] * src.b[0]);
-        let fin = Committed::new(&key.blinding, out.final_value, rng);
+        let terms = product_terms();
+        let mut src = TermOracle::new(vec![a, b], &terms);
+        let out = prove(&key, &mut src, v + lie, &mut t, rng).unwrap();
+        // The caller commits the true f(r) = A(r)·B(r), from the bound tables.
+        let e = src.evals();
+        if lie.is_zero() {
+            assert_eq!(out.final_value, e[0] * e[1]);
+        }
+        let fin = Committed::new(&key.blinding, e[0] * e[1], rng);
         let closing = close(&key, &out, &sum, &fin, &mut t, rng).unwrap();
         (
             Run {
@@ -649,18 +677,13 @@ mod tests {
         let key = MaskKey::new(8);
         let a: Vec<F> = (0..16).map(|_| F::rand(&mut rng)).collect();
         let b: Vec<F> = (0..16).map(|_| F::rand(&mut rng)).collect();
-        let plain_first = ProductRounds {
-            a: a.clone(),
-            b: b.clone(),
-        }
-        .round_evals();
+        let terms = product_terms();
+        let v: F = a.iter().zip(&b).map(|(x, y)| *x * y).sum();
+        let plain_first = TermOracle::new(vec![a.clone(), b.clone()], &terms).round(v);
         let mut seen = Vec::new();
         for _ in 0..2 {
-            let mut src = ProductRounds {
-                a: a.clone(),
-                b: b.clone(),
-            };
-            let out = prove(&key, &mut src, &mut Transcript::new(b"x"), &mut rng).unwrap();
+            let mut src = TermOracle::new(vec![a.clone(), b.clone()], &terms);
+            let out = prove(&key, &mut src, v, &mut Transcript::new(b"x"), &mut rng).unwrap();
             let vals: Vec<F> = std::iter::once(out.proof.masked_sum)
                 .chain(out.proof.rounds.iter().flatten().copied())
                 .collect();

@@ -29,10 +29,10 @@ use crate::linear::{combine_batch, LinearVk};
 use crate::masked_sumcheck::{self, MaskKey, MaskedSumcheckProof};
 use crate::matrix::LinearBackend;
 use crate::pedersen::Committed;
+use crate::sumcheck::{Term, TermOracle};
 use crate::transcript::Transcript;
-use crate::zk_sumcheck::ProductRounds;
 use ark_ec::CurveGroup;
-use ark_ff::Zero;
+use ark_ff::{Field, Zero};
 use ark_std::rand::{CryptoRng, RngCore};
 
 /// Domain separator of this protocol.
@@ -139,15 +139,16 @@ pub fn prove<M: LinearBackend + ?Sized, R: RngCore + CryptoRng>(
     let claim = output_claim(zk, vk, &ys, &eq_b, &r);
     let u = m.bind_rows(&eq_table(&r));
     let x_hat = combine_batch(xs, vk.n_in, 1 << b, &eq_b);
-    let mut rounds = ProductRounds {
-        a: u.clone(),
-        b: x_hat,
-    };
-    let out = masked_sumcheck::prove(zk, &mut rounds, &mut t, rng)?;
+    let terms = [Term {
+        coeff: F::ONE,
+        factors: vec![0, 1],
+    }];
+    let mut rounds = TermOracle::new(vec![u.clone(), x_hat], &terms);
+    let out = masked_sumcheck::prove(zk, &mut rounds, claim.value, &mut t, rng)?;
     let r_prime = out.claims.point.clone();
     t.append_fields(b"opening", &u);
     let w = inner_product(&u, &eq_table(&r_prime));
-    let x_eval = Committed::new(&zk.blinding, rounds.b[0], rng);
+    let x_eval = Committed::new(&zk.blinding, rounds.evals()[1], rng);
     t.append_points(b"input-eval", &[x_eval.point]);
     let fin = Committed {
         value: w * x_eval.value,
