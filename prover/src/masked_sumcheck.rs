@@ -274,37 +274,63 @@ pub fn verify(
     })
 }
 
-/// The public vector and the commitment of the closing inner-product statement.
-fn closing_statement(
-    key: &MaskKey,
-    claims: &MaskedClaims,
-    degree: usize,
-    sum: GAffine,
-    final_eval: GAffine,
-    w: &[F],
-) -> (Vec<F>, GAffine) {
-    let k = claims.point.len();
-    let a: Vec<F> = sum_vector(k, degree)
-        .iter()
-        .zip(eval_vector(&claims.point, degree))
-        .map(|(s, e)| claims.rho * (w[0] * s + w[1] * e))
-        .collect();
-    // w₀·(c₁·g − V) + w₁·(e_k·g − F): a commitment to ρ·⟨mask, a⟩ when both ends hold.
-    let target = G::msm_unchecked(
-        &[key.blinding.g, sum, final_eval],
-        &[
-            w[0] * claims.masked_sum + w[1] * claims.masked_final,
-            -w[0],
-            -w[1],
-        ],
-    );
-    (a, target.into_affine())
+/// The closing inner-product statement, after the transcript absorbed both committed
+/// ends and drew the two weights `w`: the generators, the public vector `a` and the
+/// target commitment `w₀·(c₁·g − V) + w₁·(e_k·g − F)` (a commitment to `ρ·⟨mask, a⟩`
+/// when both ends hold).
+struct Closing<'a> {
+    gens: &'a [GAffine],
+    a: Vec<F>,
+    c_y: GAffine,
+    w: Vec<F>,
+}
+
+impl<'a> Closing<'a> {
+    /// Absorbs `sum` and `final_eval`, draws the weights and builds the statement.
+    /// Cost: `O(k·d)` field operations and a three-base MSM.
+    fn new(
+        key: &'a MaskKey,
+        claims: &MaskedClaims,
+        degree: usize,
+        sum: GAffine,
+        final_eval: GAffine,
+        t: &mut Transcript,
+    ) -> crate::Result<Self> {
+        let k = claims.point.len();
+        let gens = key.gens_for(k, degree)?;
+        t.append_points(labels::ZK_MASK_CLOSE, &[sum, final_eval]);
+        let w = t.challenges(labels::ZK_MASK_WEIGHTS, 2);
+        let a: Vec<F> = sum_vector(k, degree)
+            .iter()
+            .zip(eval_vector(&claims.point, degree))
+            .map(|(s, e)| claims.rho * (w[0] * s + w[1] * e))
+            .collect();
+        let c_y = G::msm_unchecked(
+            &[key.blinding.g, sum, final_eval],
+            &[
+                w[0] * claims.masked_sum + w[1] * claims.masked_final,
+                -w[0],
+                -w[1],
+            ],
+        )
+        .into_affine();
+        Ok(Self { gens, a, c_y, w })
+    }
+
+    fn statement(&self, mask: GAffine) -> DotProductStatement<'_> {
+        DotProductStatement {
+            gens: self.gens,
+            a: &self.a,
+            c_x: mask,
+            c_y: self.c_y,
+        }
+    }
 }
 
 /// Proves that the committed sum `sum` and the committed final value `final_eval`
 /// are the ones the masked rounds carry: `c₁ = v + ρ·G` and `e_k = f(r) + ρ·g(r)`.
-/// Both commitments must already be bound to the transcript or be absorbed here
-/// (they are). Cost: one inner-product proof of length `k(d+1)`.
+/// Both commitments are absorbed here. Cost: one inner-product proof of length
+/// `k(d+1)`.
 pub fn close<R: RngCore + CryptoRng>(
     key: &MaskKey,
     out: &MaskedProverOutput,
@@ -313,29 +339,13 @@ pub fn close<R: RngCore + CryptoRng>(
     t: &mut Transcript,
     rng: &mut R,
 ) -> crate::Result<DotProductProof> {
-    let k = out.claims.point.len();
-    let gens = key.gens_for(k, out.degree)?;
-    t.append_points(labels::ZK_MASK_CLOSE, &[sum.point, final_eval.point]);
-    let w = t.challenges(labels::ZK_MASK_WEIGHTS, 2);
-    let (a, c_y) = closing_statement(
-        key,
-        &out.claims,
-        out.degree,
-        sum.point,
-        final_eval.point,
-        &w,
-    );
-    let statement = DotProductStatement {
-        gens,
-        a: &a,
-        c_x: out.proof.mask,
-        c_y,
-    };
+    let c = Closing::new(key, &out.claims, out.degree, sum.point, final_eval.point, t)?;
     let witness = DotProductWitness {
         x: &out.mask,
         r_x: out.mask_blind,
-        r_y: -(w[0] * sum.blind + w[1] * final_eval.blind),
+        r_y: -(c.w[0] * sum.blind + c.w[1] * final_eval.blind),
     };
+    let statement = c.statement(out.proof.mask);
     Ok(DotProductProof::prove(
         &key.blinding,
         &statement,
@@ -357,19 +367,9 @@ pub fn verify_close(
     closing: &DotProductProof,
     t: &mut Transcript,
 ) -> crate::Result<()> {
-    let k = claims.point.len();
-    let gens = key.gens_for(k, degree)?;
-    t.append_points(labels::ZK_MASK_CLOSE, &[sum, final_eval]);
-    let w = t.challenges(labels::ZK_MASK_WEIGHTS, 2);
-    let (a, c_y) = closing_statement(key, claims, degree, sum, final_eval, &w);
-    let statement = DotProductStatement {
-        gens,
-        a: &a,
-        c_x: proof.mask,
-        c_y,
-    };
+    let c = Closing::new(key, claims, degree, sum, final_eval, t)?;
     closing
-        .verify(&key.blinding, &statement, t)
+        .verify(&key.blinding, &c.statement(proof.mask), t)
         .map_err(|e| match e {
             Error::Rejected(c) => Error::Rejected(Check::MaskedClosing(Box::new(c))),
             e => e,
@@ -436,19 +436,8 @@ pub(crate) fn simulate_closing<R: RngCore + CryptoRng>(
     t: &mut Transcript,
     rng: &mut R,
 ) -> DotProductProof {
-    let gens = key
-        .gens_for(claims.point.len(), degree)
-        .expect("key large enough");
-    t.append_points(labels::ZK_MASK_CLOSE, &[sum, final_eval]);
-    let w = t.challenges(labels::ZK_MASK_WEIGHTS, 2);
-    let (a, c_y) = closing_statement(key, claims, degree, sum, final_eval, &w);
-    let statement = DotProductStatement {
-        gens,
-        a: &a,
-        c_x: proof.mask,
-        c_y,
-    };
-    DotProductProof::simulate(&key.blinding, &statement, t, rng)
+    let c = Closing::new(key, claims, degree, sum, final_eval, t).expect("key large enough");
+    DotProductProof::simulate(&key.blinding, &c.statement(proof.mask), t, rng)
 }
 
 #[cfg(test)]
