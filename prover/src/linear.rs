@@ -295,7 +295,7 @@ mod tests {
     }
 
     #[test]
-    fn completeness_all_backends_and_shapes() {
+    fn ternary_completeness_for_every_shape() {
         for &(n_out, n_in, density, batch) in &[
             (1, 1, 1.0, 1),
             (5, 3, 0.7, 1),
