@@ -58,13 +58,19 @@ pub fn ternary_model(
     Ok(TernaryModel { model, t, alpha })
 }
 
-/// The options `ternzk compile` uses for a model fine-tuned at `density` with
-/// `mode` (everything else at the compiler's defaults: least-squares refit, 1000
-/// Fashion-MNIST calibration images, percentile 99.99).
+/// The compile options for a model fine-tuned at `density` with `mode`: magnitude
+/// support (QAT's own starting point), everything else at the compiler's defaults
+/// (least-squares refit, 1000 calibration inputs, percentile 99.99). On a QAT output,
+/// whose layers are exactly ternary, `ternzk compile`'s default support search keeps
+/// the same support.
 pub fn compiler_options(density: Density, mode: ScaleMode) -> CompileOptions {
     CompileOptions {
         density,
         mode,
+        // QAT starts from the magnitude ternarization (`ternary_model`), so its
+        // post-training baseline and per-epoch compiles use the same support; its
+        // output is exactly ternary, which the default support search keeps as is.
+        support: ternzk_compiler::Support::Magnitude,
         ..CompileOptions::default()
     }
 }
