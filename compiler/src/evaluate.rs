@@ -79,15 +79,9 @@ pub fn accuracy_dense_table(
     data: &Table,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<f64> {
-    data.check_width(model.n_in())?;
-    let labels = data.check_labels(model.n_out())?;
-    let mut pred = Vec::with_capacity(data.len());
-    for chunk in data.x.chunks(EVAL_CHUNK * data.dim) {
-        let b = chunk.len() / data.dim;
-        pred.extend(argmax_rows(&forward_f32(model, chunk, b)?, model.n_out()));
-        progress(b as u64);
-    }
-    Ok(score(&pred, labels))
+    table_accuracy(data, model.n_in(), model.n_out(), progress, |chunk, b| {
+        Ok(argmax_rows(&forward_f32(model, chunk, b)?, model.n_out()))
+    })
 }
 
 /// Top-1 accuracy of the integer engine on a data table: every row quantized with
@@ -98,13 +92,27 @@ pub fn accuracy_compiled_table(
     data: &Table,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<f64> {
-    data.check_width(model.n_in())?;
-    let labels = data.check_labels(model.n_out())?;
+    table_accuracy(data, model.n_in(), model.n_out(), progress, |chunk, b| {
+        let q = quantize_inputs(model, chunk);
+        Ok(argmax_rows(&model.infer_batch_i32(&q, b), model.n_out()))
+    })
+}
+
+/// The shared evaluation loop: checks the width and labels, then predicts the
+/// classes of `EVAL_CHUNK` rows at a time with `classes(rows, count)`.
+fn table_accuracy(
+    data: &Table,
+    n_in: usize,
+    n_out: usize,
+    progress: &(dyn Fn(u64) + Sync),
+    classes: impl Fn(&[f32], usize) -> Result<Vec<usize>>,
+) -> Result<f64> {
+    data.check_width(n_in)?;
+    let labels = data.check_labels(n_out)?;
     let mut pred = Vec::with_capacity(data.len());
     for chunk in data.x.chunks(EVAL_CHUNK * data.dim) {
         let b = chunk.len() / data.dim;
-        let q = quantize_inputs(model, chunk);
-        pred.extend(argmax_rows(&model.infer_batch_i32(&q, b), model.n_out()));
+        pred.extend(classes(chunk, b)?);
         progress(b as u64);
     }
     Ok(score(&pred, labels))
