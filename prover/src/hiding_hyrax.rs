@@ -40,7 +40,16 @@ pub fn commit_ints_hiding<R: RngCore + CryptoRng>(
     col_vars: usize,
     rng: &mut R,
 ) -> crate::Result<HidingCommitment> {
-    let plain = commit_ints(key, values, row_vars, col_vars)?;
+    Ok(hide(commit_ints(key, values, row_vars, col_vars)?, bk, rng))
+}
+
+/// Blinds a plain Hyrax commitment: row `g` becomes `C_g + ρ_g·h` with fresh `ρ_g`.
+/// Cost: `2^m` scalar multiplications of `h`.
+pub fn hide<R: RngCore + CryptoRng>(
+    plain: HyraxCommitment,
+    bk: &BlindingKey,
+    rng: &mut R,
+) -> HidingCommitment {
     let blinds: Vec<F> = (0..plain.rows.len()).map(|_| random_scalar(rng)).collect();
     let rows: Vec<G> = plain
         .rows
@@ -48,10 +57,10 @@ pub fn commit_ints_hiding<R: RngCore + CryptoRng>(
         .zip(&blinds)
         .map(|(c, r)| G::from(*c) + bk.h * r)
         .collect();
-    Ok(HidingCommitment {
-        commitment: HyraxCommitment::from_rows(rows, row_vars, col_vars),
+    HidingCommitment {
+        commitment: HyraxCommitment::from_rows(rows, plain.row_vars, plain.col_vars),
         blinds,
-    })
+    }
 }
 
 fn split_point(com: &HyraxCommitment, point: &[F]) -> crate::Result<(Vec<F>, Vec<F>)> {
@@ -120,6 +129,28 @@ pub fn verify_evaluation(
         Error::Rejected(c) => Error::Rejected(Check::HidingEvaluation(Box::new(c))),
         e => e,
     })
+}
+
+/// Simulates [`prove_evaluation`]'s proof for any committed `eval` without the
+/// vector, given the programmed challenges (test-only).
+#[cfg(test)]
+pub(crate) fn simulate_evaluation<R: RngCore + CryptoRng>(
+    key: &HyraxKey,
+    bk: &BlindingKey,
+    com: &HyraxCommitment,
+    point: &[F],
+    eval: ark_bn254::G1Affine,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> DotProductProof {
+    let (l, a) = split_point(com, point).expect("simulated point fits");
+    let statement = DotProductStatement {
+        gens: key.gens_for(com.col_vars).expect("key large enough"),
+        a: &a,
+        c_x: msm(&com.rows, &l).into_affine(),
+        c_y: eval,
+    };
+    DotProductProof::simulate(bk, &statement, t, rng)
 }
 
 #[cfg(test)]

@@ -139,3 +139,22 @@ pub const ZK_MASKED_SUM: &[u8] = b"zk-masked-sum";
 pub const ZK_MASK_CLOSE: &[u8] = b"zk-masked-close";
 /// The two weights that combine the closing relations.
 pub const ZK_MASK_WEIGHTS: &[u8] = b"zk-masked-weights";
+
+/// Zero-knowledge LogUp (`logup/zk.rs`): the mode tag absorbed after the shapes.
+pub const ZK_LOGUP: &[u8] = b"zk-logup";
+/// Zero-knowledge LogUp: the committed roots `(P, Q)` of the fraction trees.
+pub const ZK_LOGUP_ROOTS: &[u8] = b"zk-logup-roots";
+/// Zero-knowledge LogUp: the committed table sums `S`.
+pub const ZK_LOGUP_TABLE_SUMS: &[u8] = b"zk-logup-table-sums";
+/// Zero-knowledge LogUp: one step of a table's root chain (`N·q`, `p·D`, `D·q`).
+pub const ZK_LOGUP_ROOT_CHAIN: &[u8] = b"zk-logup-root-chain";
+/// Zero-knowledge LogUp: the committed inverse of a table's root denominator.
+pub const ZK_LOGUP_INVERSE: &[u8] = b"zk-logup-inverse";
+/// Zero-knowledge LogUp: a layer's committed children.
+pub const ZK_LOGUP_CHILDREN: &[u8] = b"zk-logup-children";
+/// Zero-knowledge LogUp: a layer's committed products of children.
+pub const ZK_LOGUP_PRODUCTS: &[u8] = b"zk-logup-products";
+/// Zero-knowledge LogUp: the committed column evaluations (columns 1 and 2).
+pub const ZK_LOGUP_COLUMN_EVALS: &[u8] = b"zk-logup-column-evals";
+/// Zero-knowledge LogUp: the committed multiplicity evaluation of a table.
+pub const ZK_LOGUP_MULTIPLICITY_EVAL: &[u8] = b"zk-logup-multiplicity-eval";

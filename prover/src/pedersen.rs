@@ -71,6 +71,42 @@ impl Committed {
     }
 }
 
+impl Committed {
+    /// The public constant `v` as a commitment with blinding 0 (`v·g`), for homomorphic
+    /// combinations with committed values. Cost: one scalar multiplication.
+    pub fn constant(key: &BlindingKey, value: F) -> Self {
+        Self {
+            value,
+            blind: F::from(0u64),
+            point: (key.g * value).into_affine(),
+        }
+    }
+
+    /// `Σ c_i·X_i`: the values, the blindings and the points combined alike (what the
+    /// verifier forms from the points alone with [`combine_points`]). Cost: one MSM
+    /// of `n` bases.
+    pub fn combine(terms: &[(F, &Committed)]) -> Self {
+        let (mut value, mut blind) = (F::from(0u64), F::from(0u64));
+        for (c, x) in terms {
+            value += *c * x.value;
+            blind += *c * x.blind;
+        }
+        let pts: Vec<(F, GAffine)> = terms.iter().map(|(c, x)| (*c, x.point)).collect();
+        Self {
+            value,
+            blind,
+            point: combine_points(&pts),
+        }
+    }
+}
+
+/// `Σ c_i·P_i` of commitments: a commitment to the same combination of their values.
+/// Cost: one MSM of `n` bases.
+pub fn combine_points(terms: &[(F, GAffine)]) -> GAffine {
+    let (scalars, bases): (Vec<F>, Vec<GAffine>) = terms.iter().copied().unzip();
+    G::msm_unchecked(&bases, &scalars).into_affine()
+}
+
 /// Draws one uniformly random scalar (a blinding or a Σ-protocol nonce).
 pub fn random_scalar<R: RngCore + CryptoRng>(rng: &mut R) -> F {
     F::rand(rng)

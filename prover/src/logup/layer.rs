@@ -375,8 +375,8 @@ impl RoundOracle for InstanceLayer<'_, '_> {
 }
 
 /// Proves one GKR layer step `l → l + 1` for the active instances (`tabs`, with `t0s`
-/// their tree layer `l`): the instances' oracles ([`InstanceLayer`]) batched with
-/// weights `λ^(2j)` and run by the sumcheck driver. Returns the layer proof, the new
+/// their tree layer `l`) with the plain sumcheck ([`run_layer`] and the sumcheck
+/// driver), sends the children and draws `μ`. Returns the layer proof, the new
 /// point and the tables (for their buffers). `claims[j]` are the `(p, q)` claims at
 /// `point` of active instance `j` and are replaced by the claims at the new point.
 pub(super) fn prove_layer<'a>(
@@ -388,6 +388,45 @@ pub(super) fn prove_layer<'a>(
     transcript: &mut Transcript,
 ) -> (LayerProof, Vec<F>, Vec<LayerTables<'a>>) {
     let lambda = transcript.challenge(labels::LOGUP_LAYER_LAMBDA);
+    let (red, children, tabs) = run_layer(tabs, t0s, l, point, claims, lambda, |o, c| {
+        let red = crate::sumcheck::prove(o, c, transcript);
+        let rs = red.point.clone();
+        (red, rs)
+    });
+    let flat: Vec<F> = children.iter().flatten().copied().collect();
+    transcript.append_fields(labels::LOGUP_LAYER_CHILDREN, &flat);
+    let mu = transcript.challenge(labels::LOGUP_LAYER_MU);
+    for (c, ch) in claims.iter_mut().zip(&children) {
+        *c = [ch[0] + mu * (ch[1] - ch[0]), ch[2] + mu * (ch[3] - ch[2])];
+    }
+    let mut new_point = Vec::with_capacity(l + 1);
+    new_point.push(mu);
+    new_point.extend_from_slice(&red.point);
+    (
+        LayerProof {
+            sumcheck: red.proof,
+            children,
+        },
+        new_point,
+        tabs,
+    )
+}
+
+/// One GKR layer's sumcheck for the active instances, by `run`: builds each instance's
+/// [`InstanceLayer`] oracle (claims `claims[j]` at `point`, weights `λ^(2j)`), batches
+/// them and hands the batch and its claim to `run`, which runs a sumcheck driver on it
+/// and returns its output and the challenges. Returns that output, each instance's
+/// children `[A, B, C, D]` at the challenges, and the tables (for their buffers).
+/// Cost: the layer's passes (the work of every round).
+pub(super) fn run_layer<'a, R>(
+    tabs: Vec<LayerTables<'a>>,
+    t0s: &[&'a [[F; 2]]],
+    l: usize,
+    point: &[F],
+    claims: &[[F; 2]],
+    lambda: F,
+    run: impl FnOnce(&mut dyn RoundOracle, F) -> (R, Vec<F>),
+) -> (R, Vec<[F; 4]>, Vec<LayerTables<'a>>) {
     debug_assert_eq!(point.len(), l);
     let mut es = Vec::with_capacity(l);
     if l > 0 {
@@ -436,25 +475,9 @@ pub(super) fn prove_layer<'a>(
     let mut batch =
         Batched::new(members, weights, member_claims).parallel_above(PASS_PAR_THRESHOLD);
     let claim = batch.claim();
-    let red = crate::sumcheck::prove(&mut batch, claim, transcript);
-    let r_last = red.point.last().copied().unwrap_or(F::ZERO);
+    let (out, rs) = run(&mut batch, claim);
+    let r_last = rs.last().copied().unwrap_or(F::ZERO);
     let tabs: Vec<LayerTables> = batch.into_members().into_iter().map(|m| m.tabs).collect();
     let children: Vec<[F; 4]> = tabs.iter().map(|t| t.children(l, r_last)).collect();
-    let flat: Vec<F> = children.iter().flatten().copied().collect();
-    transcript.append_fields(labels::LOGUP_LAYER_CHILDREN, &flat);
-    let mu = transcript.challenge(labels::LOGUP_LAYER_MU);
-    for (c, ch) in claims.iter_mut().zip(&children) {
-        *c = [ch[0] + mu * (ch[1] - ch[0]), ch[2] + mu * (ch[3] - ch[2])];
-    }
-    let mut new_point = Vec::with_capacity(l + 1);
-    new_point.push(mu);
-    new_point.extend_from_slice(&red.point);
-    (
-        LayerProof {
-            sumcheck: red.proof,
-            children,
-        },
-        new_point,
-        tabs,
-    )
+    (out, children, tabs)
 }

@@ -1,0 +1,1134 @@
+//! Zero-knowledge LogUp (issue 14): the batched lookup argument of [`super::prove`]
+//! with nothing about the witness in the clear.
+//!
+//! The protocol is the public one (fraction trees proven layer by layer, a table-side
+//! sumcheck per table, the LogUp identity at the roots) with every witness-dependent
+//! value kept inside a hiding Pedersen commitment ([`crate::pedersen`]):
+//!
+//! - the multiplicities: a hiding Hyrax commitment (fresh row blindings), opened only
+//!   by a zero-knowledge evaluation proof ([`crate::hiding_hyrax`]);
+//! - the roots `(P_j, Q_j)` and the table sums `S_k`: committed; the identity
+//!   `Σ_j P_j/Q_j = S_k` is proven cross-multiplied along a chain
+//!   (`N ← N·Q + P·D`, `D ← D·Q`) with product proofs ([`ProductProof`]), ending in
+//!   `N = S·D`, and `D ≠ 0` by a committed inverse (`D·D⁻¹ = 1`);
+//! - each GKR layer: a masked sumcheck ([`crate::masked_sumcheck`], round polynomials
+//!   of `f + ρ·g` in the clear) whose sum is the homomorphic combination of the
+//!   committed claims; the children `A, B, C, D` are committed, their products proven,
+//!   and the final value `eq·Σ w_j(A·D + B·C + λ·C·D)` formed homomorphically and tied
+//!   to the rounds by the masked closing proof. The next claims
+//!   `A + μ(B − A)`, `C + μ(D − C)` are again homomorphic. At a leaf layer `A = B = 1`
+//!   are public, so the leaf numerators are 1 by construction;
+//! - the column evaluations: columns `1, 2` committed, column 0 *derived*
+//!   (`E₀ = β·g − Q − γ·E₁ − γ²·E₂`), which is the leaf-denominator check at no cost;
+//! - the table side: a masked sumcheck for `S = Σ_t m_t·g(t)`, closed by
+//!   `g̃(r)·Com(m̃(r))` with `m̃(r)` proven against the multiplicity commitment.
+//!
+//! The returned claims are commitments to the columns' evaluations; the caller proves
+//! them against its (hiding) column commitments. Extra cost over the public argument:
+//! per sumcheck one mask commitment and one closing inner-product proof (length
+//! `(d+1)·rounds`), per active instance and layer four commitments and three product
+//! proofs, per table a few product proofs and a Hyrax evaluation proof — a number of
+//! group operations independent of the witness length (besides the multiplicity
+//! commitment's row blindings, one per grid row).
+
+use super::*;
+use crate::dot_product::DotProductProof;
+use crate::eq::{eq_eval, eq_table};
+use crate::error::{ensure, Check, Committed as What, Error, Step};
+use crate::field::{inner_product, GAffine, F};
+use crate::hiding_hyrax::{hide, prove_evaluation, verify_evaluation, HidingCommitment};
+use crate::hyrax::{HyraxCommitment, HyraxKey};
+use crate::labels;
+use crate::masked_sumcheck::{
+    self, MaskKey, MaskedClaims, MaskedProverOutput, MaskedSumcheckProof,
+};
+use crate::pedersen::{combine_points, BlindingKey, Committed};
+use crate::sigma::{EqualityProof, ProductProof};
+use crate::small_commit::{commit_counts, open_counts};
+use crate::sumcheck::RoundOracle;
+use crate::transcript::Transcript;
+use ark_ff::{Field, One};
+use ark_std::rand::{CryptoRng, RngCore};
+
+/// One zero-knowledge sumcheck: masked rounds and their closing proof, or, for a
+/// sumcheck of no variables, a proof that the committed sum and final value are equal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // the masked variant is the common one
+pub enum ZkSumcheck {
+    /// At least one variable: masked rounds ([`masked_sumcheck::prove`]) and the
+    /// closing inner-product proof ([`masked_sumcheck::close`]).
+    Masked {
+        /// The mask commitment, masked sum and round polynomials.
+        rounds: MaskedSumcheckProof,
+        /// The proof tying the committed sum and final value to the rounds.
+        closing: DotProductProof,
+    },
+    /// No variables: the sum is the final value.
+    Empty(EqualityProof),
+}
+
+/// The committed LogUp identity of one table: `Σ_j P_j/Q_j = S`, cross-multiplied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZkRootProof {
+    /// For each instance after the first: commitments to `N·Q`, `P·D` and `D·Q`.
+    pub steps: Vec<[GAffine; 3]>,
+    /// Their product proofs.
+    pub step_proofs: Vec<[ProductProof; 3]>,
+    /// Commitment to `1/D`.
+    pub inverse: GAffine,
+    /// `D·(1/D) = 1`: no root denominator is zero.
+    pub nonzero: ProductProof,
+    /// `N = S·D`.
+    pub identity: ProductProof,
+}
+
+/// One witness-side GKR layer in zero knowledge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZkLayerProof {
+    /// The layer's sumcheck.
+    pub sumcheck: ZkSumcheck,
+    /// Per active instance, its committed children `A, B, C, D` (leaf layer: `C, D`).
+    pub children: Vec<Vec<GAffine>>,
+    /// Per active instance, committed `A·D, B·C, C·D` (leaf layer: `C·D`).
+    pub products: Vec<Vec<GAffine>>,
+    /// Their product proofs.
+    pub product_proofs: Vec<Vec<ProductProof>>,
+}
+
+/// A zero-knowledge batched LogUp proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZkLogupProof {
+    /// Hiding Hyrax commitment to each distinct table's multiplicities.
+    pub multiplicity_commitments: Vec<HyraxCommitment>,
+    /// Committed root `(P, Q)` of each instance (`P = g`, the constant 1, for an
+    /// instance of one entry).
+    pub roots: Vec<[GAffine; 2]>,
+    /// Committed `S_k` of each distinct table.
+    pub table_sums: Vec<GAffine>,
+    /// The LogUp identity of each distinct table.
+    pub root_proofs: Vec<ZkRootProof>,
+    /// Witness-side GKR layers `0 … max_vars − 1`.
+    pub layers: Vec<ZkLayerProof>,
+    /// Each instance's committed evaluations of its columns `1, 2` (column 0 derived).
+    pub column_evals: Vec<Vec<GAffine>>,
+    /// Table-side sumchecks, one per distinct table.
+    pub table_sumchecks: Vec<ZkSumcheck>,
+    /// Committed `m̃(r)` of each table at its sumcheck point.
+    pub multiplicity_evals: Vec<GAffine>,
+    /// Zero-knowledge evaluation proofs of those against the multiplicity commitments.
+    pub multiplicity_proofs: Vec<DotProductProof>,
+}
+
+/// What the zero-knowledge argument leaves on one instance: its leaf point and its
+/// columns' evaluations there, committed (`C = Committed` for the prover, who holds
+/// the openings; `C = GAffine` for the verifier).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZkLookupClaim<C> {
+    /// The instance's leaf point.
+    pub point: Vec<F>,
+    /// Commitments to the columns' multilinear extensions at `point`.
+    pub evals: Vec<C>,
+}
+
+/// Proves that every row of every instance lies in its table, in zero knowledge.
+/// As with [`super::prove`], the caller must have absorbed (hiding) commitments to the
+/// columns before, and must prove the returned committed evaluations against them.
+/// `Error::Invalid` if a row is not in its table, if the keys are too small, or (with
+/// negligible probability) if `β` hits a table or witness value.
+/// Cost: the public prover's passes plus the group work listed in the module docs.
+pub fn prove<R: RngCore + CryptoRng>(
+    lookups: &[LookupInstance],
+    key: &HyraxKey,
+    zk: &MaskKey,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> crate::Result<(ZkLogupProof, Vec<ZkLookupClaim<Committed>>)> {
+    let lay = check_instances(lookups)?;
+    let indices = leaf_indices(&lay, lookups);
+    let counts = counts_from_indices(&lay, lookups, &indices)?;
+    prove_inner(&lay, lookups, indices, counts, key, zk, t, rng)
+}
+
+/// A cheating prover for soundness tests: proves `lookups` (which may hold rows outside
+/// their tables) with the multiplicities of the repaired copy `counted`.
+#[cfg(test)]
+pub(crate) fn prove_with_counts_of<R: RngCore + CryptoRng>(
+    lookups: &[LookupInstance],
+    counted: &[LookupInstance],
+    key: &HyraxKey,
+    zk: &MaskKey,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> crate::Result<(ZkLogupProof, Vec<ZkLookupClaim<Committed>>)> {
+    let lay = check_instances(lookups)?;
+    let counts = multiplicities_for(&lay, counted)?;
+    let indices = leaf_indices(&lay, lookups);
+    prove_inner(&lay, lookups, indices, counts, key, zk, t, rng)
+}
+
+/// The weights `1, λ², λ⁴, …` of the active instances of a layer.
+fn layer_weights(lambda: F, n: usize) -> Vec<F> {
+    let l2 = lambda.square();
+    std::iter::successors(Some(F::one()), |w| Some(*w * l2))
+        .take(n)
+        .collect()
+}
+
+/// The masked rounds of a sumcheck over `oracle` with sum `sum` (none for an oracle of
+/// no variables). Returns the prover's output and the challenges.
+fn zk_rounds<O: RoundOracle + ?Sized, R: RngCore + CryptoRng>(
+    zk: &MaskKey,
+    oracle: &mut O,
+    sum: F,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> crate::Result<(Option<MaskedProverOutput>, Vec<F>)> {
+    if oracle.num_vars() == 0 {
+        return Ok((None, Vec::new()));
+    }
+    let out = masked_sumcheck::prove(zk, oracle, sum, t, rng)?;
+    let point = out.claims.point.clone();
+    Ok((Some(out), point))
+}
+
+/// Closes a sumcheck run by [`zk_rounds`] against the committed sum and final value.
+fn zk_close<R: RngCore + CryptoRng>(
+    zk: &MaskKey,
+    out: Option<MaskedProverOutput>,
+    sum: &Committed,
+    fin: &Committed,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> crate::Result<ZkSumcheck> {
+    Ok(match out {
+        None => ZkSumcheck::Empty(EqualityProof::prove(&zk.blinding, sum, fin, t, rng)),
+        Some(out) => {
+            let closing = masked_sumcheck::close(zk, &out, sum, fin, t, rng)?;
+            ZkSumcheck::Masked {
+                rounds: out.proof,
+                closing,
+            }
+        }
+    })
+}
+
+/// The verifier's side of [`zk_rounds`]: checks the rounds of a sumcheck of `k`
+/// variables and degree `d`; returns the public claims and the point.
+fn verify_zk_rounds(
+    proof: &ZkSumcheck,
+    k: usize,
+    d: usize,
+    step: Step,
+    t: &mut Transcript,
+) -> crate::Result<(Option<MaskedClaims>, Vec<F>)> {
+    match (proof, k) {
+        (ZkSumcheck::Empty(_), 0) => Ok((None, Vec::new())),
+        (ZkSumcheck::Masked { rounds, .. }, k) if k > 0 => {
+            let claims = masked_sumcheck::verify(rounds, k, d, t).map_err(|e| e.in_step(step))?;
+            let point = claims.point.clone();
+            Ok((Some(claims), point))
+        }
+        _ => Err(Error::Malformed(format!(
+            "{step}: zero-knowledge sumcheck of the wrong kind"
+        ))),
+    }
+}
+
+/// The verifier's side of [`zk_close`]. A failure is the step's final check.
+#[allow(clippy::too_many_arguments)]
+fn verify_zk_close(
+    zk: &MaskKey,
+    proof: &ZkSumcheck,
+    claims: Option<&MaskedClaims>,
+    d: usize,
+    sum: GAffine,
+    fin: GAffine,
+    step: Step,
+    t: &mut Transcript,
+) -> crate::Result<()> {
+    let r = match (proof, claims) {
+        (ZkSumcheck::Empty(eq), None) => eq.verify(&zk.blinding, sum, fin, t),
+        (ZkSumcheck::Masked { rounds, closing }, Some(c)) => {
+            masked_sumcheck::verify_close(zk, rounds, c, d, sum, fin, closing, t)
+        }
+        _ => unreachable!("kinds matched by verify_zk_rounds"),
+    };
+    r.map_err(|e| match e {
+        Error::Rejected(_) => Error::Rejected(Check::SumcheckFinal { step }),
+        e => e,
+    })
+}
+
+/// Proves one table's identity `Σ_j P_j/Q_j = S` over its instances' committed roots.
+fn prove_roots<R: RngCore + CryptoRng>(
+    bk: &BlindingKey,
+    roots: &[&[Committed; 2]],
+    s: &Committed,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> crate::Result<ZkRootProof> {
+    let [mut n, mut d] = *roots[0];
+    let (mut steps, mut step_proofs) = (Vec::new(), Vec::new());
+    for r in &roots[1..] {
+        let [p, q] = **r;
+        let nq = Committed::new(bk, n.value * q.value, rng);
+        let pd = Committed::new(bk, p.value * d.value, rng);
+        let dq = Committed::new(bk, d.value * q.value, rng);
+        t.append_points(labels::ZK_LOGUP_ROOT_CHAIN, &[nq.point, pd.point, dq.point]);
+        step_proofs.push([
+            ProductProof::prove(bk, &n, &q, &nq, t, rng),
+            ProductProof::prove(bk, &p, &d, &pd, t, rng),
+            ProductProof::prove(bk, &d, &q, &dq, t, rng),
+        ]);
+        steps.push([nq.point, pd.point, dq.point]);
+        n = Committed::combine(&[(F::one(), &nq), (F::one(), &pd)]);
+        d = dq;
+    }
+    let inv = d
+        .value
+        .inverse()
+        .ok_or_else(|| Error::Invalid("a LogUp root denominator is zero; retry".into()))?;
+    let inv = Committed::new(bk, inv, rng);
+    t.append_points(labels::ZK_LOGUP_INVERSE, &[inv.point]);
+    let one = Committed::constant(bk, F::one());
+    let nonzero = ProductProof::prove(bk, &d, &inv, &one, t, rng);
+    let identity = ProductProof::prove(bk, s, &d, &n, t, rng);
+    Ok(ZkRootProof {
+        steps,
+        step_proofs,
+        inverse: inv.point,
+        nonzero,
+        identity,
+    })
+}
+
+/// Checks [`prove_roots`]'s proof for table `k` whose instances are `members`.
+fn verify_roots(
+    bk: &BlindingKey,
+    roots: &[[GAffine; 2]],
+    members: &[usize],
+    s: GAffine,
+    proof: &ZkRootProof,
+    k: usize,
+    t: &mut Transcript,
+) -> crate::Result<()> {
+    let root_err = |e: Error| match e {
+        Error::Rejected(_) => Error::Rejected(Check::LogupRoot { table: k }),
+        e => e,
+    };
+    let [mut n, mut d] = roots[members[0]];
+    for ((&j, step), proofs) in members[1..]
+        .iter()
+        .zip(&proof.steps)
+        .zip(&proof.step_proofs)
+    {
+        let [p, q] = roots[j];
+        let [nq, pd, dq] = *step;
+        t.append_points(labels::ZK_LOGUP_ROOT_CHAIN, step);
+        proofs[0].verify(bk, n, q, nq, t).map_err(root_err)?;
+        proofs[1].verify(bk, p, d, pd, t).map_err(root_err)?;
+        proofs[2].verify(bk, d, q, dq, t).map_err(root_err)?;
+        n = combine_points(&[(F::one(), nq), (F::one(), pd)]);
+        d = dq;
+    }
+    t.append_points(labels::ZK_LOGUP_INVERSE, &[proof.inverse]);
+    proof
+        .nonzero
+        .verify(bk, d, proof.inverse, bk.g, t)
+        .map_err(|e| match e {
+            Error::Rejected(_) => Error::Rejected(Check::LogupZeroDenominator {
+                instance: members[0],
+            }),
+            e => e,
+        })?;
+    proof.identity.verify(bk, s, d, n, t).map_err(root_err)
+}
+
+/// The instances of each distinct table, in order.
+fn members_of(lay: &Layout) -> Vec<Vec<usize>> {
+    (0..lay.tables.len())
+        .map(|k| {
+            (0..lay.shapes.len())
+                .filter(|&j| lay.table_of[j] == k)
+                .collect()
+        })
+        .collect()
+}
+
+/// `γ^c` for `c = 0, 1, 2`.
+fn gamma_powers(gamma: F) -> [F; 3] {
+    [F::one(), gamma, gamma.square()]
+}
+
+#[allow(clippy::too_many_arguments)]
+fn prove_inner<R: RngCore + CryptoRng>(
+    lay: &Layout,
+    lookups: &[LookupInstance],
+    indices: Vec<Result<Vec<u32>, usize>>,
+    counts: Vec<Vec<u64>>,
+    key: &HyraxKey,
+    zk: &MaskKey,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> crate::Result<(ZkLogupProof, Vec<ZkLookupClaim<Committed>>)> {
+    let bk = &zk.blinding;
+    lay.absorb(t);
+    t.append_bytes(labels::ZK_LOGUP, b"hiding");
+    // 1. Hiding commitments to the multiplicities, then γ and β.
+    let mults: Vec<HidingCommitment> = lay
+        .tables
+        .iter()
+        .zip(&counts)
+        .map(|(tb, c)| {
+            let (rv, cv) = tb.grid();
+            Ok(hide(commit_counts(key, c, rv, cv)?, bk, rng))
+        })
+        .collect::<crate::Result<_>>()?;
+    for m in &mults {
+        m.commitment.absorb(t);
+    }
+    let gamma = t.challenge(labels::LOGUP_GAMMA);
+    let beta = t.challenge(labels::LOGUP_BETA);
+    let values: Vec<Vec<F>> = lay
+        .tables
+        .iter()
+        .map(|tb| tb.folded_values(gamma))
+        .collect();
+
+    // 2. Leaves, trees, table-side values (as the public prover).
+    let data = LeafData::new(lay, lookups, &indices, &values, gamma, beta);
+    let leaves = data.leaves(indices);
+    let wit = Witness::new(lay, &leaves);
+    let (gs, ms, sums) = table_side_values(&values, &counts, beta)?;
+
+    // 3. Committed roots and table sums; the LogUp identity per table.
+    let one = Committed::constant(bk, F::one());
+    let roots: Vec<[Committed; 2]> = wit
+        .roots()
+        .iter()
+        .enumerate()
+        .map(|(j, r)| {
+            let p = if lay.vars[j] == 0 {
+                one
+            } else {
+                Committed::new(bk, r[0], rng)
+            };
+            [p, Committed::new(bk, r[1], rng)]
+        })
+        .collect();
+    let sum_c: Vec<Committed> = sums.iter().map(|&s| Committed::new(bk, s, rng)).collect();
+    let flat: Vec<GAffine> = roots.iter().flatten().map(|c| c.point).collect();
+    t.append_points(labels::ZK_LOGUP_ROOTS, &flat);
+    let sum_points: Vec<GAffine> = sum_c.iter().map(|c| c.point).collect();
+    t.append_points(labels::ZK_LOGUP_TABLE_SUMS, &sum_points);
+    let root_proofs = members_of(lay)
+        .iter()
+        .zip(&sum_c)
+        .map(|(m, s)| {
+            let rs: Vec<&[Committed; 2]> = m.iter().map(|&j| &roots[j]).collect();
+            prove_roots(bk, &rs, s, t, rng)
+        })
+        .collect::<crate::Result<Vec<_>>>()?;
+
+    // 4. Witness-side GKR with masked sumchecks and committed children.
+    let mut claims_all = roots.clone();
+    let mut point: Vec<F> = Vec::new();
+    let mut points: Vec<Vec<F>> = vec![Vec::new()];
+    let mut layers = Vec::with_capacity(lay.max_vars);
+    let mut failed: Option<Error> = None;
+    wit.run_layers(lay, &leaves, |l, active, tabs, t0s| {
+        if failed.is_some() {
+            return tabs;
+        }
+        let lambda = t.challenge(labels::LOGUP_LAYER_LAMBDA);
+        let weights = layer_weights(lambda, active.len());
+        let terms: Vec<(F, &Committed)> = active
+            .iter()
+            .zip(&weights)
+            .flat_map(|(&j, &w)| [(w, &claims_all[j][0]), (w * lambda, &claims_all[j][1])])
+            .collect();
+        let sum = Committed::combine(&terms);
+        let claims: Vec<[F; 2]> = active
+            .iter()
+            .map(|&j| [claims_all[j][0].value, claims_all[j][1].value])
+            .collect();
+        let (rounds, children, tabs) =
+            run_layer(
+                tabs,
+                t0s,
+                l,
+                &point,
+                &claims,
+                lambda,
+                |o, c| match zk_rounds(zk, o, c, t, rng) {
+                    Ok((out, rs)) => (Ok(out), rs),
+                    Err(e) => (Err(e), Vec::new()),
+                },
+            );
+        let out = match rounds {
+            Ok(out) => out,
+            Err(e) => {
+                failed = Some(e);
+                return tabs;
+            }
+        };
+        let rs = out
+            .as_ref()
+            .map(|o| o.claims.point.clone())
+            .unwrap_or_default();
+        match prove_layer_rest(
+            zk, lay, l, active, &children, &weights, lambda, &point, &rs, out, &sum, t, rng,
+        ) {
+            Ok((proof, next)) => {
+                let mu = t.challenge(labels::LOGUP_LAYER_MU);
+                for (&j, (ab, [c, d])) in active.iter().zip(next) {
+                    let p = match ab {
+                        Some([a, b]) => Committed::combine(&[(F::one() - mu, &a), (mu, &b)]),
+                        None => one,
+                    };
+                    let q = Committed::combine(&[(F::one() - mu, &c), (mu, &d)]);
+                    claims_all[j] = [p, q];
+                }
+                layers.push(proof);
+                point = std::iter::once(mu).chain(rs).collect();
+                points.push(point.clone());
+            }
+            Err(e) => failed = Some(e),
+        }
+        tabs
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+
+    // 5. Column evaluations: columns 1, 2 committed, column 0 derived from the leaf
+    //    denominator `Q = β − Σ_c γ^c·E_c`.
+    let column_evals = all_column_evals(lay, lookups, &points, &leaves, &data);
+    let gp = gamma_powers(gamma);
+    let mut evals: Vec<Vec<Committed>> = Vec::with_capacity(lookups.len());
+    for (j, ev) in column_evals.iter().enumerate() {
+        let rest: Vec<Committed> = ev[1..]
+            .iter()
+            .map(|&v| Committed::new(bk, v, rng))
+            .collect();
+        let beta_c = Committed::constant(bk, beta);
+        let mut terms = vec![(F::one(), &beta_c), (-F::one(), &claims_all[j][1])];
+        terms.extend(rest.iter().zip(&gp[1..]).map(|(e, g)| (-*g, e)));
+        let e0 = Committed::combine(&terms);
+        debug_assert_eq!(e0.value, ev[0], "leaf denominator and columns disagree");
+        evals.push(std::iter::once(e0).chain(rest).collect());
+    }
+    let flat: Vec<GAffine> = evals
+        .iter()
+        .flat_map(|e| &e[1..])
+        .map(|c| c.point)
+        .collect();
+    t.append_points(labels::ZK_LOGUP_COLUMN_EVALS, &flat);
+
+    // 6. Table side: masked sumcheck, committed m̃(r) proven against its commitment.
+    let mut table_sumchecks = Vec::with_capacity(lay.tables.len());
+    let (mut m_evals, mut m_proofs) = (Vec::new(), Vec::new());
+    for (k, (m, g)) in ms.into_iter().zip(gs).enumerate() {
+        let tb = &lay.tables[k];
+        let mut oracle = TableOracle::new(m, g);
+        let (out, r) = zk_rounds(zk, &mut oracle, sums[k], t, rng)?;
+        let (rv, cv) = tb.grid();
+        let opening = open_counts(&counts[k], cv, &r[..rv]);
+        let m_eval = Committed::new(bk, inner_product(&opening, &eq_table(&r[rv..])), rng);
+        t.append_points(labels::ZK_LOGUP_MULTIPLICITY_EVAL, &[m_eval.point]);
+        m_proofs.push(prove_evaluation(
+            key, bk, &mults[k], &r, &opening, &m_eval, t, rng,
+        )?);
+        let g_r = table_g_eval(tb, gamma, beta, &r)?;
+        let fin = Committed::combine(&[(g_r, &m_eval)]);
+        table_sumchecks.push(zk_close(zk, out, &sum_c[k], &fin, t, rng)?);
+        m_evals.push(m_eval.point);
+    }
+
+    let claims = evals
+        .iter()
+        .enumerate()
+        .map(|(j, e)| ZkLookupClaim {
+            point: points[lay.vars[j]].clone(),
+            evals: e.clone(),
+        })
+        .collect();
+    Ok((
+        ZkLogupProof {
+            multiplicity_commitments: mults.into_iter().map(|m| m.commitment).collect(),
+            roots: roots.iter().map(|r| [r[0].point, r[1].point]).collect(),
+            table_sums: sum_points,
+            root_proofs,
+            layers,
+            column_evals: evals
+                .iter()
+                .map(|e| e[1..].iter().map(|c| c.point).collect())
+                .collect(),
+            table_sumchecks,
+            multiplicity_evals: m_evals,
+            multiplicity_proofs: m_proofs,
+        },
+        claims,
+    ))
+}
+
+/// The committed children of one active instance after a layer: `A, B` (absent at a
+/// leaf layer, where both are the public 1) and `C, D`.
+type Children = (Option<[Committed; 2]>, [Committed; 2]);
+
+/// After a layer's rounds: commits the children, proves their products, forms the final
+/// value homomorphically and closes the sumcheck. Returns the layer proof and, per
+/// active instance, `[A, B, C, D]` (`A, B` as `None` at a leaf layer).
+#[allow(clippy::too_many_arguments)]
+fn prove_layer_rest<R: RngCore + CryptoRng>(
+    zk: &MaskKey,
+    lay: &Layout,
+    l: usize,
+    active: &[usize],
+    children: &[[F; 4]],
+    weights: &[F],
+    lambda: F,
+    point: &[F],
+    rs: &[F],
+    out: Option<MaskedProverOutput>,
+    sum: &Committed,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> crate::Result<(ZkLayerProof, Vec<Children>)> {
+    let bk = &zk.blinding;
+    let com: Vec<Vec<Committed>> = active
+        .iter()
+        .zip(children)
+        .map(|(&j, ch)| {
+            let from = if lay.vars[j] == l + 1 { 2 } else { 0 };
+            ch[from..]
+                .iter()
+                .map(|&v| Committed::new(bk, v, rng))
+                .collect()
+        })
+        .collect();
+    let flat: Vec<GAffine> = com.iter().flatten().map(|c| c.point).collect();
+    t.append_points(labels::ZK_LOGUP_CHILDREN, &flat);
+    // Products: inner (A·D, B·C, C·D), leaf (C·D).
+    let pairs = |c: &[Committed]| -> Vec<(Committed, Committed)> {
+        match c {
+            [a, b, cc, d] => vec![(*a, *d), (*b, *cc), (*cc, *d)],
+            [cc, d] => vec![(*cc, *d)],
+            _ => unreachable!("two or four children"),
+        }
+    };
+    let prods: Vec<Vec<Committed>> = com
+        .iter()
+        .map(|c| {
+            pairs(c)
+                .iter()
+                .map(|(x, y)| Committed::new(bk, x.value * y.value, rng))
+                .collect()
+        })
+        .collect();
+    let flat: Vec<GAffine> = prods.iter().flatten().map(|c| c.point).collect();
+    t.append_points(labels::ZK_LOGUP_PRODUCTS, &flat);
+    let product_proofs: Vec<Vec<ProductProof>> = com
+        .iter()
+        .zip(&prods)
+        .map(|(c, p)| {
+            pairs(c)
+                .iter()
+                .zip(p)
+                .map(|((x, y), z)| ProductProof::prove(bk, x, y, z, t, rng))
+                .collect()
+        })
+        .collect();
+    let e = eq_eval(point, rs);
+    let mut terms: Vec<(F, &Committed)> = Vec::new();
+    for ((c, p), &w) in com.iter().zip(&prods).zip(weights) {
+        let ew = e * w;
+        match (c.len(), &p[..]) {
+            (4, [ad, bc, cd]) => terms.extend([(ew, ad), (ew, bc), (ew * lambda, cd)]),
+            (_, [cd]) => terms.extend([(ew, &c[0]), (ew, &c[1]), (ew * lambda, cd)]),
+            _ => unreachable!("products match children"),
+        }
+    }
+    let fin = Committed::combine(&terms);
+    let sumcheck = zk_close(zk, out, sum, &fin, t, rng)?;
+    let next = com
+        .iter()
+        .map(|c| match &c[..] {
+            [a, b, cc, d] => (Some([*a, *b]), [*cc, *d]),
+            [cc, d] => (None, [*cc, *d]),
+            _ => unreachable!("two or four children"),
+        })
+        .collect();
+    let proof = ZkLayerProof {
+        sumcheck,
+        children: com
+            .iter()
+            .map(|c| c.iter().map(|x| x.point).collect())
+            .collect(),
+        products: prods
+            .iter()
+            .map(|c| c.iter().map(|x| x.point).collect())
+            .collect(),
+        product_proofs,
+    };
+    Ok((proof, next))
+}
+
+/// Verifies a zero-knowledge LogUp proof for `shapes` and returns the committed claims
+/// on the instances' columns, which the caller must check against the columns'
+/// commitments (absorbed into `t` before this call) with zero-knowledge evaluation
+/// proofs. Checks: dimensions; the identity per table (product proofs); every layer's
+/// masked rounds, product proofs and closing; the table side's masked rounds, the
+/// multiplicity evaluation proof and closing. Cost: the public verifier's field work
+/// (`O(|T|)` per table for `g̃`) plus the group work of the module docs.
+pub fn verify(
+    shapes: &[LookupShape],
+    key: &HyraxKey,
+    zk: &MaskKey,
+    proof: &ZkLogupProof,
+    t: &mut Transcript,
+) -> crate::Result<Vec<ZkLookupClaim<GAffine>>> {
+    let bk = &zk.blinding;
+    let lay = Layout::new(shapes)?;
+    check_zk_dimensions(&lay, proof)?;
+    lay.absorb(t);
+    t.append_bytes(labels::ZK_LOGUP, b"hiding");
+    for (k, (c, tb)) in proof
+        .multiplicity_commitments
+        .iter()
+        .zip(&lay.tables)
+        .enumerate()
+    {
+        ensure(
+            (c.row_vars, c.col_vars) == tb.grid(),
+            Check::CommitmentShape {
+                what: What::Multiplicities { table: k },
+            },
+        )?;
+        c.absorb(t);
+    }
+    let gamma = t.challenge(labels::LOGUP_GAMMA);
+    let beta = t.challenge(labels::LOGUP_BETA);
+    for (j, r) in proof.roots.iter().enumerate() {
+        if lay.vars[j] == 0 && r[0] != bk.g {
+            return Err(Error::Malformed(format!(
+                "zero-knowledge LogUp: instance {j} of one entry has a root numerator other than 1"
+            )));
+        }
+    }
+    let flat: Vec<GAffine> = proof.roots.iter().flatten().copied().collect();
+    t.append_points(labels::ZK_LOGUP_ROOTS, &flat);
+    t.append_points(labels::ZK_LOGUP_TABLE_SUMS, &proof.table_sums);
+    for (k, (m, rp)) in members_of(&lay).iter().zip(&proof.root_proofs).enumerate() {
+        verify_roots(bk, &proof.roots, m, proof.table_sums[k], rp, k, t)?;
+    }
+
+    // Witness-side GKR.
+    let mut claims_all: Vec<[GAffine; 2]> = proof.roots.clone();
+    let mut point: Vec<F> = Vec::new();
+    let mut points: Vec<Vec<F>> = vec![Vec::new()];
+    for (l, layer) in proof.layers.iter().enumerate() {
+        let step = Step::LogupLayer { layer: l };
+        let lambda = t.challenge(labels::LOGUP_LAYER_LAMBDA);
+        let active: Vec<usize> = lay.active(l).collect();
+        let weights = layer_weights(lambda, active.len());
+        let terms: Vec<(F, GAffine)> = active
+            .iter()
+            .zip(&weights)
+            .flat_map(|(&j, &w)| [(w, claims_all[j][0]), (w * lambda, claims_all[j][1])])
+            .collect();
+        let sum = combine_points(&terms);
+        let (claims, rs) = verify_zk_rounds(&layer.sumcheck, l, 3, step, t)?;
+        let flat: Vec<GAffine> = layer.children.iter().flatten().copied().collect();
+        t.append_points(labels::ZK_LOGUP_CHILDREN, &flat);
+        let flat: Vec<GAffine> = layer.products.iter().flatten().copied().collect();
+        t.append_points(labels::ZK_LOGUP_PRODUCTS, &flat);
+        let e = eq_eval(&point, &rs);
+        let mut terms: Vec<(F, GAffine)> = Vec::new();
+        for (((c, p), proofs), &w) in layer
+            .children
+            .iter()
+            .zip(&layer.products)
+            .zip(&layer.product_proofs)
+            .zip(&weights)
+        {
+            let pairs: Vec<(GAffine, GAffine)> = match &c[..] {
+                [a, b, cc, d] => vec![(*a, *d), (*b, *cc), (*cc, *d)],
+                [cc, d] => vec![(*cc, *d)],
+                _ => unreachable!("dimensions checked"),
+            };
+            for (((x, y), z), pr) in pairs.iter().zip(p).zip(proofs) {
+                pr.verify(bk, *x, *y, *z, t).map_err(|e| match e {
+                    Error::Rejected(_) => Error::Rejected(Check::SumcheckFinal { step }),
+                    e => e,
+                })?;
+            }
+            let ew = e * w;
+            match (&c[..], &p[..]) {
+                ([_, _, _, _], [ad, bc, cd]) => {
+                    terms.extend([(ew, *ad), (ew, *bc), (ew * lambda, *cd)])
+                }
+                ([cc, d], [cd]) => terms.extend([(ew, *cc), (ew, *d), (ew * lambda, *cd)]),
+                _ => unreachable!("dimensions checked"),
+            }
+        }
+        let fin = combine_points(&terms);
+        verify_zk_close(zk, &layer.sumcheck, claims.as_ref(), 3, sum, fin, step, t)?;
+        let mu = t.challenge(labels::LOGUP_LAYER_MU);
+        for (&j, c) in active.iter().zip(&layer.children) {
+            let lerp = |x: GAffine, y: GAffine| combine_points(&[(F::one() - mu, x), (mu, y)]);
+            claims_all[j] = match &c[..] {
+                [a, b, cc, d] => [lerp(*a, *b), lerp(*cc, *d)],
+                [cc, d] => [bk.g, lerp(*cc, *d)],
+                _ => unreachable!("dimensions checked"),
+            };
+        }
+        point = std::iter::once(mu).chain(rs).collect();
+        points.push(point.clone());
+    }
+
+    // Column evaluations: column 0 derived from the leaf denominator.
+    let flat: Vec<GAffine> = proof.column_evals.iter().flatten().copied().collect();
+    t.append_points(labels::ZK_LOGUP_COLUMN_EVALS, &flat);
+    let gp = gamma_powers(gamma);
+    let evals: Vec<Vec<GAffine>> = proof
+        .column_evals
+        .iter()
+        .enumerate()
+        .map(|(j, rest)| {
+            let mut terms = vec![(beta, bk.g), (-F::one(), claims_all[j][1])];
+            terms.extend(rest.iter().zip(&gp[1..]).map(|(e, g)| (-*g, *e)));
+            std::iter::once(combine_points(&terms))
+                .chain(rest.iter().copied())
+                .collect()
+        })
+        .collect();
+
+    // Table side.
+    for (k, tb) in lay.tables.iter().enumerate() {
+        let step = Step::LogupTable { table: k };
+        let (claims, r) = verify_zk_rounds(&proof.table_sumchecks[k], tb.num_vars(), 2, step, t)?;
+        let m_eval = proof.multiplicity_evals[k];
+        t.append_points(labels::ZK_LOGUP_MULTIPLICITY_EVAL, &[m_eval]);
+        verify_evaluation(
+            key,
+            bk,
+            &proof.multiplicity_commitments[k],
+            &r,
+            m_eval,
+            &proof.multiplicity_proofs[k],
+            t,
+        )
+        .map_err(|e| e.opening_of(What::Multiplicities { table: k }))?;
+        let g_r = table_g_eval(tb, gamma, beta, &r)?;
+        let fin = combine_points(&[(g_r, m_eval)]);
+        verify_zk_close(
+            zk,
+            &proof.table_sumchecks[k],
+            claims.as_ref(),
+            2,
+            proof.table_sums[k],
+            fin,
+            step,
+            t,
+        )?;
+    }
+
+    Ok(evals
+        .into_iter()
+        .enumerate()
+        .map(|(j, e)| ZkLookupClaim {
+            point: points[lay.vars[j]].clone(),
+            evals: e,
+        })
+        .collect())
+}
+
+/// Every vector of a zero-knowledge proof has the length the shapes imply.
+fn check_zk_dimensions(lay: &Layout, proof: &ZkLogupProof) -> crate::Result<()> {
+    let bad = |what: &str| {
+        Err(Error::Malformed(format!(
+            "zero-knowledge LogUp proof: wrong {what}"
+        )))
+    };
+    let nt = lay.tables.len();
+    let nj = lay.shapes.len();
+    if proof.multiplicity_commitments.len() != nt
+        || proof.table_sums.len() != nt
+        || proof.root_proofs.len() != nt
+        || proof.table_sumchecks.len() != nt
+        || proof.multiplicity_evals.len() != nt
+        || proof.multiplicity_proofs.len() != nt
+    {
+        return bad("number of tables");
+    }
+    for (k, m) in members_of(lay).iter().enumerate() {
+        let rp = &proof.root_proofs[k];
+        if rp.steps.len() + 1 != m.len() || rp.step_proofs.len() + 1 != m.len() {
+            return bad("root chain length");
+        }
+        if proof.multiplicity_commitments[k].rows.len() != 1 << lay.tables[k].grid().0 {
+            return bad("multiplicity commitment size");
+        }
+    }
+    if proof.roots.len() != nj || proof.column_evals.len() != nj {
+        return bad("number of instances");
+    }
+    if proof
+        .column_evals
+        .iter()
+        .zip(&lay.shapes)
+        .any(|(e, s)| e.len() + 1 != s.table.columns())
+    {
+        return bad("number of column evaluations");
+    }
+    if proof.layers.len() != lay.max_vars {
+        return bad("number of GKR layers");
+    }
+    for (l, layer) in proof.layers.iter().enumerate() {
+        let active: Vec<usize> = lay.active(l).collect();
+        if layer.children.len() != active.len()
+            || layer.products.len() != active.len()
+            || layer.product_proofs.len() != active.len()
+        {
+            return bad("number of GKR children");
+        }
+        for (i, &j) in active.iter().enumerate() {
+            let (nc, np) = if lay.vars[j] == l + 1 { (2, 1) } else { (4, 3) };
+            if layer.children[i].len() != nc
+                || layer.products[i].len() != np
+                || layer.product_proofs[i].len() != np
+            {
+                return bad("number of children or products");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The honest-verifier simulator (test-only): a proof for `shapes` made without any
+/// witness, on a programmed transcript (the caller has absorbed the statement).
+/// Every commitment is to a random value, the masked rounds are uniform, and every
+/// Σ-proof is simulated from its (known) challenge; what the verifier derives
+/// homomorphically is derived here the same way. Returns the proof and the committed
+/// claims it leaves.
+#[cfg(test)]
+pub(super) fn simulate<R: RngCore + CryptoRng>(
+    shapes: &[LookupShape],
+    key: &HyraxKey,
+    zk: &MaskKey,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> (ZkLogupProof, Vec<ZkLookupClaim<GAffine>>) {
+    use crate::pedersen::random_scalar;
+    use ark_ec::CurveGroup;
+    let bk = &zk.blinding;
+    let rand_point = |rng: &mut R| {
+        bk.commit(random_scalar(rng), random_scalar(rng))
+            .into_affine()
+    };
+    let lay = Layout::new(shapes).expect("valid shapes");
+    lay.absorb(t);
+    t.append_bytes(labels::ZK_LOGUP, b"hiding");
+    let mults: Vec<HyraxCommitment> = lay
+        .tables
+        .iter()
+        .map(|tb| {
+            let (rv, cv) = tb.grid();
+            let rows = (0..1usize << rv).map(|_| rand_point(rng).into()).collect();
+            HyraxCommitment::from_rows(rows, rv, cv)
+        })
+        .collect();
+    for m in &mults {
+        m.absorb(t);
+    }
+    let gamma = t.challenge(labels::LOGUP_GAMMA);
+    let beta = t.challenge(labels::LOGUP_BETA);
+    let roots: Vec<[GAffine; 2]> = (0..shapes.len())
+        .map(|j| {
+            let p = if lay.vars[j] == 0 {
+                bk.g
+            } else {
+                rand_point(rng)
+            };
+            [p, rand_point(rng)]
+        })
+        .collect();
+    let table_sums: Vec<GAffine> = lay.tables.iter().map(|_| rand_point(rng)).collect();
+    let flat: Vec<GAffine> = roots.iter().flatten().copied().collect();
+    t.append_points(labels::ZK_LOGUP_ROOTS, &flat);
+    t.append_points(labels::ZK_LOGUP_TABLE_SUMS, &table_sums);
+    let mut root_proofs = Vec::new();
+    for (k, m) in members_of(&lay).iter().enumerate() {
+        let [mut n, mut d] = roots[m[0]];
+        let (mut steps, mut step_proofs) = (Vec::new(), Vec::new());
+        for &j in &m[1..] {
+            let [p, q] = roots[j];
+            let step = [rand_point(rng), rand_point(rng), rand_point(rng)];
+            t.append_points(labels::ZK_LOGUP_ROOT_CHAIN, &step);
+            step_proofs.push([
+                ProductProof::simulate(bk, n, q, step[0], t, rng),
+                ProductProof::simulate(bk, p, d, step[1], t, rng),
+                ProductProof::simulate(bk, d, q, step[2], t, rng),
+            ]);
+            n = combine_points(&[(F::one(), step[0]), (F::one(), step[1])]);
+            d = step[2];
+            steps.push(step);
+        }
+        let inverse = rand_point(rng);
+        t.append_points(labels::ZK_LOGUP_INVERSE, &[inverse]);
+        let nonzero = ProductProof::simulate(bk, d, inverse, bk.g, t, rng);
+        let identity = ProductProof::simulate(bk, table_sums[k], d, n, t, rng);
+        root_proofs.push(ZkRootProof {
+            steps,
+            step_proofs,
+            inverse,
+            nonzero,
+            identity,
+        });
+    }
+    // Rounds (uniform, chained) or nothing; then the closing, simulated.
+    let sim_rounds = |k: usize, d: usize, t: &mut Transcript, rng: &mut R| {
+        if k == 0 {
+            (None, Vec::new())
+        } else {
+            let (p, c) = masked_sumcheck::simulate_rounds(zk, k, d, t, rng);
+            let point = c.point.clone();
+            (Some((p, c)), point)
+        }
+    };
+    #[allow(clippy::type_complexity)]
+    let sim_close = |r: Option<(MaskedSumcheckProof, MaskedClaims)>,
+                     d: usize,
+                     sum: GAffine,
+                     fin: GAffine,
+                     t: &mut Transcript,
+                     rng: &mut R| match r {
+        None => ZkSumcheck::Empty(EqualityProof::simulate(bk, sum, fin, t, rng)),
+        Some((rounds, claims)) => {
+            let closing =
+                masked_sumcheck::simulate_closing(zk, &rounds, &claims, d, sum, fin, t, rng);
+            ZkSumcheck::Masked { rounds, closing }
+        }
+    };
+    let mut claims_all = roots.clone();
+    let mut point: Vec<F> = Vec::new();
+    let mut points: Vec<Vec<F>> = vec![Vec::new()];
+    let mut layers = Vec::new();
+    for l in 0..lay.max_vars {
+        let lambda = t.challenge(labels::LOGUP_LAYER_LAMBDA);
+        let active: Vec<usize> = lay.active(l).collect();
+        let weights = layer_weights(lambda, active.len());
+        let terms: Vec<(F, GAffine)> = active
+            .iter()
+            .zip(&weights)
+            .flat_map(|(&j, &w)| [(w, claims_all[j][0]), (w * lambda, claims_all[j][1])])
+            .collect();
+        let sum = combine_points(&terms);
+        let (rounds, rs) = sim_rounds(l, 3, t, rng);
+        let children: Vec<Vec<GAffine>> = active
+            .iter()
+            .map(|&j| {
+                let n = if lay.vars[j] == l + 1 { 2 } else { 4 };
+                (0..n).map(|_| rand_point(rng)).collect()
+            })
+            .collect();
+        let products: Vec<Vec<GAffine>> = children
+            .iter()
+            .map(|c| (0..c.len() - 1).map(|_| rand_point(rng)).collect())
+            .collect();
+        t.append_points(labels::ZK_LOGUP_CHILDREN, &children.concat());
+        t.append_points(labels::ZK_LOGUP_PRODUCTS, &products.concat());
+        let e = eq_eval(&point, &rs);
+        let mut terms: Vec<(F, GAffine)> = Vec::new();
+        let mut product_proofs = Vec::new();
+        for ((c, p), &w) in children.iter().zip(&products).zip(&weights) {
+            let pairs: Vec<(GAffine, GAffine)> = match &c[..] {
+                [a, b, cc, d] => vec![(*a, *d), (*b, *cc), (*cc, *d)],
+                [cc, d] => vec![(*cc, *d)],
+                _ => unreachable!("two or four children"),
+            };
+            product_proofs.push(
+                pairs
+                    .iter()
+                    .zip(p)
+                    .map(|((x, y), z)| ProductProof::simulate(bk, *x, *y, *z, t, rng))
+                    .collect(),
+            );
+            let ew = e * w;
+            match (&c[..], &p[..]) {
+                ([_, _, _, _], [ad, bc, cd]) => {
+                    terms.extend([(ew, *ad), (ew, *bc), (ew * lambda, *cd)])
+                }
+                ([cc, d], [cd]) => terms.extend([(ew, *cc), (ew, *d), (ew * lambda, *cd)]),
+                _ => unreachable!("products match children"),
+            }
+        }
+        let fin = combine_points(&terms);
+        let sumcheck = sim_close(rounds, 3, sum, fin, t, rng);
+        let mu = t.challenge(labels::LOGUP_LAYER_MU);
+        for (&j, c) in active.iter().zip(&children) {
+            let lerp = |x: GAffine, y: GAffine| combine_points(&[(F::one() - mu, x), (mu, y)]);
+            claims_all[j] = match &c[..] {
+                [a, b, cc, d] => [lerp(*a, *b), lerp(*cc, *d)],
+                [cc, d] => [bk.g, lerp(*cc, *d)],
+                _ => unreachable!("two or four children"),
+            };
+        }
+        layers.push(ZkLayerProof {
+            sumcheck,
+            children,
+            products,
+            product_proofs,
+        });
+        point = std::iter::once(mu).chain(rs).collect();
+        points.push(point.clone());
+    }
+    let column_evals: Vec<Vec<GAffine>> = shapes
+        .iter()
+        .map(|s| (1..s.table.columns()).map(|_| rand_point(rng)).collect())
+        .collect();
+    t.append_points(labels::ZK_LOGUP_COLUMN_EVALS, &column_evals.concat());
+    let gp = gamma_powers(gamma);
+    let claims = column_evals
+        .iter()
+        .enumerate()
+        .map(|(j, rest)| {
+            let mut terms = vec![(beta, bk.g), (-F::one(), claims_all[j][1])];
+            terms.extend(rest.iter().zip(&gp[1..]).map(|(e, g)| (-*g, *e)));
+            ZkLookupClaim {
+                point: points[lay.vars[j]].clone(),
+                evals: std::iter::once(combine_points(&terms))
+                    .chain(rest.iter().copied())
+                    .collect(),
+            }
+        })
+        .collect();
+    let (mut table_sumchecks, mut m_evals, mut m_proofs) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, tb) in lay.tables.iter().enumerate() {
+        let (rounds, r) = sim_rounds(tb.num_vars(), 2, t, rng);
+        let m_eval = rand_point(rng);
+        t.append_points(labels::ZK_LOGUP_MULTIPLICITY_EVAL, &[m_eval]);
+        m_proofs.push(crate::hiding_hyrax::simulate_evaluation(
+            key, bk, &mults[k], &r, m_eval, t, rng,
+        ));
+        let g_r = table_g_eval(tb, gamma, beta, &r).expect("β is no table value");
+        let fin = combine_points(&[(g_r, m_eval)]);
+        table_sumchecks.push(sim_close(rounds, 2, table_sums[k], fin, t, rng));
+        m_evals.push(m_eval);
+    }
+    (
+        ZkLogupProof {
+            multiplicity_commitments: mults,
+            roots,
+            table_sums,
+            root_proofs,
+            layers,
+            column_evals,
+            table_sumchecks,
+            multiplicity_evals: m_evals,
+            multiplicity_proofs: m_proofs,
+        },
+        claims,
+    )
+}
