@@ -131,6 +131,120 @@ pub fn verify_evaluation(
     })
 }
 
+/// The row weights of `Σ_k λ_k·C_k` opened at `p_row`: every part's rows with
+/// `λ_k·eq(p_row, ·)`, as one list of bases and scalars.
+fn combined_rows<'a>(
+    parts: impl Iterator<Item = (&'a HyraxCommitment, F)>,
+    l: &[F],
+) -> (Vec<ark_bn254::G1Affine>, Vec<F>) {
+    let (mut bases, mut scalars) = (Vec::new(), Vec::new());
+    for (c, w) in parts {
+        bases.extend_from_slice(&c.rows);
+        scalars.extend(l.iter().map(|x| w * x));
+    }
+    (bases, scalars)
+}
+
+/// Proves that `Σ_k λ_k·ṽ_k(point)` is `eval.value` for hiding commitments `C_k` of one
+/// grid (one evaluation proof for several vectors at one point). `opening` is
+/// `Σ_k λ_k·t_k`. Cost: one MSM of `Σ_k 2^m` row commitments and one inner-product
+/// proof of length `2^n`.
+#[allow(clippy::too_many_arguments)]
+pub fn prove_evaluation_many<R: RngCore + CryptoRng>(
+    key: &HyraxKey,
+    bk: &BlindingKey,
+    parts: &[(&HidingCommitment, F)],
+    point: &[F],
+    opening: &[F],
+    eval: &Committed,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> crate::Result<DotProductProof> {
+    let first = &parts
+        .first()
+        .ok_or_else(|| Error::Invalid("no commitment to open".into()))?
+        .0
+        .commitment;
+    let (l, a) = split_point(first, point)?;
+    debug_assert_eq!(inner_product(opening, &a), eval.value, "false evaluation");
+    let (bases, scalars) = combined_rows(parts.iter().map(|(c, w)| (&c.commitment, *w)), &l);
+    let statement = DotProductStatement {
+        gens: key.gens_for(first.col_vars)?,
+        a: &a,
+        c_x: msm(&bases, &scalars).into_affine(),
+        c_y: eval.point,
+    };
+    let r_x = parts
+        .iter()
+        .map(|(c, w)| *w * inner_product(&l, &c.blinds))
+        .sum();
+    let witness = DotProductWitness {
+        x: opening,
+        r_x,
+        r_y: eval.blind,
+    };
+    Ok(DotProductProof::prove(bk, &statement, &witness, t, rng))
+}
+
+/// Checks [`prove_evaluation_many`]'s proof. Every part must have the grid of `point`
+/// (else `Error::Malformed`). Cost: one MSM of `Σ_k 2^m` row commitments and the
+/// inner-product check.
+pub fn verify_evaluation_many(
+    key: &HyraxKey,
+    bk: &BlindingKey,
+    parts: &[(&HyraxCommitment, F)],
+    point: &[F],
+    eval: ark_bn254::G1Affine,
+    proof: &DotProductProof,
+    t: &mut Transcript,
+) -> crate::Result<()> {
+    let first = parts
+        .first()
+        .ok_or_else(|| Error::Malformed("no commitment to open".into()))?
+        .0;
+    let (l, a) = split_point(first, point)?;
+    if parts
+        .iter()
+        .any(|(c, _)| (c.row_vars, c.col_vars) != (first.row_vars, first.col_vars))
+    {
+        return Err(Error::Malformed("commitments of different grids".into()));
+    }
+    let (bases, scalars) = combined_rows(parts.iter().copied(), &l);
+    let statement = DotProductStatement {
+        gens: key.gens_for(first.col_vars)?,
+        a: &a,
+        c_x: msm(&bases, &scalars).into_affine(),
+        c_y: eval,
+    };
+    proof.verify(bk, &statement, t).map_err(|e| match e {
+        Error::Rejected(c) => Error::Rejected(Check::HidingEvaluation(Box::new(c))),
+        e => e,
+    })
+}
+
+/// Simulates [`prove_evaluation_many`]'s proof without the vectors (test-only).
+#[cfg(test)]
+pub(crate) fn simulate_evaluation_many<R: RngCore + CryptoRng>(
+    key: &HyraxKey,
+    bk: &BlindingKey,
+    parts: &[(&HyraxCommitment, F)],
+    point: &[F],
+    eval: ark_bn254::G1Affine,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> DotProductProof {
+    let first = parts[0].0;
+    let (l, a) = split_point(first, point).expect("simulated point fits");
+    let (bases, scalars) = combined_rows(parts.iter().copied(), &l);
+    let statement = DotProductStatement {
+        gens: key.gens_for(first.col_vars).expect("key large enough"),
+        a: &a,
+        c_x: msm(&bases, &scalars).into_affine(),
+        c_y: eval,
+    };
+    DotProductProof::simulate(bk, &statement, t, rng)
+}
+
 /// Simulates [`prove_evaluation`]'s proof for any committed `eval` without the
 /// vector, given the programmed challenges (test-only).
 #[cfg(test)]

@@ -158,3 +158,5 @@ pub const ZK_LOGUP_PRODUCTS: &[u8] = b"zk-logup-products";
 pub const ZK_LOGUP_COLUMN_EVALS: &[u8] = b"zk-logup-column-evals";
 /// Zero-knowledge LogUp: the committed multiplicity evaluation of a table.
 pub const ZK_LOGUP_MULTIPLICITY_EVAL: &[u8] = b"zk-logup-multiplicity-eval";
+/// Zero-knowledge MLP proof (private input): the mode tag absorbed after the statement.
+pub const ZK_MLP: &[u8] = b"zk-mlp-private-input";

@@ -23,7 +23,7 @@ use crate::transcript::Transcript;
 use crate::wire::{Reader, Writer};
 
 mod step;
-pub use step::{combine_batch, prove_step, verify_step, StepOutput};
+pub use step::{combine_batch, prove_step, step_tables, verify_step, StepOutput};
 
 /// Domain separator of this protocol's transcript.
 pub const PROTOCOL: &[u8] = b"ternzk/linear/v1";

@@ -26,6 +26,7 @@
 //!    (claims at one point are combined with random powers); claims on the public
 //!    input are evaluated by the verifier.
 
+mod model_checks;
 mod prove;
 #[cfg(test)]
 mod tests;
@@ -33,6 +34,10 @@ mod verify;
 mod vk;
 mod wire;
 mod witness;
+#[allow(dead_code)] // not yet wired into the CLI (issue 14)
+pub(crate) mod zk;
+#[cfg(test)]
+mod zk_tests;
 
 pub use prove::{prove, prove_timed, ProveTimings};
 pub use verify::verify;

@@ -45,11 +45,7 @@ pub fn prove_step<M: LinearBackend + ?Sized>(
     r_b: &[F],
     t: &mut Transcript,
 ) -> StepOutput {
-    let padded = 1 << log2_ceil(m.n_in());
-    let (u, x_hat) = rayon::join(
-        || m.bind_rows(e),
-        || combine_batch(xs, m.n_in(), padded, &eq_table(r_b)),
-    );
+    let (u, x_hat) = step_tables(m, e, xs, r_b);
     let out = prove_terms(
         vec![u.clone(), x_hat],
         &[Term {
@@ -64,6 +60,22 @@ pub fn prove_step<M: LinearBackend + ?Sized>(
         point: out.point,
         input_eval: out.evals[1],
     }
+}
+
+/// The step's two tables: `u = Wᵀ·e` and `x̂ = Σ_b eq(r_b, b)·X_b` (zero-padded to
+/// `2^⌈log n_in⌉`), built in parallel. Cost: `nnz` field additions (ternary) and
+/// `O(B·n_in)` short multiply-adds.
+pub fn step_tables<M: LinearBackend + ?Sized>(
+    m: &M,
+    e: &[F],
+    xs: &[i32],
+    r_b: &[F],
+) -> (Vec<F>, Vec<F>) {
+    let padded = 1 << log2_ceil(m.n_in());
+    rayon::join(
+        || m.bind_rows(e),
+        || combine_batch(xs, m.n_in(), padded, &eq_table(r_b)),
+    )
 }
 
 /// Verifies one linear step for `claim` over `col_vars` column variables: the sumcheck,

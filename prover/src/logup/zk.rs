@@ -176,7 +176,7 @@ fn layer_weights(lambda: F, n: usize) -> Vec<F> {
 
 /// The masked rounds of a sumcheck over `oracle` with sum `sum` (none for an oracle of
 /// no variables). Returns the prover's output and the challenges.
-fn zk_rounds<O: RoundOracle + ?Sized, R: RngCore + CryptoRng>(
+pub(crate) fn zk_rounds<O: RoundOracle + ?Sized, R: RngCore + CryptoRng>(
     zk: &MaskKey,
     oracle: &mut O,
     sum: F,
@@ -192,7 +192,7 @@ fn zk_rounds<O: RoundOracle + ?Sized, R: RngCore + CryptoRng>(
 }
 
 /// Closes a sumcheck run by [`zk_rounds`] against the committed sum and final value.
-fn zk_close<R: RngCore + CryptoRng>(
+pub(crate) fn zk_close<R: RngCore + CryptoRng>(
     zk: &MaskKey,
     out: Option<MaskedProverOutput>,
     sum: &Committed,
@@ -214,7 +214,7 @@ fn zk_close<R: RngCore + CryptoRng>(
 
 /// The verifier's side of [`zk_rounds`]: checks the rounds of a sumcheck of `k`
 /// variables and degree `d`; returns the public claims and the point.
-fn verify_zk_rounds(
+pub(crate) fn verify_zk_rounds(
     proof: &ZkSumcheck,
     k: usize,
     d: usize,
@@ -236,7 +236,7 @@ fn verify_zk_rounds(
 
 /// The verifier's side of [`zk_close`]. A failure is the step's final check.
 #[allow(clippy::too_many_arguments)]
-fn verify_zk_close(
+pub(crate) fn verify_zk_close(
     zk: &MaskKey,
     proof: &ZkSumcheck,
     claims: Option<&MaskedClaims>,
@@ -1131,4 +1131,110 @@ pub(super) fn simulate<R: RngCore + CryptoRng>(
         },
         claims,
     )
+}
+
+#[cfg(test)]
+impl ZkSumcheck {
+    fn scalars_mut<'a>(&'a mut self, v: &mut Vec<&'a mut F>) {
+        match self {
+            ZkSumcheck::Masked { rounds, closing } => {
+                v.push(&mut rounds.masked_sum);
+                v.extend(rounds.rounds.iter_mut().flatten());
+                v.extend(closing.z.iter_mut());
+                v.push(&mut closing.z_delta);
+                v.push(&mut closing.z_beta);
+            }
+            ZkSumcheck::Empty(e) => v.push(&mut e.z),
+        }
+    }
+
+    fn points_mut<'a>(&'a mut self, v: &mut Vec<&'a mut GAffine>) {
+        match self {
+            ZkSumcheck::Masked { rounds, closing } => {
+                v.push(&mut rounds.mask);
+                v.extend(closing.points.iter_mut());
+            }
+            ZkSumcheck::Empty(e) => v.push(&mut e.alpha),
+        }
+    }
+
+    /// Every scalar, mutable (test-only, for mutation tests).
+    pub(crate) fn all_scalars_mut(&mut self) -> Vec<&mut F> {
+        let mut v = Vec::new();
+        self.scalars_mut(&mut v);
+        v
+    }
+
+    /// Every point, mutable (test-only).
+    pub(crate) fn all_points_mut(&mut self) -> Vec<&mut GAffine> {
+        let mut v = Vec::new();
+        self.points_mut(&mut v);
+        v
+    }
+}
+
+#[cfg(test)]
+impl ZkLogupProof {
+    /// Every scalar of the proof, mutable (test-only, for mutation tests).
+    pub(crate) fn scalars_mut(&mut self) -> Vec<&mut F> {
+        let mut v: Vec<&mut F> = Vec::new();
+        for rp in &mut self.root_proofs {
+            for pr in rp.step_proofs.iter_mut().flatten() {
+                v.extend(pr.responses.iter_mut());
+            }
+            v.extend(rp.nonzero.responses.iter_mut());
+            v.extend(rp.identity.responses.iter_mut());
+        }
+        for layer in &mut self.layers {
+            layer.sumcheck.scalars_mut(&mut v);
+            for pr in layer.product_proofs.iter_mut().flatten() {
+                v.extend(pr.responses.iter_mut());
+            }
+        }
+        for s in &mut self.table_sumchecks {
+            s.scalars_mut(&mut v);
+        }
+        for d in &mut self.multiplicity_proofs {
+            v.extend(d.z.iter_mut());
+            v.push(&mut d.z_delta);
+            v.push(&mut d.z_beta);
+        }
+        v
+    }
+
+    /// Every point of the proof, mutable (test-only).
+    pub(crate) fn points_mut(&mut self) -> Vec<&mut GAffine> {
+        let mut v: Vec<&mut GAffine> = Vec::new();
+        for c in &mut self.multiplicity_commitments {
+            v.extend(c.rows.iter_mut());
+        }
+        v.extend(self.roots.iter_mut().flatten());
+        v.extend(self.table_sums.iter_mut());
+        for rp in &mut self.root_proofs {
+            v.extend(rp.steps.iter_mut().flatten());
+            for pr in rp.step_proofs.iter_mut().flatten() {
+                v.extend(pr.points.iter_mut());
+            }
+            v.push(&mut rp.inverse);
+            v.extend(rp.nonzero.points.iter_mut());
+            v.extend(rp.identity.points.iter_mut());
+        }
+        for layer in &mut self.layers {
+            layer.sumcheck.points_mut(&mut v);
+            v.extend(layer.children.iter_mut().flatten());
+            v.extend(layer.products.iter_mut().flatten());
+            for pr in layer.product_proofs.iter_mut().flatten() {
+                v.extend(pr.points.iter_mut());
+            }
+        }
+        v.extend(self.column_evals.iter_mut().flatten());
+        for s in &mut self.table_sumchecks {
+            s.points_mut(&mut v);
+        }
+        v.extend(self.multiplicity_evals.iter_mut());
+        for d in &mut self.multiplicity_proofs {
+            v.extend(d.points.iter_mut());
+        }
+        v
+    }
 }

@@ -2,7 +2,7 @@
 //! kinds, rejection of every mutated element and of cheating witnesses, the
 //! honest-verifier simulator, and leak tests (no small integers, nothing repeated).
 
-use super::zk::{self, ZkLogupProof, ZkLookupClaim, ZkSumcheck};
+use super::zk::{self, ZkLogupProof, ZkLookupClaim};
 use super::*;
 use crate::dot_product::DotProductProof;
 use crate::field::{to_i64, GAffine, F};
@@ -246,44 +246,10 @@ fn honest_proofs_verify_for_every_table_kind() {
     prove_ok(&f.instances()[3..4], &mut rng);
 }
 
-fn sumcheck_scalars<'a>(s: &'a mut ZkSumcheck, v: &mut Vec<&'a mut F>) {
-    match s {
-        ZkSumcheck::Masked { rounds, closing } => {
-            v.push(&mut rounds.masked_sum);
-            v.extend(rounds.rounds.iter_mut().flatten());
-            v.extend(closing.z.iter_mut());
-            v.push(&mut closing.z_delta);
-            v.push(&mut closing.z_beta);
-        }
-        ZkSumcheck::Empty(e) => v.push(&mut e.z),
-    }
-}
-
 /// Every scalar of a proof, mutable (for mutation tests).
 fn scalars_mut(p: &mut Proof) -> Vec<&mut F> {
-    let mut v: Vec<&mut F> = Vec::new();
-    let lp = &mut p.logup;
-    for rp in &mut lp.root_proofs {
-        for pr in rp.step_proofs.iter_mut().flatten() {
-            v.extend(pr.responses.iter_mut());
-        }
-        v.extend(rp.nonzero.responses.iter_mut());
-        v.extend(rp.identity.responses.iter_mut());
-    }
-    for layer in &mut lp.layers {
-        sumcheck_scalars(&mut layer.sumcheck, &mut v);
-        for pr in layer.product_proofs.iter_mut().flatten() {
-            v.extend(pr.responses.iter_mut());
-        }
-    }
-    for s in &mut lp.table_sumchecks {
-        sumcheck_scalars(s, &mut v);
-    }
-    for d in lp
-        .multiplicity_proofs
-        .iter_mut()
-        .chain(p.evals.iter_mut().flatten())
-    {
+    let mut v = p.logup.scalars_mut();
+    for d in p.evals.iter_mut().flatten() {
         v.extend(d.z.iter_mut());
         v.push(&mut d.z_delta);
         v.push(&mut d.z_beta);
@@ -293,52 +259,8 @@ fn scalars_mut(p: &mut Proof) -> Vec<&mut F> {
 
 /// Every point of a proof, mutable.
 fn points_mut(p: &mut Proof) -> Vec<&mut GAffine> {
-    let lp = &mut p.logup;
-    let mut v: Vec<&mut GAffine> = Vec::new();
-    for c in &mut lp.multiplicity_commitments {
-        v.extend(c.rows.iter_mut());
-    }
-    v.extend(lp.roots.iter_mut().flatten());
-    v.extend(lp.table_sums.iter_mut());
-    for rp in &mut lp.root_proofs {
-        v.extend(rp.steps.iter_mut().flatten());
-        for pr in rp.step_proofs.iter_mut().flatten() {
-            v.extend(pr.points.iter_mut());
-        }
-        v.push(&mut rp.inverse);
-        v.extend(rp.nonzero.points.iter_mut());
-        v.extend(rp.identity.points.iter_mut());
-    }
-    for layer in &mut lp.layers {
-        match &mut layer.sumcheck {
-            ZkSumcheck::Masked { rounds, closing } => {
-                v.push(&mut rounds.mask);
-                v.extend(closing.points.iter_mut());
-            }
-            ZkSumcheck::Empty(e) => v.push(&mut e.alpha),
-        }
-        v.extend(layer.children.iter_mut().flatten());
-        v.extend(layer.products.iter_mut().flatten());
-        for pr in layer.product_proofs.iter_mut().flatten() {
-            v.extend(pr.points.iter_mut());
-        }
-    }
-    v.extend(lp.column_evals.iter_mut().flatten());
-    for s in &mut lp.table_sumchecks {
-        match s {
-            ZkSumcheck::Masked { rounds, closing } => {
-                v.push(&mut rounds.mask);
-                v.extend(closing.points.iter_mut());
-            }
-            ZkSumcheck::Empty(e) => v.push(&mut e.alpha),
-        }
-    }
-    v.extend(lp.multiplicity_evals.iter_mut());
-    for d in lp
-        .multiplicity_proofs
-        .iter_mut()
-        .chain(p.evals.iter_mut().flatten())
-    {
+    let mut v = p.logup.points_mut();
+    for d in p.evals.iter_mut().flatten() {
         v.extend(d.points.iter_mut());
     }
     v

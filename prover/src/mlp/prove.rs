@@ -86,7 +86,7 @@ pub fn prove_timed(
 }
 
 /// Whether every layer has the shape and public parameters of the key.
-fn check_layers(layers: &[MlpLayer], vk: &MlpVk) -> crate::Result<()> {
+pub(super) fn check_layers(layers: &[MlpLayer], vk: &MlpVk) -> crate::Result<()> {
     let same = layers.len() == vk.layers.len()
         && layers.iter().zip(&vk.layers).all(|(l, v)| {
             (l.weights.n_out, l.weights.n_in) == (v.n_out, v.n_in)
@@ -146,17 +146,7 @@ pub(crate) fn prove_inner(
     times.forward_ms = lap();
 
     // The input, padded, and its commitment when private.
-    let padded_input = lay.input_vars.map(|vars| {
-        let n_in = vk.n_in();
-        let stride = 1 << log2_ceil(n_in);
-        let mut x = vec![0i64; 1 << vars];
-        for (b, row) in input.chunks(n_in).enumerate() {
-            for (j, &v) in row.iter().enumerate() {
-                x[b * stride + j] = v as i64;
-            }
-        }
-        x
-    });
+    let padded_input = lay.input_vars.map(|vars| pad_input(vk.n_in(), vars, input));
     // The private input's and the hidden layers' witness commitments, computed in one
     // batch so that vectors of one column width share the multiples table.
     let mut items: Vec<(&[i64], usize, usize)> = Vec::new();
@@ -267,8 +257,21 @@ pub(crate) fn prove_inner(
     Ok((statement, proof, times))
 }
 
+/// The input bytes (`n_in` per input) zero-padded to `2^vars` entries, input `b` at
+/// `b·2^⌈log n_in⌉`. Cost: O(2^vars).
+pub(super) fn pad_input(n_in: usize, vars: usize, input: &[u8]) -> Vec<i64> {
+    let stride = 1 << log2_ceil(n_in);
+    let mut x = vec![0i64; 1 << vars];
+    for (b, row) in input.chunks(n_in).enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            x[b * stride + j] = v as i64;
+        }
+    }
+    x
+}
+
 /// The lookup instances in the order of [`Layout::shapes`].
-fn lookup_instances<'a>(
+pub(super) fn lookup_instances<'a>(
     wit: &'a Witness,
     lay: &Layout,
     input: Option<&'a [i64]>,
@@ -303,31 +306,8 @@ fn cheating_logup(
 ) -> crate::Result<(logup::LogupProof, LookupClaims)> {
     #[cfg(test)]
     {
-        let repaired: Vec<Vec<Vec<i64>>> = lookups
-            .iter()
-            .map(|l| {
-                let n = l.columns[0].len();
-                let zero = l.table.row(l.table.zero_index());
-                let mut cols: Vec<Vec<i64>> = l.columns.iter().map(|c| c.to_vec()).collect();
-                for i in 0..n {
-                    let row: Vec<i64> = cols.iter().map(|c| c[i]).collect();
-                    if l.table.index_of(&row).is_none() {
-                        for (k, col) in cols.iter_mut().enumerate() {
-                            col[i] = zero[k];
-                        }
-                    }
-                }
-                cols
-            })
-            .collect();
-        let counted: Vec<LookupInstance> = lookups
-            .iter()
-            .zip(&repaired)
-            .map(|(l, cols)| LookupInstance {
-                table: l.table,
-                columns: cols.iter().map(|c| &c[..]).collect(),
-            })
-            .collect();
+        let repaired = repaired_columns(lookups);
+        let counted = as_instances(lookups, &repaired);
         logup::prove_with_counts_of(lookups, &counted, key, t)
     }
     #[cfg(not(test))]
@@ -335,6 +315,45 @@ fn cheating_logup(
         let _ = (lookups, key, t);
         Err(Error::Invalid("faults are for tests only".into()))
     }
+}
+
+/// Each instance's columns with every row outside its table replaced by the table's
+/// zero row: the witness whose multiplicities a cheating prover commits (test-only).
+#[cfg(test)]
+pub(super) fn repaired_columns(lookups: &[LookupInstance]) -> Vec<Vec<Vec<i64>>> {
+    lookups
+        .iter()
+        .map(|l| {
+            let n = l.columns[0].len();
+            let zero = l.table.row(l.table.zero_index());
+            let mut cols: Vec<Vec<i64>> = l.columns.iter().map(|c| c.to_vec()).collect();
+            for i in 0..n {
+                let row: Vec<i64> = cols.iter().map(|c| c[i]).collect();
+                if l.table.index_of(&row).is_none() {
+                    for (k, col) in cols.iter_mut().enumerate() {
+                        col[i] = zero[k];
+                    }
+                }
+            }
+            cols
+        })
+        .collect()
+}
+
+/// `lookups` with the columns `cols` (test-only).
+#[cfg(test)]
+pub(super) fn as_instances<'a>(
+    lookups: &[LookupInstance],
+    cols: &'a [Vec<Vec<i64>>],
+) -> Vec<LookupInstance<'a>> {
+    lookups
+        .iter()
+        .zip(cols)
+        .map(|(l, cols)| LookupInstance {
+            table: l.table,
+            columns: cols.iter().map(|c| &c[..]).collect(),
+        })
+        .collect()
 }
 
 /// Opens `Σ_k λ^k·v_k` at `point` (one Hyrax opening for several vectors of one

@@ -1,0 +1,703 @@
+//! The zero-knowledge MLP proof for a private input and a public model (issue 14):
+//! the verifier learns the model (its key), the batch size and the logits; the input
+//! and every activation stay hidden.
+//!
+//! It is the public protocol ([`super::prove`], `docs/protocol.md`) with each
+//! witness-dependent message replaced by its hiding form:
+//!
+//! - the input and every hidden layer's vectors (`y`, `q`, limbs) are committed with
+//!   blinded Hyrax rows ([`crate::hiding_hyrax`]);
+//! - the requantization widths come from the model ([`super::model_checks`]), not the
+//!   witness;
+//! - the lookups are proven by the zero-knowledge LogUp ([`crate::logup::zk`]), which
+//!   leaves *committed* evaluations; the claim on `M∘z` is their homomorphic
+//!   combination, and the shifted top limb's relation an equality proof;
+//! - every linear layer runs the masked sumcheck from its committed claim; `u = Tᵀ·e`
+//!   is still sent (a function of the public model and the challenges), the input's
+//!   evaluation is committed and the final check `W̃·x̂` closed homomorphically;
+//! - every opening is a zero-knowledge evaluation proof (no opening vector).
+//!
+//! Extra cost over the public proof: the row blindings, the masks and closing proofs of
+//! the sumchecks, the product proofs of the LogUp layers and one inner-product proof per
+//! opening group — all independent of `nnz`; see `docs/decisions.md` for figures.
+
+use super::model_checks::model_checks;
+use super::prove::{check_layers, lookup_instances, pad_input};
+use super::witness::{forward, Fault, ModePolicy};
+use super::{
+    batch_weight, grid, key_vars, row_weights, statement_transcript, Layout, MlpLayer, MlpVk,
+    PublicInput, RequantCheck, Statement,
+};
+use crate::dot_product::DotProductProof;
+use crate::eq::eq_table;
+use crate::error::{ensure, Check, Committed as What, Error, Step};
+use crate::field::{from_i64, inner_product, log2_ceil, GAffine, F};
+use crate::hiding_hyrax::{hide, prove_evaluation_many, verify_evaluation_many, HidingCommitment};
+use crate::hyrax::{commit_ints_many, open_ints, verify_combination, HyraxCommitment, HyraxKey};
+use crate::labels;
+use crate::linear::step_tables;
+use crate::logup::zk::{
+    self as zk_logup, verify_zk_close, verify_zk_rounds, zk_close, zk_rounds, ZkLogupProof,
+    ZkLookupClaim, ZkSumcheck,
+};
+use crate::logup::LookupInstance;
+use crate::masked_sumcheck::MaskKey;
+use crate::pedersen::{combine_points, BlindingKey, Committed};
+use crate::requant::LIMB_BITS;
+use crate::sigma::EqualityProof;
+use crate::sumcheck::{Term, TermOracle};
+use crate::transcript::Transcript;
+use ark_ec::CurveGroup;
+use ark_ff::{AdditiveGroup, Field};
+use ark_std::rand::{CryptoRng, RngCore};
+use rayon::prelude::*;
+
+/// One linear layer in zero knowledge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZkStep {
+    /// The masked degree-2 sumcheck and its closing proof.
+    pub sumcheck: ZkSumcheck,
+    /// `u = Tᵀ·e`, the opening of the weight commitment for the public row weights `e`.
+    pub opening: Vec<F>,
+    /// Commitment to the layer input's evaluation at the sumcheck point.
+    pub input_eval: GAffine,
+}
+
+/// A zero-knowledge proof for a [`Statement`] with a committed input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZkMlpProof {
+    /// Per hidden layer, its requantization check (widths from the model).
+    pub checks: Vec<RequantCheck>,
+    /// Per hidden layer, hiding commitments to its vectors (as in the public proof).
+    pub witness: Vec<Vec<HyraxCommitment>>,
+    /// The zero-knowledge lookup argument.
+    pub logup: ZkLogupProof,
+    /// Per quotient-mode hidden layer whose top limb is shifted, in layer order: the
+    /// shifted limb's committed evaluation equals the top limb's plus the shift.
+    pub shifted: Vec<EqualityProof>,
+    /// Per layer, in layer order.
+    pub steps: Vec<ZkStep>,
+    /// One evaluation proof per opening group (the order of the public proof's).
+    pub openings: Vec<DotProductProof>,
+}
+
+/// The keys of a zero-knowledge proof: the Hyrax generators and the mask key (which
+/// holds the Pedersen pair `g`, `h`).
+pub struct ZkKeys<'a> {
+    /// Hyrax generators (as for a public proof).
+    pub hyrax: &'a HyraxKey,
+    /// Mask generators and the blinding pair.
+    pub mask: &'a MaskKey,
+}
+
+/// The mask variables a proof for `vk` with `batch` inputs needs: the longest sumcheck.
+/// Cost: O(#layers).
+pub fn mask_vars(vk: &MlpVk, batch: usize) -> usize {
+    let c = log2_ceil(batch.max(1));
+    let mut need = c + log2_ceil(vk.n_in());
+    for l in &vk.layers {
+        need = need.max(log2_ceil(l.n_in)).max(c + log2_ceil(l.n_out));
+    }
+    need.max(crate::logup::MAX_TABLE_BITS as usize)
+}
+
+/// The statement transcript of a zero-knowledge proof: the public one plus a mode tag,
+/// so a public proof and a zero-knowledge proof never share a transcript.
+fn zk_transcript(vk: &MlpVk, st: &Statement, checks: &[RequantCheck]) -> Transcript {
+    let mut t = statement_transcript(vk, st, checks);
+    t.append_bytes(labels::ZK_MLP, &[]);
+    t
+}
+
+/// Runs the model on `batch` private inputs and proves the logits in zero knowledge.
+/// Returns the statement (a hiding commitment to the input and the logits) and the
+/// proof. Errors as [`super::prove`], and `Error::Invalid` if the model's worst-case
+/// widths do not fit 16 bits ([`super::model_checks`]) or the mask key is smaller
+/// than [`mask_vars`].
+/// Cost: the public prover's, plus the group work of the module docs.
+pub fn prove<R: RngCore + CryptoRng>(
+    layers: &[MlpLayer],
+    vk: &MlpVk,
+    keys: &ZkKeys,
+    input: &[u8],
+    batch: usize,
+    rng: &mut R,
+) -> crate::Result<(Statement, ZkMlpProof)> {
+    prove_inner(layers, vk, keys, input, batch, Fault::None, rng)
+}
+
+/// One hidden layer's claims after the lookups: the committed claim on `M∘z` (or `z`)
+/// and the committed evaluations of its vectors at the lookup point.
+struct LayerClaims<C> {
+    w: C,
+    evals: Vec<C>,
+}
+
+/// The commitments the prover needs for one hidden layer's claims.
+fn layer_claims_prover<R: RngCore + CryptoRng>(
+    bk: &BlindingKey,
+    lay: &Layout,
+    batch: usize,
+    vk: &MlpVk,
+    claims: &[ZkLookupClaim<Committed>],
+    t: &mut Transcript,
+    rng: &mut R,
+) -> (Vec<LayerClaims<Committed>>, Vec<EqualityProof>) {
+    let one = Committed::constant(bk, F::ONE);
+    let mut out = Vec::new();
+    let mut shifted = Vec::new();
+    for (h, lv) in lay.hidden.iter().zip(&vk.layers) {
+        let j = h.first_instance;
+        if h.direct() {
+            out.push(LayerClaims {
+                w: claims[j].evals[0],
+                evals: vec![claims[j].evals[1]],
+            });
+            continue;
+        }
+        let (q, y) = (claims[j].evals[0], claims[j].evals[1]);
+        let limbs: Vec<Committed> = (0..h.limbs).map(|i| claims[j + 1 + i].evals[0]).collect();
+        if h.shifted() {
+            let s = claims[j + 1 + h.limbs].evals[0];
+            let top =
+                Committed::combine(&[(F::ONE, &limbs[h.limbs - 1]), (from_i64(h.shift()), &one)]);
+            shifted.push(EqualityProof::prove(bk, &s, &top, t, rng));
+        }
+        let coeffs = w_coefficients(lay, batch, lv.k, h.limbs, &claims[j].point, lv.n_out);
+        let mut terms = vec![(coeffs.q, &q)];
+        terms.extend(coeffs.limbs.iter().copied().zip(&limbs));
+        terms.push((coeffs.constant, &one));
+        let mut evals = vec![y, q];
+        evals.extend(&limbs[..h.limbs - 1]);
+        out.push(LayerClaims {
+            w: Committed::combine(&terms),
+            evals,
+        });
+    }
+    (out, shifted)
+}
+
+/// `w̃(P) = 2^k·q̃ + Σ 2^(12 i)·r̃_i − 2^(k−1)·ind(P)` as coefficients of `q̃`, each limb
+/// and the constant 1.
+struct WCoefficients {
+    q: F,
+    limbs: Vec<F>,
+    constant: F,
+}
+
+fn w_coefficients(
+    lay: &Layout,
+    batch: usize,
+    k: u32,
+    limbs: usize,
+    point: &[F],
+    n_out: usize,
+) -> WCoefficients {
+    let c = lay.batch_vars;
+    let two = F::from(2u64);
+    let (rho_b, rho) = point.split_at(c);
+    let rows: F = eq_table(rho)[..n_out].iter().sum();
+    WCoefficients {
+        q: two.pow([k as u64]),
+        limbs: (0..limbs)
+            .map(|i| two.pow([(LIMB_BITS as usize * i) as u64]))
+            .collect(),
+        constant: -(two.pow([k as u64 - 1]) * batch_weight(rho_b, batch) * rows),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn prove_inner<R: RngCore + CryptoRng>(
+    layers: &[MlpLayer],
+    vk: &MlpVk,
+    keys: &ZkKeys,
+    input: &[u8],
+    batch: usize,
+    fault: Fault,
+    rng: &mut R,
+) -> crate::Result<(Statement, ZkMlpProof)> {
+    let (key, zk) = (keys.hyrax, keys.mask);
+    let bk = &zk.blinding;
+    check_layers(layers, vk)?;
+    let checks = model_checks(layers, batch)?;
+    let lay = Layout::new(vk, batch, true, &checks)?;
+    if key.max_col_vars() < key_vars(vk, batch) {
+        return Err(Error::Invalid(format!(
+            "the generator set has 2^{} generators, this proof needs 2^{}",
+            key.max_col_vars(),
+            key_vars(vk, batch)
+        )));
+    }
+    if zk.gens.len() < mask_vars(vk, batch) * (crate::masked_sumcheck::MAX_DEGREE + 1) {
+        return Err(Error::Invalid(
+            "the mask key is too small for this proof".into(),
+        ));
+    }
+    // The witness, each layer in the mode the model's bounds chose, with those widths.
+    let direct = checks
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c, RequantCheck::Direct { .. }))
+        .fold(0u64, |m, (l, _)| m | 1 << l);
+    let mut wit = forward(
+        layers,
+        &lay,
+        input,
+        batch,
+        fault,
+        ModePolicy::Direct(direct),
+    )?;
+    for (l, (w, c)) in wit.hidden.iter_mut().zip(&checks).enumerate() {
+        if w.check.mode() != c.mode() || w.check.bits() > c.bits() {
+            return Err(Error::Invalid(format!(
+                "layer {l}: the witness exceeds the model's worst-case bound"
+            )));
+        }
+        w.check = *c;
+    }
+    let vars = lay.input_vars.expect("a committed input");
+    let x = pad_input(vk.n_in(), vars, input);
+
+    // Hiding commitments: the input, then every hidden layer's vectors.
+    let mut items: Vec<(&[i64], usize, usize)> = vec![(&x, grid(vars).0, grid(vars).1)];
+    for (w, h) in wit.hidden.iter().zip(&lay.hidden) {
+        let (rv, cv) = grid(h.vars);
+        items.extend(w.vectors.iter().map(|v| (&v[..], rv, cv)));
+    }
+    let mut coms = commit_ints_many(key, &items)?
+        .into_iter()
+        .map(|c| hide(c, bk, rng));
+    let input_com = coms.next().expect("input commitment");
+    let witness: Vec<Vec<HidingCommitment>> = wit
+        .hidden
+        .iter()
+        .map(|w| coms.by_ref().take(w.vectors.len()).collect())
+        .collect();
+    let statement = Statement {
+        batch,
+        input: PublicInput::Committed(input_com.commitment.clone()),
+        output: wit.output.clone(),
+    };
+    let mut t = zk_transcript(vk, &statement, &checks);
+    for com in witness.iter().flatten() {
+        com.commitment.absorb(&mut t);
+    }
+
+    // The lookups, in zero knowledge.
+    let lookups = lookup_instances(&wit, &lay, Some(&x));
+    let (logup, claims) = zk_lookups(&lookups, keys, fault, &mut t, rng)?;
+    let (layer_claims, shifted) = layer_claims_prover(bk, &lay, batch, vk, &claims, &mut t, rng);
+
+    // Linear layers, last to first.
+    let one = Committed::constant(bk, F::ONE);
+    let n_layers = layers.len();
+    let c = lay.batch_vars;
+    let mut steps = vec![None; n_layers];
+    let mut input_points: Vec<Vec<F>> = vec![Vec::new(); n_layers];
+    let mut input_evals: Vec<Option<Committed>> = vec![None; n_layers];
+    let terms = [Term {
+        coeff: F::ONE,
+        factors: vec![0, 1],
+    }];
+    for l in (0..n_layers).rev() {
+        let layer = &layers[l];
+        let (rho_b, e, target) = if l + 1 == n_layers {
+            let r_b = t.challenges(labels::BATCH_POINT, c);
+            let r = t.challenges(labels::ROW_POINT, log2_ceil(layer.weights.n_out));
+            let e = eq_table(&r);
+            let out = output_claim(&statement.output, layer.weights.n_out, &r_b, &e);
+            (r_b, e, Committed::constant(bk, out))
+        } else {
+            let h = &lay.hidden[l];
+            let p = &claims[h.first_instance].point;
+            let e = row_weights(&p[c..], layer.m, h.direct());
+            (p[..c].to_vec(), e, layer_claims[l].w)
+        };
+        let bias = bias_term(&e, layer.bias, &rho_b, batch);
+        let claim = Committed::combine(&[(F::ONE, &target), (-bias, &one)]);
+        let (u, x_hat) = step_tables(layer.weights, &e, &wit.inputs[l], &rho_b);
+        let mut oracle = TermOracle::new(vec![u.clone(), x_hat], &terms);
+        let (out, r1) = zk_rounds(zk, &mut oracle, claim.value, &mut t, rng)?;
+        t.append_fields(labels::WEIGHT_OPENING, &u);
+        let x_eval = Committed::new(bk, oracle.evals()[1], rng);
+        t.append_points(labels::INPUT_EVAL, &[x_eval.point]);
+        let fin = Committed::combine(&[(inner_product(&u, &eq_table(&r1)), &x_eval)]);
+        let sumcheck = zk_close(zk, out, &claim, &fin, &mut t, rng)?;
+        input_points[l] = rho_b.iter().chain(&r1).copied().collect();
+        input_evals[l] = Some(x_eval);
+        steps[l] = Some(ZkStep {
+            sumcheck,
+            opening: u,
+            input_eval: x_eval.point,
+        });
+    }
+
+    // Openings, one evaluation proof per group.
+    let input_evals: Vec<Committed> = input_evals.into_iter().map(|e| e.expect("set")).collect();
+    let mut openings = Vec::new();
+    let mut open = |t: &mut Transcript,
+                    point: &[F],
+                    parts: &[(&HidingCommitment, &[i64], &Committed)]|
+     -> crate::Result<()> {
+        openings.push(open_group(key, bk, t, point, parts, rng)?);
+        Ok(())
+    };
+    open(
+        &mut t,
+        &claims[0].point,
+        &[(&input_com, &x, &claims[0].evals[0])],
+    )?;
+    open(
+        &mut t,
+        &input_points[0],
+        &[(&input_com, &x, &input_evals[0])],
+    )?;
+    for (l, ((w, h), coms)) in wit.hidden.iter().zip(&lay.hidden).zip(&witness).enumerate() {
+        let p = &claims[h.first_instance].point;
+        let parts: Vec<(&HidingCommitment, &[i64], &Committed)> = coms
+            .iter()
+            .zip(&w.vectors)
+            .zip(&layer_claims[l].evals)
+            .map(|((c, v), e)| (c, &v[..], e))
+            .collect();
+        open(&mut t, p, &parts)?;
+        open(
+            &mut t,
+            &input_points[l + 1],
+            &[(&coms[0], &w.vectors[0], &input_evals[l + 1])],
+        )?;
+    }
+    let proof = ZkMlpProof {
+        checks,
+        witness: witness
+            .iter()
+            .map(|w| w.iter().map(|c| c.commitment.clone()).collect())
+            .collect(),
+        logup,
+        shifted,
+        steps: steps.into_iter().map(|s| s.expect("every layer")).collect(),
+        openings,
+    };
+    Ok((statement, proof))
+}
+
+/// The zero-knowledge lookups (the test-only faults as in the public prover).
+#[allow(clippy::type_complexity)]
+fn zk_lookups<R: RngCore + CryptoRng>(
+    lookups: &[LookupInstance],
+    keys: &ZkKeys,
+    fault: Fault,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> crate::Result<(ZkLogupProof, Vec<ZkLookupClaim<Committed>>)> {
+    #[cfg(test)]
+    {
+        let mut lookups = lookups.to_vec();
+        if fault == Fault::WideRangeTable {
+            for l in lookups.iter_mut() {
+                if l.table == (crate::logup::Table::Range { bits: LIMB_BITS }) {
+                    l.table = crate::logup::Table::Range { bits: 16 };
+                }
+            }
+        }
+        if !matches!(fault, Fault::None | Fault::WideRangeTable) {
+            let repaired = super::prove::repaired_columns(&lookups);
+            let counted = super::prove::as_instances(&lookups, &repaired);
+            return zk_logup::prove_with_counts_of(
+                &lookups, &counted, keys.hyrax, keys.mask, t, rng,
+            );
+        }
+        zk_logup::prove(&lookups, keys.hyrax, keys.mask, t, rng)
+    }
+    #[cfg(not(test))]
+    {
+        let _ = fault;
+        zk_logup::prove(lookups, keys.hyrax, keys.mask, t, rng)
+    }
+}
+
+/// `Σ_b eq(r_b, b)·Σ_i e_i·Y_{b,i}` for the public logits.
+fn output_claim(output: &[i32], n_out: usize, r_b: &[F], e: &[F]) -> F {
+    inner_product(
+        &crate::linear::combine_batch(output, n_out, e.len(), &eq_table(r_b)),
+        e,
+    )
+}
+
+/// The bias part of a layer's claim: `Σ_b eq(ρ_b, b)·Σ_i e_i·b_i` over the real batch.
+fn bias_term(e: &[F], bias: &[i32], rho_b: &[F], batch: usize) -> F {
+    let b: F = e
+        .iter()
+        .zip(bias)
+        .map(|(x, &b)| *x * from_i64(b as i64))
+        .sum();
+    batch_weight(rho_b, batch) * b
+}
+
+/// Proves one opening group: `λ` drawn, `Σ λ^k·ṽ_k(point) = Σ λ^k·E_k`, by one
+/// zero-knowledge evaluation proof. Cost: `|v_k|` short products per vector and one
+/// inner-product proof.
+fn open_group<R: RngCore + CryptoRng>(
+    key: &HyraxKey,
+    bk: &BlindingKey,
+    t: &mut Transcript,
+    point: &[F],
+    parts: &[(&HidingCommitment, &[i64], &Committed)],
+    rng: &mut R,
+) -> crate::Result<DotProductProof> {
+    let lambda = t.challenge(labels::OPENING_LAMBDA);
+    let (rv, cv) = grid(point.len());
+    let opened: Vec<Vec<F>> = parts
+        .par_iter()
+        .map(|(_, v, _)| open_ints(v, rv, cv, &point[..rv]))
+        .collect();
+    let weights: Vec<F> = std::iter::successors(Some(F::ONE), |w| Some(*w * lambda))
+        .take(parts.len())
+        .collect();
+    let mut acc = vec![F::ZERO; 1 << cv];
+    for (p, w) in opened.iter().zip(&weights) {
+        for (a, x) in acc.iter_mut().zip(p) {
+            *a += *w * x;
+        }
+    }
+    let evals: Vec<(F, &Committed)> = weights
+        .iter()
+        .copied()
+        .zip(parts.iter().map(|p| p.2))
+        .collect();
+    let eval = Committed::combine(&evals);
+    let coms: Vec<(&HidingCommitment, F)> = parts.iter().map(|p| p.0).zip(weights).collect();
+    prove_evaluation_many(key, bk, &coms, point, &acc, &eval, t, rng)
+}
+
+/// Checks one opening group (see [`open_group`]).
+fn check_group(
+    key: &HyraxKey,
+    bk: &BlindingKey,
+    t: &mut Transcript,
+    point: &[F],
+    parts: &[(&HyraxCommitment, GAffine)],
+    proof: &DotProductProof,
+) -> crate::Result<()> {
+    let lambda = t.challenge(labels::OPENING_LAMBDA);
+    let weights: Vec<F> = std::iter::successors(Some(F::ONE), |w| Some(*w * lambda))
+        .take(parts.len())
+        .collect();
+    let eval = combine_points(
+        &weights
+            .iter()
+            .zip(parts)
+            .map(|(w, p)| (*w, p.1))
+            .collect::<Vec<_>>(),
+    );
+    let coms: Vec<(&HyraxCommitment, F)> = parts.iter().map(|p| p.0).zip(weights).collect();
+    if coms
+        .iter()
+        .any(|(c, _)| (c.row_vars, c.col_vars) != grid(point.len()))
+    {
+        return Err(Error::Malformed("witness commitment shape".into()));
+    }
+    verify_evaluation_many(key, bk, &coms, point, eval, proof, t)
+        .map_err(|e| e.opening_of(What::Witness))
+}
+
+/// Verifies a zero-knowledge proof for `statement` (whose input must be committed)
+/// against the model committed in `vk`. `Error::Malformed` for a proof of the wrong
+/// shape, `Error::Rejected` naming the failed check, never a panic.
+/// Cost: the public verifier's field work plus the group work of the module docs.
+pub fn verify(
+    vk: &MlpVk,
+    keys: &ZkKeys,
+    statement: &Statement,
+    proof: &ZkMlpProof,
+) -> crate::Result<()> {
+    let (key, zk) = (keys.hyrax, keys.mask);
+    let bk = &zk.blinding;
+    let input_com = match &statement.input {
+        PublicInput::Committed(c) => c,
+        PublicInput::Clear(_) => {
+            return Err(Error::Malformed(
+                "a zero-knowledge proof needs a committed input".into(),
+            ))
+        }
+    };
+    let lay = Layout::new(vk, statement.batch, true, &proof.checks)?;
+    check_shapes(vk, &lay, statement, proof)?;
+    let c = lay.batch_vars;
+    let batch = statement.batch;
+    let mut t = zk_transcript(vk, statement, &proof.checks);
+    for com in proof.witness.iter().flatten() {
+        com.absorb(&mut t);
+    }
+    let claims = zk_logup::verify(&lay.shapes, key, zk, &proof.logup, &mut t)?;
+    // Per hidden layer: the committed claim on w and the evaluations to open.
+    let mut layer_claims: Vec<LayerClaims<GAffine>> = Vec::new();
+    let mut shifted = proof.shifted.iter();
+    for (layer, (h, lv)) in lay.hidden.iter().zip(&vk.layers).enumerate() {
+        let j = h.first_instance;
+        let point = &claims[j].point;
+        for k in 1..h.instances() {
+            ensure(claims[j + k].point == *point, Check::LookupPoints { layer })?;
+        }
+        if h.direct() {
+            layer_claims.push(LayerClaims {
+                w: claims[j].evals[0],
+                evals: vec![claims[j].evals[1]],
+            });
+            continue;
+        }
+        let (q, y) = (claims[j].evals[0], claims[j].evals[1]);
+        let limbs: Vec<GAffine> = (0..h.limbs).map(|i| claims[j + 1 + i].evals[0]).collect();
+        if h.shifted() {
+            let s = claims[j + 1 + h.limbs].evals[0];
+            let top = combine_points(&[(F::ONE, limbs[h.limbs - 1]), (from_i64(h.shift()), bk.g)]);
+            shifted
+                .next()
+                .ok_or_else(|| Error::Malformed("missing shifted-limb proof".into()))?
+                .verify(bk, s, top, &mut t)
+                .map_err(|e| match e {
+                    Error::Rejected(_) => Error::Rejected(Check::ShiftedLimb { layer }),
+                    e => e,
+                })?;
+        }
+        let coeffs = w_coefficients(&lay, batch, lv.k, h.limbs, point, lv.n_out);
+        let mut terms = vec![(coeffs.q, q)];
+        terms.extend(coeffs.limbs.iter().copied().zip(limbs.iter().copied()));
+        terms.push((coeffs.constant, bk.g));
+        let mut evals = vec![y, q];
+        evals.extend(&limbs[..h.limbs - 1]);
+        layer_claims.push(LayerClaims {
+            w: combine_points(&terms),
+            evals,
+        });
+    }
+    if shifted.next().is_some() {
+        return Err(Error::Malformed("extra shifted-limb proofs".into()));
+    }
+
+    // Linear layers, last to first.
+    let n_layers = vk.layers.len();
+    let mut input_points: Vec<Vec<F>> = vec![Vec::new(); n_layers];
+    for l in (0..n_layers).rev() {
+        let lv = &vk.layers[l];
+        let step_name = Step::Linear { layer: l };
+        let (rho_b, e, target) = if l + 1 == n_layers {
+            let r_b = t.challenges(labels::BATCH_POINT, c);
+            let r = t.challenges(labels::ROW_POINT, log2_ceil(lv.n_out));
+            let e = eq_table(&r);
+            let out = output_claim(&statement.output, lv.n_out, &r_b, &e);
+            (r_b, e, (bk.g * out).into_affine())
+        } else {
+            let h = &lay.hidden[l];
+            let p = &claims[h.first_instance].point;
+            let e = row_weights(&p[c..], &lv.m, h.direct());
+            (p[..c].to_vec(), e, layer_claims[l].w)
+        };
+        let bias = bias_term(&e, &lv.bias, &rho_b, batch);
+        let claim = combine_points(&[(F::ONE, target), (-bias, bk.g)]);
+        let step = &proof.steps[l];
+        let b = log2_ceil(lv.n_in);
+        let (masked, r1) = verify_zk_rounds(&step.sumcheck, b, 2, step_name, &mut t)?;
+        t.append_fields(labels::WEIGHT_OPENING, &step.opening);
+        t.append_points(labels::INPUT_EVAL, &[step.input_eval]);
+        verify_combination(key, &[(&lv.commitment, &e)], &step.opening)
+            .map_err(|e| e.opening_of(What::Weights { layer: l }))
+            .map_err(|e| e.in_step(step_name))?;
+        let w = inner_product(&step.opening, &eq_table(&r1));
+        let fin = combine_points(&[(w, step.input_eval)]);
+        verify_zk_close(
+            zk,
+            &step.sumcheck,
+            masked.as_ref(),
+            2,
+            claim,
+            fin,
+            step_name,
+            &mut t,
+        )?;
+        input_points[l] = rho_b.iter().chain(&r1).copied().collect();
+    }
+
+    // Openings.
+    let mut groups = proof.openings.iter();
+    let mut next = || groups.next().expect("shape-checked");
+    check_group(
+        key,
+        bk,
+        &mut t,
+        &claims[0].point,
+        &[(input_com, claims[0].evals[0])],
+        next(),
+    )?;
+    check_group(
+        key,
+        bk,
+        &mut t,
+        &input_points[0],
+        &[(input_com, proof.steps[0].input_eval)],
+        next(),
+    )?;
+    for (l, (coms, lc)) in proof.witness.iter().zip(&layer_claims).enumerate() {
+        let p = &claims[lay.hidden[l].first_instance].point;
+        let parts: Vec<(&HyraxCommitment, GAffine)> =
+            coms.iter().zip(lc.evals.iter().copied()).collect();
+        check_group(key, bk, &mut t, p, &parts, next())?;
+        check_group(
+            key,
+            bk,
+            &mut t,
+            &input_points[l + 1],
+            &[(&coms[0], proof.steps[l + 1].input_eval)],
+            next(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Every dimension of the statement and proof against the layout.
+fn check_shapes(vk: &MlpVk, lay: &Layout, st: &Statement, proof: &ZkMlpProof) -> crate::Result<()> {
+    let bad = |what: &str| {
+        Err(Error::Malformed(format!(
+            "zero-knowledge proof shape: {what}"
+        )))
+    };
+    if st.output.len() != st.batch * vk.n_out() {
+        return bad("output length");
+    }
+    match (&st.input, lay.input_vars) {
+        (PublicInput::Committed(c), Some(v))
+            if (c.row_vars, c.col_vars) == grid(v) && c.rows.len() == 1 << grid(v).0 => {}
+        _ => return bad("input"),
+    }
+    if proof.witness.len() != lay.hidden.len()
+        || proof.witness.iter().zip(&lay.hidden).any(|(w, h)| {
+            w.len() != h.vectors()
+                || w.iter().any(|c| {
+                    (c.row_vars, c.col_vars) != grid(h.vars) || c.rows.len() != 1 << grid(h.vars).0
+                })
+        })
+    {
+        return bad("witness commitments");
+    }
+    if proof.steps.len() != vk.layers.len()
+        || proof
+            .steps
+            .iter()
+            .zip(&vk.layers)
+            .any(|(s, l)| s.opening.len() != 1 << log2_ceil(l.n_in))
+    {
+        return bad("linear steps");
+    }
+    let shifted = lay
+        .hidden
+        .iter()
+        .filter(|h| !h.direct() && h.shifted())
+        .count();
+    if proof.shifted.len() != shifted {
+        return bad("shifted-limb proofs");
+    }
+    if proof.openings.len() != lay.groups().len() {
+        return bad("openings");
+    }
+    Ok(())
+}

@@ -1,0 +1,353 @@
+//! Tests of the zero-knowledge MLP proof ([`super::zk`]): completeness against the
+//! integer reference, every mutated element and every cheating prover of the public
+//! tests rejected, wrong statements rejected, and the leak tests of issue 14.
+
+use super::witness::Fault;
+use super::zk::{self, prove_inner, ZkKeys, ZkMlpProof};
+use super::*;
+use crate::error::{Check, Committed, Error, Step};
+use crate::field::{to_i64, GAffine};
+use crate::hyrax::HyraxKey;
+use crate::masked_sumcheck::MaskKey;
+use crate::requant::requant;
+use crate::ternary::TernaryCsr;
+use ark_ec::{AffineRepr, CurveGroup};
+use ark_ff::Field;
+use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
+use std::sync::OnceLock;
+use ternzk_core::random;
+
+type Model = random::RandomMlp;
+
+fn key() -> &'static HyraxKey {
+    static KEY: OnceLock<HyraxKey> = OnceLock::new();
+    KEY.get_or_init(|| HyraxKey::new(8))
+}
+
+fn mask_key() -> &'static MaskKey {
+    static KEY: OnceLock<MaskKey> = OnceLock::new();
+    KEY.get_or_init(|| MaskKey::new(18))
+}
+
+fn keys() -> ZkKeys<'static> {
+    ZkKeys {
+        hyrax: key(),
+        mask: mask_key(),
+    }
+}
+
+/// The integer reference forward pass, written independently of the prover.
+fn reference(m: &Model, x: &[u8]) -> Vec<i32> {
+    let mut a: Vec<i64> = x.iter().map(|&v| v as i64).collect();
+    for l in 0..m.weights.len() {
+        let w = &m.weights[l];
+        let z: Vec<i64> = (0..w.n_out)
+            .map(|i| {
+                m.bias[l][i] as i64 + (0..w.n_in).map(|j| w.get(i, j) as i64 * a[j]).sum::<i64>()
+            })
+            .collect();
+        a = if l + 1 < m.weights.len() {
+            z.iter()
+                .enumerate()
+                .map(|(i, &zi)| requant(zi as i32, m.m[l][i], m.k[l]).2 as i64)
+                .collect()
+        } else {
+            z
+        };
+    }
+    a.iter().map(|&v| v as i32).collect()
+}
+
+fn inputs(n: usize, batch: usize, seed: u64) -> Vec<u8> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    (0..n * batch).map(|_| rng.gen()).collect()
+}
+
+/// The public tests' small model: three hidden layers (k = 7, 12, 29).
+fn small() -> &'static (Model, MlpVk) {
+    static M: OnceLock<(Model, MlpVk)> = OnceLock::new();
+    M.get_or_init(|| {
+        let model = Model::new(&[20, 12, 9, 16, 5], 0.4, &[7, 12, 29], 1);
+        let vk = MlpVk::commit(&model.layers(), key()).unwrap();
+        (model, vk)
+    })
+}
+
+fn prove_ok(
+    model: &Model,
+    vk: &MlpVk,
+    x: &[u8],
+    batch: usize,
+    seed: u64,
+) -> (Statement, ZkMlpProof) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let (st, proof) = zk::prove(&model.layers(), vk, &keys(), x, batch, &mut rng).unwrap();
+    zk::verify(vk, &keys(), &st, &proof).expect("honest proof accepted");
+    (st, proof)
+}
+
+#[test]
+fn honest_proofs_verify_and_outputs_match_the_reference() {
+    let (model, vk) = small();
+    for (batch, seed) in [(1, 1), (3, 2)] {
+        let x = inputs(20, batch, seed);
+        let (st, proof) = prove_ok(model, vk, &x, batch, seed);
+        let want: Vec<i32> = x.chunks(20).flat_map(|xi| reference(model, xi)).collect();
+        assert_eq!(st.output, want);
+        assert!(matches!(st.input, PublicInput::Committed(_)));
+        // The widths come from the model: the same for any input.
+        let (_, other) = prove_ok(model, vk, &inputs(20, batch, seed + 10), batch, seed);
+        assert_eq!(proof.checks, other.checks);
+    }
+    // One layer only (no hidden layer: the input's range lookup alone).
+    let one = Model::new(&[30, 7], 0.5, &[], 3);
+    let one_vk = MlpVk::commit(&one.layers(), key()).unwrap();
+    prove_ok(&one, &one_vk, &inputs(30, 2, 4), 2, 4);
+}
+
+#[test]
+fn direct_mode_layers_verify() {
+    // Equal multipliers and a batch large enough for direct mode by the model's bound.
+    let mut model = Model::new(&[8, 4, 3], 0.5, &[9], 5);
+    model.m[0] = vec![(1i64 << 9) / 5; 4];
+    let vk = MlpVk::commit(&model.layers(), key()).unwrap();
+    let batch = 1024;
+    let checks = super::model_checks::model_checks(&model.layers(), batch).unwrap();
+    assert!(
+        matches!(checks[0], RequantCheck::Direct { .. }),
+        "{checks:?}"
+    );
+    let x = inputs(8, batch, 6);
+    let (st, _) = prove_ok(&model, &vk, &x, batch, 6);
+    let want: Vec<i32> = x.chunks(8).flat_map(|xi| reference(&model, xi)).collect();
+    assert_eq!(st.output, want);
+}
+
+/// Every scalar of a proof, mutable.
+fn scalars_mut(p: &mut ZkMlpProof) -> Vec<&mut F> {
+    let mut v = p.logup.scalars_mut();
+    for s in &mut p.shifted {
+        v.push(&mut s.z);
+    }
+    for s in &mut p.steps {
+        v.extend(s.sumcheck.all_scalars_mut());
+        v.extend(s.opening.iter_mut());
+    }
+    for d in &mut p.openings {
+        v.extend(d.z.iter_mut());
+        v.push(&mut d.z_delta);
+        v.push(&mut d.z_beta);
+    }
+    v
+}
+
+/// Every point of a proof, mutable.
+fn points_mut(p: &mut ZkMlpProof) -> Vec<&mut GAffine> {
+    let mut v: Vec<&mut GAffine> = Vec::new();
+    for c in p.witness.iter_mut().flatten() {
+        v.extend(c.rows.iter_mut());
+    }
+    v.extend(p.logup.points_mut());
+    for s in &mut p.shifted {
+        v.push(&mut s.alpha);
+    }
+    for s in &mut p.steps {
+        v.extend(s.sumcheck.all_points_mut());
+        v.push(&mut s.input_eval);
+    }
+    for d in &mut p.openings {
+        v.extend(d.points.iter_mut());
+    }
+    v
+}
+
+#[test]
+fn every_mutated_proof_element_is_rejected() {
+    let model = Model::new(&[10, 6, 4], 0.5, &[13], 7);
+    let vk = MlpVk::commit(&model.layers(), key()).unwrap();
+    let (st, proof) = prove_ok(&model, &vk, &inputs(10, 2, 8), 2, 8);
+    let n_scalars = scalars_mut(&mut proof.clone()).len();
+    let n_points = points_mut(&mut proof.clone()).len();
+    assert!(n_scalars > 100 && n_points > 100);
+    for i in 0..n_scalars {
+        let mut p = proof.clone();
+        *scalars_mut(&mut p).swap_remove(i) += F::ONE;
+        let e = zk::verify(&vk, &keys(), &st, &p);
+        assert!(
+            matches!(e, Err(Error::Rejected(_) | Error::Malformed(_))),
+            "scalar {i}: {e:?}"
+        );
+    }
+    for i in 0..n_points {
+        let mut p = proof.clone();
+        let q = points_mut(&mut p).swap_remove(i);
+        *q = (*q + GAffine::generator()).into_affine();
+        let e = zk::verify(&vk, &keys(), &st, &p);
+        assert!(
+            matches!(e, Err(Error::Rejected(_) | Error::Malformed(_))),
+            "point {i}: {e:?}"
+        );
+    }
+}
+
+#[test]
+fn wrong_statements_and_keys_are_rejected() {
+    let (model, vk) = small();
+    let x = inputs(20, 2, 9);
+    let (st, proof) = prove_ok(model, vk, &x, 2, 9);
+    let mut bad = st.clone();
+    bad.output[3] += 1;
+    assert!(zk::verify(vk, &keys(), &bad, &proof).is_err());
+    // Another input's commitment.
+    let (other, _) = prove_ok(model, vk, &inputs(20, 2, 10), 2, 10);
+    let mut bad = st.clone();
+    bad.input = other.input.clone();
+    assert!(zk::verify(vk, &keys(), &bad, &proof).is_err());
+    // The input in the clear is not a zero-knowledge statement.
+    let mut bad = st.clone();
+    bad.input = PublicInput::Clear(x.clone());
+    assert!(matches!(
+        zk::verify(vk, &keys(), &bad, &proof),
+        Err(Error::Malformed(_))
+    ));
+    // Another batch size, another model.
+    let mut bad = st.clone();
+    bad.batch = 1;
+    assert!(zk::verify(vk, &keys(), &bad, &proof).is_err());
+    let other_model = Model::new(&[20, 12, 9, 16, 5], 0.4, &[7, 12, 29], 2);
+    let other_vk = MlpVk::commit(&other_model.layers(), key()).unwrap();
+    assert!(zk::verify(&other_vk, &keys(), &st, &proof).is_err());
+}
+
+fn faulty(model: &Model, vk: &MlpVk, x: &[u8], batch: usize, fault: Fault) -> crate::Result<()> {
+    let mut rng = StdRng::seed_from_u64(11);
+    let (st, proof) = prove_inner(&model.layers(), vk, &keys(), x, batch, fault, &mut rng)?;
+    zk::verify(vk, &keys(), &st, &proof)
+}
+
+/// The public tests' cheating provers, in zero-knowledge mode. (The honest prover's
+/// debug assertions catch the false relations first, so this runs in release builds.)
+/// The narrow-quotient-table cheat has no counterpart: the widths are the model's.
+#[test]
+#[cfg_attr(debug_assertions, ignore = "cheating provers trip debug assertions")]
+fn cheating_provers_are_rejected() {
+    let (model, vk) = small();
+    let x = inputs(20, 3, 13);
+    assert!(faulty(model, vk, &x, 3, Fault::None).is_ok());
+    for layer in 0..3 {
+        for index in [0, 11] {
+            let e = faulty(model, vk, &x, 3, Fault::ReluOutput { layer, index });
+            assert!(
+                matches!(e, Err(Error::Rejected(Check::LogupRoot { .. }))),
+                "ReLU output fault in layer {layer}: {e:?}"
+            );
+            let e = faulty(
+                model,
+                vk,
+                &x,
+                3,
+                Fault::RemainderOutOfRange { layer, index },
+            );
+            assert!(
+                matches!(e, Err(Error::Rejected(Check::LogupRoot { .. }))),
+                "remainder fault in layer {layer}: {e:?}"
+            );
+        }
+    }
+    assert!(matches!(
+        faulty(model, vk, &x, 3, Fault::WideRangeTable),
+        Err(Error::Malformed(_))
+    ));
+    for layer in 0..3 {
+        let e = faulty(model, vk, &x, 3, Fault::TopLimbZeroed { layer });
+        assert_eq!(
+            e,
+            Err(Error::Rejected(Check::SumcheckFinal {
+                step: Step::Linear { layer }
+            })),
+            "zeroed top limb in layer {layer}"
+        );
+    }
+    // A prover computing with one weight changed (the key commits the original).
+    for l in 0..4 {
+        let mut bad = model.clone();
+        let w = &bad.weights[l];
+        let mut dense: Vec<i8> = (0..w.n_out * w.n_in)
+            .map(|t| w.get(t / w.n_in, t % w.n_in))
+            .collect();
+        let at = w.n_in + 2;
+        dense[at] = if dense[at] == 1 { -1 } else { 1 };
+        bad.weights[l] = TernaryCsr::from_dense(w.n_out, w.n_in, &dense).unwrap();
+        let e = faulty(&bad, vk, &x, 3, Fault::None);
+        assert!(
+            matches!(
+                e,
+                Err(Error::Rejected(Check::Opening {
+                    what: Committed::Weights { .. }
+                })) | Err(Error::Invalid(_))
+            ),
+            "weight in layer {l}: {e:?}"
+        );
+    }
+}
+
+/// Every scalar of a proof but the weight openings `u` (public functions of the model
+/// and the challenges).
+fn witness_scalars(p: &ZkMlpProof) -> Vec<F> {
+    let mut p = p.clone();
+    for s in &mut p.steps {
+        s.opening.clear();
+    }
+    scalars_mut(&mut p).into_iter().map(|x| *x).collect()
+}
+
+/// The attacks of issue 14 fail: a model with at most 128 inputs (a one-row grid, whose
+/// public opening vector used to be the input) has neither its input nor any small
+/// integer in the proof, and two proofs of one statement share no element.
+#[test]
+fn the_input_is_not_in_the_proof_and_proofs_do_not_repeat() {
+    let model = Model::new(&[100, 16, 10], 0.3, &[10], 12);
+    let vk = MlpVk::commit(&model.layers(), key()).unwrap();
+    let x = inputs(100, 1, 13);
+    let (st, p1) = prove_ok(&model, &vk, &x, 1, 14);
+    // The same input, committed afresh and proven again.
+    let (st2, p2) = prove_ok(&model, &vk, &x, 1, 15);
+    assert_eq!(st.output, st2.output);
+    assert_ne!(st.input, st2.input, "the input commitment is randomized");
+    let is_small = |v: &F| to_i64(*v).is_some_and(|x| x.unsigned_abs() < 1 << 40);
+    let small = witness_scalars(&p1).iter().filter(|v| is_small(v)).count();
+    assert_eq!(
+        small, 0,
+        "no small integer (the outputs are in the statement only)"
+    );
+    // In the weight openings `u = Tᵀ·e` the only small integers are the zeros of the
+    // padding columns (public: the model has 100 inputs, padded to 128).
+    for (s, lv) in p1.steps.iter().zip(&vk.layers) {
+        let small: Vec<usize> = (0..s.opening.len())
+            .filter(|&j| is_small(&s.opening[j]))
+            .collect();
+        assert!(small
+            .iter()
+            .all(|&j| j >= lv.n_in && s.opening[j] == F::ZERO));
+    }
+    let x_field: Vec<F> = x.iter().map(|&v| F::from(v as u64)).collect();
+    assert!(witness_scalars(&p1).iter().all(|v| !x_field.contains(v)));
+    let (s1, s2) = (witness_scalars(&p1), witness_scalars(&p2));
+    assert!(s1.iter().all(|v| !s2.contains(v)));
+    let q2: Vec<GAffine> = points_mut(&mut p2.clone())
+        .into_iter()
+        .map(|q| *q)
+        .collect();
+    assert!(points_mut(&mut p1.clone())
+        .into_iter()
+        .all(|q| !q2.contains(q)));
+    // The public proof of the same input, for contrast, shows small integers.
+    let (_, public) = super::prove(&model.layers(), &vk, key(), &x, 1, true).unwrap();
+    let public_small = public
+        .openings
+        .iter()
+        .flatten()
+        .filter(|v| to_i64(**v).is_some_and(|x| x.unsigned_abs() < 1 << 40))
+        .count();
+    assert!(public_small > 0);
+}
