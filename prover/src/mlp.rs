@@ -400,20 +400,25 @@ pub fn key_vars(vk: &MlpVk, batch: usize) -> usize {
 /// and the requantization checks.
 fn statement_transcript(vk: &MlpVk, st: &Statement, checks: &[RequantCheck]) -> Transcript {
     let mut t = Transcript::new(PROTOCOL);
+    absorb_statement(&mut t, vk, st, checks);
+    t
+}
+
+/// Absorbs the statement into `t` (see [`statement_transcript`]).
+fn absorb_statement(t: &mut Transcript, vk: &MlpVk, st: &Statement, checks: &[RequantCheck]) {
     t.append_bytes(labels::VK_DIGEST, &vk.digest);
     t.append_u64(labels::BATCH, st.batch as u64);
     match &st.input {
         PublicInput::Clear(x) => t.append_bytes(labels::INPUT_CLEAR, x),
         PublicInput::Committed(c) => {
             t.append_bytes(labels::INPUT_COMMITTED, &[]);
-            c.absorb(&mut t);
+            c.absorb(t);
         }
     }
     t.append_i32s(labels::OUTPUT, &st.output);
     for c in checks {
         t.append_bytes(labels::REQUANT_CHECK, &c.to_bytes());
     }
-    t
 }
 
 /// `Σ_{b<B} eq(r_b, b)`: the weight of the real batch entries. Cost: O(2^c).

@@ -913,7 +913,7 @@ fn check_zk_dimensions(lay: &Layout, proof: &ZkLogupProof) -> crate::Result<()> 
 /// homomorphically is derived here the same way. Returns the proof and the committed
 /// claims it leaves.
 #[cfg(test)]
-pub(super) fn simulate<R: RngCore + CryptoRng>(
+pub(crate) fn simulate<R: RngCore + CryptoRng>(
     shapes: &[LookupShape],
     key: &HyraxKey,
     zk: &MaskKey,

@@ -109,6 +109,21 @@ fn zk_transcript(vk: &MlpVk, st: &Statement, checks: &[RequantCheck]) -> Transcr
     t
 }
 
+/// [`zk_transcript`] with programmed challenges (test-only: the simulator's random
+/// oracle).
+#[cfg(test)]
+fn programmed_transcript(
+    vk: &MlpVk,
+    st: &Statement,
+    checks: &[RequantCheck],
+    challenges: Vec<F>,
+) -> Transcript {
+    let mut t = Transcript::programmed(super::PROTOCOL, challenges);
+    super::absorb_statement(&mut t, vk, st, checks);
+    t.append_bytes(labels::ZK_MLP, &[]);
+    t
+}
+
 /// Runs the model on `batch` private inputs and proves the logits in zero knowledge.
 /// Returns the statement (a hiding commitment to the input and the logits) and the
 /// proof. Errors as [`super::prove`], and `Error::Invalid` if the model's worst-case
@@ -511,8 +526,6 @@ pub fn verify(
     statement: &Statement,
     proof: &ZkMlpProof,
 ) -> crate::Result<()> {
-    let (key, zk) = (keys.hyrax, keys.mask);
-    let bk = &zk.blinding;
     let input_com = match &statement.input {
         PublicInput::Committed(c) => c,
         PublicInput::Clear(_) => {
@@ -523,54 +536,40 @@ pub fn verify(
     };
     let lay = Layout::new(vk, statement.batch, true, &proof.checks)?;
     check_shapes(vk, &lay, statement, proof)?;
+    let mut t = zk_transcript(vk, statement, &proof.checks);
+    verify_on(vk, keys, &lay, statement, input_com, proof, &mut t)
+}
+
+/// [`verify`]'s checks after the shapes, on a transcript holding the statement.
+fn verify_on(
+    vk: &MlpVk,
+    keys: &ZkKeys,
+    lay: &Layout,
+    statement: &Statement,
+    input_com: &HyraxCommitment,
+    proof: &ZkMlpProof,
+    t: &mut Transcript,
+) -> crate::Result<()> {
+    let (key, zk) = (keys.hyrax, keys.mask);
+    let bk = &zk.blinding;
     let c = lay.batch_vars;
     let batch = statement.batch;
-    let mut t = zk_transcript(vk, statement, &proof.checks);
     for com in proof.witness.iter().flatten() {
-        com.absorb(&mut t);
+        com.absorb(t);
     }
-    let claims = zk_logup::verify(&lay.shapes, key, zk, &proof.logup, &mut t)?;
-    // Per hidden layer: the committed claim on w and the evaluations to open.
-    let mut layer_claims: Vec<LayerClaims<GAffine>> = Vec::new();
+    let claims = zk_logup::verify(&lay.shapes, key, zk, &proof.logup, t)?;
     let mut shifted = proof.shifted.iter();
-    for (layer, (h, lv)) in lay.hidden.iter().zip(&vk.layers).enumerate() {
-        let j = h.first_instance;
-        let point = &claims[j].point;
-        for k in 1..h.instances() {
-            ensure(claims[j + k].point == *point, Check::LookupPoints { layer })?;
-        }
-        if h.direct() {
-            layer_claims.push(LayerClaims {
-                w: claims[j].evals[0],
-                evals: vec![claims[j].evals[1]],
-            });
-            continue;
-        }
-        let (q, y) = (claims[j].evals[0], claims[j].evals[1]);
-        let limbs: Vec<GAffine> = (0..h.limbs).map(|i| claims[j + 1 + i].evals[0]).collect();
-        if h.shifted() {
-            let s = claims[j + 1 + h.limbs].evals[0];
-            let top = combine_points(&[(F::ONE, limbs[h.limbs - 1]), (from_i64(h.shift()), bk.g)]);
+    let layer_claims =
+        layer_claims_verifier(bk, lay, vk, batch, &claims, t, |layer, s, top, t| {
             shifted
                 .next()
                 .ok_or_else(|| Error::Malformed("missing shifted-limb proof".into()))?
-                .verify(bk, s, top, &mut t)
+                .verify(bk, s, top, t)
                 .map_err(|e| match e {
                     Error::Rejected(_) => Error::Rejected(Check::ShiftedLimb { layer }),
                     e => e,
-                })?;
-        }
-        let coeffs = w_coefficients(&lay, batch, lv.k, h.limbs, point, lv.n_out);
-        let mut terms = vec![(coeffs.q, q)];
-        terms.extend(coeffs.limbs.iter().copied().zip(limbs.iter().copied()));
-        terms.push((coeffs.constant, bk.g));
-        let mut evals = vec![y, q];
-        evals.extend(&limbs[..h.limbs - 1]);
-        layer_claims.push(LayerClaims {
-            w: combine_points(&terms),
-            evals,
-        });
-    }
+                })
+        })?;
     if shifted.next().is_some() {
         return Err(Error::Malformed("extra shifted-limb proofs".into()));
     }
@@ -597,7 +596,7 @@ pub fn verify(
         let claim = combine_points(&[(F::ONE, target), (-bias, bk.g)]);
         let step = &proof.steps[l];
         let b = log2_ceil(lv.n_in);
-        let (masked, r1) = verify_zk_rounds(&step.sumcheck, b, 2, step_name, &mut t)?;
+        let (masked, r1) = verify_zk_rounds(&step.sumcheck, b, 2, step_name, t)?;
         t.append_fields(labels::WEIGHT_OPENING, &step.opening);
         t.append_points(labels::INPUT_EVAL, &[step.input_eval]);
         verify_combination(key, &[(&lv.commitment, &e)], &step.opening)
@@ -613,7 +612,7 @@ pub fn verify(
             claim,
             fin,
             step_name,
-            &mut t,
+            t,
         )?;
         input_points[l] = rho_b.iter().chain(&r1).copied().collect();
     }
@@ -624,7 +623,7 @@ pub fn verify(
     check_group(
         key,
         bk,
-        &mut t,
+        t,
         &claims[0].point,
         &[(input_com, claims[0].evals[0])],
         next(),
@@ -632,7 +631,7 @@ pub fn verify(
     check_group(
         key,
         bk,
-        &mut t,
+        t,
         &input_points[0],
         &[(input_com, proof.steps[0].input_eval)],
         next(),
@@ -641,17 +640,66 @@ pub fn verify(
         let p = &claims[lay.hidden[l].first_instance].point;
         let parts: Vec<(&HyraxCommitment, GAffine)> =
             coms.iter().zip(lc.evals.iter().copied()).collect();
-        check_group(key, bk, &mut t, p, &parts, next())?;
+        check_group(key, bk, t, p, &parts, next())?;
         check_group(
             key,
             bk,
-            &mut t,
+            t,
             &input_points[l + 1],
             &[(&coms[0], proof.steps[l + 1].input_eval)],
             next(),
         )?;
     }
     Ok(())
+}
+
+/// The verifier's per-hidden-layer claims from the committed lookup claims: the claim
+/// on `M∘z` (or `z`) and the evaluations to open; `shifted(layer, S, T, t)` checks
+/// (or, in the simulator, makes) the proof that the shifted limb's commitment `S`
+/// holds the value of `T` (the top limb's plus the shift).
+#[allow(clippy::too_many_arguments)]
+fn layer_claims_verifier(
+    bk: &BlindingKey,
+    lay: &Layout,
+    vk: &MlpVk,
+    batch: usize,
+    claims: &[ZkLookupClaim<GAffine>],
+    t: &mut Transcript,
+    mut shifted: impl FnMut(usize, GAffine, GAffine, &mut Transcript) -> crate::Result<()>,
+) -> crate::Result<Vec<LayerClaims<GAffine>>> {
+    let mut layer_claims = Vec::new();
+    for (layer, (h, lv)) in lay.hidden.iter().zip(&vk.layers).enumerate() {
+        let j = h.first_instance;
+        let point = &claims[j].point;
+        for k in 1..h.instances() {
+            ensure(claims[j + k].point == *point, Check::LookupPoints { layer })?;
+        }
+        if h.direct() {
+            layer_claims.push(LayerClaims {
+                w: claims[j].evals[0],
+                evals: vec![claims[j].evals[1]],
+            });
+            continue;
+        }
+        let (q, y) = (claims[j].evals[0], claims[j].evals[1]);
+        let limbs: Vec<GAffine> = (0..h.limbs).map(|i| claims[j + 1 + i].evals[0]).collect();
+        if h.shifted() {
+            let s = claims[j + 1 + h.limbs].evals[0];
+            let top = combine_points(&[(F::ONE, limbs[h.limbs - 1]), (from_i64(h.shift()), bk.g)]);
+            shifted(layer, s, top, t)?;
+        }
+        let coeffs = w_coefficients(lay, batch, lv.k, h.limbs, point, lv.n_out);
+        let mut terms = vec![(coeffs.q, q)];
+        terms.extend(coeffs.limbs.iter().copied().zip(limbs.iter().copied()));
+        terms.push((coeffs.constant, bk.g));
+        let mut evals = vec![y, q];
+        evals.extend(&limbs[..h.limbs - 1]);
+        layer_claims.push(LayerClaims {
+            w: combine_points(&terms),
+            evals,
+        });
+    }
+    Ok(layer_claims)
 }
 
 /// Every dimension of the statement and proof against the layout.
@@ -700,4 +748,177 @@ fn check_shapes(vk: &MlpVk, lay: &Layout, st: &Statement, proof: &ZkMlpProof) ->
         return bad("openings");
     }
     Ok(())
+}
+
+/// The honest-verifier simulator (test-only): a proof for `statement` (its committed
+/// input and logits) made from the public model and the programmed challenges of `t`
+/// alone, never the input or an activation. Witness commitments and committed
+/// evaluations are commitments to random values, the lookups are simulated
+/// ([`zk_logup::simulate`]), the masked rounds are uniform and every Σ-proof and
+/// inner-product proof is simulated from its known challenge; `u = Tᵀ·e` is computed
+/// from the public weights, as the verifier could.
+#[cfg(test)]
+pub(super) fn simulate<R: RngCore + CryptoRng>(
+    layers: &[MlpLayer],
+    vk: &MlpVk,
+    keys: &ZkKeys,
+    statement: &Statement,
+    checks: &[RequantCheck],
+    t: &mut Transcript,
+    rng: &mut R,
+) -> ZkMlpProof {
+    use crate::hiding_hyrax::simulate_evaluation_many;
+    use crate::masked_sumcheck::{simulate_closing, simulate_rounds};
+    use crate::pedersen::random_scalar;
+    let (key, zk) = (keys.hyrax, keys.mask);
+    let bk = &zk.blinding;
+    let rand_point = |rng: &mut R| {
+        bk.commit(random_scalar(rng), random_scalar(rng))
+            .into_affine()
+    };
+    let input_com = match &statement.input {
+        PublicInput::Committed(c) => c,
+        PublicInput::Clear(_) => panic!("the simulator proves committed inputs"),
+    };
+    let lay = Layout::new(vk, statement.batch, true, checks).expect("valid statement");
+    let (c, batch) = (lay.batch_vars, statement.batch);
+    let witness: Vec<Vec<HyraxCommitment>> = lay
+        .hidden
+        .iter()
+        .map(|h| {
+            let (rv, cv) = grid(h.vars);
+            (0..h.vectors())
+                .map(|_| {
+                    let rows = (0..1usize << rv).map(|_| rand_point(rng).into()).collect();
+                    HyraxCommitment::from_rows(rows, rv, cv)
+                })
+                .collect()
+        })
+        .collect();
+    for com in witness.iter().flatten() {
+        com.absorb(t);
+    }
+    let (logup, claims) = zk_logup::simulate(&lay.shapes, key, zk, t, rng);
+    let mut shifted = Vec::new();
+    let layer_claims = layer_claims_verifier(bk, &lay, vk, batch, &claims, t, |_, s, top, t| {
+        shifted.push(EqualityProof::simulate(bk, s, top, t, rng));
+        Ok(())
+    })
+    .expect("the simulated lookup claims share each layer's point");
+
+    let n_layers = vk.layers.len();
+    let mut steps = vec![None; n_layers];
+    let mut input_points: Vec<Vec<F>> = vec![Vec::new(); n_layers];
+    for l in (0..n_layers).rev() {
+        let lv = &vk.layers[l];
+        let (rho_b, e, target) = if l + 1 == n_layers {
+            let r_b = t.challenges(labels::BATCH_POINT, c);
+            let r = t.challenges(labels::ROW_POINT, log2_ceil(lv.n_out));
+            let e = eq_table(&r);
+            let out = output_claim(&statement.output, lv.n_out, &r_b, &e);
+            (r_b, e, (bk.g * out).into_affine())
+        } else {
+            let h = &lay.hidden[l];
+            let p = &claims[h.first_instance].point;
+            let e = row_weights(&p[c..], &lv.m, h.direct());
+            (p[..c].to_vec(), e, layer_claims[l].w)
+        };
+        let bias = bias_term(&e, &lv.bias, &rho_b, batch);
+        let claim = combine_points(&[(F::ONE, target), (-bias, bk.g)]);
+        let b = log2_ceil(lv.n_in);
+        let rounds = (b > 0).then(|| simulate_rounds(zk, b, 2, t, rng));
+        let r1 = rounds
+            .as_ref()
+            .map(|(_, cl)| cl.point.clone())
+            .unwrap_or_default();
+        use crate::matrix::LinearBackend;
+        let u = layers[l].weights.bind_rows(&e);
+        t.append_fields(labels::WEIGHT_OPENING, &u);
+        let input_eval = rand_point(rng);
+        t.append_points(labels::INPUT_EVAL, &[input_eval]);
+        let fin = combine_points(&[(inner_product(&u, &eq_table(&r1)), input_eval)]);
+        let sumcheck = match rounds {
+            Some((rounds, cl)) => {
+                let closing = simulate_closing(zk, &rounds, &cl, 2, claim, fin, t, rng);
+                ZkSumcheck::Masked { rounds, closing }
+            }
+            None => ZkSumcheck::Empty(EqualityProof::simulate(bk, claim, fin, t, rng)),
+        };
+        input_points[l] = rho_b.iter().chain(&r1).copied().collect();
+        steps[l] = Some(ZkStep {
+            sumcheck,
+            opening: u,
+            input_eval,
+        });
+    }
+    let steps: Vec<ZkStep> = steps.into_iter().map(|s| s.expect("every layer")).collect();
+    let mut openings = Vec::new();
+    let mut open = |t: &mut Transcript, point: &[F], parts: &[(&HyraxCommitment, GAffine)]| {
+        let lambda = t.challenge(labels::OPENING_LAMBDA);
+        let weights: Vec<F> = std::iter::successors(Some(F::ONE), |w| Some(*w * lambda))
+            .take(parts.len())
+            .collect();
+        let eval = combine_points(
+            &weights
+                .iter()
+                .zip(parts)
+                .map(|(w, p)| (*w, p.1))
+                .collect::<Vec<_>>(),
+        );
+        let coms: Vec<(&HyraxCommitment, F)> = parts.iter().map(|p| p.0).zip(weights).collect();
+        openings.push(simulate_evaluation_many(
+            key, bk, &coms, point, eval, t, rng,
+        ));
+    };
+    open(t, &claims[0].point, &[(input_com, claims[0].evals[0])]);
+    open(t, &input_points[0], &[(input_com, steps[0].input_eval)]);
+    for (l, (coms, lc)) in witness.iter().zip(&layer_claims).enumerate() {
+        let p = &claims[lay.hidden[l].first_instance].point;
+        let parts: Vec<(&HyraxCommitment, GAffine)> =
+            coms.iter().zip(lc.evals.iter().copied()).collect();
+        open(t, p, &parts);
+        open(
+            t,
+            &input_points[l + 1],
+            &[(&coms[0], steps[l + 1].input_eval)],
+        );
+    }
+    ZkMlpProof {
+        checks: checks.to_vec(),
+        witness,
+        logup,
+        shifted,
+        steps,
+        openings,
+    }
+}
+
+/// [`verify`] on a programmed transcript (test-only): the verifier's checks under the
+/// simulator's challenges.
+#[cfg(test)]
+pub(super) fn verify_programmed(
+    vk: &MlpVk,
+    keys: &ZkKeys,
+    statement: &Statement,
+    proof: &ZkMlpProof,
+    challenges: Vec<F>,
+) -> crate::Result<()> {
+    let PublicInput::Committed(input_com) = &statement.input else {
+        return Err(Error::Malformed("a committed input".into()));
+    };
+    let lay = Layout::new(vk, statement.batch, true, &proof.checks)?;
+    check_shapes(vk, &lay, statement, proof)?;
+    let mut t = programmed_transcript(vk, statement, &proof.checks, challenges);
+    verify_on(vk, keys, &lay, statement, input_com, proof, &mut t)
+}
+
+/// The programmed transcript the simulator starts from (test-only).
+#[cfg(test)]
+pub(super) fn simulator_transcript(
+    vk: &MlpVk,
+    statement: &Statement,
+    checks: &[RequantCheck],
+    challenges: Vec<F>,
+) -> Transcript {
+    programmed_transcript(vk, statement, checks, challenges)
 }

@@ -14,6 +14,7 @@ use crate::ternary::TernaryCsr;
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::Field;
 use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
+use ark_std::UniformRand;
 use std::sync::OnceLock;
 use ternzk_core::random;
 
@@ -350,4 +351,36 @@ fn the_input_is_not_in_the_proof_and_proofs_do_not_repeat() {
         .filter(|v| to_i64(**v).is_some_and(|x| x.unsigned_abs() < 1 << 40))
         .count();
     assert!(public_small > 0);
+}
+
+/// Honest-verifier zero knowledge for the whole MLP: a simulator that gets the
+/// statement (the public model, a commitment to an input it never sees, the logits)
+/// and the programmed challenges makes proofs the verifier accepts under them.
+#[test]
+fn simulated_proofs_verify_under_programmed_challenges() {
+    let (model, vk) = small();
+    let batch = 2;
+    let mut rng = StdRng::seed_from_u64(20);
+    // The statement: an honest prover's commitment and logits (the simulator gets
+    // only these, not the input).
+    let (st, honest) = prove_ok(model, vk, &inputs(20, batch, 21), batch, 21);
+    let challenges: Vec<F> = (0..20_000).map(|_| F::rand(&mut rng)).collect();
+    let mut t = zk::simulator_transcript(vk, &st, &honest.checks, challenges.clone());
+    let sim = zk::simulate(
+        &model.layers(),
+        vk,
+        &keys(),
+        &st,
+        &honest.checks,
+        &mut t,
+        &mut rng,
+    );
+    zk::verify_programmed(vk, &keys(), &st, &sim, challenges.clone())
+        .expect("simulated proof accepted");
+    // Under other challenges it fails (the simulator needed them), and the ordinary
+    // verifier (challenges from the hash) rejects it.
+    let mut other = challenges;
+    other[5] += F::ONE;
+    assert!(zk::verify_programmed(vk, &keys(), &st, &sim, other).is_err());
+    assert!(zk::verify(vk, &keys(), &st, &sim).is_err());
 }
