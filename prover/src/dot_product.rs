@@ -14,7 +14,7 @@ use crate::field::{inner_product, GAffine, F, G};
 use crate::msm::msm;
 use crate::pedersen::{random_scalar, BlindingKey};
 use crate::transcript::Transcript;
-use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ec::CurveGroup;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_std::rand::{CryptoRng, RngCore};
 
@@ -106,14 +106,13 @@ impl DotProductProof {
         let c = t.challenge(CHALLENGE);
         let [delta, beta] = self.points.map(G::from);
         ensure(
-            G::from(s.c_x) * c + delta == msm(s.gens, &self.z) + key.h * self.z_delta,
+            G::from(s.c_x) * c + delta == msm(s.gens, &self.z) + key.blind(self.z_delta),
             Check::DotProduct {
                 which: DotProductCheck::Vector,
             },
         )?;
         ensure(
-            G::from(s.c_y) * c + beta
-                == G::msm_unchecked(&[key.g, key.h], &[inner_product(&self.z, s.a), self.z_beta]),
+            G::from(s.c_y) * c + beta == key.commit(inner_product(&self.z, s.a), self.z_beta),
             Check::DotProduct {
                 which: DotProductCheck::Result,
             },

@@ -55,7 +55,7 @@ pub fn hide<R: RngCore + CryptoRng>(
         .rows
         .iter()
         .zip(&blinds)
-        .map(|(c, r)| G::from(*c) + bk.h * r)
+        .map(|(c, r)| G::from(*c) + bk.blind(*r))
         .collect();
     HidingCommitment {
         commitment: HyraxCommitment::from_rows(rows, plain.row_vars, plain.col_vars),

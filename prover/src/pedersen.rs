@@ -11,6 +11,7 @@ use crate::field::{GAffine, F, G};
 use crate::generators::derive_generators;
 use crate::msm::msm;
 use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ff::{BigInteger, PrimeField, Zero};
 use ark_std::rand::{CryptoRng, RngCore};
 use ark_std::UniformRand;
 
@@ -30,15 +31,32 @@ impl BlindingKey {
         Self { g: gh[0], h: gh[1] }
     }
 
-    /// `v·g + s·h`. Cost: one two-base MSM.
+    /// `v·g + s·h`. Cost: 64 mixed additions from the fixed-base tables of `g`, `h`
+    /// (built once per process), or one two-base MSM for other generators.
     pub fn commit(&self, v: F, s: F) -> G {
-        G::msm_unchecked(&[self.g, self.h], &[v, s])
+        let t = tables();
+        if (self.g, self.h) == (t.g, t.h) {
+            t.tg.mul(&v) + t.th.mul(&s)
+        } else {
+            G::msm_unchecked(&[self.g, self.h], &[v, s])
+        }
+    }
+
+    /// `s·h`. Cost: 32 mixed additions (fixed-base table), or one scalar
+    /// multiplication for other generators.
+    pub fn blind(&self, s: F) -> G {
+        let t = tables();
+        if self.h == t.h {
+            t.th.mul(&s)
+        } else {
+            self.h * s
+        }
     }
 
     /// `Σ v_i·gens_i + s·h` (`gens.len() == v.len()`). Cost: one MSM of `n + 1` bases.
     pub fn commit_vector(&self, gens: &[GAffine], v: &[F], s: F) -> G {
         assert_eq!(gens.len(), v.len(), "commit_vector: length mismatch");
-        msm(gens, v) + self.h * s
+        msm(gens, v) + self.blind(s)
     }
 }
 
@@ -46,6 +64,63 @@ impl Default for BlindingKey {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Byte-window tables of one base: `windows[k][j] = j·2^(8k)·P`, so `s·P` is at most
+/// 32 mixed additions. Memory: `32·256` affine points (512 KiB).
+struct FixedBase {
+    windows: Vec<Vec<GAffine>>,
+}
+
+impl FixedBase {
+    fn new(p: GAffine) -> Self {
+        let mut base = G::from(p);
+        let windows = (0..32)
+            .map(|_| {
+                let mut row = Vec::with_capacity(256);
+                let mut acc = G::zero();
+                for _ in 0..256 {
+                    row.push(acc);
+                    acc += base;
+                }
+                base = acc;
+                G::normalize_batch(&row)
+            })
+            .collect();
+        Self { windows }
+    }
+
+    fn mul(&self, s: &F) -> G {
+        let bytes = s.into_bigint().to_bytes_le();
+        let mut acc = G::zero();
+        for (w, &b) in self.windows.iter().zip(&bytes) {
+            if b != 0 {
+                acc += w[b as usize];
+            }
+        }
+        acc
+    }
+}
+
+/// The tables of the standard `g`, `h` ([`BlindingKey::new`]).
+struct Tables {
+    g: GAffine,
+    h: GAffine,
+    tg: FixedBase,
+    th: FixedBase,
+}
+
+fn tables() -> &'static Tables {
+    static T: std::sync::OnceLock<Tables> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let gh = derive_generators(b"ternzk-pedersen-scalar-and-blinding", 2);
+        Tables {
+            g: gh[0],
+            h: gh[1],
+            tg: FixedBase::new(gh[0]),
+            th: FixedBase::new(gh[1]),
+        }
+    })
 }
 
 /// A committed scalar together with its opening, held by the prover.
@@ -78,7 +153,7 @@ impl Committed {
         Self {
             value,
             blind: F::from(0u64),
-            point: (key.g * value).into_affine(),
+            point: key.commit(value, F::from(0u64)).into_affine(),
         }
     }
 
@@ -144,5 +219,10 @@ mod tests {
         let c2 = Committed::new(&key, a, &mut rng);
         assert_ne!(c1.point, c2.point);
         assert_eq!(c1.point, key.commit(a, c1.blind).into_affine());
+        // The fixed-base tables agree with plain scalar multiplication.
+        for v in [F::from(0u64), F::from(1u64), -F::from(1u64), a, sa] {
+            assert_eq!(key.commit(v, sb), key.g * v + key.h * sb);
+            assert_eq!(key.blind(v), key.h * v);
+        }
     }
 }

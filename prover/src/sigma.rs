@@ -12,7 +12,7 @@ use crate::error::{ensure, Check, ProductCheck};
 use crate::field::{GAffine, F, G};
 use crate::pedersen::{random_scalar, BlindingKey, Committed};
 use crate::transcript::Transcript;
-use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ec::CurveGroup;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_std::rand::{CryptoRng, RngCore};
 
@@ -42,7 +42,7 @@ impl EqualityProof {
         debug_assert_eq!(c1.value, c2.value, "equality proof of unequal values");
         absorb_pair(t, b"zk-eq-statement", c1.point, c2.point);
         let k = random_scalar(rng);
-        let alpha = (key.h * k).into_affine();
+        let alpha = key.blind(k).into_affine();
         t.append_points(b"zk-eq-alpha", &[alpha]);
         let c = t.challenge(b"zk-eq-challenge");
         Self {
@@ -62,7 +62,7 @@ impl EqualityProof {
         absorb_pair(t, b"zk-eq-statement", c1, c2);
         t.append_points(b"zk-eq-alpha", &[self.alpha]);
         let c = t.challenge(b"zk-eq-challenge");
-        let lhs = key.h * self.z;
+        let lhs = key.blind(self.z);
         let rhs = G::from(self.alpha) + (G::from(c1) - G::from(c2)) * c;
         ensure(lhs == rhs, Check::Equality)
     }
@@ -120,7 +120,7 @@ impl ProductProof {
         let b: [F; 5] = std::array::from_fn(|_| random_scalar(rng));
         let alpha = key.commit(b[0], b[1]);
         let beta = key.commit(b[2], b[3]);
-        let delta = G::msm_unchecked(&[x.point, key.h], &[b[2], b[4]]);
+        let delta = G::from(x.point) * b[2] + key.blind(b[4]);
         let points = affine3([alpha, beta, delta]);
         t.append_points(PRODUCT_MESSAGE, &points);
         let c = t.challenge(PRODUCT_CHALLENGE);
@@ -163,7 +163,7 @@ impl ProductProof {
             },
         )?;
         ensure(
-            delta + G::from(z) * c == G::msm_unchecked(&[x, key.h], &[r[2], r[4]]),
+            delta + G::from(z) * c == G::from(x) * r[2] + key.blind(r[4]),
             Check::Product {
                 which: ProductCheck::Relation,
             },
@@ -186,7 +186,7 @@ impl ProductProof {
         let r: [F; 5] = std::array::from_fn(|_| random_scalar(rng));
         let alpha = key.commit(r[0], r[1]) - G::from(x) * c;
         let beta = key.commit(r[2], r[3]) - G::from(y) * c;
-        let delta = G::msm_unchecked(&[x, key.h], &[r[2], r[4]]) - G::from(z) * c;
+        let delta = (G::from(x) * r[2] + key.blind(r[4])) - G::from(z) * c;
         let points = affine3([alpha, beta, delta]);
         t.append_points(PRODUCT_MESSAGE, &points);
         t.challenge(PRODUCT_CHALLENGE);

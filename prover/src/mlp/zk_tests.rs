@@ -384,3 +384,92 @@ fn simulated_proofs_verify_under_programmed_challenges() {
     assert!(zk::verify_programmed(vk, &keys(), &st, &sim, other).is_err());
     assert!(zk::verify(vk, &keys(), &st, &sim).is_err());
 }
+
+/// The proof's encoded size if every point and scalar is written once (32 bytes each,
+/// as the public format writes them) plus two bytes per requantization check.
+fn zk_proof_bytes(p: &ZkMlpProof) -> usize {
+    let mut q = p.clone();
+    let n = points_mut(&mut q).len() + scalars_mut(&mut q).len();
+    n * 32 + 2 * p.checks.len()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Cost of the zero-knowledge proof against the public ones on a compiled model:
+/// `TERNZK_ZK_MODEL=M.ternzk.safetensors TERNZK_ZK_BATCH=1 cargo test --release -p
+/// ternzk-prover --lib zk_cost -- --ignored --nocapture`. Medians of 11 runs of each
+/// prover and verifier in this process (random byte inputs); prints one JSON line.
+#[test]
+#[ignore = "a measurement on a compiled model named by TERNZK_ZK_MODEL"]
+fn zk_cost_on_a_compiled_model() {
+    use std::time::Instant;
+    let path = std::env::var("TERNZK_ZK_MODEL").expect("TERNZK_ZK_MODEL");
+    let batch: usize = std::env::var("TERNZK_ZK_BATCH")
+        .map(|b| b.parse().expect("a batch size"))
+        .unwrap_or(1);
+    let reps = 11;
+    let model = ternzk_core::engine::CompiledModel::load(std::path::Path::new(&path)).unwrap();
+    let layers = model.mlp_layers();
+    let key = HyraxKey::new(12);
+    let vk = MlpVk::commit(&layers, &key).unwrap();
+    let mask = MaskKey::new(zk::mask_vars(&vk, batch));
+    let keys = ZkKeys {
+        hyrax: &key,
+        mask: &mask,
+    };
+    let x = inputs(vk.n_in(), batch, 99);
+    let mut rng = StdRng::seed_from_u64(1);
+    let time = |f: &mut dyn FnMut()| {
+        f(); // warm-up: one-time tables
+        median(
+            (0..reps)
+                .map(|_| {
+                    let t0 = Instant::now();
+                    f();
+                    t0.elapsed().as_secs_f64() * 1e3
+                })
+                .collect(),
+        )
+    };
+    let mut public = None;
+    let mut committed = None;
+    let mut zkp = None;
+    let prove_clear =
+        time(&mut || public = Some(prove(&layers, &vk, &key, &x, batch, false).unwrap()));
+    let prove_committed =
+        time(&mut || committed = Some(prove(&layers, &vk, &key, &x, batch, true).unwrap()));
+    let prove_zk =
+        time(&mut || zkp = Some(zk::prove(&layers, &vk, &keys, &x, batch, &mut rng).unwrap()));
+    let (ps, pp) = public.unwrap();
+    let (cs, cp) = committed.unwrap();
+    let (zs, zp) = zkp.unwrap();
+    let verify_clear = time(&mut || verify(&vk, &key, &ps, &pp).unwrap());
+    let verify_committed = time(&mut || verify(&vk, &key, &cs, &cp).unwrap());
+    let verify_zk = time(&mut || zk::verify(&vk, &keys, &zs, &zp).unwrap());
+    let bytes = |s: &Statement, p: &MlpProof| {
+        ProofFile {
+            vk_digest: vk.digest,
+            statement: s.clone(),
+            proof: p.clone(),
+        }
+        .to_bytes()
+        .len()
+    };
+    let (b_clear, b_committed, b_zk) = (bytes(&ps, &pp), bytes(&cs, &cp), zk_proof_bytes(&zp));
+    println!(
+        "{{\"model\": \"{path}\", \"batch\": {batch}, \"reps\": {reps}, \
+         \"prove_ms\": {{\"public\": {prove_clear:.2}, \"committed_input\": {prove_committed:.2}, \"zk\": {prove_zk:.2}}}, \
+         \"verify_ms\": {{\"public\": {verify_clear:.2}, \"committed_input\": {verify_committed:.2}, \"zk\": {verify_zk:.2}}}, \
+         \"proof_bytes\": {{\"public\": {b_clear}, \"committed_input\": {b_committed}, \"zk\": {b_zk}}}, \
+         \"zk_over_public\": {{\"prove\": {:.2}, \"verify\": {:.2}, \"bytes\": {:.2}}}, \
+         \"checks\": {{\"public\": \"{:?}\", \"zk\": \"{:?}\"}}}}",
+        prove_zk / prove_clear,
+        verify_zk / verify_clear,
+        b_zk as f64 / b_clear as f64,
+        pp.checks,
+        zp.checks,
+    );
+}
