@@ -473,3 +473,83 @@ fn zk_cost_on_a_compiled_model() {
         zp.checks,
     );
 }
+
+/// The public tests' impossible statements, refused by the zero-knowledge prover too.
+#[test]
+fn provers_refuse_impossible_statements() {
+    let (model, vk) = small();
+    let mut rng = StdRng::seed_from_u64(30);
+    let run =
+        |layers: &[MlpLayer], vk: &MlpVk, keys: &ZkKeys, x: &[u8], b: usize, rng: &mut StdRng| {
+            zk::prove(layers, vk, keys, x, b, rng)
+        };
+    // Wrong input length, empty batch.
+    assert!(run(&model.layers(), vk, &keys(), &[0; 19], 1, &mut rng).is_err());
+    assert!(run(&model.layers(), vk, &keys(), &[0; 20], 0, &mut rng).is_err());
+    // Keys too small for the proof.
+    let tiny = HyraxKey::new(2);
+    let small_keys = ZkKeys {
+        hyrax: &tiny,
+        mask: mask_key(),
+    };
+    assert!(run(&model.layers(), vk, &small_keys, &[0; 20], 1, &mut rng).is_err());
+    let tiny_mask = MaskKey::new(3);
+    let small_mask = ZkKeys {
+        hyrax: key(),
+        mask: &tiny_mask,
+    };
+    assert!(run(&model.layers(), vk, &small_mask, &[0; 20], 1, &mut rng).is_err());
+    // Layers that differ from the key.
+    let mut layers = model.layers();
+    layers.pop();
+    assert!(run(&layers, vk, &keys(), &[0; 20], 1, &mut rng).is_err());
+    // A worst case past 16 bits: refused even for an input whose quotients are small
+    // (the width may not come from the input).
+    let mut big = Model::new(&[8, 4, 2], 1.0, &[3], 3);
+    big.m[0] = vec![1 << 20; 4];
+    let vk_big = MlpVk::commit(&big.layers(), key()).unwrap();
+    let e = run(&big.layers(), &vk_big, &keys(), &[0; 8], 1, &mut rng).unwrap_err();
+    assert!(matches!(e, Error::Invalid(_)), "{e}");
+}
+
+/// The public direct-mode cheaters, in zero-knowledge mode (release builds, as
+/// [`cheating_provers_are_rejected`]).
+#[test]
+#[cfg_attr(debug_assertions, ignore = "cheating provers trip debug assertions")]
+fn direct_mode_cheaters_are_rejected() {
+    let mut model = Model::new(&[8, 4, 3], 0.5, &[9], 5);
+    model.m[0] = vec![(1i64 << 9) / 5; 4];
+    let vk = MlpVk::commit(&model.layers(), key()).unwrap();
+    let batch = 1024;
+    let x = inputs(8, batch, 61);
+    assert!(faulty(&model, &vk, &x, batch, Fault::None).is_ok());
+    for index in [0, 5, 1000] {
+        let e = faulty(
+            &model,
+            &vk,
+            &x,
+            batch,
+            Fault::ReluOutput { layer: 0, index },
+        );
+        assert!(
+            matches!(e, Err(Error::Rejected(Check::LogupRoot { .. }))),
+            "{e:?}"
+        );
+        let e = faulty(
+            &model,
+            &vk,
+            &x,
+            batch,
+            Fault::DirectZShifted { layer: 0, index },
+        );
+        assert!(
+            matches!(
+                e,
+                Err(Error::Rejected(Check::SumcheckFinal {
+                    step: Step::Linear { .. }
+                }))
+            ),
+            "{e:?}"
+        );
+    }
+}
