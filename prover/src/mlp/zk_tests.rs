@@ -124,42 +124,12 @@ fn direct_mode_layers_verify() {
     assert_eq!(st.output, want);
 }
 
-/// Every scalar of a proof, mutable.
 fn scalars_mut(p: &mut ZkMlpProof) -> Vec<&mut F> {
-    let mut v = p.logup.scalars_mut();
-    for s in &mut p.shifted {
-        v.push(&mut s.z);
-    }
-    for s in &mut p.steps {
-        v.extend(s.sumcheck.all_scalars_mut());
-        v.extend(s.opening.iter_mut());
-    }
-    for d in &mut p.openings {
-        v.extend(d.z.iter_mut());
-        v.push(&mut d.z_delta);
-        v.push(&mut d.z_beta);
-    }
-    v
+    p.scalars_mut()
 }
 
-/// Every point of a proof, mutable.
 fn points_mut(p: &mut ZkMlpProof) -> Vec<&mut GAffine> {
-    let mut v: Vec<&mut GAffine> = Vec::new();
-    for c in p.witness.iter_mut().flatten() {
-        v.extend(c.rows.iter_mut());
-    }
-    v.extend(p.logup.points_mut());
-    for s in &mut p.shifted {
-        v.push(&mut s.alpha);
-    }
-    for s in &mut p.steps {
-        v.extend(s.sumcheck.all_points_mut());
-        v.push(&mut s.input_eval);
-    }
-    for d in &mut p.openings {
-        v.extend(d.points.iter_mut());
-    }
-    v
+    p.points_mut()
 }
 
 #[test]
@@ -385,12 +355,8 @@ fn simulated_proofs_verify_under_programmed_challenges() {
     assert!(zk::verify(vk, &keys(), &st, &sim).is_err());
 }
 
-/// The proof's encoded size if every point and scalar is written once (32 bytes each,
-/// as the public format writes them) plus two bytes per requantization check.
 fn zk_proof_bytes(p: &ZkMlpProof) -> usize {
-    let mut q = p.clone();
-    let n = points_mut(&mut q).len() + scalars_mut(&mut q).len();
-    n * 32 + 2 * p.checks.len()
+    p.to_bytes().len()
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -551,5 +517,37 @@ fn direct_mode_cheaters_are_rejected() {
             ),
             "{e:?}"
         );
+    }
+}
+
+#[test]
+fn proofs_round_trip_through_bytes_and_garbage_is_an_error() {
+    let (model, vk) = small();
+    for batch in [1, 3] {
+        let (st, proof) = prove_ok(model, vk, &inputs(20, batch, 40), batch, 40);
+        let bytes = proof.to_bytes();
+        let decoded = ZkMlpProof::from_bytes(vk, batch, &bytes).unwrap();
+        assert_eq!(decoded, proof);
+        zk::verify(vk, &keys(), &st, &decoded).unwrap();
+        for cut in [0, 1, 5, bytes.len() / 2, bytes.len() - 1] {
+            assert!(ZkMlpProof::from_bytes(vk, batch, &bytes[..cut]).is_err());
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(ZkMlpProof::from_bytes(vk, batch, &longer).is_err());
+        let mut other_version = bytes.clone();
+        other_version[0] ^= 1;
+        assert!(ZkMlpProof::from_bytes(vk, batch, &other_version).is_err());
+        // Flipped bytes: an error or a rejected proof, never a panic.
+        let mut state = 7u64;
+        for _ in 0..40 {
+            let mut b = bytes.clone();
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let at = (state >> 33) as usize % b.len();
+            b[at] ^= 1 + (state >> 13) as u8 % 255;
+            if let Ok(p) = ZkMlpProof::from_bytes(vk, batch, &b) {
+                assert!(zk::verify(vk, &keys(), &st, &p).is_err());
+            }
+        }
     }
 }

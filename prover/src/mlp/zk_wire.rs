@@ -1,0 +1,168 @@
+//! The zero-knowledge proof's byte encoding: a version, the requantization checks,
+//! then every point and every scalar of the proof in one fixed order
+//! ([`ZkMlpProof::points_mut`], [`ZkMlpProof::scalars_mut`]), 32 bytes each
+//! (arkworks' compressed form, canonical encodings only). Every length is implied by
+//! the key, the batch size and the checks, so nothing else is written; decoding fills a
+//! [`ZkMlpProof::skeleton`] of those dimensions. Not yet part of the proof file (the
+//! CLI does not make zero-knowledge proofs yet).
+
+use super::zk::{ZkMlpProof, ZkStep};
+use super::{grid, Layout, MlpVk, RequantCheck};
+use crate::dot_product::DotProductProof;
+use crate::error::Error;
+use crate::field::{log2_ceil, GAffine, F};
+use crate::hyrax::HyraxCommitment;
+use crate::logup::zk::{ZkLogupProof, ZkSumcheck};
+use crate::sigma::EqualityProof;
+use crate::wire::{Reader, Writer};
+use ark_ec::AffineRepr;
+use ark_ff::Zero;
+
+/// Version of the zero-knowledge proof encoding.
+pub const ZK_PROOF_VERSION: u32 = 1;
+
+impl ZkMlpProof {
+    /// Every scalar, mutable, in encoding order.
+    pub(crate) fn scalars_mut(&mut self) -> Vec<&mut F> {
+        let mut v = self.logup.scalars_mut();
+        for s in &mut self.shifted {
+            v.push(&mut s.z);
+        }
+        for s in &mut self.steps {
+            v.extend(s.sumcheck.all_scalars_mut());
+            v.extend(s.opening.iter_mut());
+        }
+        for d in &mut self.openings {
+            v.extend(d.z.iter_mut());
+            v.push(&mut d.z_delta);
+            v.push(&mut d.z_beta);
+        }
+        v
+    }
+
+    /// Every point, mutable, in encoding order.
+    pub(crate) fn points_mut(&mut self) -> Vec<&mut GAffine> {
+        let mut v: Vec<&mut GAffine> = Vec::new();
+        for c in self.witness.iter_mut().flatten() {
+            v.extend(c.rows.iter_mut());
+        }
+        v.extend(self.logup.points_mut());
+        for s in &mut self.shifted {
+            v.push(&mut s.alpha);
+        }
+        for s in &mut self.steps {
+            v.extend(s.sumcheck.all_points_mut());
+            v.push(&mut s.input_eval);
+        }
+        for d in &mut self.openings {
+            v.extend(d.points.iter_mut());
+        }
+        v
+    }
+
+    /// A placeholder proof of the dimensions `vk`, `batch` and `checks` imply.
+    /// Cost: O(proof size).
+    pub(crate) fn skeleton(
+        vk: &MlpVk,
+        batch: usize,
+        checks: &[RequantCheck],
+    ) -> crate::Result<Self> {
+        let lay = Layout::new(vk, batch, true, checks)?;
+        let commitment = |vars: usize| {
+            let (rv, cv) = grid(vars);
+            HyraxCommitment {
+                row_vars: rv,
+                col_vars: cv,
+                rows: vec![GAffine::zero(); 1 << rv],
+            }
+        };
+        let dot = |n: usize| DotProductProof {
+            points: [GAffine::zero(); 2],
+            z: vec![F::zero(); n],
+            z_delta: F::zero(),
+            z_beta: F::zero(),
+        };
+        let shifted = lay
+            .hidden
+            .iter()
+            .filter(|h| !h.direct() && h.shifted())
+            .count();
+        Ok(Self {
+            checks: checks.to_vec(),
+            witness: lay
+                .hidden
+                .iter()
+                .map(|h| (0..h.vectors()).map(|_| commitment(h.vars)).collect())
+                .collect(),
+            logup: ZkLogupProof::skeleton(&lay.shapes)?,
+            shifted: (0..shifted)
+                .map(|_| EqualityProof {
+                    alpha: GAffine::zero(),
+                    z: F::zero(),
+                })
+                .collect(),
+            steps: vk
+                .layers
+                .iter()
+                .map(|l| {
+                    let b = log2_ceil(l.n_in);
+                    ZkStep {
+                        sumcheck: ZkSumcheck::skeleton(b, 2),
+                        opening: vec![F::zero(); 1 << b],
+                        input_eval: GAffine::zero(),
+                    }
+                })
+                .collect(),
+            openings: lay.groups().iter().map(|&v| dot(1 << grid(v).1)).collect(),
+        })
+    }
+
+    /// Encodes the proof (module docs). Cost: O(size).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.u32(ZK_PROOF_VERSION);
+        for c in &self.checks {
+            w.bytes.extend_from_slice(&c.to_bytes());
+        }
+        let mut p = self.clone();
+        for q in p.points_mut() {
+            w.point(q);
+        }
+        for s in p.scalars_mut() {
+            w.field(s);
+        }
+        w.bytes
+    }
+
+    /// Decodes a proof for `vk` and `batch` inputs; anything else (another version,
+    /// short, long, non-canonical, invalid checks) is an error.
+    pub fn from_bytes(vk: &MlpVk, batch: usize, bytes: &[u8]) -> crate::Result<Self> {
+        let mut r = Reader::new(bytes);
+        let version = r.u32("zero-knowledge proof version")?;
+        if version != ZK_PROOF_VERSION {
+            return Err(Error::Malformed(format!(
+                "zero-knowledge proof version {version}, expected {ZK_PROOF_VERSION}"
+            )));
+        }
+        let checks: Vec<RequantCheck> = r
+            .take(2 * (vk.layers.len() - 1), "requantization checks")?
+            .chunks_exact(2)
+            .map(|b| RequantCheck::from_bytes([b[0], b[1]]))
+            .collect::<crate::Result<_>>()?;
+        let mut proof = Self::skeleton(vk, batch, &checks)?;
+        let (n_points, n_scalars) = (proof.points_mut().len(), proof.scalars_mut().len());
+        if r.remaining() != 32 * (n_points + n_scalars) {
+            return Err(Error::Malformed(
+                "zero-knowledge proof of the wrong length".into(),
+            ));
+        }
+        for q in proof.points_mut() {
+            *q = r.point("zero-knowledge proof point")?;
+        }
+        for s in proof.scalars_mut() {
+            *s = r.field("zero-knowledge proof scalar")?;
+        }
+        r.finish()?;
+        Ok(proof)
+    }
+}
