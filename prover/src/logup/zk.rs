@@ -13,8 +13,9 @@
 //!   `N = S·D`, and `D ≠ 0` by a committed inverse (`D·D⁻¹ = 1`);
 //! - each GKR layer: a masked sumcheck ([`crate::masked_sumcheck`], round polynomials
 //!   of `f + ρ·g` in the clear) whose sum is the homomorphic combination of the
-//!   committed claims; the children `A, B, C, D` are committed, their products proven,
-//!   and the final value `eq·Σ w_j(A·D + B·C + λ·C·D)` formed homomorphically and tied
+//!   committed claims; the children `A, B, C, D` are committed, the products `A·D` and
+//!   `C·(B + λ·D)` proven, and the final value `eq·Σ w_j(A·D + C·(B + λ·D))` formed
+//!   homomorphically and tied
 //!   to the rounds by the masked closing proof. The next claims
 //!   `A + μ(B − A)`, `C + μ(D − C)` are again homomorphic. At a leaf layer `A = B = 1`
 //!   are public, so the leaf numerators are 1 by construction;
@@ -26,7 +27,7 @@
 //! The returned claims are commitments to the columns' evaluations; the caller proves
 //! them against its (hiding) column commitments. Extra cost over the public argument:
 //! per sumcheck one mask commitment and one closing inner-product proof (length
-//! `(d+1)·rounds`), per active instance and layer four commitments and three product
+//! `(d+1)·rounds`), per active instance and layer four commitments and two product
 //! proofs, per table a few product proofs and a Hyrax evaluation proof — a number of
 //! group operations independent of the witness length (besides the multiplicity
 //! commitment's row blindings, one per grid row).
@@ -89,7 +90,7 @@ pub struct ZkLayerProof {
     pub sumcheck: ZkSumcheck,
     /// Per active instance, its committed children `A, B, C, D` (leaf layer: `C, D`).
     pub children: Vec<Vec<GAffine>>,
-    /// Per active instance, committed `A·D, B·C, C·D` (leaf layer: `C·D`).
+    /// Per active instance, committed `A·D` and `C·(B + λ·D)` (leaf layer: `C·D`).
     pub products: Vec<Vec<GAffine>>,
     /// Their product proofs.
     pub product_proofs: Vec<Vec<ProductProof>>,
@@ -609,10 +610,14 @@ fn prove_layer_rest<R: RngCore + CryptoRng>(
         .collect();
     let flat: Vec<GAffine> = com.iter().flatten().map(|c| c.point).collect();
     t.append_points(labels::ZK_LOGUP_CHILDREN, &flat);
-    // Products: inner (A·D, B·C, C·D), leaf (C·D).
+    // Products: inner (A·D, C·(B + λ·D)), leaf (C·D): the summand
+    // A·D + B·C + λ·C·D = A·D + C·(B + λ·D) needs two.
     let pairs = |c: &[Committed]| -> Vec<(Committed, Committed)> {
         match c {
-            [a, b, cc, d] => vec![(*a, *d), (*b, *cc), (*cc, *d)],
+            [a, b, cc, d] => vec![
+                (*a, *d),
+                (*cc, Committed::combine(&[(F::one(), b), (lambda, d)])),
+            ],
             [cc, d] => vec![(*cc, *d)],
             _ => unreachable!("two or four children"),
         }
@@ -644,7 +649,7 @@ fn prove_layer_rest<R: RngCore + CryptoRng>(
     for ((c, p), &w) in com.iter().zip(&prods).zip(weights) {
         let ew = e * w;
         match (c.len(), &p[..]) {
-            (4, [ad, bc, cd]) => terms.extend([(ew, ad), (ew, bc), (ew * lambda, cd)]),
+            (4, [ad, cbd]) => terms.extend([(ew, ad), (ew, cbd)]),
             (_, [cd]) => terms.extend([(ew, &c[0]), (ew, &c[1]), (ew * lambda, cd)]),
             _ => unreachable!("products match children"),
         }
@@ -753,7 +758,10 @@ pub fn verify(
             .zip(&weights)
         {
             let pairs: Vec<(GAffine, GAffine)> = match &c[..] {
-                [a, b, cc, d] => vec![(*a, *d), (*b, *cc), (*cc, *d)],
+                [a, b, cc, d] => vec![
+                    (*a, *d),
+                    (*cc, combine_points(&[(F::one(), *b), (lambda, *d)])),
+                ],
                 [cc, d] => vec![(*cc, *d)],
                 _ => unreachable!("dimensions checked"),
             };
@@ -765,9 +773,7 @@ pub fn verify(
             }
             let ew = e * w;
             match (&c[..], &p[..]) {
-                ([_, _, _, _], [ad, bc, cd]) => {
-                    terms.extend([(ew, *ad), (ew, *bc), (ew * lambda, *cd)])
-                }
+                ([_, _, _, _], [ad, cbd]) => terms.extend([(ew, *ad), (ew, *cbd)]),
                 ([cc, d], [cd]) => terms.extend([(ew, *cc), (ew, *d), (ew * lambda, *cd)]),
                 _ => unreachable!("dimensions checked"),
             }
@@ -894,7 +900,7 @@ fn check_zk_dimensions(lay: &Layout, proof: &ZkLogupProof) -> crate::Result<()> 
             return bad("number of GKR children");
         }
         for (i, &j) in active.iter().enumerate() {
-            let (nc, np) = if lay.vars[j] == l + 1 { (2, 1) } else { (4, 3) };
+            let (nc, np) = if lay.vars[j] == l + 1 { (2, 1) } else { (4, 2) };
             if layer.children[i].len() != nc
                 || layer.products[i].len() != np
                 || layer.product_proofs[i].len() != np
@@ -1035,7 +1041,11 @@ pub(crate) fn simulate<R: RngCore + CryptoRng>(
             .collect();
         let products: Vec<Vec<GAffine>> = children
             .iter()
-            .map(|c| (0..c.len() - 1).map(|_| rand_point(rng)).collect())
+            .map(|c| {
+                (0..if c.len() == 4 { 2 } else { 1 })
+                    .map(|_| rand_point(rng))
+                    .collect()
+            })
             .collect();
         t.append_points(labels::ZK_LOGUP_CHILDREN, &children.concat());
         t.append_points(labels::ZK_LOGUP_PRODUCTS, &products.concat());
@@ -1044,7 +1054,10 @@ pub(crate) fn simulate<R: RngCore + CryptoRng>(
         let mut product_proofs = Vec::new();
         for ((c, p), &w) in children.iter().zip(&products).zip(&weights) {
             let pairs: Vec<(GAffine, GAffine)> = match &c[..] {
-                [a, b, cc, d] => vec![(*a, *d), (*b, *cc), (*cc, *d)],
+                [a, b, cc, d] => vec![
+                    (*a, *d),
+                    (*cc, combine_points(&[(F::one(), *b), (lambda, *d)])),
+                ],
                 [cc, d] => vec![(*cc, *d)],
                 _ => unreachable!("two or four children"),
             };
@@ -1057,9 +1070,7 @@ pub(crate) fn simulate<R: RngCore + CryptoRng>(
             );
             let ew = e * w;
             match (&c[..], &p[..]) {
-                ([_, _, _, _], [ad, bc, cd]) => {
-                    terms.extend([(ew, *ad), (ew, *bc), (ew * lambda, *cd)])
-                }
+                ([_, _, _, _], [ad, cbd]) => terms.extend([(ew, *ad), (ew, *cbd)]),
                 ([cc, d], [cd]) => terms.extend([(ew, *cc), (ew, *d), (ew * lambda, *cd)]),
                 _ => unreachable!("products match children"),
             }

@@ -86,7 +86,7 @@ impl ZkLogupProof {
                 .map(|l| {
                     let sizes: Vec<(usize, usize)> = lay
                         .active(l)
-                        .map(|j| if lay.vars[j] == l + 1 { (2, 1) } else { (4, 3) })
+                        .map(|j| if lay.vars[j] == l + 1 { (2, 1) } else { (4, 2) })
                         .collect();
                     ZkLayerProof {
                         sumcheck: ZkSumcheck::skeleton(l, 3),
