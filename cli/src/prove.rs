@@ -40,7 +40,10 @@ pub struct Args {
     /// Number of consecutive rows proven together (with --data).
     #[arg(long, default_value_t = 1)]
     pub batch: usize,
-    /// Commit to the input instead of revealing it (the proof binds the commitment).
+    /// Commit to the input instead of sending it in the clear (the proof binds the
+    /// commitment). Not zero-knowledge: the commitment is not blinded and the proof
+    /// carries linear combinations of the input and activations (docs/protocol.md,
+    /// "What is hidden").
     #[arg(long)]
     pub private_input: bool,
     /// Where to write the proof.
