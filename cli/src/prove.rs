@@ -40,7 +40,10 @@ pub struct Args {
     /// Number of consecutive rows proven together (with --data).
     #[arg(long, default_value_t = 1)]
     pub batch: usize,
-    /// Commit to the input instead of revealing it (the proof binds the commitment).
+    /// Leave the input bytes out of the proof file and bind a commitment to them
+    /// instead. Not zero-knowledge: the commitment is unblinded and the proof's
+    /// messages are linear combinations of the input and activations, so this
+    /// does not hide them (docs/protocol.md, "What is hidden").
     #[arg(long)]
     pub private_input: bool,
     /// Where to write the proof.
