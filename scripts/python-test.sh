@@ -16,6 +16,8 @@ if ! "$py" -m venv "$venv"; then
     apt-get install -y -q python3-venv >/dev/null
     "$py" -m venv "$venv"
 fi
+# pip >= 21.3 builds ./python in place, where its path dependencies (../api, …) resolve.
+"$venv/bin/pip" install -q --upgrade pip
 "$venv/bin/pip" install -q maturin pytest numpy scikit-learn
 "$venv/bin/pip" install -q ./python
 [ -x target/release/ternzk ] || cargo build --release -p ternzk
