@@ -192,3 +192,42 @@ def test_the_gil_is_released_while_proving(digits_model, digits_key, digits):
     assert done and done[0].batch == 64
     # Holding the GIL, the prover would leave this thread a handful of turns at most.
     assert ticks > 1000, ticks
+
+
+class TorchLike:
+    """Stands in for a torch tensor: what compile calls on one (detach, cpu, numpy)."""
+
+    def __init__(self, a):
+        self.a = np.asarray(a, dtype=np.float32)
+        self.calls = []
+
+    def detach(self):
+        self.calls.append("detach")
+        return self
+
+    def cpu(self):
+        self.calls.append("cpu")
+        return self
+
+    def numpy(self):
+        self.calls.append("numpy")
+        return self.a
+
+
+def test_a_torch_state_dict_is_detached_and_converted(digits):
+    rng = np.random.default_rng(2)
+    w1, w2 = TorchLike(rng.normal(size=(16, 64))), TorchLike(rng.normal(size=(10, 16)))
+    m = ternzk.compile({"fc1.weight": w1, "fc2.weight": w2}, density=0.5, calib=digits[0], eval=False)
+    assert w1.calls == ["detach", "cpu", "numpy"] and m.shape == [64, 16, 10]
+    same = ternzk.compile({"fc1.weight": w1.a, "fc2.weight": w2.a}, density=0.5, calib=digits[0], eval=False)
+    assert same.commit()[0] == m.commit()[0]
+
+
+def test_an_onnx_source_compiles():
+    from conftest import REPO
+
+    onnx = REPO / "models" / "fixtures" / "onnx" / "tiny-gemm.onnx"
+    m = ternzk.compile(str(onnx), density=0.5, calib="uniform", calib_samples=64)
+    key, _ = m.commit()
+    x = np.arange(m.n_in) % 256
+    assert ternzk.verify(key, m.prove(x, key)).batch == 1
