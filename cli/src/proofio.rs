@@ -53,6 +53,12 @@ pub fn load_compiled(path: &Path) -> anyhow::Result<CompiledModel> {
 /// Reads and validates a verifying key file.
 pub fn load_vk(path: &Path) -> anyhow::Result<MlpVk> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.starts_with(ternzk_prover::hiding_key::HIDING_KEY_MAGIC) {
+        bail!(
+            "{} is a hiding (private-model) key: private-model proving and verifying are not implemented yet; `ternzk prove` and `ternzk verify` take a public key (`ternzk commit` without --hiding), and `ternzk check-key` checks a hiding key's well-formedness proof",
+            path.display()
+        );
+    }
     MlpVk::from_bytes(&bytes)
         .with_context(|| format!("{} is not a valid verifying key", path.display()))
 }

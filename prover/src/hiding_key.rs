@@ -168,14 +168,14 @@ pub(crate) struct SparseWeights {
     pub col_vars: usize,
     /// Strictly increasing.
     pub indices: Vec<u64>,
-    pub values: Vec<i64>,
+    pub values: Vec<i8>,
 }
 
 impl SparseWeights {
     /// From a ternary CSR matrix. Cost: O(nnz log(row nnz)), parallel over rows.
     pub fn from_csr(w: &TernaryCsr) -> Self {
         let cv = log2_ceil(w.n_in);
-        let rows: Vec<Vec<(u64, i64)>> = (0..w.n_out)
+        let rows: Vec<Vec<(u64, i8)>> = (0..w.n_out)
             .into_par_iter()
             .with_min_len(64)
             .map(|i| {
@@ -185,7 +185,7 @@ impl SparseWeights {
                     w.indptr[i + 1] as usize,
                 );
                 let base = (i as u64) << cv;
-                let mut row: Vec<(u64, i64)> = w.indices[s..mid]
+                let mut row: Vec<(u64, i8)> = w.indices[s..mid]
                     .iter()
                     .map(|&c| (base + c as u64, 1))
                     .chain(w.indices[mid..e].iter().map(|&c| (base + c as u64, -1)))
@@ -246,7 +246,7 @@ impl SparseWeights {
                     match self.values[k] {
                         1 => acc += p,
                         -1 => acc -= p,
-                        v => acc += p * crate::field::from_i64(v),
+                        v => acc += p * crate::field::from_i64(v as i64),
                     }
                 }
                 acc
@@ -273,7 +273,7 @@ impl SparseWeights {
             match v {
                 1 => t[c] += l[g],
                 -1 => t[c] -= l[g],
-                v => t[c] += l[g] * crate::field::from_i64(v),
+                v => t[c] += l[g] * crate::field::from_i64(v as i64),
             }
         }
         t

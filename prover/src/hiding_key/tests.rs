@@ -87,7 +87,7 @@ fn commit_with(weights: &[SparseWeights], true_sum: bool) -> HidingKey {
     parts.finish(WellFormedProof { layers: proofs }).0
 }
 
-fn insert(w: &mut SparseWeights, index: u64, value: i64) {
+fn insert(w: &mut SparseWeights, index: u64, value: i8) {
     match w.indices.binary_search(&index) {
         Ok(k) => w.values[k] = value,
         Err(k) => {

@@ -96,7 +96,8 @@ fn boundaries(ys: &[u64]) -> Vec<usize> {
     b
 }
 
-/// The pairs of a chunk: `(y', position of the even entry, position of the odd one)`.
+/// Calls `f(y', even, odd)` for each pair of `ys[range]` (positions of the entries at
+/// `2y'` and `2y' + 1`, either may be absent), in order.
 fn for_pairs(
     ys: &[u64],
     range: std::ops::Range<usize>,
@@ -120,7 +121,7 @@ fn for_pairs(
     }
 }
 
-/// The weight of pair `y'` in `eq(r_rest, ·)`: `lo[y' mod 2^b]·hi[y' >> b]`.
+/// `eq(r_rest, y')` as `lo[y' mod 2^bits]·hi[y' >> bits]`.
 struct SplitEq {
     lo: Vec<F>,
     hi: Vec<F>,
@@ -141,12 +142,17 @@ impl SplitEq {
     }
 }
 
+fn add4(mut x: [F; 4], y: [F; 4]) -> [F; 4] {
+    x.iter_mut().zip(&y).for_each(|(p, q)| *p += q);
+    x
+}
+
 impl TernaryZerocheck {
     /// The oracle for `w` given by its nonzero entries (`indices` strictly increasing,
     /// each `< 2^r.len()`), at the zero-check point `r`. Ternary values start in the
     /// symbol representation; any other value (a cheating prover's, in tests) starts
     /// with field values. Cost: O(nnz).
-    pub(crate) fn new(r: Vec<F>, indices: Vec<u64>, values: &[i64]) -> Self {
+    pub(crate) fn new(r: Vec<F>, indices: Vec<u64>, values: &[i8]) -> Self {
         debug_assert!(indices.windows(2).all(|w| w[0] < w[1]));
         let entries = if values.iter().all(|v| (-1..=1).contains(v)) {
             Entries::Symbols {
@@ -160,7 +166,10 @@ impl TernaryZerocheck {
         } else {
             Entries::Values {
                 ys: indices,
-                vals: values.iter().map(|&v| crate::field::from_i64(v)).collect(),
+                vals: values
+                    .iter()
+                    .map(|&v| crate::field::from_i64(v as i64))
+                    .collect(),
             }
         };
         Self {
@@ -181,68 +190,113 @@ impl TernaryZerocheck {
         }
     }
 
-    /// `q(X) = Σ_{y'} eq(r_rest, y')·h(w(X, y'))` at `X = 0, 1, 2, 3`.
-    fn q_values(&self) -> [F; 4] {
-        let eq = SplitEq::new(&self.r[self.j + 1..]);
-        match &self.entries {
-            Entries::Symbols { ys, syms, alphabet } => {
-                let a = alphabet.len();
-                let b = boundaries(ys);
-                let buckets = b
-                    .par_windows(2)
-                    .map(|w| {
-                        let mut s = vec![F::ZERO; a * a];
-                        for_pairs(ys, w[0]..w[1], |y, lo, hi| {
-                            let c0 = lo.map_or(0, |i| syms[i] as usize);
-                            let c1 = hi.map_or(0, |i| syms[i] as usize);
-                            s[c0 * a + c1] += eq.at(y);
-                        });
-                        s
-                    })
-                    .reduce_with(|mut x, y| {
-                        x.iter_mut().zip(&y).for_each(|(p, q)| *p += q);
-                        x
-                    })
-                    .unwrap_or_default();
-                let mut q = [F::ZERO; 4];
-                for (c, s) in buckets.iter().enumerate() {
-                    if s.is_zero() {
-                        continue;
-                    }
-                    let (v0, v1) = (alphabet[c / a], alphabet[c % a]);
-                    for (x, qx) in q.iter_mut().enumerate() {
-                        *qx += *s * cube_minus(v0 + F::from(x as u64) * (v1 - v0));
-                    }
-                }
-                q
+    /// Symbol rounds: `q(X) = Σ_{y'} eq(r_rest, y')·h(w(X, y'))` at `X = 0..=3`, by
+    /// buckets of value pairs (one multiplication and one addition per pair).
+    fn q_symbols(ys: &[u64], syms: &[u16], alphabet: &[F], eq: &SplitEq) -> [F; 4] {
+        let a = alphabet.len();
+        let buckets = boundaries(ys)
+            .par_windows(2)
+            .map(|w| {
+                let mut s = vec![F::ZERO; a * a];
+                for_pairs(ys, w[0]..w[1], |y, lo, hi| {
+                    let c0 = lo.map_or(0, |i| syms[i] as usize);
+                    let c1 = hi.map_or(0, |i| syms[i] as usize);
+                    s[c0 * a + c1] += eq.at(y);
+                });
+                s
+            })
+            .reduce_with(|mut x, y| {
+                x.iter_mut().zip(&y).for_each(|(p, q)| *p += q);
+                x
+            })
+            .unwrap_or_default();
+        let mut q = [F::ZERO; 4];
+        for (c, s) in buckets.iter().enumerate() {
+            if s.is_zero() {
+                continue;
             }
-            Entries::Values { ys, vals } => {
-                let b = boundaries(ys);
-                b.par_windows(2)
-                    .map(|w| {
-                        let mut q = [F::ZERO; 4];
-                        for_pairs(ys, w[0]..w[1], |y, lo, hi| {
-                            let v0 = lo.map_or(F::ZERO, |i| vals[i]);
-                            let v1 = hi.map_or(F::ZERO, |i| vals[i]);
-                            let e = eq.at(y);
-                            let d = v1 - v0;
-                            let mut v = v0;
-                            for qx in q.iter_mut() {
-                                *qx += e * cube_minus(v);
-                                v += d;
-                            }
-                        });
-                        q
-                    })
-                    .reduce(
-                        || [F::ZERO; 4],
-                        |mut x, y| {
-                            x.iter_mut().zip(&y).for_each(|(p, q)| *p += q);
-                            x
-                        },
-                    )
+            let (v0, v1) = (alphabet[c / a], alphabet[c % a]);
+            for (x, qx) in q.iter_mut().enumerate() {
+                *qx += *s * cube_minus(v0 + F::from(x as u64) * (v1 - v0));
             }
         }
+        q
+    }
+
+    /// Value rounds: the coefficients `C_0 … C_3` of `q(X) = Σ_{y'} eq(r_rest, y')·
+    /// h(v_0 + X·d)` (`h(v_0 + X d) = (v_0³ − v_0) + (3v_0²d − d)X + 3v_0d²X² + d³X³`).
+    /// The `eq` weight is applied per block of equal high bits (`lo` per pair, `hi`
+    /// per block), and `C_3` is left out when `cubic` is false (the caller derives it
+    /// from the running claim). Cost: at most 8 multiplications per pair, 5 for a
+    /// lone entry.
+    fn q_values(ys: &[u64], vals: &[F], eq: &SplitEq, cubic: bool) -> [F; 4] {
+        let mask = (1u64 << eq.bits) - 1;
+        let three = F::from(3u64);
+        boundaries(ys)
+            .par_windows(2)
+            .map(|w| {
+                let mut acc = [F::ZERO; 4];
+                let mut blk = [F::ZERO; 4];
+                let mut cur = None;
+                for_pairs(ys, w[0]..w[1], |y, lo, hi| {
+                    let block = y >> eq.bits;
+                    if cur != Some(block) {
+                        if let Some(c) = cur {
+                            let h: F = eq.hi[c as usize];
+                            for k in 0..4 {
+                                acc[k] += h * blk[k];
+                            }
+                        }
+                        blk = [F::ZERO; 4];
+                        cur = Some(block);
+                    }
+                    let l = eq.lo[(y & mask) as usize];
+                    match (lo, hi) {
+                        (None, Some(i)) => {
+                            // v_0 = 0: h = X·(−v_1) + X³·v_1³.
+                            let v1 = vals[i];
+                            blk[1] -= l * v1;
+                            if cubic {
+                                blk[3] += l * v1.square() * v1;
+                            }
+                        }
+                        (Some(i), None) => {
+                            // d = −v_0: h = (t − v_0) + (v_0 − 3t)X + 3tX² − tX³, t = v_0³.
+                            let v0 = vals[i];
+                            let t = v0.square() * v0;
+                            let lt = l * t;
+                            let lv = l * v0;
+                            blk[0] += lt - lv;
+                            blk[1] += lv - lt * three;
+                            blk[2] += lt * three;
+                            if cubic {
+                                blk[3] -= lt;
+                            }
+                        }
+                        (Some(i), Some(k)) => {
+                            let (v0, v1) = (vals[i], vals[k]);
+                            let d = v1 - v0;
+                            let sq = v0.square();
+                            let d2 = d.square();
+                            blk[0] += l * (sq * v0 - v0);
+                            blk[1] += l * (sq * d * three - d);
+                            blk[2] += l * (v0 * d2 * three);
+                            if cubic {
+                                blk[3] += l * d2 * d;
+                            }
+                        }
+                        (None, None) => {}
+                    }
+                });
+                if let Some(c) = cur {
+                    let h = eq.hi[c as usize];
+                    for k in 0..4 {
+                        acc[k] += h * blk[k];
+                    }
+                }
+                acc
+            })
+            .reduce(|| [F::ZERO; 4], add4)
     }
 }
 
@@ -255,14 +309,33 @@ impl RoundOracle for TernaryZerocheck {
         4
     }
 
-    /// `p(X) = scale·eq(r_j, X)·q(X)` at `X = 0..=4`, with `q(4)` extrapolated from the
-    /// cubic's values at `0..=3`.
-    fn round(&mut self, _claim: F) -> Vec<F> {
-        let q = self.q_values();
-        let q4 = q[3] * F::from(4u64) - q[2] * F::from(6u64) + q[1] * F::from(4u64) - q[0];
+    /// `p(X) = scale·eq(r_j, X)·q(X)` at `X = 0..=4`. Symbol rounds evaluate the cubic
+    /// `q` at `0..=3` and extrapolate `q(4)`; value rounds sum its coefficients and
+    /// derive `C_3` from `claim = scale·(C_0 + r_j·(C_1 + C_2 + C_3))` (summed
+    /// directly when `r_j` or the scale is 0).
+    fn round(&mut self, claim: F) -> Vec<F> {
         let rj = self.r[self.j];
+        let eq = SplitEq::new(&self.r[self.j + 1..]);
+        let q: [F; 5] = match &self.entries {
+            Entries::Symbols { ys, syms, alphabet } => {
+                let q = Self::q_symbols(ys, syms, alphabet, &eq);
+                let q4 = q[3] * F::from(4u64) - q[2] * F::from(6u64) + q[1] * F::from(4u64) - q[0];
+                [q[0], q[1], q[2], q[3], q4]
+            }
+            Entries::Values { ys, vals } => {
+                let derive = !rj.is_zero() && !self.scale.is_zero();
+                let mut c = Self::q_values(ys, vals, &eq, !derive);
+                if derive {
+                    let inv = (self.scale * rj).inverse().expect("nonzero");
+                    c[3] = (claim - self.scale * c[0]) * inv - c[1] - c[2];
+                }
+                std::array::from_fn(|x| {
+                    let x = F::from(x as u64);
+                    ((c[3] * x + c[2]) * x + c[1]) * x + c[0]
+                })
+            }
+        };
         q.iter()
-            .chain(std::iter::once(&q4))
             .enumerate()
             .map(|(x, qx)| self.scale * eq1(rj, F::from(x as u64)) * qx)
             .collect()
@@ -271,80 +344,93 @@ impl RoundOracle for TernaryZerocheck {
     fn bind(&mut self, rho: F) {
         self.scale *= eq1(self.r[self.j], rho);
         self.j += 1;
-        self.entries = match std::mem::replace(
-            &mut self.entries,
-            Entries::Values {
-                ys: Vec::new(),
-                vals: Vec::new(),
-            },
-        ) {
+        let switch = match &mut self.entries {
             Entries::Symbols { ys, syms, alphabet } => {
                 let a = alphabet.len();
                 let mut next: Vec<F> = Vec::with_capacity(a * a);
-                for v0 in &alphabet {
-                    for v1 in &alphabet {
+                for v0 in alphabet.iter() {
+                    for v1 in alphabet.iter() {
                         next.push(*v0 + rho * (*v1 - v0));
                     }
                 }
-                let (new_ys, new_syms) = fold(&ys, |lo, hi| {
-                    let c0 = lo.map_or(0, |i| syms[i] as usize);
-                    let c1 = hi.map_or(0, |i| syms[i] as usize);
-                    (c0 * a + c1) as u16
+                fold_in_place(ys, syms, |lo, hi| {
+                    (lo.unwrap_or(0) as usize * a + hi.unwrap_or(0) as usize) as u16
                 });
-                if next.len() * next.len() <= MAX_BUCKETS {
-                    Entries::Symbols {
-                        ys: new_ys,
-                        syms: new_syms,
-                        alphabet: next,
-                    }
+                *alphabet = next;
+                if alphabet.len() * alphabet.len() > MAX_BUCKETS {
+                    let vals: Vec<F> = syms.par_iter().map(|&s| alphabet[s as usize]).collect();
+                    Some((std::mem::take(ys), vals))
                 } else {
-                    Entries::Values {
-                        ys: new_ys,
-                        vals: new_syms.par_iter().map(|&s| next[s as usize]).collect(),
-                    }
+                    None
                 }
             }
             Entries::Values { ys, vals } => {
-                let (new_ys, new_vals) = fold(&ys, |lo, hi| {
-                    let v0 = lo.map_or(F::ZERO, |i| vals[i]);
-                    let v1 = hi.map_or(F::ZERO, |i| vals[i]);
-                    v0 + rho * (v1 - v0)
+                fold_in_place(ys, vals, |lo, hi| {
+                    let v0 = lo.unwrap_or(F::ZERO);
+                    v0 + rho * (hi.unwrap_or(F::ZERO) - v0)
                 });
-                Entries::Values {
-                    ys: new_ys,
-                    vals: new_vals,
-                }
+                None
             }
         };
+        if let Some((ys, vals)) = switch {
+            self.entries = Entries::Values { ys, vals };
+        }
     }
 }
 
-/// Merges each pair into one entry at `y'`, its value `f(even, odd)`; the result is
-/// again sorted. Cost: one call of `f` per pair, parallel over chunks.
-fn fold<T: Send>(
-    ys: &[u64],
-    f: impl Fn(Option<usize>, Option<usize>) -> T + Sync,
-) -> (Vec<u64>, Vec<T>) {
+/// Merges each pair in place into one entry at `y'`, its value `f(even, odd)`; the
+/// list stays sorted. Chunks fold in parallel, each writing from its own start (a
+/// pair's output never overtakes its input), then the chunks are closed up. Cost: one
+/// call of `f` per pair and one copy per remaining entry, no allocation but the
+/// chunk list.
+fn fold_in_place<T: Copy + Send + Sync>(
+    ys: &mut Vec<u64>,
+    vals: &mut Vec<T>,
+    f: impl Fn(Option<T>, Option<T>) -> T + Sync,
+) {
     let b = boundaries(ys);
-    let parts: Vec<(Vec<u64>, Vec<T>)> = b
-        .par_windows(2)
-        .map(|w| {
-            let mut out_y = Vec::with_capacity((w[1] - w[0]) / 2 + 1);
-            let mut out_v = Vec::with_capacity((w[1] - w[0]) / 2 + 1);
-            for_pairs(ys, w[0]..w[1], |y, lo, hi| {
-                out_y.push(y);
-                out_v.push(f(lo, hi));
-            });
-            (out_y, out_v)
+    let mut parts = Vec::with_capacity(b.len());
+    let (mut yr, mut vr) = (&mut ys[..], &mut vals[..]);
+    for w in b.windows(2) {
+        let len = w[1] - w[0];
+        let (ya, yrest) = std::mem::take(&mut yr).split_at_mut(len);
+        let (va, vrest) = std::mem::take(&mut vr).split_at_mut(len);
+        parts.push((ya, va));
+        yr = yrest;
+        vr = vrest;
+    }
+    let counts: Vec<usize> = parts
+        .into_par_iter()
+        .map(|(yc, vc)| {
+            let mut out = 0;
+            let mut i = 0;
+            while i < yc.len() {
+                let y = yc[i];
+                let (lo, hi, step) = if y & 1 == 0 {
+                    if i + 1 < yc.len() && yc[i + 1] == y + 1 {
+                        (Some(vc[i]), Some(vc[i + 1]), 2)
+                    } else {
+                        (Some(vc[i]), None, 1)
+                    }
+                } else {
+                    (None, Some(vc[i]), 1)
+                };
+                yc[out] = y >> 1;
+                vc[out] = f(lo, hi);
+                out += 1;
+                i += step;
+            }
+            out
         })
         .collect();
-    let n: usize = parts.iter().map(|p| p.0.len()).sum();
-    let (mut all_y, mut all_v) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for (y, v) in parts {
-        all_y.extend(y);
-        all_v.extend(v);
+    let mut dst = 0;
+    for (w, &c) in b.windows(2).zip(&counts) {
+        ys.copy_within(w[0]..w[0] + c, dst);
+        vals.copy_within(w[0]..w[0] + c, dst);
+        dst += c;
     }
-    (all_y, all_v)
+    ys.truncate(dst);
+    vals.truncate(dst);
 }
 
 #[cfg(test)]
@@ -357,7 +443,7 @@ mod tests {
 
     /// The dense summand `eq(r, x)·(w(x)³ − w(x))` summed by brute force after binding
     /// the low `rho.len()` bits, for `X` in the next bit.
-    fn brute_round(r: &[F], rho: &[F], w: &[i64], x: F) -> F {
+    fn brute_round(r: &[F], rho: &[F], w: &[i8], x: F) -> F {
         let n = r.len();
         let j = rho.len();
         // Bind bits 0..j to rho, bit j to x: the multilinear extension in those
@@ -379,7 +465,7 @@ mod tests {
                 for (t, p) in point.iter().enumerate() {
                     e *= eq1(*p, F::from((idx as u64 >> t) & 1));
                 }
-                wv += e * crate::field::from_i64(v);
+                wv += e * crate::field::from_i64(v as i64);
             }
             let mut e = F::one();
             for (t, p) in point.iter().enumerate() {
@@ -394,7 +480,7 @@ mod tests {
     fn rounds_match_the_dense_summand_and_the_final_weight() {
         let mut rng = StdRng::seed_from_u64(1);
         for (n, cheat) in [(1, false), (3, false), (6, false), (6, true), (7, true)] {
-            let mut w: Vec<i64> = (0..1 << n)
+            let mut w: Vec<i8> = (0..1 << n)
                 .map(|_| match rng.gen_range(0..4) {
                     0 => 1,
                     1 => -1,
@@ -405,7 +491,7 @@ mod tests {
                 w[5] = 2;
             }
             let r: Vec<F> = (0..n).map(|_| F::rand(&mut rng)).collect();
-            let (idx, vals): (Vec<u64>, Vec<i64>) = w
+            let (idx, vals): (Vec<u64>, Vec<i8>) = w
                 .iter()
                 .enumerate()
                 .filter(|(_, v)| **v != 0)
@@ -413,26 +499,24 @@ mod tests {
                 .unzip();
             let mut o = TernaryZerocheck::new(r.clone(), idx, &vals);
             let mut rho = Vec::new();
+            let mut claim = brute_round(&r, &[], &w, F::ZERO) + brute_round(&r, &[], &w, F::ONE);
             for _ in 0..n {
-                let p = o.round(F::ZERO);
+                let p = o.round(claim);
                 for (x, px) in p.iter().enumerate() {
                     assert_eq!(*px, brute_round(&r, &rho, &w, F::from(x as u64)), "n {n}");
                 }
                 let c = F::rand(&mut rng);
+                claim = crate::field::interpolate_at(&p, c);
                 o.bind(c);
                 rho.push(c);
             }
-            let mut e = F::one();
             let mut wv = F::ZERO;
             for (idx, &v) in w.iter().enumerate() {
                 let mut b = F::one();
                 for (t, p) in rho.iter().enumerate() {
                     b *= eq1(*p, F::from((idx as u64 >> t) & 1));
                 }
-                wv += b * crate::field::from_i64(v);
-            }
-            for (a, b) in r.iter().zip(&rho) {
-                e *= eq1(*a, *b);
+                wv += b * crate::field::from_i64(v as i64);
             }
             assert_eq!(o.final_weight(), wv);
             // The driver's chained claim ends at eq(r, ρ)·(w³ − w).
@@ -441,7 +525,7 @@ mod tests {
             } else {
                 F::ZERO
             };
-            let (idx, vals): (Vec<u64>, Vec<i64>) = w
+            let (idx, vals): (Vec<u64>, Vec<i8>) = w
                 .iter()
                 .enumerate()
                 .filter(|(_, v)| **v != 0)
@@ -468,7 +552,7 @@ mod tests {
         let idx: Vec<u64> = (0..1u64 << n)
             .filter(|_| rng.gen_range(0..3) == 0)
             .collect();
-        let vals: Vec<i64> = idx
+        let vals: Vec<i8> = idx
             .iter()
             .map(|_| if rng.gen::<bool>() { 1 } else { -1 })
             .collect();
@@ -484,7 +568,7 @@ mod tests {
         let dense: Vec<F> = {
             let mut d = vec![F::ZERO; 1 << n];
             for (i, v) in idx.iter().zip(&vals) {
-                d[*i as usize] = crate::field::from_i64(*v);
+                d[*i as usize] = crate::field::from_i64(*v as i64);
             }
             d
         };
