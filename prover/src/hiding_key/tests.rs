@@ -218,6 +218,9 @@ fn nonzero_padding_is_rejected() {
     }
 }
 
+/// One change to a layer's proof.
+type Edit<'a> = Box<dyn Fn(&mut LayerProof) + 'a>;
+
 /// Every element of every layer's proof, changed, is rejected.
 #[test]
 fn tampered_proofs_are_rejected() {
@@ -225,7 +228,7 @@ fn tampered_proofs_are_rejected() {
     let g = gens();
     let bump_point = |p: &mut GAffine| *p = (G::from(*p) + g.mask.blinding.g).into_affine();
     for layer in 0..key.layers.len() {
-        let edits: Vec<Box<dyn Fn(&mut LayerProof)>> = vec![
+        let edits: Vec<Edit> = vec![
             Box::new(|p| bump_point(&mut p.sumcheck.mask)),
             Box::new(|p| p.sumcheck.masked_sum += F::one()),
             Box::new(|p| p.sumcheck.rounds[0][0] += F::one()),
