@@ -448,11 +448,15 @@ impl HidingKey {
         Ok(parts.finish(proof))
     }
 
-    /// Checks the key: padding rows are identities and the well-formedness proof holds
-    /// (every committed weight in `{−1, 0, 1}`). A rejection names the layer and the
-    /// failed check ([`Check::KeyPadding`], [`Check::KeyTernary`]). Cost: per layer an
-    /// MSM of `2^rv` rows and one of about `n_in` generators, `O(log)` more.
+    /// Checks the key: its shapes, that padding rows are identities, that the digest is
+    /// the body's, and the well-formedness proof (every committed weight in
+    /// `{−1, 0, 1}`). A rejection names the layer and the failed check
+    /// ([`Check::KeyPadding`], [`Check::KeyTernary`]; [`Check::ModelDigest`] for a
+    /// digest that is not the body's). Cost: a hash of the body, and per layer an MSM of
+    /// `2^rv` rows and one of about `n_in` generators, `O(log)` more.
     pub fn check(&self, gens: &HidingKeyGens) -> crate::Result<()> {
+        validate(&self.layers, &self.quant)
+            .map_err(|e| Error::Malformed(format!("invalid hiding key: {e}")))?;
         for (i, l) in self.layers.iter().enumerate() {
             let pads = |c: &HyraxCommitment, used: usize, what: KeyPart| {
                 if c.rows[used..].iter().all(|p| p.is_zero()) {
@@ -466,6 +470,10 @@ impl HidingKey {
             if let Some(m) = &l.m {
                 pads(m, l.n_out >> m.col_vars, KeyPart::Multipliers)?;
             }
+        }
+        // The proof's transcript binds the commitments through the digest: recompute it.
+        if wire::digest(&self.quant, &self.layers) != self.digest {
+            return Err(Error::Rejected(Check::ModelDigest));
         }
         wellformed::verify(gens, &self.digest, &self.layers, &self.proof)
     }

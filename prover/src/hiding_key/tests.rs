@@ -253,8 +253,12 @@ fn tampered_proofs_are_rejected() {
             );
         }
     }
-    // Another key's proof (same model, other blindings) does not fit this key.
+    // Another key's layers under this key's digest and proof: the digest is recomputed.
     let (other, _) = honest(6);
+    let mut bad = key.clone();
+    bad.layers = other.layers.clone();
+    assert_eq!(bad.check(&g), Err(Error::Rejected(Check::ModelDigest)));
+    // Another key's proof (same model, other blindings) does not fit this key.
     let mut bad = key.clone();
     bad.proof = other.proof.clone();
     assert!(bad.check(&g).is_err());
