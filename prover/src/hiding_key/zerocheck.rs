@@ -576,4 +576,15 @@ mod tests {
         p.reverse();
         assert_eq!(o.final_weight(), crate::mle::evaluate(&dense, &p));
     }
+
+    #[test]
+    fn an_all_zero_table_runs_every_round() {
+        let mut rng = StdRng::seed_from_u64(3);
+        let r: Vec<F> = (0..5).map(|_| F::rand(&mut rng)).collect();
+        let mut o = TernaryZerocheck::new(r, Vec::new(), &[]);
+        let red = sumcheck::prove(&mut o, F::ZERO, &mut Transcript::new(b"z"));
+        assert_eq!(red.proof.rounds.len(), 5);
+        assert!(red.proof.rounds.iter().flatten().all(|v| v.is_zero()));
+        assert_eq!(o.final_weight(), F::ZERO);
+    }
 }
