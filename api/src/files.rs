@@ -47,6 +47,11 @@ pub fn load_compiled(path: &Path) -> Result<CompiledModel> {
 /// Decodes and validates verifying-key bytes; `what` names their origin in the error.
 /// Cost: one point decompression and subgroup check per row commitment.
 pub fn decode_vk(bytes: &[u8], what: &str) -> Result<MlpVk> {
+    if bytes.starts_with(ternzk_prover::hiding_key::HIDING_KEY_MAGIC) {
+        return Err(Error::Usage(format!(
+            "{what} is a hiding (private-model) key: private-model proving and verifying are not implemented yet; `ternzk prove` and `ternzk verify` take a public key (`ternzk commit` without --hiding), and `ternzk check-key` checks a hiding key's well-formedness proof"
+        )));
+    }
     MlpVk::from_bytes(bytes).map_err(|cause| Error::Key {
         what: what.to_string(),
         cause,
