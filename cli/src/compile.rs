@@ -2,7 +2,6 @@
 //! accuracy it kept.
 
 use crate::data_args::{load_table, LabelArgs};
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -11,7 +10,7 @@ use ternzk_compiler::data::FASHION_MNIST;
 use ternzk_compiler::dataset::Split;
 use ternzk_compiler::evaluate::{accuracy_compiled_table, accuracy_dense_table};
 use ternzk_compiler::{
-    compile_file, Calibration, CompileOptions, Density, ScaleMode, SearchOptions, Support,
+    compile_file, Calibration, CompileOptions, ScaleMode, SearchOptions, Support,
 };
 
 /// Arguments of `ternzk compile`.
@@ -78,34 +77,7 @@ pub struct Args {
     pub json: bool,
 }
 
-/// Parses `--density` (one value like `0.25` or `1/16`, or a comma-separated list,
-/// one per layer) together with `--global-density` into a [`Density`].
-pub fn parse_density(s: &str, global: bool) -> anyhow::Result<Density> {
-    let values = s
-        .split(',')
-        .map(parse_fraction)
-        .collect::<anyhow::Result<Vec<f64>>>()
-        .with_context(|| format!("--density {s:?} is not a number, a fraction or a list"))?;
-    Ok(match (values.as_slice(), global) {
-        ([d], true) => Density::Global(*d),
-        (_, true) => anyhow::bail!("--global-density takes a single --density value"),
-        ([d], false) => Density::Uniform(*d),
-        (v, false) => Density::PerLayer(v.to_vec()),
-    })
-}
-
-/// Parses a number or a fraction such as `1/16`.
-pub fn parse_fraction(s: &str) -> anyhow::Result<f64> {
-    let s = s.trim();
-    let v = match s.split_once('/') {
-        Some((a, b)) => {
-            let (a, b): (f64, f64) = (a.trim().parse()?, b.trim().parse()?);
-            a / b
-        }
-        None => s.parse()?,
-    };
-    Ok(v)
-}
+pub use ternzk_api::options::parse_density;
 
 /// A progress bar on stderr, shown only when stdout is a terminal.
 pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
@@ -235,16 +207,4 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fractions_parse() {
-        assert_eq!(parse_fraction("1/16").unwrap(), 0.0625);
-        assert_eq!(parse_fraction(" 0.5 ").unwrap(), 0.5);
-        assert!(parse_fraction("half").is_err());
-    }
 }

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
+mod check_key;
 mod commit;
 mod compile;
 mod data_args;
@@ -37,8 +38,11 @@ enum Command {
     Compile(compile::Args),
     /// Evaluate a dense or compiled model's accuracy on a data set.
     Eval(eval::Args),
-    /// Commit to a compiled model: write its verifying key.
+    /// Commit to a compiled model: write its verifying key (--hiding: a private-model key).
     Commit(commit::Args),
+    /// Check a hiding key's proof that its committed weights are ternary (exit code 0
+    /// only on accept).
+    CheckKey(check_key::Args),
     /// Run a compiled model on inputs and prove the output.
     Prove(prove::Args),
     /// Check a proof against a verifying key (exit code 0 only on accept).
@@ -64,6 +68,7 @@ fn main() {
         Command::Compile(a) => compile::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Commit(a) => commit::run(a),
+        Command::CheckKey(a) => check_key::run(a),
         Command::Prove(a) => prove::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Report(a) => report::run(a),

@@ -1,61 +1,15 @@
-//! What `ternzk commit`, `prove` and `verify` share: generator derivation, atomic file
-//! writes, loading keys and models, reading inputs, and printing outputs.
+//! What `ternzk commit`, `prove` and `verify` share: reading JSON inputs and printing
+//! outputs. Generator derivation, atomic file writes, loading keys and models, input
+//! quantization and output decoding are `ternzk-api`'s (shared with the Python
+//! package), re-exported here.
 
 use anyhow::{bail, ensure, Context};
-use std::io::Write;
-use std::path::Path;
-use ternzk_compiler::format::file_is_compiled;
-use ternzk_compiler::CompiledModel;
-use ternzk_prover::field::log2_ceil;
-use ternzk_prover::hyrax::HyraxKey;
-use ternzk_prover::mlp::{MlpVk, RequantCheck};
+use ternzk_prover::mlp::RequantCheck;
 
-/// The generators for committing to `model`'s weights: `2^⌈log n_in⌉` of the widest
-/// layer input. Cost: one hash-to-curve per generator.
-pub fn commit_key(model: &CompiledModel) -> HyraxKey {
-    let vars = model
-        .layers
-        .iter()
-        .map(|l| log2_ceil(l.n_in()))
-        .max()
-        .unwrap_or(0);
-    HyraxKey::new(vars)
-}
-
-/// Writes `bytes` to `path` atomically (a temporary file in the same directory,
-/// renamed into place), so a failed run never leaves a partial file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
-/// Loads a compiled model (a dense one gets a hint to compile it first).
-pub fn load_compiled(path: &Path) -> anyhow::Result<CompiledModel> {
-    if !file_is_compiled(path)? {
-        bail!(
-            "{} is a dense model; compile it first: ternzk compile {} -o MODEL.ternzk.safetensors",
-            path.display(),
-            path.display()
-        );
-    }
-    Ok(CompiledModel::load(path)?)
-}
-
-/// Reads and validates a verifying key file.
-pub fn load_vk(path: &Path) -> anyhow::Result<MlpVk> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    MlpVk::from_bytes(&bytes)
-        .with_context(|| format!("{} is not a valid verifying key", path.display()))
-}
+pub use ternzk_api::files::{load_compiled, load_vk, write_atomic};
+pub use ternzk_api::inputs::quantize as quantize_json_inputs;
+pub use ternzk_api::outputs::{classes, dequantize_logits};
+pub use ternzk_api::proving::commit_key;
 
 /// Parses inputs from JSON: one input as an array of numbers, a batch as an array of
 /// such arrays, or either under the key `"input"` / `"inputs"` of an object. Returns
@@ -94,53 +48,6 @@ pub fn parse_input_rows(text: &str, n_in: usize) -> anyhow::Result<(Vec<f64>, us
         }
     }
     Ok((out, rows.len()))
-}
-
-/// The u8 vector the integer model consumes for JSON inputs. A model with a
-/// per-feature quantizer (compiled on a data file) takes real values and quantizes
-/// them. A pixel model (Fashion-MNIST, uniform calibration) takes u8 pixel values
-/// 0…255 as before when every value is such an integer, and otherwise real values in
-/// `[0, 1]` (`pixel / 255`). Cost: O(values).
-pub fn quantize_json_inputs(model: &CompiledModel, values: &[f64]) -> anyhow::Result<Vec<u8>> {
-    let is_u8 = |v: &f64| v.fract() == 0.0 && (0.0..=255.0).contains(v);
-    if model.input.per_feature.is_none() {
-        if values.iter().all(is_u8) {
-            return Ok(values.iter().map(|&v| v as u8).collect());
-        }
-        if let Some((i, v)) = values
-            .iter()
-            .enumerate()
-            .find(|(_, v)| !(0.0..=1.0).contains(*v))
-        {
-            let n = model.n_in().max(1);
-            bail!(
-                "input {}, value {}: {v} is neither a pixel value (an integer in 0..=255) nor a real input in [0, 1] (this model takes images)",
-                i / n,
-                i % n
-            );
-        }
-    }
-    let x: Vec<f32> = values.iter().map(|&v| v as f32).collect();
-    Ok(model.input.quantize_rows(&x))
-}
-
-/// The real-valued logits the integer logits `z` of the last layer stand for
-/// (`α_i · input_scale · z_i`, row `i` of each input). Cost: O(len).
-pub fn dequantize_logits(model: &CompiledModel, z: &[i32]) -> Vec<f64> {
-    let Some(l) = model.layers.last() else {
-        return Vec::new();
-    };
-    let n = l.n_out().max(1);
-    z.iter()
-        .enumerate()
-        .map(|(i, &v)| l.alpha[i % n] * l.input_scale * v as f64)
-        .collect()
-}
-
-/// The class of each row of logits: argmax (first on ties), or for one output unit
-/// (a binary classifier) 1 when the logit is positive.
-pub fn classes(logits: &[i32], n_out: usize) -> Vec<usize> {
-    ternzk_compiler::float_ref::argmax_rows(logits, n_out)
 }
 
 /// This process's peak resident memory in MiB (Linux `VmHWM`), if known.
@@ -197,11 +104,5 @@ mod tests {
         ] {
             assert!(parse_input_rows(bad, 3).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn classes_take_the_first_maximum() {
-        assert_eq!(classes(&[1, 5, 5, -3, -1, -2], 3), vec![1, 1]);
-        assert_eq!(classes(&[-3, 0, 7], 1), vec![0, 0, 1]);
     }
 }

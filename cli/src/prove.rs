@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 use ternzk_compiler::dataset::Split;
 use ternzk_prover::hyrax::HyraxKey;
-use ternzk_prover::mlp::{key_vars, prove_timed, MlpVk, ProofFile};
+use ternzk_prover::mlp::{key_vars, MlpVk};
 
 /// Arguments of `ternzk prove`.
 #[derive(clap::Args)]
@@ -40,10 +40,10 @@ pub struct Args {
     /// Number of consecutive rows proven together (with --data).
     #[arg(long, default_value_t = 1)]
     pub batch: usize,
-    /// Commit to the input instead of sending it in the clear (the proof binds the
-    /// commitment). Not zero-knowledge: the commitment is not blinded and the proof
-    /// carries linear combinations of the input and activations (docs/protocol.md,
-    /// "What is hidden").
+    /// Leave the input bytes out of the proof file and bind a commitment to them
+    /// instead. Not zero-knowledge: the commitment is unblinded and the proof's
+    /// messages are linear combinations of the input and activations, so this
+    /// does not hide them (docs/protocol.md, "What is hidden").
     #[arg(long)]
     pub private_input: bool,
     /// Where to write the proof.
@@ -125,32 +125,27 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut last = None;
     for _ in 0..args.reps {
         let t0 = Instant::now();
-        let (statement, proof, times) =
-            prove_timed(&layers, &vk, &key, &inputs, batch, args.private_input)?;
+        let (file, times) =
+            ternzk_api::proving::prove(&model, &vk, &key, &inputs, batch, args.private_input)?;
         runs.push((t0.elapsed().as_secs_f64() * 1e3, times));
-        if let Some((s, p)) = &last {
+        if let Some(f) = &last {
             ensure!(
-                (s, p) == (&statement, &proof),
+                f == &file,
                 "internal error: two runs of the prover made different proofs"
             );
         }
-        last = Some((statement, proof));
+        last = Some(file);
     }
-    let (statement, proof) = last.expect("--reps is at least 1");
+    let file = last.expect("--reps is at least 1");
     let prove_ms_runs: Vec<f64> = runs.iter().map(|r| r.0).collect();
     let prove_ms_first = prove_ms_runs[0];
     runs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (prove_ms, times) = runs.swap_remove(runs.len() / 2);
     pb.finish_and_clear();
     ensure!(
-        statement.output == expected,
+        file.statement.output == expected,
         "internal error: the proven output differs from the integer engine's"
     );
-    let file = ProofFile {
-        vk_digest: vk.digest,
-        statement,
-        proof,
-    };
     let bytes = file.to_bytes();
     write_atomic(&args.output, &bytes)?;
 

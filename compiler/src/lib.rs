@@ -32,7 +32,7 @@ pub use engine::{CompiledModel, InputQuant, LayerTrace, QuantLayer};
 pub use error::{Error, Result};
 pub use pipeline::{compile_dense, compile_file, CompileOptions};
 pub use prune::{Density, ScaleMode};
-pub use safetensors_io::{load_dense, DenseLayer, DenseModel};
+pub use safetensors_io::{dense_from_tensors, load_dense, DenseLayer, DenseModel, NamedTensor};
 pub use support_search::{SearchOptions, Support};
 
 #[cfg(test)]

@@ -214,6 +214,75 @@ pub fn load_dense_mapped(file: &MappedFile, layers: Option<&[String]>) -> Result
             file.path.display()
         )));
     }
+    assemble(&names, layers, |name| match st.tensor(name) {
+        Ok(t) => Ok(Some((t.shape().to_vec(), tensor_to_f32(name, &t)?))),
+        Err(_) => Ok(None),
+    })
+}
+
+/// One named tensor held in memory: its shape and its values as f32, row-major
+/// (PyTorch's `nn.Linear` layout: a weight is `[out, in]`, a bias `[out]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamedTensor {
+    /// The tensor's name (`fc1.weight`, `0.bias`, …).
+    pub name: String,
+    /// Its shape.
+    pub shape: Vec<usize>,
+    /// Its values, row-major.
+    pub values: Vec<f32>,
+}
+
+/// A dense MLP from named in-memory tensors (a PyTorch `state_dict`'s arrays), with
+/// the layer inference and checks of [`load_dense`]: every `<prefix>.weight` is a
+/// layer unless `layers` names them. Also returns the blake3 (hex) of a canonical
+/// encoding of the tensors (names, shapes, f32 values) for the model's provenance.
+/// Cost: O(params).
+pub fn dense_from_tensors(
+    tensors: &[NamedTensor],
+    layers: Option<&[String]>,
+) -> Result<(DenseModel, String)> {
+    if tensors.is_empty() {
+        return Err(Error::Model("no tensors given (empty model)".into()));
+    }
+    for t in tensors {
+        if t.shape.iter().product::<usize>() != t.values.len() {
+            return Err(Error::Model(format!(
+                "tensor `{}`: shape {:?} does not match its {} values",
+                t.name,
+                t.shape,
+                t.values.len()
+            )));
+        }
+    }
+    let names: Vec<String> = tensors.iter().map(|t| t.name.clone()).collect();
+    let model = assemble(&names, layers, |name| {
+        Ok(tensors
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| (t.shape.clone(), t.values.clone())))
+    })?;
+    let mut h = blake3::Hasher::new();
+    for t in tensors {
+        h.update(&(t.name.len() as u64).to_le_bytes());
+        h.update(t.name.as_bytes());
+        h.update(&(t.shape.len() as u64).to_le_bytes());
+        for d in &t.shape {
+            h.update(&(*d as u64).to_le_bytes());
+        }
+        for v in &t.values {
+            h.update(&v.to_le_bytes());
+        }
+    }
+    Ok((model, h.finalize().to_hex().to_string()))
+}
+
+/// The layer inference and checks shared by files and in-memory tensors: `names` are
+/// all tensor names, `get` returns a tensor's shape and f32 values (`None` if absent).
+fn assemble(
+    names: &[String],
+    layers: Option<&[String]>,
+    get: impl Fn(&str) -> Result<Option<(Vec<usize>, Vec<f32>)>>,
+) -> Result<DenseModel> {
     let prefixes: Vec<String> = match layers {
         Some(list) => {
             if list.is_empty() {
@@ -225,7 +294,7 @@ pub fn load_dense_mapped(file: &MappedFile, layers: Option<&[String]>) -> Result
         }
         None => {
             let mut p = Vec::new();
-            for n in &names {
+            for n in names {
                 if let Some(pre) = n.strip_suffix(".weight") {
                     p.push(pre.to_string());
                 } else if let Some(pre) = n.strip_suffix(".bias") {
@@ -247,29 +316,25 @@ pub fn load_dense_mapped(file: &MappedFile, layers: Option<&[String]>) -> Result
     let mut out = Vec::with_capacity(prefixes.len());
     for pre in &prefixes {
         let wname = format!("{pre}.weight");
-        let w = st
-            .tensor(&wname)
-            .map_err(|_| Error::Model(format!("layer `{pre}`: tensor `{wname}` not found")))?;
-        let shape = w.shape().to_vec();
+        let (shape, weight) = get(&wname)?
+            .ok_or_else(|| Error::Model(format!("layer `{pre}`: tensor `{wname}` not found")))?;
         if shape.len() != 2 {
             return Err(Error::Model(format!(
                 "`{wname}` has shape {shape:?}; an nn.Linear weight must be 2-D [out, in]"
             )));
         }
         let (n_out, n_in) = (shape[0], shape[1]);
-        let weight = tensor_to_f32(&wname, &w)?;
         let bname = format!("{pre}.bias");
-        let bias = match st.tensor(&bname) {
-            Ok(b) => {
-                if b.shape() != [n_out] {
+        let bias = match get(&bname)? {
+            Some((b_shape, b)) => {
+                if b_shape != [n_out] {
                     return Err(Error::Model(format!(
-                        "`{bname}` has shape {:?}; expected [{n_out}] to match `{wname}` {shape:?}",
-                        b.shape()
+                        "`{bname}` has shape {b_shape:?}; expected [{n_out}] to match `{wname}` {shape:?}"
                     )));
                 }
-                tensor_to_f32(&bname, &b)?
+                b
             }
-            Err(_) => vec![0.0; n_out],
+            None => vec![0.0; n_out],
         };
         out.push(DenseLayer {
             name: pre.clone(),
@@ -314,6 +379,45 @@ mod tests {
 
     fn err(bytes: &[u8]) -> String {
         load_bytes(bytes).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn in_memory_tensors_give_the_files_model() {
+        let w: Vec<f32> = (0..12).map(|i| i as f32 - 6.0).collect();
+        let from_file = load_bytes(&model_bytes(&w, Dtype::F32)).unwrap();
+        let t = |name: &str, shape: Vec<usize>, values: Vec<f32>| NamedTensor {
+            name: name.into(),
+            shape,
+            values,
+        };
+        let tensors = vec![
+            t("fc2.weight", vec![2, 3], vec![0.5; 6]),
+            t("fc1.weight", vec![3, 4], w.clone()),
+        ];
+        let (m, digest) = dense_from_tensors(&tensors, None).unwrap();
+        assert_eq!(m, from_file);
+        assert_eq!(digest.len(), 64);
+        let bad = |tensors: Vec<NamedTensor>, what: &str| {
+            let e = dense_from_tensors(&tensors, None).unwrap_err().to_string();
+            assert!(e.contains(what), "{e}");
+        };
+        bad(vec![], "no tensors");
+        bad(
+            vec![t("fc1.weight", vec![3, 4], vec![0.0; 5])],
+            "does not match its 5",
+        );
+        bad(vec![t("fc1.weight", vec![12], w.clone())], "must be 2-D");
+        bad(
+            vec![
+                t("fc1.weight", vec![3, 4], w.clone()),
+                t("fc1.bias", vec![2], vec![0.0; 2]),
+            ],
+            "expected [3]",
+        );
+        bad(
+            vec![t("running_mean", vec![3], vec![0.0; 3])],
+            "neither a `*.weight`",
+        );
     }
 
     #[test]

@@ -12,6 +12,8 @@ use rand::{rngs::StdRng, Rng, SeedableRng};
 use std::path::Path;
 use std::sync::OnceLock;
 use ternzk_prover::hyrax::HyraxKey;
+use ternzk_core::engine::InputQuant;
+use ternzk_prover::hiding_key::{HidingKey, HidingKeyGens, PublicQuant};
 use ternzk_prover::mlp::{key_vars, prove, verify, MlpVk, ProofFile, PublicInput, MAX_BATCH};
 use ternzk_core::random;
 use ternzk_prover::{GAffine, F};
@@ -311,7 +313,90 @@ pub fn run_vk_file(data: &[u8]) {
     }
 }
 
-/// Writes the seed corpus of `target` (`proof_file` or `vk_file`) into `dir`: the
+/// The hiding key of the fixed model (seeded blindings) and the offsets of its
+/// 32-byte elements: the first layer's weight rows and every element of the
+/// well-formedness proof (the file's tail).
+pub struct HidingFixture {
+    /// The honest key file.
+    pub key: Honest,
+}
+
+/// The hiding-key fixture, built on first use.
+pub fn hiding_fixture() -> &'static HidingFixture {
+    static FIXTURE: OnceLock<HidingFixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let model = random::RandomMlp::new(&WIDTHS, DENSITY, &SHIFTS, SEED);
+        let quant = PublicQuant {
+            input: InputQuant {
+                scale: 1.0 / 255.0,
+                zero_point: 0,
+                per_feature: None,
+            },
+            output_scales: vec![0.25; WIDTHS[WIDTHS.len() - 1]],
+        };
+        let gens = HidingKeyGens::for_shapes(WIDTHS.windows(2).map(|w| (w[0], w[1])));
+        let mut rng = StdRng::seed_from_u64(SEED + 200);
+        let (key, _) =
+            HidingKey::commit(&model.layers(), quant, &gens, &mut rng).expect("fixed model commits");
+        key.check(&gens).expect("honest hiding key checks");
+        let bytes = key.to_bytes();
+        // Header: magic, version, scale, zero point, feature count, layer count; then
+        // layer 0's n_in, n_out, k and its weight rows.
+        let rows_at = 8 + 4 + 8 + 1 + 4 + 4 + 12;
+        let mut elements: Vec<usize> = (0..key.layers[0].weights.rows.len())
+            .map(|i| rows_at + 32 * i)
+            .collect();
+        // Per layer the proof holds 29 + 9n + n_in elements (n = the table's variables).
+        let proof_elements: usize = key
+            .layers
+            .iter()
+            .map(|l| 29 + 9 * (l.weights.row_vars + l.weights.col_vars) + l.n_in)
+            .sum();
+        elements.extend((bytes.len() - 32 * proof_elements..bytes.len()).step_by(32));
+        HidingFixture {
+            key: Honest {
+                name: "hiding-key",
+                bytes,
+                elements,
+            },
+        }
+    })
+}
+
+/// Runs one `hiding_key_file` fuzz input. The first byte selects the strategy:
+/// `sel % 2 == 0` decodes the rest as a hiding key; otherwise the honest key is edited
+/// by the operations in the rest ([`mutate`]). Oracle: no panic; a key that decodes
+/// re-encodes to the same bytes; its well-formedness check (generators derived from
+/// its own widths, as `ternzk check-key` does) accepts only the honest key's bytes.
+pub fn run_hiding_key_file(data: &[u8]) {
+    let fx = hiding_fixture();
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let mutated;
+    let bytes = if sel % 2 == 0 {
+        rest
+    } else {
+        mutated = mutate(&fx.key, rest);
+        &mutated[..]
+    };
+    let Ok(key) = HidingKey::from_bytes(bytes) else {
+        return;
+    };
+    assert!(
+        key.to_bytes() == bytes,
+        "a hiding key decoded but does not re-encode to the same bytes"
+    );
+    if key.check(&key.gens()).is_ok() {
+        assert!(
+            bytes == fx.key.bytes,
+            "SOUNDNESS: a hiding key that differs from the honest one passed its check"
+        );
+    }
+}
+
+/// Writes the seed corpus of `target` (`proof_file`, `vk_file` or `hiding_key_file`)
+/// into `dir`: the
 /// honest files for direct decoding and a few one-operation mutations of each.
 pub fn write_seeds(target: &str, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
@@ -332,6 +417,18 @@ pub fn write_seeds(target: &str, dir: &Path) -> std::io::Result<()> {
             }
         }
         "vk_file" => std::fs::write(dir.join("fixed-model.vk"), fx.vk.to_bytes())?,
+        "hiding_key_file" => {
+            let h = &hiding_fixture().key;
+            let mut direct = vec![0u8];
+            direct.extend_from_slice(&h.bytes);
+            std::fs::write(dir.join("direct-hiding-key"), direct)?;
+            for kind in 0..8u8 {
+                std::fs::write(
+                    dir.join(format!("mutate-hiding-key-op{kind}")),
+                    [1, kind, 0x40 + kind, 0, 0, 1],
+                )?;
+            }
+        }
         other => panic!("no seeds for target {other}"),
     }
     Ok(())

@@ -158,6 +158,33 @@ pub enum Check {
     MaskedClosing(Box<Check>),
     /// A hiding Hyrax evaluation's inner-product proof failed `0`.
     HidingEvaluation(Box<Check>),
+    /// Hiding model key: a padding row of layer `layer`'s commitment is not the
+    /// identity (a nonzero weight, bias or multiplier outside the matrix).
+    KeyPadding {
+        /// Index of the layer.
+        layer: usize,
+        /// Which commitment.
+        what: KeyPart,
+    },
+    /// Hiding model key: layer `layer`'s proof that its weights are in `{−1, 0, 1}`
+    /// failed `cause`.
+    KeyTernary {
+        /// Index of the layer.
+        layer: usize,
+        /// The inner check that failed.
+        cause: Box<Check>,
+    },
+}
+
+/// The committed vectors of one layer of a hiding model key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPart {
+    /// The weight matrix.
+    Weights,
+    /// The bias.
+    Bias,
+    /// The requantization multipliers.
+    Multipliers,
 }
 
 /// The three checks of the Σ-proof of a product.
@@ -255,6 +282,14 @@ impl fmt::Display for Check {
             Check::DotProduct { which } => write!(f, "dot-product proof: {which:?} check"),
             Check::MaskedClosing(c) => write!(f, "masked sumcheck closing: {c}"),
             Check::HidingEvaluation(c) => write!(f, "hiding evaluation: {c}"),
+            Check::KeyPadding { layer, what } => write!(
+                f,
+                "hiding key, layer {layer}: a padding row of the {what:?} commitment is not zero"
+            ),
+            Check::KeyTernary { layer, cause } => write!(
+                f,
+                "hiding key, layer {layer}: the proof that every weight is in {{-1, 0, 1}} failed: {cause}"
+            ),
         }
     }
 }
@@ -283,6 +318,8 @@ impl Check {
             Check::DotProduct { .. } => "DotProduct",
             Check::MaskedClosing(_) => "MaskedClosing",
             Check::HidingEvaluation(_) => "HidingEvaluation",
+            Check::KeyPadding { .. } => "KeyPadding",
+            Check::KeyTernary { .. } => "KeyTernary",
         }
     }
 }

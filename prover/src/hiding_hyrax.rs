@@ -63,16 +63,24 @@ pub fn hide<R: RngCore + CryptoRng>(
     }
 }
 
-fn split_point(com: &HyraxCommitment, point: &[F]) -> crate::Result<(Vec<F>, Vec<F>)> {
-    if point.len() != com.row_vars + com.col_vars || com.rows.len() != 1 << com.row_vars {
+/// `eq(p_row)` and the first `width` entries of `eq(p_col)`, after shape checks.
+fn split_point(
+    com: &HyraxCommitment,
+    width: usize,
+    point: &[F],
+) -> crate::Result<(Vec<F>, Vec<F>)> {
+    if point.len() != com.row_vars + com.col_vars
+        || com.rows.len() != 1 << com.row_vars
+        || width == 0
+        || width > 1 << com.col_vars
+    {
         return Err(Error::Malformed(
-            "evaluation point or commitment has the wrong size".into(),
+            "evaluation point, width or commitment has the wrong size".into(),
         ));
     }
-    Ok((
-        eq_table(&point[..com.row_vars]),
-        eq_table(&point[com.row_vars..]),
-    ))
+    let mut a = eq_table(&point[com.row_vars..]);
+    a.truncate(width);
+    Ok((eq_table(&point[..com.row_vars]), a))
 }
 
 /// Proves that the committed vector's multilinear extension at `point` is
@@ -89,17 +97,40 @@ pub fn prove_evaluation<R: RngCore + CryptoRng>(
     t: &mut Transcript,
     rng: &mut R,
 ) -> crate::Result<DotProductProof> {
+    let width = 1 << com.commitment.col_vars;
+    prove_evaluation_width(key, bk, com, width, point, opening, eval, t, rng)
+}
+
+/// [`prove_evaluation`] for a grid whose rows were committed over their first `width`
+/// generators only, so columns `width..2^n` are zero by construction (binding: an
+/// accepted proof opens every row over those generators alone). The inner-product
+/// proof then has length `width`. Used by the hiding model key, whose weight rows have
+/// `n_in` entries. Cost: one inner-product proof of length `width`.
+#[allow(clippy::too_many_arguments)]
+pub fn prove_evaluation_width<R: RngCore + CryptoRng>(
+    key: &HyraxKey,
+    bk: &BlindingKey,
+    com: &HidingCommitment,
+    width: usize,
+    point: &[F],
+    opening: &[F],
+    eval: &Committed,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> crate::Result<DotProductProof> {
     let c = &com.commitment;
-    let (l, a) = split_point(c, point)?;
-    debug_assert_eq!(inner_product(opening, &a), eval.value, "false evaluation");
+    let (l, a) = split_point(c, width, point)?;
+    let x = opening
+        .get(..width)
+        .ok_or_else(|| Error::Invalid("opening vector shorter than the width".into()))?;
     let statement = DotProductStatement {
-        gens: key.gens_for(c.col_vars)?,
+        gens: &key.gens_for(c.col_vars)?[..width],
         a: &a,
         c_x: msm(&c.rows, &l).into_affine(),
         c_y: eval.point,
     };
     let witness = DotProductWitness {
-        x: opening,
+        x,
         r_x: inner_product(&l, &com.blinds),
         r_y: eval.blind,
     };
@@ -118,16 +149,67 @@ pub fn verify_evaluation(
     proof: &DotProductProof,
     t: &mut Transcript,
 ) -> crate::Result<()> {
-    let (l, a) = split_point(com, point)?;
-    let statement = DotProductStatement {
-        gens: key.gens_for(com.col_vars)?,
-        a: &a,
+    verify_evaluation_width(key, bk, com, 1 << com.col_vars, point, eval, proof, t)
+}
+
+/// Checks [`prove_evaluation_width`]'s proof (rows over their first `width`
+/// generators). Cost: an MSM of `2^m` row commitments and one of `width + 1` bases.
+#[allow(clippy::too_many_arguments)]
+pub fn verify_evaluation_width(
+    key: &HyraxKey,
+    bk: &BlindingKey,
+    com: &HyraxCommitment,
+    width: usize,
+    point: &[F],
+    eval: ark_bn254::G1Affine,
+    proof: &DotProductProof,
+    t: &mut Transcript,
+) -> crate::Result<()> {
+    let statement = evaluation_statement(key, com, width, point, eval)?;
+    proof
+        .verify(bk, &statement.borrow(), t)
+        .map_err(|e| match e {
+            Error::Rejected(c) => Error::Rejected(Check::HidingEvaluation(Box::new(c))),
+            e => e,
+        })
+}
+
+/// The inner-product statement of an evaluation, owned (for simulators and callers
+/// that need it beside the proof).
+pub(crate) struct EvaluationStatement<'a> {
+    gens: &'a [ark_bn254::G1Affine],
+    a: Vec<F>,
+    c_x: ark_bn254::G1Affine,
+    c_y: ark_bn254::G1Affine,
+}
+
+impl EvaluationStatement<'_> {
+    pub(crate) fn borrow(&self) -> DotProductStatement<'_> {
+        DotProductStatement {
+            gens: self.gens,
+            a: &self.a,
+            c_x: self.c_x,
+            c_y: self.c_y,
+        }
+    }
+}
+
+/// Builds the statement the verifier checks for an evaluation of `com` at `point`
+/// (rows over their first `width` generators) against the committed value `eval`.
+/// Cost: an MSM of `2^m` row commitments and `O(2^m + 2^n)` field operations.
+pub(crate) fn evaluation_statement<'a>(
+    key: &'a HyraxKey,
+    com: &HyraxCommitment,
+    width: usize,
+    point: &[F],
+    eval: ark_bn254::G1Affine,
+) -> crate::Result<EvaluationStatement<'a>> {
+    let (l, a) = split_point(com, width, point)?;
+    Ok(EvaluationStatement {
+        gens: &key.gens_for(com.col_vars)?[..width],
+        a,
         c_x: msm(&com.rows, &l).into_affine(),
         c_y: eval,
-    };
-    proof.verify(bk, &statement, t).map_err(|e| match e {
-        Error::Rejected(c) => Error::Rejected(Check::HidingEvaluation(Box::new(c))),
-        e => e,
     })
 }
 

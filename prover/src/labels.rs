@@ -160,3 +160,14 @@ pub const ZK_LOGUP_COLUMN_EVALS: &[u8] = b"zk-logup-column-evals";
 pub const ZK_LOGUP_MULTIPLICITY_EVAL: &[u8] = b"zk-logup-multiplicity-eval";
 /// Zero-knowledge MLP proof (private input): the mode tag absorbed after the statement.
 pub const ZK_MLP: &[u8] = b"zk-mlp-private-input";
+
+/// Domain separator of the hiding model key's well-formedness proof (`hiding_key`).
+pub const HIDING_KEY_PROTOCOL: &[u8] = b"ternzk/hiding-key/v1";
+/// The hiding key's digest, the first thing its well-formedness transcript absorbs.
+pub const HIDING_KEY_DIGEST: &[u8] = b"hiding-key-digest";
+/// The index of the layer whose weights the next zero-check covers.
+pub const HIDING_KEY_LAYER: &[u8] = b"hiding-key-layer";
+/// The zero-check point `r` of `Σ_x eq(r, x)·(w(x)³ − w(x)) = 0`.
+pub const HIDING_KEY_ZEROCHECK: &[u8] = b"hiding-key-zerocheck-point";
+/// The commitments to `w(ρ)`, `w(ρ)²`, `w(ρ)³` at the sumcheck's point.
+pub const HIDING_KEY_POWERS: &[u8] = b"hiding-key-weight-powers";

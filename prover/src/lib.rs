@@ -32,6 +32,7 @@ pub mod generators;
 mod golden_tests;
 #[allow(dead_code)] // zero-knowledge groundwork, not yet wired (issue 14)
 pub(crate) mod hiding_hyrax;
+pub mod hiding_key;
 pub mod hyrax;
 #[cfg(target_arch = "x86_64")]
 mod ifma;
@@ -59,7 +60,7 @@ pub mod wire;
 #[allow(dead_code)] // zero-knowledge groundwork, not yet wired (issue 14)
 pub(crate) mod zk_linear;
 
-pub use error::{Check, Committed, Error, Result, Step};
+pub use error::{Check, Committed, Error, KeyPart, Result, Step};
 pub use field::{GAffine, F, G};
 pub use simd::simd_path;
 pub use ternary::TernaryCsr;

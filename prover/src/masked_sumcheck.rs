@@ -30,8 +30,8 @@ use ark_ff::{AdditiveGroup, Field, One, Zero};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_std::rand::{CryptoRng, RngCore};
 
-/// Highest supported round degree.
-pub const MAX_DEGREE: usize = 3;
+/// Highest supported round degree (4: the hiding key's ternary check `eq·(w³ − w)`).
+pub const MAX_DEGREE: usize = 4;
 
 /// Generators for mask commitments, enough for `max_vars` variables at
 /// [`MAX_DEGREE`], and the scalar/blinding pair.
@@ -195,9 +195,9 @@ pub fn prove<O: RoundOracle + ?Sized, R: RngCore + CryptoRng>(
 ) -> crate::Result<MaskedProverOutput> {
     let (k, d) = (oracle.num_vars(), oracle.degree());
     if !(1..=MAX_DEGREE).contains(&d) || k == 0 {
-        return Err(Error::Invalid(
-            "masked sumcheck: degree 1..=3 and k ≥ 1".into(),
-        ));
+        return Err(Error::Invalid(format!(
+            "masked sumcheck: degree 1..={MAX_DEGREE} and k ≥ 1"
+        )));
     }
     let gens = key.gens_for(k, d)?;
     let mask: Vec<F> = (0..k * (d + 1)).map(|_| random_scalar(rng)).collect();

@@ -511,7 +511,7 @@ fn sum_rows(table: &[(&[Xy], usize)], w: usize, rows: &[&[i64]]) -> Vec<G> {
 
 /// [`reduce_buckets`] in IFMA lanes when [`crate::simd::Ifma::detect`] gives a token,
 /// else scalar (the same points and extras either way).
-fn reduce_lists(pts: &mut [Xy], lists: &mut [(usize, usize)], extra: &mut [G]) {
+pub(crate) fn reduce_lists(pts: &mut [Xy], lists: &mut [(usize, usize)], extra: &mut [G]) {
     #[cfg(target_arch = "x86_64")]
     if let Some(simd) = crate::simd::Ifma::detect() {
         return crate::affine_lanes::reduce_buckets(simd, pts, lists, extra);

@@ -1,0 +1,341 @@
+//! `Proof`, `Verified` and `ternzk.verify`: proofs in the `ternzk prove` file format
+//! and their verification.
+
+use crate::arrays;
+use crate::errors::{to_py, value};
+use crate::key::VerifyingKey;
+use crate::model::CompiledModel;
+use numpy::{PyArray1, PyArray2};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+use ternzk_api::files::{read, write_atomic};
+use ternzk_api::outputs::{classes, dequantize_logits};
+use ternzk_api::proving::{input_mode, verify_bytes, PublicInput};
+use ternzk_prover::mlp::{ProofFile, PROOF_MAGIC, PROOF_VERSION};
+
+/// A proof that a committed model maps its inputs to the stated logits: the bytes of a
+/// ``ternzk prove`` proof file, with the statement decoded when the key is known.
+///
+/// A proof from :meth:`CompiledModel.prove` knows its statement and the model's scales
+/// (``logits``). One read with :meth:`from_bytes` / :meth:`load` is decoded only when
+/// given its key (``key=``); its outputs are then the prover's *claims* until
+/// :func:`ternzk.verify` accepts them.
+#[pyclass(module = "ternzk", name = "Proof", frozen)]
+pub struct Proof {
+    /// The encoding, made on first use for a proof from the prover (encoding is not
+    /// part of proving: the command writes the file after timing the prover).
+    bytes: OnceLock<Vec<u8>>,
+    file: Option<ProofFile>,
+    n_out: usize,
+    model: Option<Arc<ternzk_compiler::CompiledModel>>,
+    prove_ms: Option<f64>,
+}
+
+impl Proof {
+    /// A proof just made by the prover.
+    pub fn made(
+        file: ProofFile,
+        n_out: usize,
+        model: Option<Arc<ternzk_compiler::CompiledModel>>,
+        prove_ms: Option<f64>,
+    ) -> Self {
+        Self {
+            bytes: OnceLock::new(),
+            file: Some(file),
+            n_out,
+            model,
+            prove_ms,
+        }
+    }
+
+    /// Proof bytes read from Python or a file: header checked; decoded with `key`.
+    fn read(py: Python<'_>, bytes: Vec<u8>, key: Option<&VerifyingKey>) -> PyResult<Self> {
+        let magic_ok = bytes.len() >= 12 && &bytes[..8] == PROOF_MAGIC;
+        if !magic_ok {
+            return Err(value("not a ternzk proof file"));
+        }
+        let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+        if version != PROOF_VERSION {
+            return Err(value(format!(
+                "proof format version {version}, this build reads {PROOF_VERSION}"
+            )));
+        }
+        let (file, n_out) = match key {
+            Some(k) => {
+                let vk = k.vk.clone();
+                let f = py
+                    .allow_threads(|| ProofFile::from_bytes(&vk, &bytes))
+                    .map_err(|e| to_py(ternzk_api::Error::Rejected(e)))?;
+                (Some(f), vk.n_out())
+            }
+            None => (None, 0),
+        };
+        Ok(Self {
+            bytes: OnceLock::from(bytes),
+            file,
+            n_out,
+            model: None,
+            prove_ms: None,
+        })
+    }
+
+    /// The proof file's bytes (encoded now if not yet). Cost: O(proof size) once.
+    fn bytes(&self) -> &[u8] {
+        self.bytes.get_or_init(|| match &self.file {
+            Some(f) => f.to_bytes(),
+            None => Vec::new(), // unreachable: a proof without its file has its bytes
+        })
+    }
+
+    fn decoded(&self) -> PyResult<&ProofFile> {
+        self.file.as_ref().ok_or_else(|| {
+            value(
+                "this proof was read without its key: pass key= to Proof.from_bytes or \
+                 Proof.load to read its claimed outputs, or check it with ternzk.verify(key, proof)",
+            )
+        })
+    }
+}
+
+#[pymethods]
+impl Proof {
+    /// Number of inputs proven.
+    #[getter]
+    fn batch(&self) -> PyResult<usize> {
+        Ok(self.decoded()?.statement.batch)
+    }
+
+    /// ``"public"`` (the quantized input is in the proof) or ``"private-input"`` (a
+    /// commitment to it is; not zero-knowledge yet, see :meth:`CompiledModel.prove`).
+    #[getter]
+    fn mode(&self) -> PyResult<&'static str> {
+        Ok(input_mode(&self.decoded()?.statement))
+    }
+
+    /// The integer logits, ``[batch, n_out]`` int32 (claimed by the prover; checked by
+    /// :func:`ternzk.verify`).
+    #[getter]
+    fn outputs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<i32>>> {
+        let f = self.decoded()?;
+        Ok(arrays::matrix(py, f.statement.output.clone(), self.n_out))
+    }
+
+    /// The class of each input (argmax of its logits; for one output, 1 when positive).
+    #[getter]
+    fn classes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray1<i64>>> {
+        let f = self.decoded()?;
+        Ok(arrays::classes(
+            py,
+            &classes(&f.statement.output, self.n_out),
+        ))
+    }
+
+    /// The real-valued logits, ``[batch, n_out]`` float64 (the integer logits times the
+    /// model's scales); ``None`` unless the proof was made by :meth:`CompiledModel.prove`.
+    #[getter]
+    fn logits<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyArray2<f64>>>> {
+        let f = self.decoded()?;
+        Ok(self
+            .model
+            .as_ref()
+            .map(|m| arrays::matrix(py, dequantize_logits(m, &f.statement.output), self.n_out)))
+    }
+
+    /// The quantized inputs (``[batch, n_in]`` uint8) of a public-input proof; ``None``
+    /// for a private-input proof.
+    #[getter]
+    fn inputs<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyArray2<u8>>>> {
+        let f = self.decoded()?;
+        Ok(match &f.statement.input {
+            PublicInput::Clear(x) => Some(arrays::matrix(
+                py,
+                x.clone(),
+                x.len() / f.statement.batch.max(1),
+            )),
+            PublicInput::Committed(_) => None,
+        })
+    }
+
+    /// Milliseconds proving took (the prover alone: no quantization or key lookup);
+    /// ``None`` for a proof read from bytes.
+    #[getter]
+    fn prove_ms(&self) -> Option<f64> {
+        self.prove_ms
+    }
+
+    /// Size of the proof file in bytes.
+    #[getter]
+    fn nbytes(&self) -> usize {
+        self.bytes().len()
+    }
+
+    /// The proof file's bytes (as ``ternzk prove`` writes them).
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.bytes())
+    }
+
+    /// A proof from its bytes. With ``key`` it is decoded (a proof that does not
+    /// decode for that key raises ``ternzk.VerificationError``); without, only its
+    /// header is checked (``ValueError``). Decoding does not verify: use
+    /// :func:`ternzk.verify`.
+    #[staticmethod]
+    #[pyo3(signature = (data, key = None))]
+    fn from_bytes(
+        py: Python<'_>,
+        data: &[u8],
+        key: Option<PyRef<'_, VerifyingKey>>,
+    ) -> PyResult<Self> {
+        Self::read(py, data.to_vec(), key.as_deref())
+    }
+
+    /// Writes the proof file (atomically). Raises ``OSError``.
+    fn save(&self, path: PathBuf) -> PyResult<()> {
+        write_atomic(&path, self.bytes()).map_err(to_py)
+    }
+
+    /// Reads a proof file (from :meth:`save` or ``ternzk prove``); ``key`` as for
+    /// :meth:`from_bytes`. Raises ``OSError`` for an unreadable file.
+    #[staticmethod]
+    #[pyo3(signature = (path, key = None))]
+    fn load(py: Python<'_>, path: PathBuf, key: Option<PyRef<'_, VerifyingKey>>) -> PyResult<Self> {
+        let bytes = read(&path).map_err(to_py)?;
+        Self::read(py, bytes, key.as_deref())
+    }
+
+    fn __repr__(&self) -> String {
+        match &self.file {
+            Some(f) => format!(
+                "Proof(batch {}, {}, {} outputs each, {} bytes)",
+                f.statement.batch,
+                input_mode(&f.statement),
+                self.n_out,
+                self.bytes().len()
+            ),
+            None => format!(
+                "Proof({} bytes, not decoded: no key given)",
+                self.bytes().len()
+            ),
+        }
+    }
+}
+
+/// What an accepted proof proves: its mode, the verified logits and classes.
+#[pyclass(module = "ternzk", name = "Verified", frozen)]
+pub struct Verified {
+    mode: &'static str,
+    batch: usize,
+    n_out: usize,
+    output: Vec<i32>,
+    logits: Option<Vec<f64>>,
+    verify_ms: f64,
+}
+
+#[pymethods]
+impl Verified {
+    /// ``"public"`` or ``"private-input"``, as the proof's statement says.
+    #[getter]
+    fn mode(&self) -> &'static str {
+        self.mode
+    }
+
+    /// Number of inputs proven.
+    #[getter]
+    fn batch(&self) -> usize {
+        self.batch
+    }
+
+    /// The verified integer logits, ``[batch, n_out]`` int32.
+    #[getter]
+    fn outputs<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<i32>> {
+        arrays::matrix(py, self.output.clone(), self.n_out)
+    }
+
+    /// The class of each input (argmax of its verified logits).
+    #[getter]
+    fn classes<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
+        arrays::classes(py, &classes(&self.output, self.n_out))
+    }
+
+    /// Real-valued logits when :func:`ternzk.verify` was given the model, else ``None``.
+    #[getter]
+    fn logits<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyArray2<f64>>> {
+        self.logits
+            .as_ref()
+            .map(|l| arrays::matrix(py, l.clone(), self.n_out))
+    }
+
+    /// Milliseconds the check took (decoding included; generators cached per key).
+    #[getter]
+    fn verify_ms(&self) -> f64 {
+        self.verify_ms
+    }
+
+    fn __repr__(&self) -> String {
+        let cls = classes(&self.output, self.n_out);
+        let shown: Vec<String> = cls.iter().take(16).map(|c| c.to_string()).collect();
+        let more = if cls.len() > 16 { ", …" } else { "" };
+        format!(
+            "Verified(mode='{}', batch {}, classes [{}{more}])",
+            self.mode,
+            self.batch,
+            shown.join(", ")
+        )
+    }
+}
+
+/// Checks ``proof`` (a :class:`Proof` or its bytes) against ``key``. Returns
+/// :class:`Verified` on acceptance; raises ``ternzk.VerificationError`` on any
+/// rejection — bytes that do not decode, a proof for another model, a failed check
+/// (named in the message, as ``ternzk verify`` prints it). With ``model`` (the
+/// compiled model, optional) ``Verified.logits`` holds real-valued logits. The GIL is
+/// released while verifying.
+#[pyfunction]
+#[pyo3(signature = (key, proof, model = None))]
+pub fn verify(
+    py: Python<'_>,
+    key: PyRef<'_, VerifyingKey>,
+    proof: &Bound<'_, PyAny>,
+    model: Option<PyRef<'_, CompiledModel>>,
+) -> PyResult<Verified> {
+    let bytes: Vec<u8> = match proof.downcast::<Proof>() {
+        Ok(p) => p.get().bytes().to_vec(),
+        Err(_) => match proof.downcast::<PyBytes>() {
+            Ok(b) => b.as_bytes().to_vec(),
+            Err(_) => {
+                return Err(value(
+                    "proof must be a ternzk.Proof or the bytes of a proof file",
+                ))
+            }
+        },
+    };
+    let vk = key.vk.clone();
+    let keys = key.keys.clone();
+    if let Some(m) = &model {
+        if m.model.n_out() != vk.n_out() || m.model.n_in() != vk.n_in() {
+            return Err(value(format!(
+                "the model ({} inputs, {} outputs) is not the key's ({} inputs, {} outputs)",
+                m.model.n_in(),
+                m.model.n_out(),
+                vk.n_in(),
+                vk.n_out()
+            )));
+        }
+    }
+    let t0 = Instant::now();
+    let file = py
+        .allow_threads(|| verify_bytes(&vk, &keys, &bytes))
+        .map_err(to_py)?;
+    let verify_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let logits = model.map(|m| dequantize_logits(&m.model, &file.statement.output));
+    Ok(Verified {
+        mode: input_mode(&file.statement),
+        batch: file.statement.batch,
+        n_out: vk.n_out(),
+        output: file.statement.output,
+        logits,
+        verify_ms,
+    })
+}
