@@ -247,7 +247,7 @@ pub fn prove_evaluation_many<R: RngCore + CryptoRng>(
         .ok_or_else(|| Error::Invalid("no commitment to open".into()))?
         .0
         .commitment;
-    let (l, a) = split_point(first, point)?;
+    let (l, a) = split_point(first, 1 << first.col_vars, point)?;
     debug_assert_eq!(inner_product(opening, &a), eval.value, "false evaluation");
     let (bases, scalars) = combined_rows(parts.iter().map(|(c, w)| (&c.commitment, *w)), &l);
     let statement = DotProductStatement {
@@ -284,7 +284,7 @@ pub fn verify_evaluation_many(
         .first()
         .ok_or_else(|| Error::Malformed("no commitment to open".into()))?
         .0;
-    let (l, a) = split_point(first, point)?;
+    let (l, a) = split_point(first, 1 << first.col_vars, point)?;
     if parts
         .iter()
         .any(|(c, _)| (c.row_vars, c.col_vars) != (first.row_vars, first.col_vars))
@@ -316,7 +316,7 @@ pub(crate) fn simulate_evaluation_many<R: RngCore + CryptoRng>(
     rng: &mut R,
 ) -> DotProductProof {
     let first = parts[0].0;
-    let (l, a) = split_point(first, point).expect("simulated point fits");
+    let (l, a) = split_point(first, 1 << first.col_vars, point).expect("simulated point fits");
     let (bases, scalars) = combined_rows(parts.iter().copied(), &l);
     let statement = DotProductStatement {
         gens: key.gens_for(first.col_vars).expect("key large enough"),
@@ -339,7 +339,7 @@ pub(crate) fn simulate_evaluation<R: RngCore + CryptoRng>(
     t: &mut Transcript,
     rng: &mut R,
 ) -> DotProductProof {
-    let (l, a) = split_point(com, point).expect("simulated point fits");
+    let (l, a) = split_point(com, 1 << com.col_vars, point).expect("simulated point fits");
     let statement = DotProductStatement {
         gens: key.gens_for(com.col_vars).expect("key large enough"),
         a: &a,
