@@ -378,3 +378,32 @@ fn wide_model_proves_a_hundred_images_bit_exact() {
     let p = prove_hundred(&model, &vk, dir.path());
     assert!(p["peak_rss_mb"].as_f64().unwrap() < 2048.0);
 }
+
+/// Issue 15, item 7: the shipped 784-4096-4096-10 model is a trained one that keeps the
+/// ladder's accuracy: at least 0.88 on the full 10 000-image test set (integer engine),
+/// at density at most 1/16 (the sidecar beside it records how it was made).
+#[test]
+fn shipped_wide_model_keeps_the_ladders_accuracy() {
+    if !dataset_or_skip() {
+        return;
+    }
+    let model = shipped("mlp-784-4096-4096-10-d16.ternzk.safetensors");
+    let e = json(&ternzk(&[
+        "eval",
+        s(&model),
+        "--dataset",
+        "fashion-mnist",
+        "--json",
+    ]));
+    assert_eq!(e["kind"], "compiled");
+    assert_eq!(e["samples"].as_u64().unwrap(), 10_000);
+    let acc = e["accuracy"].as_f64().unwrap();
+    assert!(acc >= 0.88, "accuracy {acc} below 0.88");
+    let (nnz, params) = (e["nnz"].as_f64().unwrap(), e["params"].as_f64().unwrap());
+    assert!(nnz / params <= 1.0 / 16.0 + 1e-9, "density {}", nnz / params);
+    let side: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(shipped("mlp-784-4096-4096-10-d16.training.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(side["post_training"]["accuracy_compiled"].as_f64(), Some(acc));
+}
