@@ -249,7 +249,9 @@ impl CompiledModel {
     /// requantization parameters; it is what a verifier needs.
     ///
     /// ``hiding=True`` (a hiding commitment, with a ``ProverSecret`` for the prover)
-    /// is not implemented yet and raises ``NotImplementedError``. Today's key is
+    /// raises ``NotImplementedError``: the command line can make a hiding key
+    /// (``ternzk commit --hiding``, checked by ``ternzk check-key``), but no proof can
+    /// be made against one yet, so the package does not offer it. Today's key is
     /// binding, not hiding: the commitments are not blinded, and each proof's opening
     /// vectors reveal random linear combinations of weight rows (docs/protocol.md,
     /// "What is hidden").
@@ -257,8 +259,9 @@ impl CompiledModel {
     fn commit(&self, py: Python<'_>, hiding: bool) -> PyResult<(VerifyingKey, Option<PyObject>)> {
         if hiding {
             return Err(PyNotImplementedError::new_err(
-                "hiding commitments are not implemented yet: commit(hiding=False) gives a binding \
-                 key, not a hiding one (the commitments are not blinded and proofs reveal \
+                "private-model proving is not implemented yet, so hiding keys are not offered \
+                 here (`ternzk commit --hiding` makes one, with no proof against it): \
+                 commit(hiding=False) gives a binding key, not a hiding one (the commitments are not blinded and proofs reveal \
                  random linear combinations of weight rows; docs/protocol.md, \"What is hidden\")",
             ));
         }
