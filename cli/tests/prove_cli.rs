@@ -400,10 +400,17 @@ fn shipped_wide_model_keeps_the_ladders_accuracy() {
     let acc = e["accuracy"].as_f64().unwrap();
     assert!(acc >= 0.88, "accuracy {acc} below 0.88");
     let (nnz, params) = (e["nnz"].as_f64().unwrap(), e["params"].as_f64().unwrap());
-    assert!(nnz / params <= 1.0 / 16.0 + 1e-9, "density {}", nnz / params);
+    assert!(
+        nnz / params <= 1.0 / 16.0 + 1e-9,
+        "density {}",
+        nnz / params
+    );
     let side: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(shipped("mlp-784-4096-4096-10-d16.training.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(side["post_training"]["accuracy_compiled"].as_f64(), Some(acc));
+    assert_eq!(
+        side["post_training"]["accuracy_compiled"].as_f64(),
+        Some(acc)
+    );
 }
