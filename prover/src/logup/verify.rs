@@ -31,20 +31,7 @@ pub fn verify(
     let lay = Layout::new(shapes)?;
     check_dimensions(&lay, proof)?;
     lay.absorb(transcript);
-    for (k, (c, t)) in proof
-        .multiplicity_commitments
-        .iter()
-        .zip(&lay.tables)
-        .enumerate()
-    {
-        ensure(
-            (c.row_vars, c.col_vars) == t.grid(),
-            Check::CommitmentShape {
-                what: Committed::Multiplicities { table: k },
-            },
-        )?;
-        c.absorb(transcript);
-    }
+    absorb_multiplicities(&lay, &proof.multiplicity_commitments, transcript)?;
     let gamma = transcript.challenge(labels::LOGUP_GAMMA);
     let beta = transcript.challenge(labels::LOGUP_BETA);
     let flat_roots: Vec<F> = proof.roots.iter().flatten().copied().collect();
@@ -174,6 +161,26 @@ pub(super) fn check_dimensions(lay: &Layout, proof: &LogupProof) -> crate::Resul
         if layer.children.len() != lay.active(l).count() {
             return bad("number of GKR children");
         }
+    }
+    Ok(())
+}
+
+/// Checks that each table's multiplicity commitment has the table's grid and absorbs
+/// them in order: the step both verifiers (public and zero-knowledge) take before
+/// drawing `γ, β`. Cost: one point absorption per row commitment.
+pub(super) fn absorb_multiplicities(
+    lay: &Layout,
+    commitments: &[crate::hyrax::HyraxCommitment],
+    transcript: &mut Transcript,
+) -> crate::Result<()> {
+    for (k, (c, t)) in commitments.iter().zip(&lay.tables).enumerate() {
+        ensure(
+            (c.row_vars, c.col_vars) == t.grid(),
+            Check::CommitmentShape {
+                what: Committed::Multiplicities { table: k },
+            },
+        )?;
+        c.absorb(transcript);
     }
     Ok(())
 }

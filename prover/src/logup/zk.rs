@@ -35,7 +35,7 @@
 use super::*;
 use crate::dot_product::DotProductProof;
 use crate::eq::{eq_eval, eq_table};
-use crate::error::{ensure, Check, Committed as What, Error, Step};
+use crate::error::{Check, Committed as What, Error, Step};
 use crate::field::{inner_product, GAffine, F};
 use crate::hiding_hyrax::{hide, prove_evaluation, verify_evaluation, HidingCommitment};
 use crate::hyrax::{HyraxCommitment, HyraxKey};
@@ -173,6 +173,20 @@ fn layer_weights(lambda: F, n: usize) -> Vec<F> {
     std::iter::successors(Some(F::one()), |w| Some(*w * l2))
         .take(n)
         .collect()
+}
+
+/// The committed claim a layer's sumcheck starts from: `Σ_k w_k·(P_j + λ·Q_j)` over the
+/// active instances `j` (weights `w_k = λ^{2k}`), formed homomorphically from their
+/// committed `(P_j, Q_j)`. Returns the weights and the combined commitment. Cost: one
+/// MSM of `2·|active|` points.
+fn layer_claim(lambda: F, active: &[usize], claims: &[[GAffine; 2]]) -> (Vec<F>, GAffine) {
+    let weights = layer_weights(lambda, active.len());
+    let terms: Vec<(F, GAffine)> = active
+        .iter()
+        .zip(&weights)
+        .flat_map(|(&j, &w)| [(w, claims[j][0]), (w * lambda, claims[j][1])])
+        .collect();
+    (weights, combine_points(&terms))
 }
 
 /// The masked rounds of a sumcheck over `oracle` with sum `sum` (none for an oracle of
@@ -698,20 +712,7 @@ pub fn verify(
     check_zk_dimensions(&lay, proof)?;
     lay.absorb(t);
     t.append_bytes(labels::ZK_LOGUP, b"hiding");
-    for (k, (c, tb)) in proof
-        .multiplicity_commitments
-        .iter()
-        .zip(&lay.tables)
-        .enumerate()
-    {
-        ensure(
-            (c.row_vars, c.col_vars) == tb.grid(),
-            Check::CommitmentShape {
-                what: What::Multiplicities { table: k },
-            },
-        )?;
-        c.absorb(t);
-    }
+    super::verify::absorb_multiplicities(&lay, &proof.multiplicity_commitments, t)?;
     let gamma = t.challenge(labels::LOGUP_GAMMA);
     let beta = t.challenge(labels::LOGUP_BETA);
     for (j, r) in proof.roots.iter().enumerate() {
@@ -736,13 +737,7 @@ pub fn verify(
         let step = Step::LogupLayer { layer: l };
         let lambda = t.challenge(labels::LOGUP_LAYER_LAMBDA);
         let active: Vec<usize> = lay.active(l).collect();
-        let weights = layer_weights(lambda, active.len());
-        let terms: Vec<(F, GAffine)> = active
-            .iter()
-            .zip(&weights)
-            .flat_map(|(&j, &w)| [(w, claims_all[j][0]), (w * lambda, claims_all[j][1])])
-            .collect();
-        let sum = combine_points(&terms);
+        let (weights, sum) = layer_claim(lambda, &active, &claims_all);
         let (claims, rs) = verify_zk_rounds(&layer.sumcheck, l, 3, step, t)?;
         let flat: Vec<GAffine> = layer.children.iter().flatten().copied().collect();
         t.append_points(labels::ZK_LOGUP_CHILDREN, &flat);
@@ -1024,13 +1019,7 @@ pub(crate) fn simulate<R: RngCore + CryptoRng>(
     for l in 0..lay.max_vars {
         let lambda = t.challenge(labels::LOGUP_LAYER_LAMBDA);
         let active: Vec<usize> = lay.active(l).collect();
-        let weights = layer_weights(lambda, active.len());
-        let terms: Vec<(F, GAffine)> = active
-            .iter()
-            .zip(&weights)
-            .flat_map(|(&j, &w)| [(w, claims_all[j][0]), (w * lambda, claims_all[j][1])])
-            .collect();
-        let sum = combine_points(&terms);
+        let (weights, sum) = layer_claim(lambda, &active, &claims_all);
         let (rounds, rs) = sim_rounds(l, 3, t, rng);
         let children: Vec<Vec<GAffine>> = active
             .iter()
