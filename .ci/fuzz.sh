@@ -7,6 +7,7 @@
 # is kept in fuzz/artifacts/<target>/ and printed (base64) in the log.
 #
 #   FUZZ_SECONDS   seconds of fuzzing per target (default: 60 for proof_file,
+#                  20 for zk_proof_file (each run verifies a zero-knowledge proof),
 #                  30 for vk_file, which runs thousands of times faster, and 30 for
 #                  hiding_key_file)
 #
@@ -37,8 +38,8 @@ cargo fuzz --version
 flags=(-s none -a)
 cargo fuzz build "${flags[@]}"
 
-declare -A seconds=([proof_file]=60 [vk_file]=30 [hiding_key_file]=30)
-for t in proof_file vk_file hiding_key_file; do
+declare -A seconds=([proof_file]=60 [vk_file]=30 [hiding_key_file]=30 [zk_proof_file]=20)
+for t in proof_file vk_file hiding_key_file zk_proof_file; do
     corpus="fuzz/corpus/$t"
     secs="${FUZZ_SECONDS:-${seconds[$t]}}"
     echo
@@ -73,4 +74,4 @@ for t in proof_file vk_file hiding_key_file; do
     rm -f "$log"
 done
 echo
-echo "fuzz: no crash in proof_file, vk_file or hiding_key_file"
+echo "fuzz: no crash in proof_file, vk_file, hiding_key_file or zk_proof_file"

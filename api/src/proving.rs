@@ -2,13 +2,18 @@
 //! and `verify`, without their printing.
 
 use crate::error::{Error, Result};
+use rand::{rngs::StdRng, SeedableRng};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use ternzk_compiler::CompiledModel;
 use ternzk_prover::field::log2_ceil;
 use ternzk_prover::hyrax::HyraxKey;
-use ternzk_prover::mlp::{key_vars, prove_timed, verify, MlpVk, ProofFile, ProveTimings};
-pub use ternzk_prover::mlp::{PublicInput, Statement};
+use ternzk_prover::mlp::{
+    key_vars, mask_vars, prove_timed, prove_zk, verify, verify_zk, MaskKey, MlpVk, ProofFile,
+    ProveTimings, ZkKeys, ZkProofFile,
+};
+pub use ternzk_prover::mlp::{AnyProofFile, PublicInput, Statement};
 
 /// The generators for committing to `model`'s weights: `2^⌈log n_in⌉` of the widest
 /// layer input. Cost: one hash-to-curve per generator.
@@ -34,6 +39,7 @@ pub fn commit(model: &CompiledModel) -> Result<MlpVk> {
 #[derive(Default)]
 pub struct KeyCache {
     keys: Mutex<HashMap<usize, Arc<HyraxKey>>>,
+    masks: Mutex<HashMap<usize, Arc<MaskKey>>>,
 }
 
 impl KeyCache {
@@ -49,50 +55,112 @@ impl KeyCache {
             .or_insert_with(|| Arc::new(HyraxKey::new(vars)))
             .clone()
     }
+
+    /// The mask generators for zero-knowledge proofs about `vk` with `batch` inputs
+    /// ([`mask_vars`] variables), derived on first use. Cost: O(1) when cached,
+    /// otherwise 5 hash-to-curve per variable.
+    pub fn mask_for_batch(&self, vk: &MlpVk, batch: usize) -> Arc<MaskKey> {
+        let vars = mask_vars(vk, batch);
+        let mut masks = match self.masks.lock() {
+            Ok(k) => k,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        masks
+            .entry(vars)
+            .or_insert_with(|| Arc::new(MaskKey::new(vars)))
+            .clone()
+    }
 }
 
 /// Proves that `model` (committed in `vk`) maps `batch` quantized inputs (`batch ×
-/// n_in` bytes back to back) to its logits, with the input in the clear or committed
-/// (`private_input`, see docs/protocol.md for what that hides). `key` holds at least
-/// [`key_vars`] generators. Cost: one proof ([`ternzk_prover::mlp::prove`]).
+/// n_in` bytes back to back) to its logits. Public mode (`private_input` false): the
+/// input is in the proof file. Private-input mode: the zero-knowledge proof
+/// ([`ternzk_prover::mlp::prove_zk`]), which hides the input and every activation (the
+/// model and the logits are public; docs/protocol.md, "What is hidden"); its proofs are
+/// randomized, and it costs about 58× the public proof at batch 1 and 5.7× at batch
+/// 256 (docs/decisions.md). `keys` supplies the generators. The timings break down a
+/// public proof; a zero-knowledge proof reports its whole time as `linear_ms`.
+/// Cost: one proof.
 pub fn prove(
     model: &CompiledModel,
     vk: &MlpVk,
-    key: &HyraxKey,
+    keys: &KeyCache,
     inputs: &[u8],
     batch: usize,
     private_input: bool,
-) -> Result<(ProofFile, ProveTimings)> {
-    let (statement, proof, times) =
-        prove_timed(&model.mlp_layers(), vk, key, inputs, batch, private_input)
-            .map_err(Error::Prove)?;
-    Ok((
-        ProofFile {
+) -> Result<(AnyProofFile, ProveTimings)> {
+    let layers = model.mlp_layers();
+    let hyrax = keys.for_batch(vk, batch);
+    if !private_input {
+        let (statement, proof, times) =
+            prove_timed(&layers, vk, &hyrax, inputs, batch, false).map_err(Error::Prove)?;
+        let file = ProofFile {
             vk_digest: vk.digest,
             statement,
             proof,
-        },
-        times,
-    ))
+        };
+        return Ok((AnyProofFile::Public(file), times));
+    }
+    let mask = keys.mask_for_batch(vk, batch);
+    let zk = ZkKeys {
+        hyrax: &hyrax,
+        mask: &mask,
+    };
+    let t0 = Instant::now();
+    let (statement, proof) = prove_zk(&layers, vk, &zk, inputs, batch, &mut StdRng::from_entropy())
+        .map_err(Error::Prove)?;
+    let times = ProveTimings {
+        forward_ms: 0.0,
+        commit_ms: 0.0,
+        lookup_ms: 0.0,
+        linear_ms: t0.elapsed().as_secs_f64() * 1e3,
+        opening_ms: 0.0,
+    };
+    let file = ZkProofFile {
+        vk_digest: vk.digest,
+        statement,
+        proof,
+    };
+    Ok((AnyProofFile::Zk(file), times))
 }
 
-/// Decodes a proof file for `vk` and checks it with the generators from `keys`;
-/// returns the decoded file when it is accepted. Every failure — bytes that do not
-/// decode, a proof for another model, a failed check — is [`Error::Rejected`].
-/// Cost: decoding plus [`ternzk_prover::mlp::verify`].
-pub fn verify_bytes(vk: &MlpVk, keys: &KeyCache, bytes: &[u8]) -> Result<ProofFile> {
-    let file = ProofFile::from_bytes(vk, bytes).map_err(Error::Rejected)?;
-    let key = keys.for_batch(vk, file.statement.batch);
-    verify(vk, &key, &file.statement, &file.proof).map_err(Error::Rejected)?;
+/// Decodes a proof file of either kind for `vk` and checks it with the generators from
+/// `keys`; returns the decoded file when it is accepted. Every failure — bytes that do
+/// not decode, a proof for another model, a failed check — is [`Error::Rejected`].
+/// Cost: decoding plus [`ternzk_prover::mlp::verify`] or
+/// [`ternzk_prover::mlp::verify_zk`].
+pub fn verify_bytes(vk: &MlpVk, keys: &KeyCache, bytes: &[u8]) -> Result<AnyProofFile> {
+    let file = AnyProofFile::from_bytes(vk, bytes).map_err(Error::Rejected)?;
+    let batch = file.statement().batch;
+    let hyrax = keys.for_batch(vk, batch);
+    match &file {
+        AnyProofFile::Public(f) => verify(vk, &hyrax, &f.statement, &f.proof),
+        AnyProofFile::Zk(f) => {
+            let mask = keys.mask_for_batch(vk, batch);
+            let zk = ZkKeys {
+                hyrax: &hyrax,
+                mask: &mask,
+            };
+            verify_zk(vk, &zk, &f.statement, &f.proof)
+        }
+    }
+    .map_err(Error::Rejected)?;
     Ok(file)
 }
 
-/// The statement's input mode: `"public"` (the input is in the proof) or
-/// `"private-input"` (a commitment to it is). Cost: O(1).
-pub fn input_mode(statement: &Statement) -> &'static str {
-    match statement.input {
-        PublicInput::Clear(_) => "public",
-        PublicInput::Committed(_) => "private-input",
+/// The proof file's mode: `"public"` (the input is in the proof), `"private-input"`
+/// (zero-knowledge: a hiding commitment to the input is) or `"committed-input"` (an
+/// older, non-hiding committed-input proof). Cost: O(1).
+pub fn input_mode(file: &AnyProofFile) -> &'static str {
+    file.mode()
+}
+
+/// What a proof of `file`'s mode hides from its verifier, as one sentence. Cost: O(1).
+pub fn hidden_description(file: &AnyProofFile) -> &'static str {
+    match file.mode() {
+        "private-input" => "zero-knowledge: the input and every activation are hidden; the model and the outputs are public",
+        "committed-input" => "not zero-knowledge: the input is committed but not hidden (the commitment is unblinded); the model and the outputs are public",
+        _ => "nothing is hidden: the input, the model and the outputs are public",
     }
 }
 
@@ -141,14 +209,22 @@ mod tests {
             .map(|i| (i * 37 % 256) as u8)
             .collect();
         for private in [false, true] {
-            let key = keys.for_batch(&vk, 2);
-            let (file, _) = prove(&model, &vk, &key, &inputs, 2, private).unwrap();
-            assert_eq!(file.statement.output, model.infer_batch_i32(&inputs, 2));
+            let (file, _) = prove(&model, &vk, &keys, &inputs, 2, private).unwrap();
+            assert_eq!(file.statement().output, model.infer_batch_i32(&inputs, 2));
             let bytes = file.to_bytes();
             let back = verify_bytes(&vk, &keys, &bytes).unwrap();
             assert_eq!(back, file);
             let mode = if private { "private-input" } else { "public" };
-            assert_eq!(input_mode(&back.statement), mode);
+            assert_eq!(input_mode(&back), mode);
+            assert_eq!(back.zero_knowledge(), private);
+            if private {
+                let (again, _) = prove(&model, &vk, &keys, &inputs, 2, true).unwrap();
+                assert_ne!(
+                    again.to_bytes(),
+                    bytes,
+                    "zero-knowledge proofs are randomized"
+                );
+            }
             let mut bad = bytes.clone();
             let last = bad.len() - 1;
             bad[last] ^= 1;

@@ -11,11 +11,14 @@ use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use std::path::Path;
 use std::sync::OnceLock;
-use ternzk_prover::hyrax::HyraxKey;
 use ternzk_core::engine::InputQuant;
-use ternzk_prover::hiding_key::{HidingKey, HidingKeyGens, PublicQuant};
-use ternzk_prover::mlp::{key_vars, prove, verify, MlpVk, ProofFile, PublicInput, MAX_BATCH};
 use ternzk_core::random;
+use ternzk_prover::hiding_key::{HidingKey, HidingKeyGens, PublicQuant};
+use ternzk_prover::hyrax::HyraxKey;
+use ternzk_prover::mlp::{
+    key_vars, mask_vars, prove, prove_zk, verify, verify_zk, AnyProofFile, MaskKey, MlpVk,
+    ProofFile, PublicInput, ZkKeys, ZkProofFile, MAX_BATCH,
+};
 use ternzk_prover::{GAffine, F};
 
 /// Widths of the fixed model: two hidden layers, then the logits.
@@ -336,8 +339,8 @@ pub fn hiding_fixture() -> &'static HidingFixture {
         };
         let gens = HidingKeyGens::for_shapes(WIDTHS.windows(2).map(|w| (w[0], w[1])));
         let mut rng = StdRng::seed_from_u64(SEED + 200);
-        let (key, _) =
-            HidingKey::commit(&model.layers(), quant, &gens, &mut rng).expect("fixed model commits");
+        let (key, _) = HidingKey::commit(&model.layers(), quant, &gens, &mut rng)
+            .expect("fixed model commits");
         key.check(&gens).expect("honest hiding key checks");
         let bytes = key.to_bytes();
         // Header: magic, version, scale, zero point, feature count, layer count; then
@@ -395,7 +398,113 @@ pub fn run_hiding_key_file(data: &[u8]) {
     }
 }
 
-/// Writes the seed corpus of `target` (`proof_file`, `vk_file` or `hiding_key_file`)
+/// The zero-knowledge proof fixture: the fixed model's honest zero-knowledge proof
+/// file (batch 1, seeded randomness) and the mask generators for any batch.
+pub struct ZkFixture {
+    /// Mask generators for any batch up to `MAX_BATCH`.
+    pub mask: MaskKey,
+    /// The honest zero-knowledge proof file.
+    pub honest: Honest,
+}
+
+/// The zero-knowledge fixture, built on first use.
+pub fn zk_fixture() -> &'static ZkFixture {
+    static FIXTURE: OnceLock<ZkFixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let fx = fixture();
+        let model = random::RandomMlp::new(&WIDTHS, DENSITY, &SHIFTS, SEED);
+        let mask = MaskKey::new(mask_vars(&fx.vk, MAX_BATCH));
+        let keys = ZkKeys {
+            hyrax: &fx.key,
+            mask: &mask,
+        };
+        let mut rng = StdRng::seed_from_u64(SEED + 300);
+        let x: Vec<u8> = (0..WIDTHS[0]).map(|_| rng.gen()).collect();
+        let (statement, proof) =
+            prove_zk(&model.layers(), &fx.vk, &keys, &x, 1, &mut rng).expect("honest ZK proof");
+        let body = proof.to_bytes().len();
+        let file = ZkProofFile {
+            vk_digest: fx.vk.digest,
+            statement,
+            proof,
+        };
+        let bytes = file.to_bytes();
+        let mut elements = Vec::new();
+        if let PublicInput::Committed(c) = &file.statement.input {
+            elements.extend((0..c.rows.len()).map(|i| HEADER_BYTES + 32 * i));
+        }
+        // The body opens with its version (4 bytes) and the requantization checks (two
+        // bytes per hidden layer); the rest is 32-byte points and scalars.
+        let head = 4 + 2 * (WIDTHS.len() - 2);
+        assert_eq!(
+            (body - head) % 32,
+            0,
+            "the ZK body after its head is 32-byte elements"
+        );
+        elements.extend((bytes.len() - body + head..bytes.len()).step_by(32));
+        let decoded = ZkProofFile::from_bytes(&fx.vk, &bytes).expect("honest ZK file decodes");
+        assert_eq!(decoded, file);
+        verify_zk(&fx.vk, &keys, &decoded.statement, &decoded.proof)
+            .expect("honest ZK proof verifies");
+        ZkFixture {
+            mask,
+            honest: Honest {
+                name: "zk-b1",
+                bytes,
+                elements,
+            },
+        }
+    })
+}
+
+/// Runs one `zk_proof_file` fuzz input. The first byte selects the strategy:
+/// `sel % 4 == 0` decodes the rest as a proof file; otherwise the honest
+/// zero-knowledge file is edited by the operations in the rest ([`mutate`]). Oracle:
+/// no panic; a file that decodes (either kind, chosen by its input-kind byte as
+/// `ternzk verify` does) re-encodes to the same bytes; the verifier accepts only the
+/// honest file's bytes.
+pub fn run_zk_proof_file(data: &[u8]) {
+    let fx = fixture();
+    let zfx = zk_fixture();
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let mutated;
+    let bytes = if sel % 4 == 0 {
+        rest
+    } else {
+        mutated = mutate(&zfx.honest, rest);
+        &mutated[..]
+    };
+    if bytes == zfx.honest.bytes {
+        return;
+    }
+    let Ok(file) = AnyProofFile::from_bytes(&fx.vk, bytes) else {
+        return;
+    };
+    assert!(
+        file.to_bytes() == bytes,
+        "a proof file decoded but does not re-encode to the same bytes (non-canonical decoding)"
+    );
+    let keys = ZkKeys {
+        hyrax: &fx.key,
+        mask: &zfx.mask,
+    };
+    let accepted = match &file {
+        AnyProofFile::Zk(f) => verify_zk(&fx.vk, &keys, &f.statement, &f.proof).is_ok(),
+        AnyProofFile::Public(f) => {
+            verify(&fx.vk, &fx.key, &f.statement, &f.proof).is_ok()
+                && !fx.honest.iter().any(|h| h.bytes == bytes)
+        }
+    };
+    assert!(
+        !accepted,
+        "SOUNDNESS: the verifier accepted a proof file that differs from every honest one"
+    );
+}
+
+/// Writes the seed corpus of `target` (`proof_file`, `vk_file`, `hiding_key_file` or
+/// `zk_proof_file`)
 /// into `dir`: the
 /// honest files for direct decoding and a few one-operation mutations of each.
 pub fn write_seeds(target: &str, dir: &Path) -> std::io::Result<()> {
@@ -417,6 +526,18 @@ pub fn write_seeds(target: &str, dir: &Path) -> std::io::Result<()> {
             }
         }
         "vk_file" => std::fs::write(dir.join("fixed-model.vk"), fx.vk.to_bytes())?,
+        "zk_proof_file" => {
+            let h = &zk_fixture().honest;
+            let mut direct = vec![0u8];
+            direct.extend_from_slice(&h.bytes);
+            std::fs::write(dir.join("direct-zk-b1"), direct)?;
+            for kind in 0..8u8 {
+                std::fs::write(
+                    dir.join(format!("mutate-zk-b1-op{kind}")),
+                    [1, kind, 0x40 + kind, 0, 0, 1],
+                )?;
+            }
+        }
         "hiding_key_file" => {
             let h = &hiding_fixture().key;
             let mut direct = vec![0u8];

@@ -34,18 +34,22 @@ mod verify;
 mod vk;
 mod wire;
 mod witness;
-#[allow(dead_code)] // not yet wired into the CLI (issue 14)
 pub(crate) mod zk;
+mod zk_file;
 #[cfg(test)]
 mod zk_tests;
-#[allow(dead_code)] // not yet wired into the CLI (issue 14)
 mod zk_wire;
 
+/// Generators of the zero-knowledge proof's masks and blinding (see [`ZkKeys`]).
+pub use crate::masked_sumcheck::MaskKey;
 pub use prove::{prove, prove_timed, ProveTimings};
 pub use verify::verify;
 pub use vk::{LayerVk, MlpVk};
 pub use vk::{VK_MAGIC, VK_VERSION};
 pub use wire::{ProofFile, PROOF_MAGIC, PROOF_VERSION};
+pub use zk::{mask_vars, prove as prove_zk, verify as verify_zk, ZkKeys, ZkMlpProof, ZkStep};
+pub use zk_file::{AnyProofFile, ZkProofFile, ZK_INPUT_KIND};
+pub use zk_wire::ZK_PROOF_VERSION;
 
 use crate::eq::eq_table;
 use crate::error::Error;

@@ -13,8 +13,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use ternzk_api::files::{read, write_atomic};
 use ternzk_api::outputs::{classes, dequantize_logits};
-use ternzk_api::proving::{input_mode, verify_bytes, PublicInput};
-use ternzk_prover::mlp::{ProofFile, PROOF_MAGIC, PROOF_VERSION};
+use ternzk_api::proving::{input_mode, verify_bytes, AnyProofFile, PublicInput};
+use ternzk_prover::mlp::{PROOF_MAGIC, PROOF_VERSION};
 
 /// A proof that a committed model maps its inputs to the stated logits: the bytes of a
 /// ``ternzk prove`` proof file, with the statement decoded when the key is known.
@@ -28,7 +28,7 @@ pub struct Proof {
     /// The encoding, made on first use for a proof from the prover (encoding is not
     /// part of proving: the command writes the file after timing the prover).
     bytes: OnceLock<Vec<u8>>,
-    file: Option<ProofFile>,
+    file: Option<AnyProofFile>,
     n_out: usize,
     model: Option<Arc<ternzk_compiler::CompiledModel>>,
     prove_ms: Option<f64>,
@@ -37,7 +37,7 @@ pub struct Proof {
 impl Proof {
     /// A proof just made by the prover.
     pub fn made(
-        file: ProofFile,
+        file: AnyProofFile,
         n_out: usize,
         model: Option<Arc<ternzk_compiler::CompiledModel>>,
         prove_ms: Option<f64>,
@@ -67,7 +67,7 @@ impl Proof {
             Some(k) => {
                 let vk = k.vk.clone();
                 let f = py
-                    .allow_threads(|| ProofFile::from_bytes(&vk, &bytes))
+                    .allow_threads(|| AnyProofFile::from_bytes(&vk, &bytes))
                     .map_err(|e| to_py(ternzk_api::Error::Rejected(e)))?;
                 (Some(f), vk.n_out())
             }
@@ -90,7 +90,7 @@ impl Proof {
         })
     }
 
-    fn decoded(&self) -> PyResult<&ProofFile> {
+    fn decoded(&self) -> PyResult<&AnyProofFile> {
         self.file.as_ref().ok_or_else(|| {
             value(
                 "this proof was read without its key: pass key= to Proof.from_bytes or \
@@ -105,14 +105,16 @@ impl Proof {
     /// Number of inputs proven.
     #[getter]
     fn batch(&self) -> PyResult<usize> {
-        Ok(self.decoded()?.statement.batch)
+        Ok(self.decoded()?.statement().batch)
     }
 
-    /// ``"public"`` (the quantized input is in the proof) or ``"private-input"`` (a
-    /// commitment to it is; not zero-knowledge yet, see :meth:`CompiledModel.prove`).
+    /// ``"public"`` (the quantized input is in the proof) or ``"private-input"`` (the
+    /// zero-knowledge proof: a hiding commitment to the input is, and the input and
+    /// every activation stay hidden; see :meth:`CompiledModel.prove`);
+    /// ``"committed-input"`` for an older non-hiding committed-input proof file.
     #[getter]
     fn mode(&self) -> PyResult<&'static str> {
-        Ok(input_mode(&self.decoded()?.statement))
+        Ok(input_mode(self.decoded()?))
     }
 
     /// The integer logits, ``[batch, n_out]`` int32 (claimed by the prover; checked by
@@ -120,7 +122,7 @@ impl Proof {
     #[getter]
     fn outputs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<i32>>> {
         let f = self.decoded()?;
-        Ok(arrays::matrix(py, f.statement.output.clone(), self.n_out))
+        Ok(arrays::matrix(py, f.statement().output.clone(), self.n_out))
     }
 
     /// The class of each input (argmax of its logits; for one output, 1 when positive).
@@ -129,7 +131,7 @@ impl Proof {
         let f = self.decoded()?;
         Ok(arrays::classes(
             py,
-            &classes(&f.statement.output, self.n_out),
+            &classes(&f.statement().output, self.n_out),
         ))
     }
 
@@ -141,7 +143,7 @@ impl Proof {
         Ok(self
             .model
             .as_ref()
-            .map(|m| arrays::matrix(py, dequantize_logits(m, &f.statement.output), self.n_out)))
+            .map(|m| arrays::matrix(py, dequantize_logits(m, &f.statement().output), self.n_out)))
     }
 
     /// The quantized inputs (``[batch, n_in]`` uint8) of a public-input proof; ``None``
@@ -149,11 +151,11 @@ impl Proof {
     #[getter]
     fn inputs<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyArray2<u8>>>> {
         let f = self.decoded()?;
-        Ok(match &f.statement.input {
+        Ok(match &f.statement().input {
             PublicInput::Clear(x) => Some(arrays::matrix(
                 py,
                 x.clone(),
-                x.len() / f.statement.batch.max(1),
+                x.len() / f.statement().batch.max(1),
             )),
             PublicInput::Committed(_) => None,
         })
@@ -209,8 +211,8 @@ impl Proof {
         match &self.file {
             Some(f) => format!(
                 "Proof(batch {}, {}, {} outputs each, {} bytes)",
-                f.statement.batch,
-                input_mode(&f.statement),
+                f.statement().batch,
+                input_mode(f),
                 self.n_out,
                 self.bytes().len()
             ),
@@ -235,7 +237,7 @@ pub struct Verified {
 
 #[pymethods]
 impl Verified {
-    /// ``"public"`` or ``"private-input"``, as the proof's statement says.
+    /// ``"public"`` or ``"private-input"`` (zero-knowledge), as the proof file says.
     #[getter]
     fn mode(&self) -> &'static str {
         self.mode
@@ -329,12 +331,12 @@ pub fn verify(
         .allow_threads(|| verify_bytes(&vk, &keys, &bytes))
         .map_err(to_py)?;
     let verify_ms = t0.elapsed().as_secs_f64() * 1e3;
-    let logits = model.map(|m| dequantize_logits(&m.model, &file.statement.output));
+    let logits = model.map(|m| dequantize_logits(&m.model, &file.statement().output));
     Ok(Verified {
-        mode: input_mode(&file.statement),
-        batch: file.statement.batch,
+        mode: input_mode(&file),
+        batch: file.statement().batch,
         n_out: vk.n_out(),
-        output: file.statement.output,
+        output: file.statement().output.clone(),
         logits,
         verify_ms,
     })

@@ -16,9 +16,11 @@ Typical use::
     result = ternzk.verify(key, proof)      # raises ternzk.VerificationError
     print(result.classes)
 
-Zero-knowledge is not implemented yet: ``commit(hiding=True)`` raises
-``NotImplementedError`` and ``prove(private_input=True)`` commits to the input without
-hiding it (see :meth:`CompiledModel.prove` and docs/protocol.md, "What is hidden").
+``prove(private_input=True)`` makes the zero-knowledge proof: the input and every
+activation stay hidden, the model and the logits are public (see
+:meth:`CompiledModel.prove` and docs/protocol.md, "What is hidden"). A hiding commitment
+to the model is not implemented yet: ``commit(hiding=True)`` raises
+``NotImplementedError``.
 """
 
 from ._ternzk import (

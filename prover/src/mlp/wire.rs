@@ -35,13 +35,17 @@ pub struct ProofFile {
     pub proof: MlpProof,
 }
 
-fn write_points(w: &mut Writer, c: &HyraxCommitment) {
+pub(super) fn write_points(w: &mut Writer, c: &HyraxCommitment) {
     for p in &c.rows {
         w.point(p);
     }
 }
 
-fn read_commitment(r: &mut Reader, vars: usize, what: &str) -> crate::Result<HyraxCommitment> {
+pub(super) fn read_commitment(
+    r: &mut Reader,
+    vars: usize,
+    what: &str,
+) -> crate::Result<HyraxCommitment> {
     let (rv, cv) = grid(vars);
     if r.remaining() < 32 << rv {
         return Err(Error::Malformed(format!("truncated while reading {what}")));

@@ -1,0 +1,170 @@
+//! The zero-knowledge proof file, and reading a proof file of either kind.
+//!
+//! A zero-knowledge proof file has the public proof file's header with input kind 2
+//! (`docs/protocol.md`, "What is hidden"): `"TZKPROOF"` · version `u32` (the public
+//! format's, unchanged) · key digest · batch `u32` · input kind `2` · hiding
+//! commitment to the input (`2^m` points) · output (`B·n_out` × `i32`) · the
+//! zero-knowledge proof ([`ZkMlpProof::to_bytes`], which starts with its own version).
+//! Kinds 0 and 1 are the public proof's ([`ProofFile`]), whose bytes are unchanged, so a
+//! reader knows from one byte which proof it holds.
+
+use super::wire::{read_commitment, write_points};
+use super::zk::ZkMlpProof;
+use super::{MlpVk, ProofFile, PublicInput, Statement, MAX_BATCH, PROOF_MAGIC, PROOF_VERSION};
+use crate::error::Error;
+use crate::field::log2_ceil;
+use crate::wire::{Reader, Writer};
+
+/// The input-kind byte of a zero-knowledge proof file.
+pub const ZK_INPUT_KIND: u8 = 2;
+
+/// Offset of the input-kind byte in a proof file (magic, version, digest, batch).
+const KIND_OFFSET: usize = 8 + 4 + 32 + 4;
+
+/// A statement with a hiding input commitment and its zero-knowledge proof, as stored
+/// in a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZkProofFile {
+    /// Digest of the key the proof was made for.
+    pub vk_digest: [u8; 32],
+    /// What is proven: the input is a hiding commitment.
+    pub statement: Statement,
+    /// The zero-knowledge proof.
+    pub proof: ZkMlpProof,
+}
+
+impl ZkProofFile {
+    /// Encodes the file (module docs). Cost: O(size).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.bytes.extend_from_slice(PROOF_MAGIC);
+        w.u32(PROOF_VERSION);
+        w.bytes.extend_from_slice(&self.vk_digest);
+        w.u32(self.statement.batch as u32);
+        w.bytes.push(ZK_INPUT_KIND);
+        if let PublicInput::Committed(c) = &self.statement.input {
+            write_points(&mut w, c);
+        }
+        for v in &self.statement.output {
+            w.bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        w.bytes.extend_from_slice(&self.proof.to_bytes());
+        w.bytes
+    }
+
+    /// Decodes a zero-knowledge proof file made for `vk`. A file for another key is an
+    /// `Error::Rejected`; anything malformed (another kind included) an
+    /// `Error::Malformed`. Cost: O(size) plus one point decompression per point.
+    pub fn from_bytes(vk: &MlpVk, bytes: &[u8]) -> crate::Result<Self> {
+        let mut r = Reader::new(bytes);
+        if r.take(8, "magic")? != PROOF_MAGIC {
+            return Err(Error::Malformed("not a ternzk proof file".into()));
+        }
+        let version = r.u32("version")?;
+        if version != PROOF_VERSION {
+            return Err(Error::Malformed(format!(
+                "proof format version {version}, this build reads {PROOF_VERSION}"
+            )));
+        }
+        let digest: [u8; 32] = r.take(32, "key digest")?.try_into().expect("32 bytes");
+        if digest != vk.digest {
+            return Err(Error::Rejected(crate::error::Check::ModelDigest));
+        }
+        let batch = r.u32("batch")? as usize;
+        if batch == 0 || batch > MAX_BATCH {
+            return Err(Error::Malformed(format!("batch {batch}")));
+        }
+        let kind = r.take(1, "input kind")?[0];
+        if kind != ZK_INPUT_KIND {
+            return Err(Error::Malformed(format!(
+                "input kind {kind}, a zero-knowledge proof file has {ZK_INPUT_KIND}"
+            )));
+        }
+        let input = PublicInput::Committed(read_commitment(
+            &mut r,
+            log2_ceil(batch) + log2_ceil(vk.n_in()),
+            "input commitment",
+        )?);
+        let out_bytes = r.take(4 * batch * vk.n_out(), "output")?;
+        let output = out_bytes
+            .chunks_exact(4)
+            .map(|c| i32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect();
+        let rest = r.take(r.remaining(), "proof")?;
+        let proof = ZkMlpProof::from_bytes(vk, batch, rest)?;
+        Ok(Self {
+            vk_digest: digest,
+            statement: Statement {
+                batch,
+                input,
+                output,
+            },
+            proof,
+        })
+    }
+}
+
+/// A proof file of either kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnyProofFile {
+    /// The public proof (input in the clear, or committed without hiding).
+    Public(ProofFile),
+    /// The zero-knowledge private-input proof.
+    Zk(ZkProofFile),
+}
+
+impl AnyProofFile {
+    /// Decodes a proof file for `vk`, choosing the kind by its input-kind byte (a file
+    /// too short to hold one is decoded as public, whose error names what is missing).
+    /// Errors as [`ProofFile::from_bytes`]. Cost: that of the kind's decoder.
+    pub fn from_bytes(vk: &MlpVk, bytes: &[u8]) -> crate::Result<Self> {
+        if bytes.get(KIND_OFFSET) == Some(&ZK_INPUT_KIND) && bytes.starts_with(PROOF_MAGIC) {
+            ZkProofFile::from_bytes(vk, bytes).map(Self::Zk)
+        } else {
+            ProofFile::from_bytes(vk, bytes).map(Self::Public)
+        }
+    }
+
+    /// Encodes the file. Cost: O(size).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Self::Public(f) => f.to_bytes(),
+            Self::Zk(f) => f.to_bytes(),
+        }
+    }
+
+    /// What is proven. Cost: O(1).
+    pub fn statement(&self) -> &Statement {
+        match self {
+            Self::Public(f) => &f.statement,
+            Self::Zk(f) => &f.statement,
+        }
+    }
+
+    /// Per hidden layer, its requantization check. Cost: O(1).
+    pub fn checks(&self) -> &[super::RequantCheck] {
+        match self {
+            Self::Public(f) => &f.proof.checks,
+            Self::Zk(f) => &f.proof.checks,
+        }
+    }
+
+    /// Whether the proof is zero-knowledge (hides the input and every activation).
+    /// Cost: O(1).
+    pub fn zero_knowledge(&self) -> bool {
+        matches!(self, Self::Zk(_))
+    }
+
+    /// The statement mode: `"public"` (input in the clear), `"committed-input"` (the
+    /// public proof with an unblinded input commitment, not hiding; older files) or
+    /// `"private-input"` (zero-knowledge). Cost: O(1).
+    pub fn mode(&self) -> &'static str {
+        match self {
+            Self::Zk(_) => "private-input",
+            Self::Public(f) => match f.statement.input {
+                PublicInput::Clear(_) => "public",
+                PublicInput::Committed(_) => "committed-input",
+            },
+        }
+    }
+}
