@@ -143,7 +143,7 @@ fn run_hiding(args: &Args, model: &CompiledModel, out: &Path) -> anyhow::Result<
             widths(&key),
         );
         println!(
-            "wrote the prover's secret blindings to {} ({} bytes): keep it private, `ternzk prove` needs it",
+            "wrote the prover's secret blindings to {} ({} bytes): keep it private: it opens the key (private-model proofs, not implemented yet, will need it)",
             secret_path.display(),
             secret_bytes.len()
         );
