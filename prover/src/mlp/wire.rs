@@ -35,6 +35,54 @@ pub struct ProofFile {
     pub proof: MlpProof,
 }
 
+/// Writes the header every proof file starts with: magic, format version, key digest
+/// and batch size (the input-kind byte follows). Cost: 48 bytes.
+pub(super) fn write_header(w: &mut Writer, digest: &[u8; 32], batch: usize) {
+    w.bytes.extend_from_slice(PROOF_MAGIC);
+    w.u32(PROOF_VERSION);
+    w.bytes.extend_from_slice(digest);
+    w.u32(batch as u32);
+}
+
+/// Reads [`write_header`]'s header and checks it against `vk`: returns the digest and
+/// the batch size. Another key's file is `Error::Rejected(ModelDigest)`; a bad magic,
+/// version or batch is `Error::Malformed`. Cost: O(1).
+pub(super) fn read_header(r: &mut Reader<'_>, vk: &MlpVk) -> crate::Result<([u8; 32], usize)> {
+    if r.take(8, "magic")? != PROOF_MAGIC {
+        return Err(Error::Malformed("not a ternzk proof file".into()));
+    }
+    let version = r.u32("version")?;
+    if version != PROOF_VERSION {
+        return Err(Error::Malformed(format!(
+            "proof format version {version}, this build reads {PROOF_VERSION}"
+        )));
+    }
+    let digest: [u8; 32] = r.take(32, "key digest")?.try_into().expect("32 bytes");
+    if digest != vk.digest {
+        return Err(Error::Rejected(crate::error::Check::ModelDigest));
+    }
+    let batch = r.u32("batch")? as usize;
+    if batch == 0 || batch > MAX_BATCH {
+        return Err(Error::Malformed(format!("batch {batch}")));
+    }
+    Ok((digest, batch))
+}
+
+/// Writes the statement's logits, little-endian `i32`s. Cost: O(len).
+pub(super) fn write_outputs(w: &mut Writer, output: &[i32]) {
+    for v in output {
+        w.bytes.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+/// Reads `n` logits written by [`write_outputs`]. Cost: O(n).
+pub(super) fn read_outputs(r: &mut Reader<'_>, n: usize) -> crate::Result<Vec<i32>> {
+    Ok(r.take(4 * n, "output")?
+        .chunks_exact(4)
+        .map(|c| i32::from_le_bytes(c.try_into().expect("4 bytes")))
+        .collect())
+}
+
 pub(super) fn write_points(w: &mut Writer, c: &HyraxCommitment) {
     for p in &c.rows {
         w.point(p);
@@ -153,10 +201,7 @@ impl ProofFile {
     /// Encodes the file. Cost: O(size).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::default();
-        w.bytes.extend_from_slice(PROOF_MAGIC);
-        w.u32(PROOF_VERSION);
-        w.bytes.extend_from_slice(&self.vk_digest);
-        w.u32(self.statement.batch as u32);
+        write_header(&mut w, &self.vk_digest, self.statement.batch);
         match &self.statement.input {
             PublicInput::Clear(x) => {
                 w.bytes.push(0);
@@ -167,9 +212,7 @@ impl ProofFile {
                 write_points(&mut w, c);
             }
         }
-        for v in &self.statement.output {
-            w.bytes.extend_from_slice(&v.to_le_bytes());
-        }
+        write_outputs(&mut w, &self.statement.output);
         w.bytes.extend_from_slice(&self.proof.to_bytes());
         w.bytes
     }
@@ -178,23 +221,7 @@ impl ProofFile {
     /// `Error::Rejected`; any malformed byte string is an `Error::Malformed`.
     pub fn from_bytes(vk: &MlpVk, bytes: &[u8]) -> crate::Result<Self> {
         let mut r = Reader::new(bytes);
-        if r.take(8, "magic")? != PROOF_MAGIC {
-            return Err(Error::Malformed("not a ternzk proof file".into()));
-        }
-        let version = r.u32("version")?;
-        if version != PROOF_VERSION {
-            return Err(Error::Malformed(format!(
-                "proof format version {version}, this build reads {PROOF_VERSION}"
-            )));
-        }
-        let digest: [u8; 32] = r.take(32, "key digest")?.try_into().expect("32 bytes");
-        if digest != vk.digest {
-            return Err(Error::Rejected(crate::error::Check::ModelDigest));
-        }
-        let batch = r.u32("batch")? as usize;
-        if batch == 0 || batch > MAX_BATCH {
-            return Err(Error::Malformed(format!("batch {batch}")));
-        }
+        let (digest, batch) = read_header(&mut r, vk)?;
         let kind = r.take(1, "input kind")?[0];
         let input = match kind {
             0 => PublicInput::Clear(r.take(batch * vk.n_in(), "input")?.to_vec()),
@@ -205,11 +232,7 @@ impl ProofFile {
             )?),
             k => return Err(Error::Malformed(format!("unknown input kind {k}"))),
         };
-        let out_bytes = r.take(4 * batch * vk.n_out(), "output")?;
-        let output = out_bytes
-            .chunks_exact(4)
-            .map(|c| i32::from_le_bytes(c.try_into().expect("4 bytes")))
-            .collect();
+        let output = read_outputs(&mut r, batch * vk.n_out())?;
         let committed = kind == 1;
         let rest = r.take(r.remaining(), "proof")?;
         let proof = MlpProof::from_bytes(vk, batch, committed, rest)?;

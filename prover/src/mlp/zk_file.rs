@@ -8,9 +8,11 @@
 //! Kinds 0 and 1 are the public proof's ([`ProofFile`]), whose bytes are unchanged, so a
 //! reader knows from one byte which proof it holds.
 
-use super::wire::{read_commitment, write_points};
+use super::wire::{
+    read_commitment, read_header, read_outputs, write_header, write_outputs, write_points,
+};
 use super::zk::ZkMlpProof;
-use super::{MlpVk, ProofFile, PublicInput, Statement, MAX_BATCH, PROOF_MAGIC, PROOF_VERSION};
+use super::{MlpVk, ProofFile, PublicInput, Statement, PROOF_MAGIC};
 use crate::error::Error;
 use crate::field::log2_ceil;
 use crate::wire::{Reader, Writer};
@@ -37,17 +39,12 @@ impl ZkProofFile {
     /// Encodes the file (module docs). Cost: O(size).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::default();
-        w.bytes.extend_from_slice(PROOF_MAGIC);
-        w.u32(PROOF_VERSION);
-        w.bytes.extend_from_slice(&self.vk_digest);
-        w.u32(self.statement.batch as u32);
+        write_header(&mut w, &self.vk_digest, self.statement.batch);
         w.bytes.push(ZK_INPUT_KIND);
         if let PublicInput::Committed(c) = &self.statement.input {
             write_points(&mut w, c);
         }
-        for v in &self.statement.output {
-            w.bytes.extend_from_slice(&v.to_le_bytes());
-        }
+        write_outputs(&mut w, &self.statement.output);
         w.bytes.extend_from_slice(&self.proof.to_bytes());
         w.bytes
     }
@@ -57,23 +54,7 @@ impl ZkProofFile {
     /// `Error::Malformed`. Cost: O(size) plus one point decompression per point.
     pub fn from_bytes(vk: &MlpVk, bytes: &[u8]) -> crate::Result<Self> {
         let mut r = Reader::new(bytes);
-        if r.take(8, "magic")? != PROOF_MAGIC {
-            return Err(Error::Malformed("not a ternzk proof file".into()));
-        }
-        let version = r.u32("version")?;
-        if version != PROOF_VERSION {
-            return Err(Error::Malformed(format!(
-                "proof format version {version}, this build reads {PROOF_VERSION}"
-            )));
-        }
-        let digest: [u8; 32] = r.take(32, "key digest")?.try_into().expect("32 bytes");
-        if digest != vk.digest {
-            return Err(Error::Rejected(crate::error::Check::ModelDigest));
-        }
-        let batch = r.u32("batch")? as usize;
-        if batch == 0 || batch > MAX_BATCH {
-            return Err(Error::Malformed(format!("batch {batch}")));
-        }
+        let (digest, batch) = read_header(&mut r, vk)?;
         let kind = r.take(1, "input kind")?[0];
         if kind != ZK_INPUT_KIND {
             return Err(Error::Malformed(format!(
@@ -85,11 +66,7 @@ impl ZkProofFile {
             log2_ceil(batch) + log2_ceil(vk.n_in()),
             "input commitment",
         )?);
-        let out_bytes = r.take(4 * batch * vk.n_out(), "output")?;
-        let output = out_bytes
-            .chunks_exact(4)
-            .map(|c| i32::from_le_bytes(c.try_into().expect("4 bytes")))
-            .collect();
+        let output = read_outputs(&mut r, batch * vk.n_out())?;
         let rest = r.take(r.remaining(), "proof")?;
         let proof = ZkMlpProof::from_bytes(vk, batch, rest)?;
         Ok(Self {
