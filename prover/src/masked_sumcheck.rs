@@ -19,13 +19,13 @@
 
 use crate::dot_product::{DotProductProof, DotProductStatement, DotProductWitness};
 use crate::error::{Check, Error};
-use crate::field::{interpolate_at, GAffine, F, G};
+use crate::field::{interpolate_at, GAffine, F};
 use crate::generators::derive_generators;
 use crate::labels;
 use crate::pedersen::{random_scalar, BlindingKey, Committed};
 use crate::sumcheck::{self, RoundOracle, SumcheckProof};
 use crate::transcript::Transcript;
-use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ec::CurveGroup;
 use ark_ff::{AdditiveGroup, Field, One, Zero};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_std::rand::{CryptoRng, RngCore};
@@ -305,7 +305,7 @@ impl<'a> Closing<'a> {
             .zip(eval_vector(&claims.point, degree))
             .map(|(s, e)| claims.rho * (w[0] * s + w[1] * e))
             .collect();
-        let c_y = G::msm_unchecked(
+        let c_y = crate::msm::msm(
             &[key.blinding.g, sum, final_eval],
             &[
                 w[0] * claims.masked_sum + w[1] * claims.masked_final,
@@ -577,7 +577,8 @@ mod tests {
                 closing: r.closing.clone(),
                 ..r
             };
-            bad.proof.mask = (G::from(bad.proof.mask) + BlindingKey::new().g).into_affine();
+            bad.proof.mask =
+                (crate::field::G::from(bad.proof.mask) + BlindingKey::new().g).into_affine();
             assert!(verify_run(k, &bad).is_err(), "mask commitment");
             // Another final value or sum commitment.
             let other = BlindingKey::new().commit(F::one(), F::one()).into_affine();

@@ -120,7 +120,9 @@ impl ProductProof {
         let b: [F; 5] = std::array::from_fn(|_| random_scalar(rng));
         let alpha = key.commit(b[0], b[1]);
         let beta = key.commit(b[2], b[3]);
-        let delta = G::from(x.point) * b[2] + key.blind(b[4]);
+        // `b₂·X + b₄·h` from X's opening: `(b₂·x)·g + (b₂·s_x + b₄)·h`, two fixed-base
+        // multiplications instead of a variable-base one (the same point).
+        let delta = key.commit(b[2] * x.value, b[2] * x.blind + b[4]);
         let points = affine3([alpha, beta, delta]);
         t.append_points(PRODUCT_MESSAGE, &points);
         let c = t.challenge(PRODUCT_CHALLENGE);

@@ -108,7 +108,7 @@ fn output_claim(zk: &MaskKey, vk: &LinearVk, ys: &[i32], eq_b: &[F], r: &[F]) ->
     Committed {
         value: v,
         blind: F::zero(),
-        point: (zk.blinding.g * v).into_affine(),
+        point: zk.blinding.commit(v, F::zero()).into_affine(),
     }
 }
 
@@ -150,11 +150,7 @@ pub fn prove<M: LinearBackend + ?Sized, R: RngCore + CryptoRng>(
     let w = inner_product(&u, &eq_table(&r_prime));
     let x_eval = Committed::new(&zk.blinding, rounds.evals()[1], rng);
     t.append_points(b"input-eval", &[x_eval.point]);
-    let fin = Committed {
-        value: w * x_eval.value,
-        blind: w * x_eval.blind,
-        point: (x_eval.point * w).into_affine(),
-    };
+    let fin = Committed::combine(&zk.blinding, &[(w, &x_eval)]);
     let closing = masked_sumcheck::close(zk, &out, &claim, &fin, &mut t, rng)?;
     let point: Vec<F> = r_b.iter().chain(&r_prime).copied().collect();
     let opening = open_ints(&padded(xs, vk.n_in, batch), c, b, &r_b);

@@ -296,7 +296,7 @@ fn prove_roots<R: RngCore + CryptoRng>(
             ProductProof::prove(bk, &d, &q, &dq, t, rng),
         ]);
         steps.push([nq.point, pd.point, dq.point]);
-        n = Committed::combine(&[(F::one(), &nq), (F::one(), &pd)]);
+        n = Committed::combine(bk, &[(F::one(), &nq), (F::one(), &pd)]);
         d = dq;
     }
     let inv = d
@@ -462,7 +462,7 @@ fn prove_inner<R: RngCore + CryptoRng>(
             .zip(&weights)
             .flat_map(|(&j, &w)| [(w, &claims_all[j][0]), (w * lambda, &claims_all[j][1])])
             .collect();
-        let sum = Committed::combine(&terms);
+        let sum = Committed::combine(bk, &terms);
         let claims: Vec<[F; 2]> = active
             .iter()
             .map(|&j| [claims_all[j][0].value, claims_all[j][1].value])
@@ -498,10 +498,10 @@ fn prove_inner<R: RngCore + CryptoRng>(
                 let mu = t.challenge(labels::LOGUP_LAYER_MU);
                 for (&j, (ab, [c, d])) in active.iter().zip(next) {
                     let p = match ab {
-                        Some([a, b]) => Committed::combine(&[(F::one() - mu, &a), (mu, &b)]),
+                        Some([a, b]) => Committed::combine(bk, &[(F::one() - mu, &a), (mu, &b)]),
                         None => one,
                     };
-                    let q = Committed::combine(&[(F::one() - mu, &c), (mu, &d)]);
+                    let q = Committed::combine(bk, &[(F::one() - mu, &c), (mu, &d)]);
                     claims_all[j] = [p, q];
                 }
                 layers.push(proof);
@@ -529,7 +529,7 @@ fn prove_inner<R: RngCore + CryptoRng>(
         let beta_c = Committed::constant(bk, beta);
         let mut terms = vec![(F::one(), &beta_c), (-F::one(), &claims_all[j][1])];
         terms.extend(rest.iter().zip(&gp[1..]).map(|(e, g)| (-*g, e)));
-        let e0 = Committed::combine(&terms);
+        let e0 = Committed::combine(bk, &terms);
         debug_assert_eq!(e0.value, ev[0], "leaf denominator and columns disagree");
         evals.push(std::iter::once(e0).chain(rest).collect());
     }
@@ -555,7 +555,7 @@ fn prove_inner<R: RngCore + CryptoRng>(
             key, bk, &mults[k], &r, &opening, &m_eval, t, rng,
         )?);
         let g_r = table_g_eval(tb, gamma, beta, &r)?;
-        let fin = Committed::combine(&[(g_r, &m_eval)]);
+        let fin = Committed::combine(bk, &[(g_r, &m_eval)]);
         table_sumchecks.push(zk_close(zk, out, &sum_c[k], &fin, t, rng)?);
         m_evals.push(m_eval.point);
     }
@@ -630,7 +630,7 @@ fn prove_layer_rest<R: RngCore + CryptoRng>(
         match c {
             [a, b, cc, d] => vec![
                 (*a, *d),
-                (*cc, Committed::combine(&[(F::one(), b), (lambda, d)])),
+                (*cc, Committed::combine(bk, &[(F::one(), b), (lambda, d)])),
             ],
             [cc, d] => vec![(*cc, *d)],
             _ => unreachable!("two or four children"),
@@ -668,7 +668,7 @@ fn prove_layer_rest<R: RngCore + CryptoRng>(
             _ => unreachable!("products match children"),
         }
     }
-    let fin = Committed::combine(&terms);
+    let fin = Committed::combine(bk, &terms);
     let sumcheck = zk_close(zk, out, sum, &fin, t, rng)?;
     let next = com
         .iter()

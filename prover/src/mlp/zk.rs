@@ -176,8 +176,10 @@ fn layer_claims_prover<R: RngCore + CryptoRng>(
         let limbs: Vec<Committed> = (0..h.limbs).map(|i| claims[j + 1 + i].evals[0]).collect();
         if h.shifted() {
             let s = claims[j + 1 + h.limbs].evals[0];
-            let top =
-                Committed::combine(&[(F::ONE, &limbs[h.limbs - 1]), (from_i64(h.shift()), &one)]);
+            let top = Committed::combine(
+                bk,
+                &[(F::ONE, &limbs[h.limbs - 1]), (from_i64(h.shift()), &one)],
+            );
             shifted.push(EqualityProof::prove(bk, &s, &top, t, rng));
         }
         let coeffs = w_coefficients(lay, batch, lv.k, h.limbs, &claims[j].point, lv.n_out);
@@ -187,7 +189,7 @@ fn layer_claims_prover<R: RngCore + CryptoRng>(
         let mut evals = vec![y, q];
         evals.extend(&limbs[..h.limbs - 1]);
         out.push(LayerClaims {
-            w: Committed::combine(&terms),
+            w: Committed::combine(bk, &terms),
             evals,
         });
     }
@@ -331,14 +333,14 @@ pub(crate) fn prove_inner<R: RngCore + CryptoRng>(
             (p[..c].to_vec(), e, layer_claims[l].w)
         };
         let bias = bias_term(&e, layer.bias, &rho_b, batch);
-        let claim = Committed::combine(&[(F::ONE, &target), (-bias, &one)]);
+        let claim = Committed::combine(bk, &[(F::ONE, &target), (-bias, &one)]);
         let (u, x_hat) = step_tables(layer.weights, &e, &wit.inputs[l], &rho_b);
         let mut oracle = TermOracle::new(vec![u.clone(), x_hat], &terms);
         let (out, r1) = zk_rounds(zk, &mut oracle, claim.value, &mut t, rng)?;
         t.append_fields(labels::WEIGHT_OPENING, &u);
         let x_eval = Committed::new(bk, oracle.evals()[1], rng);
         t.append_points(labels::INPUT_EVAL, &[x_eval.point]);
-        let fin = Committed::combine(&[(inner_product(&u, &eq_table(&r1)), &x_eval)]);
+        let fin = Committed::combine(bk, &[(inner_product(&u, &eq_table(&r1)), &x_eval)]);
         let sumcheck = zk_close(zk, out, &claim, &fin, &mut t, rng)?;
         input_points[l] = rho_b.iter().chain(&r1).copied().collect();
         input_evals[l] = Some(x_eval);
@@ -482,7 +484,7 @@ fn open_group<R: RngCore + CryptoRng>(
         .copied()
         .zip(parts.iter().map(|p| p.2))
         .collect();
-    let eval = Committed::combine(&evals);
+    let eval = Committed::combine(bk, &evals);
     let coms: Vec<(&HidingCommitment, F)> = parts.iter().map(|p| p.0).zip(weights).collect();
     prove_evaluation_many(key, bk, &coms, point, &acc, &eval, t, rng)
 }
