@@ -101,8 +101,12 @@ const PRODUCT_STATEMENT: &[u8] = b"zk-product-statement";
 const PRODUCT_MESSAGE: &[u8] = b"zk-product-message";
 const PRODUCT_CHALLENGE: &[u8] = b"zk-product-challenge";
 
+/// One product statement `(X, Y, Z)` with its openings, as the prover holds it.
+pub type ProductTriple<'a> = (&'a Committed, &'a Committed, &'a Committed);
+
 impl ProductProof {
-    /// Proves `z.value == x.value · y.value`. Cost: three two-base MSMs.
+    /// Proves `z.value == x.value · y.value`. Cost: three commitments from the
+    /// fixed-base tables (six byte-window lookups of 32 mixed additions each).
     pub fn prove<R: RngCore + CryptoRng>(
         key: &BlindingKey,
         x: &Committed,
@@ -111,31 +115,70 @@ impl ProductProof {
         t: &mut Transcript,
         rng: &mut R,
     ) -> Self {
-        debug_assert_eq!(
-            z.value,
-            x.value * y.value,
-            "product proof of a false product"
-        );
-        t.append_points(PRODUCT_STATEMENT, &[x.point, y.point, z.point]);
-        let b: [F; 5] = std::array::from_fn(|_| random_scalar(rng));
-        let alpha = key.commit(b[0], b[1]);
-        let beta = key.commit(b[2], b[3]);
-        // `b₂·X + b₄·h` from X's opening: `(b₂·x)·g + (b₂·s_x + b₄)·h`, two fixed-base
-        // multiplications instead of a variable-base one (the same point).
-        let delta = key.commit(b[2] * x.value, b[2] * x.blind + b[4]);
-        let points = affine3([alpha, beta, delta]);
-        t.append_points(PRODUCT_MESSAGE, &points);
-        let c = t.challenge(PRODUCT_CHALLENGE);
-        Self {
-            points,
-            responses: [
-                b[0] + c * x.value,
-                b[1] + c * x.blind,
-                b[2] + c * y.value,
-                b[3] + c * y.blind,
-                b[4] + c * (z.blind - x.blind * y.value),
-            ],
+        Self::prove_many(key, &[(x, y, z)], t, rng)
+            .pop()
+            .expect("one proof")
+    }
+
+    /// Proves every triple of `triples` in order, leaving the transcript exactly as
+    /// calls of [`ProductProof::prove`] one after another would: the nonces are drawn
+    /// first, the first messages of all proofs computed in parallel and normalized
+    /// together (one inversion), then each proof absorbs its statement and message and
+    /// draws its challenge in turn. Cost: `3n` fixed-base commitments over the threads.
+    pub fn prove_many<R: RngCore + CryptoRng>(
+        key: &BlindingKey,
+        triples: &[ProductTriple<'_>],
+        t: &mut Transcript,
+        rng: &mut R,
+    ) -> Vec<Self> {
+        use rayon::prelude::*;
+        for (x, y, z) in triples {
+            debug_assert_eq!(
+                z.value,
+                x.value * y.value,
+                "product proof of a false product"
+            );
         }
+        let nonces: Vec<[F; 5]> = triples
+            .iter()
+            .map(|_| std::array::from_fn(|_| random_scalar(rng)))
+            .collect();
+        let messages: Vec<G> = triples
+            .par_iter()
+            .zip(&nonces)
+            .flat_map_iter(|((x, _, _), b)| {
+                // `δ = b₃·X + b₅·h` from X's opening: `(b₃·x)·g + (b₃·s_X + b₅)·h`,
+                // fixed-base work instead of a variable-base multiplication (the same
+                // point).
+                [
+                    key.commit(b[0], b[1]),
+                    key.commit(b[2], b[3]),
+                    key.commit(b[2] * x.value, b[2] * x.blind + b[4]),
+                ]
+            })
+            .collect();
+        let messages = G::normalize_batch(&messages);
+        triples
+            .iter()
+            .zip(&nonces)
+            .zip(messages.chunks_exact(3))
+            .map(|(((x, y, z), b), m)| {
+                t.append_points(PRODUCT_STATEMENT, &[x.point, y.point, z.point]);
+                let points = [m[0], m[1], m[2]];
+                t.append_points(PRODUCT_MESSAGE, &points);
+                let c = t.challenge(PRODUCT_CHALLENGE);
+                Self {
+                    points,
+                    responses: [
+                        b[0] + c * x.value,
+                        b[1] + c * x.blind,
+                        b[2] + c * y.value,
+                        b[3] + c * y.blind,
+                        b[4] + c * (z.blind - x.blind * y.value),
+                    ],
+                }
+            })
+            .collect()
     }
 
     /// Checks the proof against `X, Y, Z`. Cost: three small MSMs.
@@ -199,6 +242,7 @@ impl ProductProof {
     }
 }
 
+#[cfg(test)]
 fn affine3(p: [G; 3]) -> [GAffine; 3] {
     let v = G::normalize_batch(&p);
     [v[0], v[1], v[2]]

@@ -44,7 +44,7 @@ use crate::masked_sumcheck::{
     self, MaskKey, MaskedClaims, MaskedProverOutput, MaskedSumcheckProof,
 };
 use crate::pedersen::{combine_points, BlindingKey, Committed};
-use crate::sigma::{EqualityProof, ProductProof};
+use crate::sigma::{EqualityProof, ProductProof, ProductTriple};
 use crate::small_commit::{commit_counts, open_counts};
 use crate::sumcheck::RoundOracle;
 use crate::transcript::Transcript;
@@ -611,17 +611,15 @@ fn prove_layer_rest<R: RngCore + CryptoRng>(
     rng: &mut R,
 ) -> crate::Result<(ZkLayerProof, Vec<Children>)> {
     let bk = &zk.blinding;
-    let com: Vec<Vec<Committed>> = active
+    let values: Vec<&[F]> = active
         .iter()
         .zip(children)
-        .map(|(&j, ch)| {
-            let from = if lay.vars[j] == l + 1 { 2 } else { 0 };
-            ch[from..]
-                .iter()
-                .map(|&v| Committed::new(bk, v, rng))
-                .collect()
-        })
+        .map(|(&j, ch)| &ch[if lay.vars[j] == l + 1 { 2 } else { 0 }..])
         .collect();
+    let com = regroup(
+        Committed::new_many(bk, &values.concat(), rng),
+        values.iter().map(|v| v.len()),
+    );
     let flat: Vec<GAffine> = com.iter().flatten().map(|c| c.point).collect();
     t.append_points(labels::ZK_LOGUP_CHILDREN, &flat);
     // Products: inner (A·D, C·(B + λ·D)), leaf (C·D): the summand
@@ -636,28 +634,28 @@ fn prove_layer_rest<R: RngCore + CryptoRng>(
             _ => unreachable!("two or four children"),
         }
     };
-    let prods: Vec<Vec<Committed>> = com
+    let factors: Vec<Vec<(Committed, Committed)>> = com.iter().map(|c| pairs(c)).collect();
+    let product_values: Vec<F> = factors
         .iter()
-        .map(|c| {
-            pairs(c)
-                .iter()
-                .map(|(x, y)| Committed::new(bk, x.value * y.value, rng))
-                .collect()
-        })
+        .flatten()
+        .map(|(x, y)| x.value * y.value)
         .collect();
+    let prods = regroup(
+        Committed::new_many(bk, &product_values, rng),
+        factors.iter().map(Vec::len),
+    );
     let flat: Vec<GAffine> = prods.iter().flatten().map(|c| c.point).collect();
     t.append_points(labels::ZK_LOGUP_PRODUCTS, &flat);
-    let product_proofs: Vec<Vec<ProductProof>> = com
+    let triples: Vec<ProductTriple<'_>> = factors
         .iter()
-        .zip(&prods)
-        .map(|(c, p)| {
-            pairs(c)
-                .iter()
-                .zip(p)
-                .map(|((x, y), z)| ProductProof::prove(bk, x, y, z, t, rng))
-                .collect()
-        })
+        .flatten()
+        .zip(prods.iter().flatten())
+        .map(|((x, y), z)| (x, y, z))
         .collect();
+    let product_proofs = regroup(
+        ProductProof::prove_many(bk, &triples, t, rng),
+        factors.iter().map(Vec::len),
+    );
     let e = eq_eval(point, rs);
     let mut terms: Vec<(F, &Committed)> = Vec::new();
     for ((c, p), &w) in com.iter().zip(&prods).zip(weights) {
@@ -691,6 +689,12 @@ fn prove_layer_rest<R: RngCore + CryptoRng>(
         product_proofs,
     };
     Ok((proof, next))
+}
+
+/// Splits `flat` into consecutive groups of the given lengths (which sum to its length).
+fn regroup<T>(flat: Vec<T>, lens: impl Iterator<Item = usize>) -> Vec<Vec<T>> {
+    let mut it = flat.into_iter();
+    lens.map(|n| it.by_ref().take(n).collect()).collect()
 }
 
 /// Verifies a zero-knowledge LogUp proof for `shapes` and returns the committed claims
