@@ -144,7 +144,6 @@ pub fn add_to_ladder(s: &mut Section, public: &ModelResult, zk: &ZkResult, runs:
 mod tests {
     use super::super::ladder;
     use super::super::measure::tests::fake_results;
-    use super::*;
 
     #[test]
     fn the_ladder_gains_the_zero_knowledge_table() {
