@@ -28,8 +28,10 @@ pub struct MatvecArgs {
     /// Inputs proven together in one proof.
     #[arg(long, default_value_t = 1)]
     batch: usize,
-    /// Comma-separated methods: ternary-sparse, sparse, dense-sumcheck, dense-gkr.
-    /// Default: all four for --batch 1; without dense-gkr (one input per proof) otherwise.
+    /// Comma-separated methods: ternary-sparse, ternary-zk, sparse, dense-sumcheck,
+    /// dense-gkr. ternary-zk is the zero-knowledge proof (hidden input) and brings
+    /// ternary-sparse along, its public baseline. Default: all five for --batch 1;
+    /// without dense-gkr (one input per proof) otherwise.
     #[arg(long)]
     methods: Option<String>,
     /// Repetitions per timed step (medians are reported).
@@ -131,8 +133,25 @@ fn print_table(r: &Report) {
         );
     }
     println!("(verify: prepared key; cold: unprepared key; prep: preparing the key, once)");
+    for m in &r.results {
+        if let Some(o) = m.over_public {
+            println!(
+                "{} (zero-knowledge, input hidden): prove {:.1}×, verify {:.1}×, proof {:.1}× \
+                 the public ternary-sparse; the verifier also holds a {}-byte input commitment",
+                m.method,
+                o.prove,
+                o.verify,
+                o.proof_bytes,
+                m.input_commitment_bytes.unwrap_or(0)
+            );
+        }
+    }
     if let Some(base) = r.results.iter().find(|m| m.method == "ternary-sparse") {
-        for m in r.results.iter().filter(|m| m.method != "ternary-sparse") {
+        for m in r
+            .results
+            .iter()
+            .filter(|m| m.method != "ternary-sparse" && !m.zero_knowledge)
+        {
             println!(
                 "ternary-sparse proves {:.0}× faster than {}",
                 m.prove_ms / base.prove_ms,

@@ -220,6 +220,37 @@ fn check_mlp_sections(md: &str, outcome: &serde_json::Value, out: &std::path::Pa
     assert!(md.contains(
         "`ternzk verify --vk mlp-784-256-256-10-d16.vk --proof mlp-784-256-256-10-d16.proof --json`"
     ));
+    // The zero-knowledge proof of the same model, beside the public one.
+    let zk = table_after(
+        md,
+        "**784-256-256-10 at density 1/16: public and zero-knowledge proofs**",
+    );
+    assert_eq!(zk.len(), 2);
+    assert_eq!(zk[0][1], ladder[0][5], "the ladder's public prove ms");
+    assert!(zk[1][0].starts_with("zero-knowledge"));
+    for cell in &zk[1][1..] {
+        assert!(number(cell) > 0.0, "{:?}", zk[1]);
+    }
+    assert!(md.contains("-o mlp-784-256-256-10-d16-zk.proof --json --private-input`"));
+    let section = |title: &str| {
+        outcome["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["title"] == title)
+            .unwrap()
+            .clone()
+    };
+    let ladder_metrics = &section("MLP ladder: proving whole networks")["metrics"];
+    for k in [
+        "zk_prove_ms",
+        "zk_verify_ms",
+        "zk_proof_bytes",
+        "zk_prove_over_public",
+    ] {
+        let v = ladder_metrics[format!("mlp_784_256_256_10_d16_{k}")].as_f64();
+        assert!(v.is_some_and(|v| v > 0.0), "{k}: {ladder_metrics}");
+    }
 
     // Batch: 1 and 16; the goal is stated (batch 256 is not run in quick mode).
     let batch = table_after(md, MLP_HEADINGS[1]);
@@ -250,14 +281,35 @@ fn check_mlp_sections(md: &str, outcome: &serde_json::Value, out: &std::path::Pa
     );
     assert!(md.contains("`ternzk prove --reps 3`"));
 
-    // ternzk vs EZKL: ternzk's row and the fixture's two, ratios that parse.
+    // ternzk vs EZKL: ternzk's public and zero-knowledge rows and the fixture's two,
+    // ratios to both that parse.
     let vs = table_after(md, MLP_HEADINGS[3]);
-    assert_eq!(vs.len(), 3);
-    assert_eq!(vs[0][0], "ternzk");
-    assert_eq!((vs[1][3].as_str(), vs[2][3].as_str()), ("95500", "31000"));
-    for row in &vs[1..] {
+    assert_eq!(vs.len(), 4);
+    assert_eq!(
+        (vs[0][0].as_str(), vs[1][0].as_str()),
+        ("ternzk", "ternzk ZK")
+    );
+    assert_eq!(vs[1][3], zk[1][1], "the ladder's zero-knowledge prove ms");
+    assert_eq!((vs[2][3].as_str(), vs[3][3].as_str()), ("95500", "31000"));
+    for row in &vs[2..] {
         assert!(number(&row[7]) > 1.0, "EZKL proves slower: {row:?}");
+        assert!(number(&row[10]) > 0.0, "EZKL ÷ ternzk ZK: {row:?}");
+        assert!(
+            number(&row[7]) > number(&row[10]),
+            "ZK proves slower: {row:?}"
+        );
     }
+    assert!(md.contains("EZKL ternary ÷ ternzk ZK is "));
+    // The fixture records no visibility: the note says so.
+    assert!(md.contains("EZKL's visibility settings are not recorded in these rows"));
+    let vs_metrics = &section("ternzk vs EZKL on 784-256-256-10")["metrics"];
+    assert!(
+        vs_metrics["ezkl_ternary_prove_over_ternzk_zk"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    assert!(vs_metrics["ternzk_zk_prove_ms"].as_f64().unwrap() > 0.0);
     assert!(
         md.contains("Goal (issue 4): proving at least 1000× faster than EZKL on this network: **")
     );
@@ -277,16 +329,21 @@ fn check_mlp_sections(md: &str, outcome: &serde_json::Value, out: &std::path::Pa
         .iter()
         .map(|s| s["command"].as_str().unwrap())
         .collect();
-    // compile, commit, the ladder's prove and verify, then the batch section's batch 1
-    // and 16 (in-process medians) with their verifications.
-    assert_eq!(commands.len(), 8, "{commands:?}");
+    // compile, commit, the ladder's prove and verify, the zero-knowledge prove and
+    // verify, then the batch section's batch 1 and 16 (in-process medians) with their
+    // verifications.
+    assert_eq!(commands.len(), 10, "{commands:?}");
     assert!(commands[0].starts_with("ternzk compile models/"));
     assert!(!commands[2].contains("--reps"));
-    assert!(commands[4].contains("--batch 1 ") && commands[4].ends_with("--reps 3"));
-    assert!(commands[6].contains("--batch 16") && commands[6].ends_with("--reps 3"));
-    assert_eq!(steps[6]["output"]["reps"], 3);
-    assert!(steps[6]["output"]["prove_ms_first"].as_f64().unwrap() > 0.0);
-    assert_eq!(steps[7]["output"]["verified"], true);
+    assert!(commands[4].ends_with("--private-input"));
+    assert_eq!(steps[4]["output"]["zero_knowledge"], true);
+    assert_eq!(steps[5]["output"]["verified"], true);
+    assert_eq!(steps[5]["output"]["zero_knowledge"], true);
+    assert!(commands[6].contains("--batch 1 ") && commands[6].ends_with("--reps 3"));
+    assert!(commands[8].contains("--batch 16") && commands[8].ends_with("--reps 3"));
+    assert_eq!(steps[8]["output"]["reps"], 3);
+    assert!(steps[8]["output"]["prove_ms_first"].as_f64().unwrap() > 0.0);
+    assert_eq!(steps[9]["output"]["verified"], true);
 }
 
 #[test]

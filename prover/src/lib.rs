@@ -12,7 +12,8 @@
 //!   (crate `ternzk-baselines`), the benchmarks and the fuzz targets: [`matrix`] (the
 //!   [`matrix::LinearBackend`] trait), [`sumcheck`] (the one driver and verifier),
 //!   [`transcript`] and its [`labels`], [`eq`], [`mle`], [`wire`], [`logup`], [`msm`],
-//!   [`generators`].
+//!   [`generators`], and [`zk_linear`] (one linear layer in zero knowledge, the
+//!   benchmark's `ternary-zk` method).
 //!
 //! Everything else (the zero-knowledge pieces not yet wired into a proof, the
 //! small-integer commitments, the lazy accumulators, the SIMD lanes) is crate-private.
@@ -57,8 +58,7 @@ pub mod sumcheck;
 pub(crate) mod ternary;
 pub mod transcript;
 pub mod wire;
-#[allow(dead_code)] // zero-knowledge groundwork, not yet wired (issue 14)
-pub(crate) mod zk_linear;
+pub mod zk_linear;
 
 pub use error::{Check, Committed, Error, KeyPart, Result, Step};
 pub use field::{GAffine, F, G};

@@ -16,17 +16,18 @@
 //! Cost over the public proof ([`crate::linear`]): a mask of `3b` coefficients, two
 //! inner-product proofs (`3b` and `2^b` long) and one fresh commitment; the verifier
 //! additionally combines the `2^c` input rows. Nothing grows with `nnz`.
+//!
+//! Used by `ternzk bench matvec --methods ternary-zk` (the zero-knowledge row beside the
+//! public `ternary-sparse` one); the MLP proof ([`crate::mlp::prove_zk`]) runs the same
+//! steps per layer inside its own transcript. The proof's bytes: [`wire`].
 
-use crate::dot_product::DotProductProof;
 use crate::eq::eq_table;
 use crate::error::Error;
 use crate::field::{inner_product, log2_ceil, GAffine, F};
-use crate::hiding_hyrax::{
-    commit_ints_hiding, prove_evaluation, verify_evaluation, HidingCommitment,
-};
+use crate::hiding_hyrax::{commit_ints_hiding, prove_evaluation, verify_evaluation};
 use crate::hyrax::{open_ints, verify_opening, HyraxCommitment, HyraxKey};
 use crate::linear::{combine_batch, LinearVk};
-use crate::masked_sumcheck::{self, MaskKey, MaskedSumcheckProof};
+use crate::masked_sumcheck;
 use crate::matrix::LinearBackend;
 use crate::pedersen::Committed;
 use crate::sumcheck::{Term, TermOracle};
@@ -34,6 +35,13 @@ use crate::transcript::Transcript;
 use ark_ec::CurveGroup;
 use ark_ff::{Field, Zero};
 use ark_std::rand::{CryptoRng, RngCore};
+
+pub mod wire;
+
+pub use crate::dot_product::DotProductProof;
+pub use crate::hiding_hyrax::HidingCommitment;
+pub use crate::masked_sumcheck::{MaskKey, MaskedSumcheckProof};
+pub use wire::ZK_LINEAR_VERSION;
 
 /// Domain separator of this protocol.
 pub const PROTOCOL: &[u8] = b"ternzk/zk-linear/v1";
@@ -364,6 +372,45 @@ mod tests {
             let q = point_refs(&mut p).swap_remove(i);
             *q = (*q + GAffine::generator()).into_affine();
             assert!(!ok(&ys, &input.commitment, &p, &s.vk), "point {i} mutated");
+        }
+    }
+
+    #[test]
+    fn bytes_round_trip_and_malformed_bytes_are_errors() {
+        let mut rng = StdRng::seed_from_u64(5);
+        for (n_out, n_in, batch) in [(8, 16, 1), (5, 7, 3)] {
+            let s = setup(n_out, n_in);
+            let xs = random::activations(n_in, batch, 8);
+            let (input, ys, proof) = prove_ok(&s, &xs, batch, &mut rng);
+            let bytes = proof.to_bytes();
+            let b = log2_ceil(n_in);
+            // 6 points; 1 + 2b + 2^b + (3b + 2) + (2^b + 2) scalars.
+            assert_eq!(bytes.len(), 4 + 32 * (11 + 5 * b + (2 << b)));
+            let back = ZkLinearProof::from_bytes(&s.vk, &bytes).unwrap();
+            assert_eq!(back, proof);
+            for cut in [0, 3, 4, bytes.len() - 1] {
+                assert!(
+                    ZkLinearProof::from_bytes(&s.vk, &bytes[..cut]).is_err(),
+                    "cut {cut}"
+                );
+            }
+            let mut longer = bytes.clone();
+            longer.push(0);
+            assert!(ZkLinearProof::from_bytes(&s.vk, &longer).is_err());
+            let mut version = bytes.clone();
+            version[0] ^= 1;
+            assert!(ZkLinearProof::from_bytes(&s.vk, &version).is_err());
+            // A flipped bit anywhere is malformed or rejected, never accepted.
+            for i in (4..bytes.len()).step_by(29) {
+                let mut bad = bytes.clone();
+                bad[i] ^= 1;
+                if let Ok(p) = ZkLinearProof::from_bytes(&s.vk, &bad) {
+                    assert!(
+                        verify(&s.key, &s.zk, &s.vk, &input.commitment, &ys, batch, &p).is_err(),
+                        "byte {i} flipped"
+                    );
+                }
+            }
         }
     }
 

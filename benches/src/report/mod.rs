@@ -46,6 +46,9 @@ pub(crate) mod tests {
                 proof_bytes: 131_840,
                 verified: true,
                 prove_reps: cfg.reps,
+                zero_knowledge: m == Method::TernaryZk,
+                input_commitment_bytes: None,
+                over_public: None,
             })
             .collect();
         Measurement {

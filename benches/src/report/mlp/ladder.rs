@@ -109,6 +109,9 @@ pub fn section(r: &Results) -> Section {
         }
     }
     s.tables.push(t);
+    if let (Some(zk), Some(m)) = (&r.zk, r.batch_model()) {
+        super::zk::add_to_ladder(&mut s, m, zk, &r.plan.runs());
+    }
     prove_pts.sort_by(|a, b| a.0.total_cmp(&b.0));
     verify_pts.sort_by(|a, b| a.0.total_cmp(&b.0));
     s.plots.push(Plot {
@@ -147,7 +150,11 @@ mod tests {
         assert_eq!(row[6], "6.00");
         assert_eq!(row[11], "40×");
         assert_eq!(s.metrics["mlp_784_256_256_10_d16_prove_ms"], 20.0);
-        assert_eq!(s.commands.len(), 8);
+        assert_eq!(
+            s.commands.len(),
+            10,
+            "two models × 4, then the zero-knowledge pair"
+        );
         assert!(s.commands[4].command.starts_with("ternzk compile models/"));
         assert!(s
             .text

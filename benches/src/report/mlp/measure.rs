@@ -1,6 +1,7 @@
 //! Runs a [`Plan`] through a [`Runner`]: per ladder model, compile (or evaluate),
-//! commit, prove batch 1 and verify, `reps` times each; then the larger batches
-//! of the batch model. Also the medians the sections show ([`ProveSummary`],
+//! commit, prove batch 1 and verify, `reps` times each; the batch model's
+//! zero-knowledge proof (`--private-input`, batch 1) the same way; then the larger
+//! batches of the batch model. Also the medians the sections show ([`ProveSummary`],
 //! [`VerifySummary`]).
 
 use super::outputs::{parse, Breakdown, Committed, Compiled, Evaluated, Proved, Verified};
@@ -38,6 +39,16 @@ pub struct BatchResult {
     pub verifies: Vec<Verified>,
 }
 
+/// The batch model's zero-knowledge proof (`ternzk prove --private-input`, batch 1,
+/// test image 0), measured like its ladder row: one proof per process.
+#[derive(Clone, Debug)]
+pub struct ZkResult {
+    /// The proofs, one per repetition.
+    pub proves: Vec<Proved>,
+    /// Verifications of the proof, one per repetition.
+    pub verifies: Vec<Verified>,
+}
+
 /// Everything the MLP sections are built from.
 #[derive(Clone, Debug)]
 pub struct Results {
@@ -47,6 +58,9 @@ pub struct Results {
     pub models: Vec<ModelResult>,
     /// Ladder models that were skipped, with the reason.
     pub skipped: Vec<(ModelSpec, String)>,
+    /// The batch model's zero-knowledge proof at batch 1 (measured right after the
+    /// ladder, in the same run).
+    pub zk: Option<ZkResult>,
     /// The batch model at every batch size of the plan, in order.
     pub batches: Vec<BatchResult>,
     /// Every command that ran, in order, with its JSON.
@@ -131,6 +145,7 @@ pub fn run(
         plan: plan.clone(),
         models: Vec::new(),
         skipped: Vec::new(),
+        zk: None,
         batches: Vec::new(),
         steps: Vec::new(),
     };
@@ -147,6 +162,16 @@ pub fn run(
         }
         let m = measure_model(spec, plan.reps, runner, &mut r.steps, progress)?;
         r.models.push(m);
+    }
+    // The batch model was committed by the ladder (it must exist, checked above).
+    if r.models.iter().any(|m| m.spec == plan.batch_model) {
+        r.zk = Some(measure_zk(
+            &plan.batch_model,
+            plan.reps,
+            runner,
+            &mut r.steps,
+            progress,
+        )?);
     }
     // Every batch size, batch 1 included, is measured the same way: in-process
     // medians of `plan.in_process` proofs (the ladder's batch-1 row is one proof per
@@ -210,6 +235,49 @@ fn measure_model(
     })
 }
 
+/// Proves test image 0 of `spec` in zero knowledge `reps` times (one proof per
+/// process), then verifies the proof `reps` times; fails if a command does not say
+/// the proof is zero-knowledge, or the proof is rejected. Cost: `2·reps` commands,
+/// about 0.6 s each for 784-256-256-10 at 1/16.
+fn measure_zk(
+    spec: &ModelSpec,
+    reps: usize,
+    runner: &Runner,
+    steps: &mut Vec<Step>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<ZkResult> {
+    let name = spec.name();
+    let reps = reps.max(1);
+    let mut proves = Vec::new();
+    for i in 1..=reps {
+        progress(&format!("MLP {name}: zero-knowledge prove ({i}/{reps})"));
+        let s = runner.run(&spec.prove_zk_args(1))?;
+        let p: Proved = parse(&s.output, &s.command)?;
+        ensure!(
+            p.zero_knowledge,
+            "`{}`: the proof is not zero-knowledge",
+            s.command
+        );
+        proves.push(p);
+        steps.push(s);
+    }
+    let mut verifies = Vec::new();
+    for i in 1..=reps {
+        progress(&format!("MLP {name}: zero-knowledge verify ({i}/{reps})"));
+        let s = runner.run(&spec.verify_zk_args(1))?;
+        let v: Verified = parse(&s.output, &s.command)?;
+        if !v.verified || !v.zero_knowledge {
+            bail!(
+                "`{}`: the zero-knowledge proof was rejected or not zero-knowledge",
+                s.command
+            );
+        }
+        verifies.push(v);
+        steps.push(s);
+    }
+    Ok(ZkResult { proves, verifies })
+}
+
 /// Proves batch `batch` `reps` times (each process proving `in_process` times,
 /// reporting its median), then verifies the proof `reps` times.
 fn prove_and_verify(
@@ -257,6 +325,31 @@ pub(crate) mod tests {
             .collect()
     }
 
+    /// Zero-knowledge proofs (batch 1) with the given prove times, 145,953 bytes each.
+    pub fn zk_proves(times: &[f64]) -> Vec<Proved> {
+        times
+            .iter()
+            .map(|&t| {
+                let mut j = prove_json(1, t, 0.5);
+                j["breakdown_ms"] = serde_json::Value::Null;
+                j["zero_knowledge"] = true.into();
+                j["proof_bytes"] = 145_953.into();
+                parse(&j, "prove --private-input").unwrap()
+            })
+            .collect()
+    }
+
+    /// Verifications of zero-knowledge proofs with the given times.
+    pub fn zk_verifies(times: &[f64]) -> Vec<Verified> {
+        verifies(times)
+            .into_iter()
+            .map(|v| Verified {
+                zero_knowledge: true,
+                ..v
+            })
+            .collect()
+    }
+
     /// Verifications with the given times.
     pub fn verifies(times: &[f64]) -> Vec<Verified> {
         times
@@ -267,7 +360,8 @@ pub(crate) mod tests {
 
     /// Results of a full plan with two ladder models measured (784-512-10 at 1/4,
     /// 784-256-256-10 at 1/16: prove 30, 10, 20 ms; verify 5, 6, 7 ms), the big model
-    /// skipped, and batches 1, 16, 64, 256 proven in `20 + 0.5·B` ms.
+    /// skipped, its zero-knowledge proof in 600, 620, 580 ms (verify 300, 310, 290 ms,
+    /// 145,953 bytes), and batches 1, 16, 64, 256 proven in `20 + 0.5·B` ms.
     pub fn fake_results() -> Results {
         let plan = Plan::full();
         let model = |spec: ModelSpec, nnz, accuracy, times: &[f64]| ModelResult {
@@ -314,6 +408,10 @@ pub(crate) mod tests {
             skipped: vec![(plan.ladder[6].clone(), "`models/x` not found".into())],
             plan,
             models,
+            zk: Some(ZkResult {
+                proves: zk_proves(&[600.0, 620.0, 580.0]),
+                verifies: zk_verifies(&[300.0, 310.0, 290.0]),
+            }),
             batches,
             steps: Vec::new(),
         }

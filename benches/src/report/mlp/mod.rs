@@ -10,7 +10,9 @@
 //! - [`measure`]: runs a plan, and the medians;
 //! - [`ezkl_run`]: EZKL on the same networks, after the MLP measurements (full
 //!   mode), through `reports/ezkl/ezkl_bench.py`;
-//! - one module per section: [`ladder`], [`batch`], [`breakdown`], [`vs_ezkl`].
+//! - one module per section: [`ladder`], [`batch`], [`breakdown`], [`vs_ezkl`];
+//!   [`zk`]: the batch model's zero-knowledge proof beside its public one (ladder
+//!   table, EZKL comparison).
 
 pub mod batch;
 pub mod breakdown;
@@ -21,6 +23,7 @@ pub mod outputs;
 pub mod plan;
 pub mod runner;
 pub mod vs_ezkl;
+pub mod zk;
 
 use super::ezkl::Data;
 use super::section::Section;
@@ -136,7 +139,13 @@ pub fn run(cfg: &SuiteConfig, progress: &mut dyn FnMut(&str)) -> Result<Measured
             ladder::section(&r),
             batch::section(&r),
             breakdown::section(&r),
-            vs_ezkl::section(&plan.batch_model, &plan.runs(), r.batch_model(), &ezkl),
+            vs_ezkl::section(
+                &plan.batch_model,
+                &plan.runs(),
+                r.batch_model(),
+                r.zk.as_ref(),
+                &ezkl,
+            ),
         ],
         steps,
         ezkl,
@@ -159,6 +168,7 @@ mod tests {
                 &r.plan.batch_model,
                 &r.plan.runs(),
                 r.batch_model(),
+                r.zk.as_ref(),
                 &Data::recorded(
                     crate::report::ezkl::Input::missing("none".as_ref()),
                     "`--no-ezkl` was given",

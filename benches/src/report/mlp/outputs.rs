@@ -97,8 +97,22 @@ pub struct Proved {
     pub proof_bytes: u64,
     /// Peak resident memory of the process, MiB.
     pub peak_rss_mb: Option<f64>,
-    /// Where the time went.
+    /// Where the time went (`null` for a zero-knowledge proof, which reports no
+    /// breakdown: read as all zeros).
+    #[serde(deserialize_with = "null_as_default")]
     pub breakdown_ms: Breakdown,
+    /// Whether the proof is zero-knowledge (`--private-input`).
+    #[serde(default)]
+    pub zero_knowledge: bool,
+}
+
+/// Reads `null` as the type's default.
+fn null_as_default<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// `ternzk verify --json`.
@@ -114,6 +128,9 @@ pub struct Verified {
     pub proof_bytes: u64,
     /// Peak resident memory of the process, MiB.
     pub peak_rss_mb: Option<f64>,
+    /// Whether the proof was zero-knowledge.
+    #[serde(default)]
+    pub zero_knowledge: bool,
 }
 
 /// Reads one record from a command's JSON object; `what` names it in errors.
@@ -163,6 +180,18 @@ pub(crate) mod tests {
         )
         .unwrap();
         assert_eq!(c.accuracy_compiled, Some(0.8862));
+        // A zero-knowledge proof prints no breakdown.
+        let mut zk = prove_json(1, 300.0, 0.5);
+        zk["breakdown_ms"] = Value::Null;
+        zk["zero_knowledge"] = true.into();
+        let p: Proved = parse(&zk, "prove").unwrap();
+        assert!(p.zero_knowledge);
+        assert_eq!(p.breakdown_ms, Breakdown::default());
+        assert!(
+            !parse::<Proved>(&prove_json(1, 3.0, 0.5), "prove")
+                .unwrap()
+                .zero_knowledge
+        );
         let e = parse::<Evaluated>(&serde_json::json!({"accuracy": 0.5}), "eval").unwrap_err();
         assert!(format!("{e:#}").contains("unexpected JSON from eval"));
     }

@@ -87,6 +87,12 @@ impl ModelSpec {
         }
     }
 
+    /// The zero-knowledge proof file of a batch-`batch` proof: [`Self::proof_file`]
+    /// with `-zk` before the extension. Cost: O(1).
+    pub fn zk_proof_file(&self, batch: usize) -> String {
+        self.proof_file(batch).replace(".proof", "-zk.proof")
+    }
+
     /// Arguments that compile the model (dense source) or evaluate it (compiled
     /// source); either prints its accuracy on the 10k test images as JSON.
     pub fn prepare_args(&self) -> Vec<String> {
@@ -123,6 +129,30 @@ impl ModelSpec {
     /// [`Self::prove_args`] proving `reps` times in the one process (`--reps`, added
     /// when `reps > 1`), whose figures are then the median run's.
     pub fn prove_args_reps(&self, batch: usize, reps: usize) -> Vec<String> {
+        self.prove_args_to(batch, reps, &self.proof_file(batch))
+    }
+
+    /// Arguments that prove test images `0..batch` in zero knowledge
+    /// (`--private-input`: the input hidden; writes [`Self::zk_proof_file`]).
+    pub fn prove_zk_args(&self, batch: usize) -> Vec<String> {
+        let mut a = self.prove_args_to(batch, 1, &self.zk_proof_file(batch));
+        a.push("--private-input".into());
+        a
+    }
+
+    /// Arguments that verify the batch-`batch` zero-knowledge proof.
+    pub fn verify_zk_args(&self, batch: usize) -> Vec<String> {
+        args(&[
+            "verify",
+            "--vk",
+            &self.vk_file(),
+            "--proof",
+            &self.zk_proof_file(batch),
+            "--json",
+        ])
+    }
+
+    fn prove_args_to(&self, batch: usize, reps: usize, proof: &str) -> Vec<String> {
         let mut a = args(&[
             "prove",
             "--model",
@@ -136,7 +166,7 @@ impl ModelSpec {
             "--batch",
             &batch.to_string(),
             "-o",
-            &self.proof_file(batch),
+            proof,
             "--json",
         ]);
         if reps > 1 {
@@ -264,6 +294,16 @@ mod tests {
         assert_eq!(
             command_line(&m.verify_args(1)),
             "ternzk verify --vk mlp-784-256-256-10-d16.vk --proof mlp-784-256-256-10-d16.proof --json"
+        );
+        assert_eq!(
+            command_line(&m.prove_zk_args(1)),
+            "ternzk prove --model mlp-784-256-256-10-d16.safetensors --vk mlp-784-256-256-10-d16.vk \
+             --dataset fashion-mnist --index 0 --batch 1 -o mlp-784-256-256-10-d16-zk.proof --json \
+             --private-input"
+        );
+        assert_eq!(
+            command_line(&m.verify_zk_args(16)),
+            "ternzk verify --vk mlp-784-256-256-10-d16.vk --proof mlp-784-256-256-10-d16-b16-zk.proof --json"
         );
     }
 

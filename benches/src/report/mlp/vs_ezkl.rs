@@ -1,14 +1,18 @@
-//! Section "ternzk vs EZKL": the batch model's measured ternzk row beside the EZKL
-//! rows for the same network — measured by this report run when it ran EZKL
-//! ([`super::ezkl_run`]), else the recorded ones of `reports/ezkl/results.json`,
-//! said so prominently — the EZKL ÷ ternzk ratios, and the issue's goal: at least
-//! 1000× faster proving than EZKL.
+//! Section "ternzk vs EZKL": the batch model's measured ternzk rows — the public proof
+//! and the zero-knowledge one (`--private-input`) — beside the EZKL rows for the same
+//! network — measured by this report run when it ran EZKL ([`super::ezkl_run`]), else
+//! the recorded ones of `reports/ezkl/results.json`, said so prominently — the EZKL ÷
+//! ternzk ratios against both (EZKL's proofs are zero-knowledge, so the zero-knowledge
+//! row is the like-for-like one; what each side hides is stated, from EZKL's recorded
+//! visibility settings), and the issue's goal: at least 1000× faster proving than EZKL.
 
+use super::super::ezkl::Row;
 use super::super::ezkl::{dates, not_run_note, Data};
 use super::super::markdown::num;
 use super::super::section::{Repro, Section, Table};
-use super::measure::{summarize_proves, summarize_verifies, ModelResult};
+use super::measure::{summarize_proves, summarize_verifies, ModelResult, ZkResult};
 use super::plan::{command_line, ModelSpec};
+use super::zk::ZkSummary;
 
 /// The goal: EZKL's prove time ÷ ternzk's at least this.
 pub const GOAL_SPEEDUP: f64 = 1000.0;
@@ -68,10 +72,76 @@ pub fn verdict(ternzk_ms: f64, fastest: Option<(&str, f64)>) -> String {
     }
 }
 
+/// EZKL's `input/output/params` visibilities as its settings summary records them
+/// (`public/public/fixed (input/output/params), …`), if it does. Cost: O(length).
+pub fn visibility(row: &Row) -> Option<[String; 3]> {
+    let s = row.settings.as_deref()?;
+    let (vis, _) = s.split_once(" (input/output/params)")?;
+    let v: Vec<&str> = vis.split('/').collect();
+    (v.len() == 3).then(|| [v[0].into(), v[1].into(), v[2].into()])
+}
+
+/// The note on what each side's proof hides, from the EZKL rows' visibilities: the
+/// like-for-like comparison is between two zero-knowledge proofs, and whether EZKL's
+/// statement hides the input as ternzk's zero-knowledge proof does. Cost: O(rows).
+pub fn hiding_note(rows: &[&Row]) -> String {
+    let ours = "Like for like: EZKL's Halo2 proofs are zero-knowledge (blinded witness \
+                columns), so the zero-knowledge ternzk row (`ternzk prove --private-input`, \
+                which hides the input and every activation; the model and the logits are \
+                public) is the one to set beside them: the \"ZK\" ratio columns. The public \
+                row is kept for reference.";
+    let mut seen: Vec<[String; 3]> = rows.iter().filter_map(|r| visibility(r)).collect();
+    seen.dedup();
+    match seen.as_slice() {
+        [] => format!(
+            "{ours} EZKL's visibility settings are not recorded in these rows, so whether its \
+             proofs hide the input is not known here."
+        ),
+        [[input, output, params]] => {
+            let setting = format!(
+                "EZKL's runs here use input/output/params visibility \
+                 `{input}`/`{output}`/`{params}` (set by `reports/ezkl/ezkl_bench.py`)"
+            );
+            let model = if params == "fixed" {
+                "the weights are fixed columns of its circuit, public through its verifying \
+                 key (as ternzk's model is public through its key)"
+                    .to_string()
+            } else {
+                format!("the weights are `{params}`, unlike ternzk's public model")
+            };
+            if input == "public" {
+                format!(
+                    "{ours} **The statements differ:** {setting}. The input is a public \
+                     instance and {model}, so EZKL's zero knowledge hides only intermediate \
+                     values that the public input and weights determine (in effect nothing), \
+                     while ternzk's zero-knowledge proof hides the input. Both sides pay for \
+                     zero knowledge; only ternzk's statement keeps the input private (EZKL \
+                     with a private input was not measured)."
+                )
+            } else {
+                format!(
+                    "{ours} {setting}: the input is `{input}` (hidden from the verifier, as in \
+                     ternzk's zero-knowledge proof) and {model}."
+                )
+            }
+        }
+        _ => format!(
+            "{ours} EZKL's rows use different visibility settings (see the EZKL section), so \
+             what they hide differs from row to row."
+        ),
+    }
+}
+
 /// Builds the section from the measured batch model (`None` if it was not
-/// measured) and the EZKL data (this run's rows of the same network, else the
-/// recorded ones). Cost: O(EZKL rows).
-pub fn section(spec: &ModelSpec, runs: &str, ternzk: Option<&ModelResult>, ezkl: &Data) -> Section {
+/// measured), its zero-knowledge proof (`None` if not measured) and the EZKL data
+/// (this run's rows of the same network, else the recorded ones). Cost: O(EZKL rows).
+pub fn section(
+    spec: &ModelSpec,
+    runs: &str,
+    ternzk: Option<&ModelResult>,
+    zk: Option<&ZkResult>,
+    ezkl: &Data,
+) -> Section {
     let model = format!("mlp-{}", spec.arch);
     let mut s = Section {
         title: format!("ternzk vs EZKL on {}", spec.arch),
@@ -83,6 +153,7 @@ pub fn section(spec: &ModelSpec, runs: &str, ternzk: Option<&ModelResult>, ezkl:
     };
     let p = summarize_proves(&m.proves);
     let v = summarize_verifies(&m.verifies);
+    let z = zk.map(|zk| ZkSummary::new(zk, m));
     let view = ezkl.view(Some(&model));
     let rows = &view.rows;
     let mut t = Table::new(&[
@@ -96,20 +167,53 @@ pub fn section(spec: &ModelSpec, runs: &str, ternzk: Option<&ModelResult>, ezkl:
         "prove: EZKL ÷ ternzk",
         "verify: EZKL ÷ ternzk",
         "proof size: EZKL ÷ ternzk",
+        "prove: EZKL ÷ ternzk ZK",
+        "verify: EZKL ÷ ternzk ZK",
+        "proof size: EZKL ÷ ternzk ZK",
     ]);
-    t.push(vec![
-        "ternzk".into(),
-        format!("ternary, density {}", spec.density()),
-        m.nnz.to_string(),
-        num(p.prove_ms),
-        num(v.verify_ms),
-        p.proof_bytes.to_string(),
-        p.peak_rss_mb.map_or("-".into(), num),
-        "-".into(),
-        "-".into(),
-        "-".into(),
-    ]);
+    let dash = || vec!["-".to_string(); 6];
+    t.push(
+        [
+            vec![
+                "ternzk".into(),
+                format!("ternary, density {}, public", spec.density()),
+                m.nnz.to_string(),
+                num(p.prove_ms),
+                num(v.verify_ms),
+                p.proof_bytes.to_string(),
+                p.peak_rss_mb.map_or("-".into(), num),
+            ],
+            dash(),
+        ]
+        .concat(),
+    );
     s.metrics.insert("ternzk_prove_ms".into(), p.prove_ms);
+    if let Some(z) = &z {
+        t.push(
+            [
+                vec![
+                    "ternzk ZK".into(),
+                    format!(
+                        "ternary, density {}, zero-knowledge (input hidden)",
+                        spec.density()
+                    ),
+                    m.nnz.to_string(),
+                    num(z.prove.prove_ms),
+                    num(z.verify.verify_ms),
+                    z.prove.proof_bytes.to_string(),
+                    z.prove.peak_rss_mb.map_or("-".into(), num),
+                ],
+                dash(),
+            ]
+            .concat(),
+        );
+        s.metrics
+            .insert("ternzk_zk_prove_ms".into(), z.prove.prove_ms);
+        s.metrics
+            .insert("ternzk_zk_verify_ms".into(), z.verify.verify_ms);
+        s.metrics
+            .insert("ternzk_zk_proof_bytes".into(), z.prove.proof_bytes as f64);
+    }
     let text = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
     let mut fastest: Option<(&str, f64)> = None;
     for r in rows {
@@ -117,7 +221,15 @@ pub fn section(spec: &ModelSpec, runs: &str, ternzk: Option<&ModelResult>, ezkl:
         let bytes = r.proof_raw_bytes.or(r.proof_bytes);
         let ratio =
             |e: Option<f64>, ours: f64| e.filter(|_| ok).map_or("-".into(), |e| times(e / ours));
-        t.push(vec![
+        let zk_ratios = match &z {
+            Some(z) => vec![
+                ratio(r.prove_s.map(|x| x * 1e3), z.prove.prove_ms),
+                ratio(r.verify_s.map(|x| x * 1e3), z.verify.verify_ms),
+                ratio(bytes.map(|b| b as f64), z.prove.proof_bytes as f64),
+            ],
+            None => vec!["-".into(); 3],
+        };
+        let mut row = vec![
             format!("EZKL {}", text(&r.version)),
             text(&r.variant),
             r.nnz.map_or("-".into(), |n| n.to_string()),
@@ -128,12 +240,26 @@ pub fn section(spec: &ModelSpec, runs: &str, ternzk: Option<&ModelResult>, ezkl:
             ratio(r.prove_s.map(|x| x * 1e3), p.prove_ms),
             ratio(r.verify_s.map(|x| x * 1e3), v.verify_ms),
             ratio(bytes.map(|b| b as f64), p.proof_bytes as f64),
-        ]);
+        ];
+        row.extend(zk_ratios);
+        t.push(row);
         if let (true, Some(ps), Some(variant)) = (ok, r.prove_s, r.variant.as_deref()) {
             s.metrics.insert(
                 format!("ezkl_{variant}_prove_over_ternzk"),
                 ps * 1e3 / p.prove_ms,
             );
+            if let Some(z) = &z {
+                s.metrics.insert(
+                    format!("ezkl_{variant}_prove_over_ternzk_zk"),
+                    ps * 1e3 / z.prove.prove_ms,
+                );
+                if let Some(vs) = r.verify_s {
+                    s.metrics.insert(
+                        format!("ezkl_{variant}_verify_over_ternzk_zk"),
+                        vs * 1e3 / z.verify.verify_ms,
+                    );
+                }
+            }
             if !matches!(fastest, Some((_, f)) if f <= ps) {
                 fastest = Some((variant, ps));
             }
@@ -150,10 +276,16 @@ pub fn section(spec: &ModelSpec, runs: &str, ternzk: Option<&ModelResult>, ezkl:
         .collect();
     let ours = format!(
         "ternzk: the ladder's {} row at density {} (batch 1, test image 0, {}, measured \
-         by this report).",
+         by this report){}.",
         spec.arch,
         spec.density(),
-        runs
+        runs,
+        if z.is_some() {
+            ", and its zero-knowledge proof from the ladder section's second table (same \
+             model, same image, same run)"
+        } else {
+            ""
+        }
     );
     let about = format!(
         "EZKL is Halo2/KZG with the weights fixed in the circuit; its ternary variant is \
@@ -202,6 +334,10 @@ pub fn section(spec: &ModelSpec, runs: &str, ternzk: Option<&ModelResult>, ezkl:
             }
         }
     };
+    if z.is_some() {
+        s.text.push_str("\n\n");
+        s.text.push_str(&hiding_note(rows));
+    }
     s.text.push_str("\n\n");
     s.text.push_str(&verdict(p.prove_ms, fastest));
     if let Some((variant, secs)) = fastest {
@@ -212,6 +348,21 @@ pub fn section(spec: &ModelSpec, runs: &str, ternzk: Option<&ModelResult>, ezkl:
             num(p.setup_ms),
             times(secs * 1e3 / (p.prove_ms + p.setup_ms))
         ));
+        if let Some(z) = &z {
+            s.text.push_str(&format!(
+                " Like for like, against ternzk's zero-knowledge proof ({} ms, {} the public \
+                 one): EZKL {variant} ÷ ternzk ZK is {}, {} the goal's {}×.",
+                num(z.prove.prove_ms),
+                times(z.prove_over_public()),
+                times(secs * 1e3 / z.prove.prove_ms),
+                if secs * 1e3 / z.prove.prove_ms >= GOAL_SPEEDUP {
+                    "at or above"
+                } else {
+                    "below"
+                },
+                GOAL_SPEEDUP
+            ));
+        }
     }
     s.commands.push(Repro {
         what: "ternzk: prove".into(),
@@ -221,6 +372,16 @@ pub fn section(spec: &ModelSpec, runs: &str, ternzk: Option<&ModelResult>, ezkl:
         what: "ternzk: verify".into(),
         command: command_line(&spec.verify_args(1)),
     });
+    if z.is_some() {
+        s.commands.push(Repro {
+            what: "ternzk ZK: prove".into(),
+            command: command_line(&spec.prove_zk_args(1)),
+        });
+        s.commands.push(Repro {
+            what: "ternzk ZK: verify".into(),
+            command: command_line(&spec.verify_zk_args(1)),
+        });
+    }
     match (&ezkl.run, &view.not_run) {
         (Some(run), None) => {
             for c in run.commands.iter().filter(|c| c.model == model) {
@@ -304,19 +465,43 @@ mod tests {
             &r.plan.batch_model,
             &r.plan.runs(),
             r.batch_model(),
+            r.zk.as_ref(),
             &this_run(),
         );
         let rows = &s.tables[0].rows;
-        assert_eq!(rows.len(), 3, "the 784-56-10 row is not this network");
+        assert_eq!(rows.len(), 4, "the 784-56-10 row is not this network");
         assert_eq!(rows[0][3], "20.0");
-        assert_eq!(rows[1][3], "112800");
+        assert_eq!(rows[0][1], "ternary, density 1/16, public");
+        // The zero-knowledge row: prove 600 ms, verify 300 ms, 145,953 bytes.
+        assert_eq!(rows[1][0], "ternzk ZK");
+        assert_eq!(
+            rows[1][3..6],
+            ["600".to_string(), "300".into(), "145953".into()]
+        );
+        assert_eq!(rows[2][3], "112800");
         // 112.8 s ÷ 20 ms; 0.525 s ÷ 6 ms; raw 3072 B ÷ 60,100 B.
-        assert_eq!(rows[1][7], "5640×");
-        assert_eq!(rows[1][8], "88×");
-        assert_eq!(rows[1][5], "3072");
-        assert_eq!(rows[1][9], "0.051×");
-        assert_eq!(rows[2][2], "16800");
-        assert_eq!(rows[2][5], "131980", "no raw size: the JSON size");
+        assert_eq!(rows[2][7], "5640×");
+        assert_eq!(rows[2][8], "88×");
+        assert_eq!(rows[2][5], "3072");
+        assert_eq!(rows[2][9], "0.051×");
+        // Like for like: 112.8 s ÷ 600 ms; 0.525 s ÷ 300 ms; 3072 B ÷ 145,953 B.
+        assert_eq!(rows[2][10], "188×");
+        assert_eq!(rows[2][11], "1.8×");
+        assert_eq!(rows[2][12], "0.021×");
+        assert_eq!(rows[3][2], "16800");
+        assert_eq!(rows[3][5], "131980", "no raw size: the JSON size");
+        assert_eq!(s.metrics["ezkl_dense_prove_over_ternzk_zk"], 188.0);
+        assert_eq!(s.metrics["ternzk_zk_prove_ms"], 600.0);
+        assert!(
+            s.text.contains(
+                "Like for like, against ternzk's zero-knowledge proof (600 ms, 30× the public \
+                 one): EZKL dense ÷ ternzk ZK is 188×, below the goal's 1000×."
+            ),
+            "{}",
+            s.text
+        );
+        // The rows record no visibility: the note says so.
+        assert!(s.text.contains("visibility settings are not recorded"));
         assert!(
             s.text.starts_with(
                 "**Both sides were measured in this report run.** ternzk: the ladder's"
@@ -339,10 +524,12 @@ mod tests {
             "{}",
             s.text
         );
-        // ternzk's prove and verify, then the command that ran for this model only.
-        assert_eq!(s.commands.len(), 3);
+        // ternzk's prove and verify (public, then zero-knowledge), then the command that
+        // ran for this model only.
+        assert_eq!(s.commands.len(), 5);
+        assert!(s.commands[2].command.ends_with("--private-input"));
         assert_eq!(
-            s.commands[2].command,
+            s.commands[4].command,
             "python3 reports/ezkl/ezkl_bench.py --name mlp-784-256-256-10 …"
         );
     }
@@ -354,9 +541,10 @@ mod tests {
             &r.plan.batch_model,
             &r.plan.runs(),
             r.batch_model(),
+            r.zk.as_ref(),
             &recorded(Some(EZKL), "`--no-ezkl` was given"),
         );
-        assert_eq!(s.tables[0].rows.len(), 3);
+        assert_eq!(s.tables[0].rows.len(), 4);
         assert!(s
             .text
             .starts_with("**EZKL was not run in this report run** (`--no-ezkl` was given; to run it, install EZKL"));
@@ -369,10 +557,10 @@ mod tests {
         assert!(s
             .text
             .contains("**met** (EZKL's fastest run (dense, 113 s)"));
-        assert!(s.commands[2]
+        assert!(s.commands[4]
             .command
             .starts_with("python3 reports/ezkl/ezkl_bench.py"));
-        assert!(s.commands[2]
+        assert!(s.commands[4]
             .command
             .contains("--ternary-compiled mlp-784-256-256-10-d16.safetensors"));
     }
@@ -384,19 +572,51 @@ mod tests {
             &r.plan.batch_model,
             &r.plan.runs(),
             r.batch_model(),
+            r.zk.as_ref(),
             &recorded(None, "`--quick` never runs EZKL"),
         );
-        assert_eq!(s.tables[0].rows.len(), 1);
+        assert_eq!(s.tables[0].rows.len(), 2, "ternzk public and ZK");
         assert!(s
             .text
             .starts_with("**EZKL was not run in this report run** (`--quick`"));
         assert!(s.text.contains("no recorded EZKL results at `reports/ezkl/results.json` to show instead. Only ternzk's row is shown."));
         assert!(s.text.contains("cannot be judged"));
-        assert!(
-            section(&r.plan.batch_model, "one run", None, &recorded(None, "x"))
-                .text
-                .starts_with("Not measured")
+        assert!(section(
+            &r.plan.batch_model,
+            "one run",
+            None,
+            None,
+            &recorded(None, "x")
+        )
+        .text
+        .starts_with("Not measured"));
+    }
+
+    #[test]
+    fn the_hiding_note_reads_ezkls_visibility() {
+        let row = |settings: &str| Row {
+            settings: Some(settings.into()),
+            ..Row::default()
+        };
+        let public = row("public/public/fixed (input/output/params), scales 13/13 (input/params)");
+        assert_eq!(
+            visibility(&public),
+            Some(["public".into(), "public".into(), "fixed".into()])
         );
+        let n = hiding_note(&[&public, &public]);
+        assert!(n.contains("**The statements differ:**"), "{n}");
+        assert!(n.contains("`public`/`public`/`fixed`"), "{n}");
+        assert!(n.contains("only ternzk's statement keeps the input private"));
+        let private = row("private/public/fixed (input/output/params)");
+        let n = hiding_note(&[&private]);
+        assert!(
+            n.contains("the input is `private` (hidden from the verifier"),
+            "{n}"
+        );
+        assert!(!n.contains("differ"));
+        assert!(hiding_note(&[&public, &private]).contains("different visibility settings"));
+        assert!(hiding_note(&[&Row::default()]).contains("not recorded"));
+        assert_eq!(visibility(&row("scales 7/7 (input/params)")), None);
     }
 
     #[test]
