@@ -11,8 +11,7 @@
 
 use crate::error::{ensure, Check, DotProductCheck, Error};
 use crate::field::{inner_product, GAffine, F, G};
-use crate::msm::msm;
-use crate::pedersen::{random_scalar, BlindingKey};
+use crate::pedersen::{random_scalar, BlindingKey, Gens};
 use crate::transcript::Transcript;
 use ark_ec::CurveGroup;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
@@ -44,7 +43,7 @@ pub struct DotProductWitness<'a> {
 /// The statement: generators, the public vector and both commitments.
 pub struct DotProductStatement<'a> {
     /// Vector generators `G_i` (`len == a.len()`).
-    pub gens: &'a [GAffine],
+    pub gens: Gens<'a>,
     /// The public vector `a`.
     pub a: &'a [F],
     /// `C_x`.
@@ -71,12 +70,16 @@ impl DotProductProof {
         t: &mut Transcript,
         rng: &mut R,
     ) -> Self {
-        assert_eq!(s.gens.len(), s.a.len(), "dot product: generator count");
+        assert_eq!(
+            s.gens.points.len(),
+            s.a.len(),
+            "dot product: generator count"
+        );
         assert_eq!(w.x.len(), s.a.len(), "dot product: vector length");
         absorb_statement(s, t);
         let d: Vec<F> = (0..w.x.len()).map(|_| random_scalar(rng)).collect();
         let (r_delta, r_beta) = (random_scalar(rng), random_scalar(rng));
-        let delta = key.commit_vector(s.gens, &d, r_delta);
+        let delta = key.commit_vector_in(s.gens, &d, r_delta);
         let beta = key.commit(inner_product(s.a, &d), r_beta);
         let points = pair(delta, beta);
         t.append_points(MESSAGE, &points);
@@ -96,7 +99,7 @@ impl DotProductProof {
         s: &DotProductStatement,
         t: &mut Transcript,
     ) -> crate::Result<()> {
-        if s.gens.len() != s.a.len() || self.z.len() != s.a.len() {
+        if s.gens.points.len() != s.a.len() || self.z.len() != s.a.len() {
             return Err(Error::Malformed(
                 "dot-product proof has the wrong length".into(),
             ));
@@ -106,7 +109,7 @@ impl DotProductProof {
         let c = t.challenge(CHALLENGE);
         let [delta, beta] = self.points.map(G::from);
         ensure(
-            G::from(s.c_x) * c + delta == msm(s.gens, &self.z) + key.blind(self.z_delta),
+            G::from(s.c_x) * c + delta == s.gens.msm(&self.z) + key.blind(self.z_delta),
             Check::DotProduct {
                 which: DotProductCheck::Vector,
             },
@@ -132,7 +135,7 @@ impl DotProductProof {
         let c = t.peek_programmed();
         let z: Vec<F> = (0..s.a.len()).map(|_| random_scalar(rng)).collect();
         let (z_delta, z_beta) = (random_scalar(rng), random_scalar(rng));
-        let delta = key.commit_vector(s.gens, &z, z_delta) - G::from(s.c_x) * c;
+        let delta = key.commit_vector_in(s.gens, &z, z_delta) - G::from(s.c_x) * c;
         let beta = key.commit(inner_product(&z, s.a), z_beta) - G::from(s.c_y) * c;
         let points = pair(delta, beta);
         t.append_points(MESSAGE, &points);
@@ -193,7 +196,7 @@ mod tests {
     impl Case {
         fn statement(&self) -> DotProductStatement<'_> {
             DotProductStatement {
-                gens: &self.gens,
+                gens: Gens::plain(&self.gens),
                 a: &self.a,
                 c_x: self.c_x,
                 c_y: self.c_y,

@@ -16,7 +16,7 @@ use crate::error::{Check, Error};
 use crate::field::{inner_product, F, G};
 use crate::hyrax::{commit_ints, HyraxCommitment, HyraxKey};
 use crate::msm::msm;
-use crate::pedersen::{random_scalar, BlindingKey, Committed};
+use crate::pedersen::{random_scalar, BlindingKey, Committed, Gens};
 use crate::transcript::Transcript;
 use ark_ec::CurveGroup;
 use ark_std::rand::{CryptoRng, RngCore};
@@ -123,15 +123,19 @@ pub fn prove_evaluation_width<R: RngCore + CryptoRng>(
     let x = opening
         .get(..width)
         .ok_or_else(|| Error::Invalid("opening vector shorter than the width".into()))?;
+    let gens = key.prepared_gens(c.col_vars, width)?;
+    let r_x = inner_product(&l, &com.blinds);
     let statement = DotProductStatement {
-        gens: &key.gens_for(c.col_vars)?[..width],
+        gens,
         a: &a,
-        c_x: msm(&c.rows, &l).into_affine(),
+        // `Σ_i l_i·C_i` from its opening (the same point, as the rows hold `x`'s
+        // parts): a prepared MSM over `width` instead of a plain one over the rows.
+        c_x: bk.commit_vector_in(gens, x, r_x).into_affine(),
         c_y: eval.point,
     };
     let witness = DotProductWitness {
         x,
-        r_x: inner_product(&l, &com.blinds),
+        r_x,
         r_y: eval.blind,
     };
     Ok(DotProductProof::prove(bk, &statement, &witness, t, rng))
@@ -186,7 +190,7 @@ pub(crate) struct EvaluationStatement<'a> {
 impl EvaluationStatement<'_> {
     pub(crate) fn borrow(&self) -> DotProductStatement<'_> {
         DotProductStatement {
-            gens: self.gens,
+            gens: Gens::plain(self.gens),
             a: &self.a,
             c_x: self.c_x,
             c_y: self.c_y,
@@ -249,17 +253,19 @@ pub fn prove_evaluation_many<R: RngCore + CryptoRng>(
         .commitment;
     let (l, a) = split_point(first, 1 << first.col_vars, point)?;
     debug_assert_eq!(inner_product(opening, &a), eval.value, "false evaluation");
-    let (bases, scalars) = combined_rows(parts.iter().map(|(c, w)| (&c.commitment, *w)), &l);
-    let statement = DotProductStatement {
-        gens: key.gens_for(first.col_vars)?,
-        a: &a,
-        c_x: msm(&bases, &scalars).into_affine(),
-        c_y: eval.point,
-    };
+    let gens = key.prepared_gens(first.col_vars, 1 << first.col_vars)?;
     let r_x = parts
         .iter()
         .map(|(c, w)| *w * inner_product(&l, &c.blinds))
         .sum();
+    let statement = DotProductStatement {
+        gens,
+        a: &a,
+        // `Σ_k λ_k·Σ_i l_i·C_{k,i}` from its opening (the same point): a prepared MSM
+        // over the row width instead of a plain one over every part's rows.
+        c_x: bk.commit_vector_in(gens, opening, r_x).into_affine(),
+        c_y: eval.point,
+    };
     let witness = DotProductWitness {
         x: opening,
         r_x,
@@ -293,7 +299,7 @@ pub fn verify_evaluation_many(
     }
     let (bases, scalars) = combined_rows(parts.iter().copied(), &l);
     let statement = DotProductStatement {
-        gens: key.gens_for(first.col_vars)?,
+        gens: Gens::plain(key.gens_for(first.col_vars)?),
         a: &a,
         c_x: msm(&bases, &scalars).into_affine(),
         c_y: eval,
@@ -319,7 +325,7 @@ pub(crate) fn simulate_evaluation_many<R: RngCore + CryptoRng>(
     let (l, a) = split_point(first, 1 << first.col_vars, point).expect("simulated point fits");
     let (bases, scalars) = combined_rows(parts.iter().copied(), &l);
     let statement = DotProductStatement {
-        gens: key.gens_for(first.col_vars).expect("key large enough"),
+        gens: Gens::plain(key.gens_for(first.col_vars).expect("key large enough")),
         a: &a,
         c_x: msm(&bases, &scalars).into_affine(),
         c_y: eval,
@@ -341,7 +347,7 @@ pub(crate) fn simulate_evaluation<R: RngCore + CryptoRng>(
 ) -> DotProductProof {
     let (l, a) = split_point(com, 1 << com.col_vars, point).expect("simulated point fits");
     let statement = DotProductStatement {
-        gens: key.gens_for(com.col_vars).expect("key large enough"),
+        gens: Gens::plain(key.gens_for(com.col_vars).expect("key large enough")),
         a: &a,
         c_x: msm(&com.rows, &l).into_affine(),
         c_y: eval,

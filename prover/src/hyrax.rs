@@ -17,13 +17,14 @@ use crate::field::{from_i64, inner_product, log2_ceil, GAffine, F, G};
 use crate::generators::derive_generators;
 use crate::labels;
 use crate::msm::FixedBases;
+use crate::pedersen::Gens;
 use crate::small_commit::{commit_rows, CommitStrategy, MultiplesCache};
 use crate::transcript::Transcript;
 use crate::wire::{Reader, Writer};
 use ark_ec::{CurveGroup, VariableBaseMSM};
 use ark_ff::{AdditiveGroup, Zero};
 use rayon::prelude::*;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Label under which the column generators are derived.
 pub const GENERATOR_LABEL: &[u8] = b"ternzk/hyrax/v1";
@@ -37,6 +38,21 @@ pub struct HyraxKey {
     /// checked against them, so replacing them is safe (it only disables the cache).
     pub gens: Vec<GAffine>,
     multiples: Arc<MultiplesCache>,
+    prepared: Arc<PreparedPrefixes>,
+}
+
+/// Lazily prepared tables ([`FixedBases`]) of the first `2^k` generators, one slot per
+/// `k`, for the zero-knowledge evaluation proofs (shared by clones of the key).
+#[derive(Default)]
+struct PreparedPrefixes {
+    slots: [OnceLock<FixedBases>; 32],
+}
+
+impl std::fmt::Debug for PreparedPrefixes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let built: Vec<usize> = (0..32).filter(|&k| self.slots[k].get().is_some()).collect();
+        write!(f, "PreparedPrefixes {{ built: {built:?} }}")
+    }
 }
 
 impl HyraxKey {
@@ -51,7 +67,22 @@ impl HyraxKey {
         Self {
             gens,
             multiples: Arc::default(),
+            prepared: Arc::default(),
         }
+    }
+
+    /// The first `width ≤ 2^col_vars` generators with the prepared tables of the first
+    /// `2^col_vars` (built on the first call for `col_vars` and kept: about 256 point
+    /// doublings a generator, once per key), for repeated vector commitments.
+    pub fn prepared_gens(&self, col_vars: usize, width: usize) -> crate::Result<Gens<'_>> {
+        let all = self.gens_for(col_vars)?;
+        if width > all.len() {
+            return Err(Error::Invalid(format!(
+                "{width} generators asked of a 2^{col_vars}-column grid"
+            )));
+        }
+        let tables = self.prepared.slots[col_vars].get_or_init(|| FixedBases::new(all));
+        Ok(Gens::prepared(all, tables, width))
     }
 
     /// The cache of generator multiples used by [`commit_ints`] (filled lazily).

@@ -22,7 +22,8 @@ use crate::error::{Check, Error};
 use crate::field::{interpolate_at, GAffine, F};
 use crate::generators::derive_generators;
 use crate::labels;
-use crate::pedersen::{random_scalar, BlindingKey, Committed};
+use crate::msm::FixedBases;
+use crate::pedersen::{random_scalar, BlindingKey, Committed, Gens};
 use crate::sumcheck::{self, RoundOracle, SumcheckProof};
 use crate::transcript::Transcript;
 use ark_ec::CurveGroup;
@@ -41,21 +42,30 @@ pub struct MaskKey {
     pub blinding: BlindingKey,
     /// Mask coefficient generators, `max_vars·(MAX_DEGREE + 1)` of them.
     pub gens: Vec<GAffine>,
+    /// `gens` prepared for repeated MSMs (every mask commitment and closing proof).
+    tables: FixedBases,
 }
 
 impl MaskKey {
-    /// Derives the generators by hashing. Cost: `max_vars·(MAX_DEGREE + 1)` hash-to-curve.
+    /// Derives the generators by hashing and prepares them. Cost: per generator one
+    /// hash-to-curve and about 256 point doublings ([`FixedBases::new`]).
     pub fn new(max_vars: usize) -> Self {
+        let gens = derive_generators(b"ternzk-zk-mask-coefficients", max_vars * (MAX_DEGREE + 1));
         Self {
             blinding: BlindingKey::new(),
-            gens: derive_generators(b"ternzk-zk-mask-coefficients", max_vars * (MAX_DEGREE + 1)),
+            tables: FixedBases::new(&gens),
+            gens,
         }
     }
 
-    fn gens_for(&self, k: usize, d: usize) -> crate::Result<&[GAffine]> {
-        self.gens
-            .get(..k * (d + 1))
-            .ok_or_else(|| Error::Invalid(format!("mask key too small for {k} variables")))
+    fn gens_for(&self, k: usize, d: usize) -> crate::Result<Gens<'_>> {
+        let n = k * (d + 1);
+        if n > self.gens.len() {
+            return Err(Error::Invalid(format!(
+                "mask key too small for {k} variables"
+            )));
+        }
+        Ok(Gens::prepared(&self.gens, &self.tables, n))
     }
 }
 
@@ -204,7 +214,7 @@ pub fn prove<O: RoundOracle + ?Sized, R: RngCore + CryptoRng>(
     let mask_blind = random_scalar(rng);
     let mask_point = key
         .blinding
-        .commit_vector(gens, &mask, mask_blind)
+        .commit_vector_in(gens, &mask, mask_blind)
         .into_affine();
     t.append_points(labels::ZK_MASK, &[mask_point]);
     let rho = t.challenge(labels::ZK_MASK_RHO);
@@ -279,7 +289,7 @@ pub fn verify(
 /// target commitment `w₀·(c₁·g − V) + w₁·(e_k·g − F)` (a commitment to `ρ·⟨mask, a⟩`
 /// when both ends hold).
 struct Closing<'a> {
-    gens: &'a [GAffine],
+    gens: Gens<'a>,
     a: Vec<F>,
     c_y: GAffine,
     w: Vec<F>,

@@ -240,7 +240,7 @@ fn window_major_digits(scalars: &[F], c: usize, windows: usize) -> Vec<i32> {
 /// bucket pass over all (window, base) pairs with one bucket aggregation instead of one
 /// per window. Preparation: `256` doublings per base; memory: `⌈256/c⌉+1` affine points
 /// per base (about 1.5 KiB).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FixedBases {
     c: usize,
     windows: usize,
@@ -297,19 +297,31 @@ impl FixedBases {
     /// one aggregation of `2^(c-1)` buckets per thread.
     pub fn msm(&self, scalars: &[F]) -> G {
         assert_eq!(scalars.len(), self.n, "msm: length mismatch");
-        let (n, c) = (self.n, self.c);
+        self.msm_prefix(scalars)
+    }
+
+    /// `Σ scalars[i]·P_i` over the first `scalars.len() ≤ n` bases (a commitment under
+    /// a prefix of the prepared generators). Cost: as [`FixedBases::msm`] for
+    /// `scalars.len()` bases.
+    pub fn msm_prefix(&self, scalars: &[F]) -> G {
+        assert!(
+            scalars.len() <= self.n,
+            "msm_prefix: more scalars than bases"
+        );
+        let (n, m, c) = (self.n, scalars.len(), self.c);
         let digits = window_major_digits(scalars, c, self.windows);
         let digits = digits.as_slice();
         let shifted = self.shifted.as_slice();
         let threads = rayon::current_num_threads().max(1);
-        let per = n.div_ceil(threads).max(1);
-        (0..n.div_ceil(per))
+        let per = m.div_ceil(threads).max(1);
+        (0..m.div_ceil(per))
             .into_par_iter()
             .map(|t| {
-                let (lo, hi) = (t * per, ((t + 1) * per).min(n));
+                let (lo, hi) = (t * per, ((t + 1) * per).min(m));
                 let entries = (0..self.windows).flat_map(move |k| {
                     let r = k * n + lo..k * n + hi;
-                    shifted[r.clone()].iter().zip(digits[r].iter().copied())
+                    let d = k * m + lo..k * m + hi;
+                    shifted[r].iter().zip(digits[d].iter().copied())
                 });
                 bucket_sum(entries, c)
             })
@@ -524,6 +536,21 @@ mod tests {
         let bases = vec![p; 64];
         let scalars = vec![F::from(3u64); 64];
         assert_eq!(msm(&bases, &scalars), reference(&bases, &scalars));
+    }
+
+    #[test]
+    fn fixed_bases_prefix_msm_matches_arkworks() {
+        let mut rng = test_rng();
+        let bases = G::normalize_batch(&(0..40).map(|_| G::rand(&mut rng)).collect::<Vec<_>>());
+        let fixed = FixedBases::new(&bases);
+        for m in [0usize, 1, 5, 39, 40] {
+            let scalars: Vec<F> = (0..m).map(|_| F::rand(&mut rng)).collect();
+            assert_eq!(
+                fixed.msm_prefix(&scalars),
+                reference(&bases[..m], &scalars),
+                "m = {m}"
+            );
+        }
     }
 
     #[test]

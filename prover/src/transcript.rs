@@ -130,6 +130,21 @@ impl Transcript {
         c
     }
 
+    /// A challenge from the current state extended by `fs`, leaving the transcript
+    /// unchanged (never a programmed value): the verifier's own weights for a random
+    /// combination of checks, which must depend on everything the prover sent —
+    /// including what the transcript does not absorb, passed in `fs`.
+    /// Cost: one BLAKE3 update per byte of `fs`.
+    pub fn side_challenge(&self, label: &[u8], fs: &[F]) -> F {
+        let mut fork = Self {
+            hasher: self.hasher.clone(),
+            #[cfg(test)]
+            programmed: None,
+        };
+        fork.append_fields(label, fs);
+        fork.challenge(label)
+    }
+
     /// Squeezes `n` challenges, one after another.
     pub fn challenges(&mut self, label: &[u8], n: usize) -> Vec<F> {
         (0..n).map(|_| self.challenge(label)).collect()

@@ -576,7 +576,7 @@ mod tests {
         let point: Vec<F> = r_b.iter().chain(&claims.point).copied().collect();
         let (l, av) = (eq_table(&point[..c]), eq_table(&point[c..]));
         let statement = crate::dot_product::DotProductStatement {
-            gens: s.key.gens_for(b).unwrap(),
+            gens: crate::pedersen::Gens::plain(s.key.gens_for(b).unwrap()),
             a: &av,
             c_x: crate::msm::msm(&input.rows, &l).into_affine(),
             c_y: x_eval,

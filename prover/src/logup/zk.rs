@@ -50,6 +50,7 @@ use crate::sumcheck::RoundOracle;
 use crate::transcript::Transcript;
 use ark_ff::{Field, One};
 use ark_std::rand::{CryptoRng, RngCore};
+use rayon::prelude::*;
 
 /// One zero-knowledge sumcheck: masked rounds and their closing proof, or, for a
 /// sumcheck of no variables, a proof that the committed sum and final value are equal.
@@ -332,7 +333,9 @@ fn verify_roots(
         e => e,
     };
     let [mut n, mut d] = roots[members[0]];
-    for ((&j, step), proofs) in members[1..]
+    // The chain's product proofs are absorbed in order and checked together at the end.
+    let (mut statements, mut proofs, mut challenges) = (Vec::new(), Vec::new(), Vec::new());
+    for ((&j, step), step_proofs) in members[1..]
         .iter()
         .zip(&proof.steps)
         .zip(&proof.step_proofs)
@@ -340,12 +343,18 @@ fn verify_roots(
         let [p, q] = roots[j];
         let [nq, pd, dq] = *step;
         t.append_points(labels::ZK_LOGUP_ROOT_CHAIN, step);
-        proofs[0].verify(bk, n, q, nq, t).map_err(root_err)?;
-        proofs[1].verify(bk, p, d, pd, t).map_err(root_err)?;
-        proofs[2].verify(bk, d, q, dq, t).map_err(root_err)?;
+        for (s, pr) in [(n, q, nq), (p, d, pd), (d, q, dq)]
+            .into_iter()
+            .zip(step_proofs)
+        {
+            challenges.push(pr.absorb(s, t));
+            statements.push(s);
+            proofs.push(pr);
+        }
         n = combine_points(&[(F::one(), nq), (F::one(), pd)]);
         d = dq;
     }
+    ProductProof::check_many(bk, &statements, &proofs, &challenges, t).map_err(root_err)?;
     t.append_points(labels::ZK_LOGUP_INVERSE, &[proof.inverse]);
     proof
         .nonzero
@@ -748,28 +757,42 @@ pub fn verify(
         let flat: Vec<GAffine> = layer.products.iter().flatten().copied().collect();
         t.append_points(labels::ZK_LOGUP_PRODUCTS, &flat);
         let e = eq_eval(&point, &rs);
-        let mut terms: Vec<(F, GAffine)> = Vec::new();
-        for (((c, p), proofs), &w) in layer
+        // Every product statement of the layer (inner: `A·D`, `C·(B + λ·D)`; leaf:
+        // `C·D`), the `B + λ·D` combinations formed in parallel, then all product
+        // proofs checked together.
+        let statements: Vec<(GAffine, GAffine, GAffine)> = layer
             .children
-            .iter()
+            .par_iter()
             .zip(&layer.products)
-            .zip(&layer.product_proofs)
-            .zip(&weights)
-        {
-            let pairs: Vec<(GAffine, GAffine)> = match &c[..] {
-                [a, b, cc, d] => vec![
-                    (*a, *d),
-                    (*cc, combine_points(&[(F::one(), *b), (lambda, *d)])),
-                ],
-                [cc, d] => vec![(*cc, *d)],
-                _ => unreachable!("dimensions checked"),
-            };
-            for (((x, y), z), pr) in pairs.iter().zip(p).zip(proofs) {
-                pr.verify(bk, *x, *y, *z, t).map_err(|e| match e {
-                    Error::Rejected(_) => Error::Rejected(Check::SumcheckFinal { step }),
-                    e => e,
-                })?;
-            }
+            .flat_map_iter(|(c, p)| {
+                let pairs: Vec<(GAffine, GAffine)> = match &c[..] {
+                    [a, b, cc, d] => vec![
+                        (*a, *d),
+                        (*cc, combine_points(&[(F::one(), *b), (lambda, *d)])),
+                    ],
+                    [cc, d] => vec![(*cc, *d)],
+                    _ => unreachable!("dimensions checked"),
+                };
+                pairs
+                    .into_iter()
+                    .zip(p.clone())
+                    .map(|((x, y), z)| (x, y, z))
+            })
+            .collect();
+        let proofs: Vec<&ProductProof> = layer.product_proofs.iter().flatten().collect();
+        if statements.len() != proofs.len() {
+            return Err(Error::Malformed(format!(
+                "{step}: {} product proofs for {} products",
+                proofs.len(),
+                statements.len()
+            )));
+        }
+        ProductProof::verify_many(bk, &statements, &proofs, t).map_err(|e| match e {
+            Error::Rejected(_) => Error::Rejected(Check::SumcheckFinal { step }),
+            e => e,
+        })?;
+        let mut terms: Vec<(F, GAffine)> = Vec::new();
+        for ((c, p), &w) in layer.children.iter().zip(&layer.products).zip(&weights) {
             let ew = e * w;
             match (&c[..], &p[..]) {
                 ([_, _, _, _], [ad, cbd]) => terms.extend([(ew, *ad), (ew, *cbd)]),
@@ -780,13 +803,18 @@ pub fn verify(
         let fin = combine_points(&terms);
         verify_zk_close(zk, &layer.sumcheck, claims.as_ref(), 3, sum, fin, step, t)?;
         let mu = t.challenge(labels::LOGUP_LAYER_MU);
-        for (&j, c) in active.iter().zip(&layer.children) {
-            let lerp = |x: GAffine, y: GAffine| combine_points(&[(F::one() - mu, x), (mu, y)]);
-            claims_all[j] = match &c[..] {
+        let lerp = |x: GAffine, y: GAffine| combine_points(&[(F::one() - mu, x), (mu, y)]);
+        let next: Vec<[GAffine; 2]> = layer
+            .children
+            .par_iter()
+            .map(|c| match &c[..] {
                 [a, b, cc, d] => [lerp(*a, *b), lerp(*cc, *d)],
                 [cc, d] => [bk.g, lerp(*cc, *d)],
                 _ => unreachable!("dimensions checked"),
-            };
+            })
+            .collect();
+        for (&j, c) in active.iter().zip(next) {
+            claims_all[j] = c;
         }
         point = std::iter::once(mu).chain(rs).collect();
         points.push(point.clone());
