@@ -16,10 +16,26 @@ use std::time::Instant;
 pub struct Step {
     /// The command line as a user types it from the repository root.
     pub command: String,
-    /// The JSON object it printed.
+    /// The JSON object it printed, less the bulky per-input arrays the command line
+    /// already determines ([`OMITTED`]).
     pub output: Value,
     /// Wall time of the child process (start-up and loading included), in ms.
     pub wall_ms: f64,
+}
+
+/// Fields of a command's JSON that the report does not keep: `input_quantized` (the
+/// quantized inputs, fixed by the data set and index on the command line; a batch-256
+/// proof prints 200,704 of them) and `logits` (the real-valued copy of `output`).
+/// Kept, they made `report.json` 14 MB.
+pub const OMITTED: &[&str] = &["input_quantized", "logits"];
+
+/// Removes the [`OMITTED`] fields from a command's JSON object. Cost: O(fields).
+fn strip_bulky(output: &mut Value) {
+    if let Some(obj) = output.as_object_mut() {
+        for key in OMITTED {
+            obj.remove(*key);
+        }
+    }
 }
 
 /// A working directory and the `ternzk` binary to run in it.
@@ -85,8 +101,9 @@ impl Runner {
                 String::from_utf8_lossy(&out.stderr).trim()
             );
         }
-        let output = last_json_object(&String::from_utf8_lossy(&out.stdout))
+        let mut output = last_json_object(&String::from_utf8_lossy(&out.stdout))
             .with_context(|| format!("reading the output of `{command}`"))?;
+        strip_bulky(&mut output);
         Ok(Step {
             command,
             output,
@@ -123,6 +140,18 @@ pub fn last_json_object(stdout: &str) -> Result<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bulky_input_arrays_are_not_kept() {
+        let mut v: Value = serde_json::from_str(
+            r#"{"prove_ms": 3.5, "input_quantized": [[1, 2]], "logits": [[0.5]], "output": [[7]]}"#,
+        )
+        .unwrap();
+        strip_bulky(&mut v);
+        assert_eq!(v["prove_ms"], 3.5);
+        assert_eq!(v["output"][0][0], 7);
+        assert!(v.get("input_quantized").is_none() && v.get("logits").is_none());
+    }
 
     #[test]
     fn finds_the_json_line() {
