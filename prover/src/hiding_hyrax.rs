@@ -44,16 +44,18 @@ pub fn commit_ints_hiding<R: RngCore + CryptoRng>(
 }
 
 /// Blinds a plain Hyrax commitment: row `g` becomes `C_g + ρ_g·h` with fresh `ρ_g`.
-/// Cost: `2^m` scalar multiplications of `h`.
+/// Cost: `2^m` fixed-base multiplications of `h` (32 mixed additions each), over the
+/// threads.
 pub fn hide<R: RngCore + CryptoRng>(
     plain: HyraxCommitment,
     bk: &BlindingKey,
     rng: &mut R,
 ) -> HidingCommitment {
+    use rayon::prelude::*;
     let blinds: Vec<F> = (0..plain.rows.len()).map(|_| random_scalar(rng)).collect();
     let rows: Vec<G> = plain
         .rows
-        .iter()
+        .par_iter()
         .zip(&blinds)
         .map(|(c, r)| G::from(*c) + bk.blind(*r))
         .collect();

@@ -202,16 +202,8 @@ fn shared_window_sums(bases: &[GAffine], digits: &[i32], c: usize, windows: usiz
     reduce_buckets(&mut pts, &mut lists, &mut extra);
     (0..windows)
         .map(|k| {
-            let (mut running, mut sum) = (G::zero(), G::zero());
-            for b in (k * nb..(k + 1) * nb).rev() {
-                let (s, len) = lists[b];
-                if len == 1 {
-                    running += GAffine::new_unchecked(pts[s].0, pts[s].1);
-                }
-                running += extra[b];
-                sum += running;
-            }
-            sum
+            let r = k * nb..(k + 1) * nb;
+            aggregate(&pts, &lists[r.clone()], &extra[r])
         })
         .collect()
 }
@@ -395,15 +387,19 @@ where
         (1..=nb).map(|b| (starts[b], counts[b] as usize)).collect();
     let mut extra = vec![G::zero(); nb]; // results of rare exceptional additions
     reduce_buckets(&mut pts, &mut lists, &mut extra);
-    // Aggregate Σ_b b·S_b with running sums, from the top bucket down.
-    let mut running = G::zero();
-    let mut sum = G::zero();
-    for b in (0..nb).rev() {
-        let (s, len) = lists[b];
-        if len == 1 {
-            running += GAffine::new_unchecked(pts[s].0, pts[s].1);
+    aggregate(&pts, &lists, &extra)
+}
+
+/// `Σ_b (b+1)·S_b` over one window's reduced buckets (`lists[b]` holds at most one
+/// affine point of `pts`, `extra[b]` the exceptional sums), by running sums from the
+/// top bucket down. Cost: `2·lists.len()` additions.
+fn aggregate(pts: &[(Fq, Fq)], lists: &[(usize, usize)], extra: &[G]) -> G {
+    let (mut running, mut sum) = (G::zero(), G::zero());
+    for ((s, len), e) in lists.iter().zip(extra).rev() {
+        if *len == 1 {
+            running += GAffine::new_unchecked(pts[*s].0, pts[*s].1);
         }
-        running += extra[b];
+        running += e;
         sum += running;
     }
     sum

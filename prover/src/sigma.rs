@@ -197,10 +197,9 @@ impl ProductProof {
     }
 
     /// Checks `proofs[i]` against `statements[i] = (X, Y, Z)` for every `i`, absorbing
-    /// into the transcript as [`ProductProof::verify`] calls one after another would;
-    /// the group checks run in parallel after the transcript pass. Returns the first
-    /// failure in order. Cost: per proof three Straus MSMs of one or two bases and
-    /// three fixed-base commitments, over the threads.
+    /// into the transcript as [`ProductProof::verify`] calls one after another would,
+    /// then checking them together ([`ProductBatch`]). Returns the first failure in
+    /// order. Cost: one MSM of `6n + 2` bases.
     pub fn verify_many(
         key: &BlindingKey,
         statements: &[(GAffine, GAffine, GAffine)],
@@ -208,49 +207,11 @@ impl ProductProof {
         t: &mut Transcript,
     ) -> crate::Result<()> {
         assert_eq!(statements.len(), proofs.len(), "one proof a statement");
-        let challenges: Vec<F> = statements
-            .iter()
-            .zip(proofs)
-            .map(|(&s, p)| p.absorb(s, t))
-            .collect();
-        Self::check_many(key, statements, proofs, &challenges, t)
-    }
-
-    /// Absorbs the statement and the first message as [`ProductProof::verify`] does
-    /// and returns the challenge, for callers that interleave other transcript steps
-    /// and check every proof at the end with [`ProductProof::check_many`].
-    pub fn absorb(&self, (x, y, z): (GAffine, GAffine, GAffine), t: &mut Transcript) -> F {
-        t.append_points(PRODUCT_STATEMENT, &[x, y, z]);
-        t.append_points(PRODUCT_MESSAGE, &self.points);
-        t.challenge(PRODUCT_CHALLENGE)
-    }
-
-    /// Checks proofs already absorbed by [`ProductProof::absorb`] (`challenges` are what
-    /// it returned; `t` is the transcript after the last of them): first all relations
-    /// as one random combination, and only if that fails each proof in turn, returning
-    /// the first failure in order. Cost: one MSM of `6n + 2` bases; on failure, three
-    /// small MSMs per proof over the threads.
-    pub fn check_many(
-        key: &BlindingKey,
-        statements: &[(GAffine, GAffine, GAffine)],
-        proofs: &[&Self],
-        challenges: &[F],
-        t: &Transcript,
-    ) -> crate::Result<()> {
-        use rayon::prelude::*;
-        assert_eq!(statements.len(), proofs.len(), "one proof a statement");
-        assert_eq!(challenges.len(), proofs.len(), "one challenge a proof");
-        if proofs.len() > 1 && Self::batch_holds(key, statements, proofs, challenges, t) {
-            return Ok(());
+        let mut batch = ProductBatch::default();
+        for (&s, p) in statements.iter().zip(proofs) {
+            batch.absorb(p, s, t, None);
         }
-        // One proof, or the batch failed: check one by one to name the failure.
-        let results: Vec<crate::Result<()>> = statements
-            .par_iter()
-            .zip(proofs)
-            .zip(challenges)
-            .map(|((&s, p), &c)| p.check(key, s, c))
-            .collect();
-        results.into_iter().collect()
+        batch.finish(key, t)
     }
 
     /// Whether all `3n` relations hold, checked as one random combination: weights
@@ -342,6 +303,87 @@ impl ProductProof {
             points,
             responses: r,
         }
+    }
+}
+
+/// Product proofs absorbed in transcript order and checked together at the end: the
+/// verifier's side of many [`ProductProof`]s spread over a protocol (a LogUp proof's
+/// layers and root chains). Each proof keeps the error its caller reports if it is the
+/// first false one.
+#[derive(Default)]
+pub struct ProductBatch<'a> {
+    statements: Vec<(GAffine, GAffine, GAffine)>,
+    proofs: Vec<&'a ProductProof>,
+    challenges: Vec<F>,
+    errors: Vec<Option<crate::Error>>,
+}
+
+impl<'a> ProductBatch<'a> {
+    /// Absorbs `proof` for `statement` into `t` exactly as [`ProductProof::verify`]
+    /// would and keeps it for [`ProductBatch::finish`]; `on_failure` replaces the
+    /// product check's own error if this proof is the first false one.
+    /// Cost: the transcript updates.
+    pub fn absorb(
+        &mut self,
+        proof: &'a ProductProof,
+        (x, y, z): (GAffine, GAffine, GAffine),
+        t: &mut Transcript,
+        on_failure: Option<crate::Error>,
+    ) {
+        t.append_points(PRODUCT_STATEMENT, &[x, y, z]);
+        t.append_points(PRODUCT_MESSAGE, &proof.points);
+        self.challenges.push(t.challenge(PRODUCT_CHALLENGE));
+        self.statements.push((x, y, z));
+        self.proofs.push(proof);
+        self.errors.push(on_failure);
+    }
+
+    /// Number of proofs absorbed.
+    pub fn len(&self) -> usize {
+        self.proofs.len()
+    }
+
+    /// Whether no proof was absorbed.
+    pub fn is_empty(&self) -> bool {
+        self.proofs.is_empty()
+    }
+
+    /// Checks every absorbed proof: all `3n` relations as one random combination
+    /// (weights from `t` — the transcript after the last absorbed proof or later —
+    /// extended by every response; soundness in docs/protocol.md), and only if that
+    /// fails, proof by proof, returning the first false one's error. Cost: one MSM of
+    /// `6n + 2` bases; on failure, three small MSMs a proof over the threads.
+    pub fn finish(self, key: &BlindingKey, t: &Transcript) -> crate::Result<()> {
+        use rayon::prelude::*;
+        let n = self.proofs.len();
+        if n == 0
+            || (n > 1
+                && ProductProof::batch_holds(
+                    key,
+                    &self.statements,
+                    &self.proofs,
+                    &self.challenges,
+                    t,
+                ))
+        {
+            return Ok(());
+        }
+        let results: Vec<crate::Result<()>> = self
+            .statements
+            .par_iter()
+            .zip(&self.proofs)
+            .zip(&self.challenges)
+            .map(|((&s, p), &c)| p.check(key, s, c))
+            .collect();
+        for (r, on_failure) in results.into_iter().zip(self.errors) {
+            if let Err(e) = r {
+                return Err(match (e, on_failure) {
+                    (crate::Error::Rejected(_), Some(replacement)) => replacement,
+                    (e, _) => e,
+                });
+            }
+        }
+        Ok(())
     }
 }
 

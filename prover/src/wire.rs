@@ -52,6 +52,15 @@ pub struct Reader<'a> {
     bytes: &'a [u8],
 }
 
+/// A proof whose shape is fixed before reading (a skeleton of the right dimensions):
+/// its points and scalars in encoding order, for [`Reader::fill`].
+pub trait Skeleton {
+    /// Every point, in encoding order.
+    fn points_mut(&mut self) -> Vec<&mut GAffine>;
+    /// Every scalar, in encoding order.
+    fn scalars_mut(&mut self) -> Vec<&mut F>;
+}
+
 impl<'a> Reader<'a> {
     /// Starts reading `bytes`.
     pub fn new(bytes: &'a [u8]) -> Self {
@@ -116,6 +125,23 @@ impl<'a> Reader<'a> {
     /// Number of bytes not read yet.
     pub fn remaining(&self) -> usize {
         self.bytes.len()
+    }
+
+    /// Fills `proof`'s points, then its scalars ([`Skeleton`]), from the rest of the
+    /// bytes, which must be exactly that many 32-byte encodings (`what` names the proof
+    /// in errors), and checks nothing is left. Cost: one point decompression a point.
+    pub fn fill<S: Skeleton>(mut self, proof: &mut S, what: &str) -> crate::Result<()> {
+        let (n_points, n_scalars) = (proof.points_mut().len(), proof.scalars_mut().len());
+        if self.remaining() != 32 * (n_points + n_scalars) {
+            return Err(Error::Malformed(format!("{what} of the wrong length")));
+        }
+        for q in proof.points_mut() {
+            *q = self.point(what)?;
+        }
+        for s in proof.scalars_mut() {
+            *s = self.field(what)?;
+        }
+        self.finish()
     }
 
     /// Fails unless every byte has been consumed.

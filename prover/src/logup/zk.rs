@@ -44,7 +44,7 @@ use crate::masked_sumcheck::{
     self, MaskKey, MaskedClaims, MaskedProverOutput, MaskedSumcheckProof,
 };
 use crate::pedersen::{combine_points, BlindingKey, Committed};
-use crate::sigma::{EqualityProof, ProductProof, ProductTriple};
+use crate::sigma::{EqualityProof, ProductBatch, ProductProof, ProductTriple};
 use crate::small_commit::{commit_counts, open_counts};
 use crate::sumcheck::RoundOracle;
 use crate::transcript::Transcript;
@@ -319,13 +319,15 @@ fn prove_roots<R: RngCore + CryptoRng>(
 }
 
 /// Checks [`prove_roots`]'s proof for table `k` whose instances are `members`.
-fn verify_roots(
+#[allow(clippy::too_many_arguments)]
+fn verify_roots<'a>(
     bk: &BlindingKey,
     roots: &[[GAffine; 2]],
     members: &[usize],
     s: GAffine,
-    proof: &ZkRootProof,
+    proof: &'a ZkRootProof,
     k: usize,
+    products: &mut ProductBatch<'a>,
     t: &mut Transcript,
 ) -> crate::Result<()> {
     let root_err = |e: Error| match e {
@@ -333,8 +335,7 @@ fn verify_roots(
         e => e,
     };
     let [mut n, mut d] = roots[members[0]];
-    // The chain's product proofs are absorbed in order and checked together at the end.
-    let (mut statements, mut proofs, mut challenges) = (Vec::new(), Vec::new(), Vec::new());
+    // The chain's product proofs go to the batch, checked at the end of the LogUp proof.
     for ((&j, step), step_proofs) in members[1..]
         .iter()
         .zip(&proof.steps)
@@ -347,14 +348,16 @@ fn verify_roots(
             .into_iter()
             .zip(step_proofs)
         {
-            challenges.push(pr.absorb(s, t));
-            statements.push(s);
-            proofs.push(pr);
+            products.absorb(
+                pr,
+                s,
+                t,
+                Some(Error::Rejected(Check::LogupRoot { table: k })),
+            );
         }
         n = combine_points(&[(F::one(), nq), (F::one(), pd)]);
         d = dq;
     }
-    ProductProof::check_many(bk, &statements, &proofs, &challenges, t).map_err(root_err)?;
     t.append_points(labels::ZK_LOGUP_INVERSE, &[proof.inverse]);
     proof
         .nonzero
@@ -738,8 +741,20 @@ pub fn verify(
     let flat: Vec<GAffine> = proof.roots.iter().flatten().copied().collect();
     t.append_points(labels::ZK_LOGUP_ROOTS, &flat);
     t.append_points(labels::ZK_LOGUP_TABLE_SUMS, &proof.table_sums);
+    // Every product proof of the chains and layers is absorbed in order and checked
+    // in one batch at the end (`ProductBatch`), each with the error it reports.
+    let mut products = ProductBatch::default();
     for (k, (m, rp)) in members_of(&lay).iter().zip(&proof.root_proofs).enumerate() {
-        verify_roots(bk, &proof.roots, m, proof.table_sums[k], rp, k, t)?;
+        verify_roots(
+            bk,
+            &proof.roots,
+            m,
+            proof.table_sums[k],
+            rp,
+            k,
+            &mut products,
+            t,
+        )?;
     }
 
     // Witness-side GKR.
@@ -787,10 +802,14 @@ pub fn verify(
                 statements.len()
             )));
         }
-        ProductProof::verify_many(bk, &statements, &proofs, t).map_err(|e| match e {
-            Error::Rejected(_) => Error::Rejected(Check::SumcheckFinal { step }),
-            e => e,
-        })?;
+        for (&s, p) in statements.iter().zip(proofs) {
+            products.absorb(
+                p,
+                s,
+                t,
+                Some(Error::Rejected(Check::SumcheckFinal { step })),
+            );
+        }
         let mut terms: Vec<(F, GAffine)> = Vec::new();
         for ((c, p), &w) in layer.children.iter().zip(&layer.products).zip(&weights) {
             let ew = e * w;
@@ -866,6 +885,7 @@ pub fn verify(
             t,
         )?;
     }
+    products.finish(bk, t)?;
 
     Ok(evals
         .into_iter()

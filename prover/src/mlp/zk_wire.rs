@@ -21,6 +21,16 @@ use ark_ff::Zero;
 /// Version of the zero-knowledge proof encoding.
 pub const ZK_PROOF_VERSION: u32 = 1;
 
+impl crate::wire::Skeleton for ZkMlpProof {
+    fn points_mut(&mut self) -> Vec<&mut GAffine> {
+        ZkMlpProof::points_mut(self)
+    }
+
+    fn scalars_mut(&mut self) -> Vec<&mut F> {
+        ZkMlpProof::scalars_mut(self)
+    }
+}
+
 impl ZkMlpProof {
     /// Every scalar, mutable, in encoding order.
     pub(crate) fn scalars_mut(&mut self) -> Vec<&mut F> {
@@ -150,19 +160,7 @@ impl ZkMlpProof {
             .map(|b| RequantCheck::from_bytes([b[0], b[1]]))
             .collect::<crate::Result<_>>()?;
         let mut proof = Self::skeleton(vk, batch, &checks)?;
-        let (n_points, n_scalars) = (proof.points_mut().len(), proof.scalars_mut().len());
-        if r.remaining() != 32 * (n_points + n_scalars) {
-            return Err(Error::Malformed(
-                "zero-knowledge proof of the wrong length".into(),
-            ));
-        }
-        for q in proof.points_mut() {
-            *q = r.point("zero-knowledge proof point")?;
-        }
-        for s in proof.scalars_mut() {
-            *s = r.field("zero-knowledge proof scalar")?;
-        }
-        r.finish()?;
+        r.fill(&mut proof, "zero-knowledge proof")?;
         Ok(proof)
     }
 }

@@ -20,6 +20,16 @@ pub const ZK_LINEAR_VERSION: u32 = 1;
 /// Degree of the linear layer's sumcheck (`u(j)·x̂(j)`).
 const DEGREE: usize = 2;
 
+impl crate::wire::Skeleton for ZkLinearProof {
+    fn points_mut(&mut self) -> Vec<&mut GAffine> {
+        ZkLinearProof::points_mut(self)
+    }
+
+    fn scalars_mut(&mut self) -> Vec<&mut F> {
+        ZkLinearProof::scalars_mut(self)
+    }
+}
+
 impl ZkLinearProof {
     /// Every scalar, mutable, in encoding order (`u` included).
     pub(crate) fn scalars_mut(&mut self) -> Vec<&mut F> {
@@ -92,19 +102,7 @@ impl ZkLinearProof {
             )));
         }
         let mut proof = Self::skeleton(vk);
-        let (n_points, n_scalars) = (proof.points_mut().len(), proof.scalars_mut().len());
-        if r.remaining() != 32 * (n_points + n_scalars) {
-            return Err(Error::Malformed(
-                "zero-knowledge linear proof of the wrong length".into(),
-            ));
-        }
-        for q in proof.points_mut() {
-            *q = r.point("zero-knowledge linear proof point")?;
-        }
-        for s in proof.scalars_mut() {
-            *s = r.field("zero-knowledge linear proof scalar")?;
-        }
-        r.finish()?;
+        r.fill(&mut proof, "zero-knowledge linear proof")?;
         Ok(proof)
     }
 }
