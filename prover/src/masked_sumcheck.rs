@@ -296,14 +296,16 @@ struct Closing<'a> {
 }
 
 impl<'a> Closing<'a> {
-    /// Absorbs `sum` and `final_eval`, draws the weights and builds the statement.
-    /// Cost: `O(k·d)` field operations and a three-base MSM.
+    /// Absorbs `sum` and `final_eval`, draws the weights and builds the statement;
+    /// with `opened` (the prover's openings of the two) `C_y` is recommitted from them
+    /// (the same point). Cost: `O(k·d)` field operations and a three-base MSM, or one
+    /// fixed-base commitment.
     fn new(
         key: &'a MaskKey,
         claims: &MaskedClaims,
         degree: usize,
-        sum: GAffine,
-        final_eval: GAffine,
+        (sum, final_eval): (GAffine, GAffine),
+        opened: Option<(&Committed, &Committed)>,
         t: &mut Transcript,
     ) -> crate::Result<Self> {
         let k = claims.point.len();
@@ -315,14 +317,14 @@ impl<'a> Closing<'a> {
             .zip(eval_vector(&claims.point, degree))
             .map(|(s, e)| claims.rho * (w[0] * s + w[1] * e))
             .collect();
-        let c_y = crate::msm::msm(
-            &[key.blinding.g, sum, final_eval],
-            &[
-                w[0] * claims.masked_sum + w[1] * claims.masked_final,
-                -w[0],
-                -w[1],
-            ],
-        )
+        let on_g = w[0] * claims.masked_sum + w[1] * claims.masked_final;
+        let c_y = match opened {
+            Some((s, f)) => key.blinding.commit(
+                on_g - w[0] * s.value - w[1] * f.value,
+                -(w[0] * s.blind + w[1] * f.blind),
+            ),
+            None => crate::msm::msm(&[key.blinding.g, sum, final_eval], &[on_g, -w[0], -w[1]]),
+        }
         .into_affine();
         Ok(Self { gens, a, c_y, w })
     }
@@ -349,7 +351,14 @@ pub fn close<R: RngCore + CryptoRng>(
     t: &mut Transcript,
     rng: &mut R,
 ) -> crate::Result<DotProductProof> {
-    let c = Closing::new(key, &out.claims, out.degree, sum.point, final_eval.point, t)?;
+    let c = Closing::new(
+        key,
+        &out.claims,
+        out.degree,
+        (sum.point, final_eval.point),
+        Some((sum, final_eval)),
+        t,
+    )?;
     let witness = DotProductWitness {
         x: &out.mask,
         r_x: out.mask_blind,
@@ -377,7 +386,7 @@ pub fn verify_close(
     closing: &DotProductProof,
     t: &mut Transcript,
 ) -> crate::Result<()> {
-    let c = Closing::new(key, claims, degree, sum, final_eval, t)?;
+    let c = Closing::new(key, claims, degree, (sum, final_eval), None, t)?;
     closing
         .verify(&key.blinding, &c.statement(proof.mask), t)
         .map_err(|e| match e {
@@ -446,7 +455,8 @@ pub(crate) fn simulate_closing<R: RngCore + CryptoRng>(
     t: &mut Transcript,
     rng: &mut R,
 ) -> DotProductProof {
-    let c = Closing::new(key, claims, degree, sum, final_eval, t).expect("key large enough");
+    let c =
+        Closing::new(key, claims, degree, (sum, final_eval), None, t).expect("key large enough");
     DotProductProof::simulate(&key.blinding, &c.statement(proof.mask), t, rng)
 }
 
