@@ -9,7 +9,8 @@
 //! uniform whatever `x` is. Cost: prover two MSMs of `n + 1` bases; verifier one MSM
 //! of `n + 2` and one of 3; proof `2` points and `n + 2` scalars.
 
-use crate::error::{ensure, Check, DotProductCheck, Error};
+use crate::deferred::Deferred;
+use crate::error::{Check, DotProductCheck, Error};
 use crate::field::{inner_product, GAffine, F, G};
 use crate::pedersen::{random_scalar, BlindingKey, Gens};
 use crate::transcript::Transcript;
@@ -99,7 +100,28 @@ impl DotProductProof {
         s: &DotProductStatement,
         t: &mut Transcript,
     ) -> crate::Result<()> {
-        if s.gens.points.len() != s.a.len() || self.z.len() != s.a.len() {
+        let mut acc = Deferred::new();
+        self.defer(s, s.gens, t, &mut acc, &Error::Rejected)?;
+        acc.finish(key, t)
+    }
+
+    /// Absorbs the proof as [`DotProductProof::verify`] does and adds its two relations
+    /// to `acc`, each reported as `wrap(check)` if it is the first false one there.
+    /// `gens` are the statement's generators with the lifetime `acc` needs.
+    /// `Error::Malformed` at once for a proof of the wrong length.
+    /// Cost: the transcript updates and `O(n)` field operations.
+    pub(crate) fn defer<'g>(
+        &self,
+        s: &DotProductStatement,
+        gens: Gens<'g>,
+        t: &mut Transcript,
+        acc: &mut Deferred<'g>,
+        wrap: &dyn Fn(Check) -> Error,
+    ) -> crate::Result<()> {
+        if s.gens.points.len() != s.a.len()
+            || self.z.len() != s.a.len()
+            || gens.points.len() != s.a.len()
+        {
             return Err(Error::Malformed(
                 "dot-product proof has the wrong length".into(),
             ));
@@ -107,19 +129,26 @@ impl DotProductProof {
         absorb_statement(s, t);
         t.append_points(MESSAGE, &self.points);
         let c = t.challenge(CHALLENGE);
-        let [delta, beta] = self.points.map(G::from);
-        ensure(
-            G::from(s.c_x) * c + delta == s.gens.msm(&self.z) + key.blind(self.z_delta),
-            Check::DotProduct {
+        let one = F::from(1u64);
+        // c·C_x + δ − Σ z_i·G_i − z_δ·h = 0
+        acc.push(
+            vec![(c, s.c_x), (one, self.points[0])],
+            (F::from(0u64), -self.z_delta),
+            Some((gens, self.z.iter().map(|z| -*z).collect())),
+            wrap(Check::DotProduct {
                 which: DotProductCheck::Vector,
-            },
-        )?;
-        ensure(
-            G::from(s.c_y) * c + beta == key.commit(inner_product(&self.z, s.a), self.z_beta),
-            Check::DotProduct {
+            }),
+        );
+        // c·C_y + β − ⟨z, a⟩·g − z_β·h = 0
+        acc.push(
+            vec![(c, s.c_y), (one, self.points[1])],
+            (-inner_product(&self.z, s.a), -self.z_beta),
+            None,
+            wrap(Check::DotProduct {
                 which: DotProductCheck::Result,
-            },
-        )
+            }),
+        );
+        Ok(())
     }
 
     /// Simulates a proof for any statement, given the next challenge of a programmed

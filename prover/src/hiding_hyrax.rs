@@ -10,6 +10,7 @@
 //! inner-product proof of length `2^n` (prover and verifier each about two MSMs of
 //! `2^n` bases) plus the verifier's MSM of `2^m` row commitments.
 
+use crate::deferred::Deferred;
 use crate::dot_product::{DotProductProof, DotProductStatement, DotProductWitness};
 use crate::eq::eq_table;
 use crate::error::{Check, Error};
@@ -171,13 +172,36 @@ pub fn verify_evaluation_width(
     proof: &DotProductProof,
     t: &mut Transcript,
 ) -> crate::Result<()> {
+    let mut acc = Deferred::new();
+    defer_evaluation_width(key, com, width, point, eval, proof, t, &mut acc, &|c| {
+        Error::Rejected(Check::HidingEvaluation(Box::new(c)))
+    })?;
+    acc.finish(bk, t)
+}
+
+/// [`verify_evaluation_width`] with the inner-product proof's relations added to
+/// `acc` (reported as `wrap(check)`) instead of checked at once. Cost: an MSM of `2^m`
+/// row commitments and `O(2^m + 2^n)` field operations.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn defer_evaluation_width<'g>(
+    key: &'g HyraxKey,
+    com: &HyraxCommitment,
+    width: usize,
+    point: &[F],
+    eval: ark_bn254::G1Affine,
+    proof: &DotProductProof,
+    t: &mut Transcript,
+    acc: &mut Deferred<'g>,
+    wrap: &dyn Fn(Check) -> Error,
+) -> crate::Result<()> {
     let statement = evaluation_statement(key, com, width, point, eval)?;
-    proof
-        .verify(bk, &statement.borrow(), t)
-        .map_err(|e| match e {
-            Error::Rejected(c) => Error::Rejected(Check::HidingEvaluation(Box::new(c))),
-            e => e,
-        })
+    proof.defer(
+        &statement.borrow(),
+        Gens::plain(statement.gens),
+        t,
+        acc,
+        wrap,
+    )
 }
 
 /// The inner-product statement of an evaluation, owned (for simulators and callers
@@ -288,6 +312,27 @@ pub fn verify_evaluation_many(
     proof: &DotProductProof,
     t: &mut Transcript,
 ) -> crate::Result<()> {
+    let mut acc = Deferred::new();
+    defer_evaluation_many(key, parts, point, eval, proof, t, &mut acc, &|c| {
+        Error::Rejected(Check::HidingEvaluation(Box::new(c)))
+    })?;
+    acc.finish(bk, t)
+}
+
+/// [`verify_evaluation_many`] with the inner-product proof's relations added to `acc`
+/// (reported as `wrap(check)`) instead of checked at once. Cost: one MSM of
+/// `Σ_k 2^m` row commitments and `O(2^m + 2^n)` field operations.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn defer_evaluation_many<'g>(
+    key: &'g HyraxKey,
+    parts: &[(&HyraxCommitment, F)],
+    point: &[F],
+    eval: ark_bn254::G1Affine,
+    proof: &DotProductProof,
+    t: &mut Transcript,
+    acc: &mut Deferred<'g>,
+    wrap: &dyn Fn(Check) -> Error,
+) -> crate::Result<()> {
     let first = parts
         .first()
         .ok_or_else(|| Error::Malformed("no commitment to open".into()))?
@@ -299,17 +344,15 @@ pub fn verify_evaluation_many(
     {
         return Err(Error::Malformed("commitments of different grids".into()));
     }
+    let gens = Gens::plain(key.gens_for(first.col_vars)?);
     let (bases, scalars) = combined_rows(parts.iter().copied(), &l);
     let statement = DotProductStatement {
-        gens: Gens::plain(key.gens_for(first.col_vars)?),
+        gens,
         a: &a,
         c_x: msm(&bases, &scalars).into_affine(),
         c_y: eval,
     };
-    proof.verify(bk, &statement, t).map_err(|e| match e {
-        Error::Rejected(c) => Error::Rejected(Check::HidingEvaluation(Box::new(c))),
-        e => e,
-    })
+    proof.defer(&statement, gens, t, acc, wrap)
 }
 
 /// Simulates [`prove_evaluation_many`]'s proof without the vectors (test-only).

@@ -23,6 +23,7 @@ mod fault;
 pub(crate) mod accumulate;
 #[cfg(target_arch = "x86_64")]
 mod affine_lanes;
+pub(crate) mod deferred;
 #[allow(dead_code)] // zero-knowledge groundwork, not yet wired (issue 14)
 pub(crate) mod dot_product;
 pub mod eq;

@@ -17,6 +17,7 @@
 //! to `k(d+1)` mask coefficients and one inner-product proof of that length (two MSMs
 //! of `k(d+1)` bases each side) per instance — no group operation in the round loop.
 
+use crate::deferred::Deferred;
 use crate::dot_product::{DotProductProof, DotProductStatement, DotProductWitness};
 use crate::error::{Check, Error};
 use crate::field::{interpolate_at, GAffine, F};
@@ -386,13 +387,38 @@ pub fn verify_close(
     closing: &DotProductProof,
     t: &mut Transcript,
 ) -> crate::Result<()> {
+    let mut acc = Deferred::new();
+    defer_close(
+        key,
+        proof,
+        claims,
+        degree,
+        (sum, final_eval),
+        closing,
+        t,
+        &mut acc,
+        &|c| Error::Rejected(Check::MaskedClosing(Box::new(c))),
+    )?;
+    acc.finish(&key.blinding, t)
+}
+
+/// [`verify_close`] with the closing proof's relations added to `acc` (reported as
+/// `wrap(check)`) instead of checked at once. Cost: the transcript updates, a
+/// three-base MSM and `O(k·d)` field operations.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn defer_close<'g>(
+    key: &'g MaskKey,
+    proof: &MaskedSumcheckProof,
+    claims: &MaskedClaims,
+    degree: usize,
+    (sum, final_eval): (GAffine, GAffine),
+    closing: &DotProductProof,
+    t: &mut Transcript,
+    acc: &mut Deferred<'g>,
+    wrap: &dyn Fn(Check) -> Error,
+) -> crate::Result<()> {
     let c = Closing::new(key, claims, degree, (sum, final_eval), None, t)?;
-    closing
-        .verify(&key.blinding, &c.statement(proof.mask), t)
-        .map_err(|e| match e {
-            Error::Rejected(c) => Error::Rejected(Check::MaskedClosing(Box::new(c))),
-            e => e,
-        })
+    closing.defer(&c.statement(proof.mask), c.gens, t, acc, wrap)
 }
 
 /// Simulates the rounds of a masked sumcheck without a witness, on a programmed

@@ -33,11 +33,12 @@
 //! commitment's row blindings, one per grid row).
 
 use super::*;
+use crate::deferred::Deferred;
 use crate::dot_product::DotProductProof;
 use crate::eq::{eq_eval, eq_table};
 use crate::error::{Check, Committed as What, Error, Step};
 use crate::field::{inner_product, GAffine, F};
-use crate::hiding_hyrax::{hide, prove_evaluation, verify_evaluation, HidingCommitment};
+use crate::hiding_hyrax::{defer_evaluation_width, hide, prove_evaluation, HidingCommitment};
 use crate::hyrax::{HyraxCommitment, HyraxKey};
 use crate::labels;
 use crate::masked_sumcheck::{
@@ -250,10 +251,11 @@ pub(crate) fn verify_zk_rounds(
     }
 }
 
-/// The verifier's side of [`zk_close`]. A failure is the step's final check.
+/// The verifier's side of [`zk_close`]: an equality proof is checked at once, a masked
+/// closing's relations go to `acc`. A failure is the step's final check.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn verify_zk_close(
-    zk: &MaskKey,
+pub(crate) fn verify_zk_close<'g>(
+    zk: &'g MaskKey,
     proof: &ZkSumcheck,
     claims: Option<&MaskedClaims>,
     d: usize,
@@ -261,18 +263,23 @@ pub(crate) fn verify_zk_close(
     fin: GAffine,
     step: Step,
     t: &mut Transcript,
+    acc: &mut Deferred<'g>,
 ) -> crate::Result<()> {
-    let r = match (proof, claims) {
-        (ZkSumcheck::Empty(eq), None) => eq.verify(&zk.blinding, sum, fin, t),
+    let final_check = Error::Rejected(Check::SumcheckFinal { step });
+    match (proof, claims) {
+        (ZkSumcheck::Empty(eq), None) => {
+            eq.verify(&zk.blinding, sum, fin, t).map_err(|e| match e {
+                Error::Rejected(_) => final_check,
+                e => e,
+            })
+        }
         (ZkSumcheck::Masked { rounds, closing }, Some(c)) => {
-            masked_sumcheck::verify_close(zk, rounds, c, d, sum, fin, closing, t)
+            masked_sumcheck::defer_close(zk, rounds, c, d, (sum, fin), closing, t, acc, &|_| {
+                final_check.clone()
+            })
         }
         _ => unreachable!("kinds matched by verify_zk_rounds"),
-    };
-    r.map_err(|e| match e {
-        Error::Rejected(_) => Error::Rejected(Check::SumcheckFinal { step }),
-        e => e,
-    })
+    }
 }
 
 /// Proves one table's identity `Σ_j P_j/Q_j = S` over its instances' committed roots.
@@ -723,6 +730,23 @@ pub fn verify(
     proof: &ZkLogupProof,
     t: &mut Transcript,
 ) -> crate::Result<Vec<ZkLookupClaim<GAffine>>> {
+    let mut acc = Deferred::new();
+    let claims = verify_into(shapes, key, zk, proof, t, &mut acc)?;
+    acc.finish(&zk.blinding, t)?;
+    Ok(claims)
+}
+
+/// [`verify`] with the inner-product relations of the closings and multiplicity
+/// evaluations added to `acc` instead of checked at once (the caller finishes it).
+/// The product proofs are checked before returning.
+pub(crate) fn verify_into<'g>(
+    shapes: &[LookupShape],
+    key: &'g HyraxKey,
+    zk: &'g MaskKey,
+    proof: &ZkLogupProof,
+    t: &mut Transcript,
+    acc: &mut Deferred<'g>,
+) -> crate::Result<Vec<ZkLookupClaim<GAffine>>> {
     let bk = &zk.blinding;
     let lay = Layout::new(shapes)?;
     check_zk_dimensions(&lay, proof)?;
@@ -820,7 +844,17 @@ pub fn verify(
             }
         }
         let fin = combine_points(&terms);
-        verify_zk_close(zk, &layer.sumcheck, claims.as_ref(), 3, sum, fin, step, t)?;
+        verify_zk_close(
+            zk,
+            &layer.sumcheck,
+            claims.as_ref(),
+            3,
+            sum,
+            fin,
+            step,
+            t,
+            acc,
+        )?;
         let mu = t.challenge(labels::LOGUP_LAYER_MU);
         let lerp = |x: GAffine, y: GAffine| combine_points(&[(F::one() - mu, x), (mu, y)]);
         let next: Vec<[GAffine; 2]> = layer
@@ -862,14 +896,20 @@ pub fn verify(
         let (claims, r) = verify_zk_rounds(&proof.table_sumchecks[k], tb.num_vars(), 2, step, t)?;
         let m_eval = proof.multiplicity_evals[k];
         t.append_points(labels::ZK_LOGUP_MULTIPLICITY_EVAL, &[m_eval]);
-        verify_evaluation(
+        let com = &proof.multiplicity_commitments[k];
+        defer_evaluation_width(
             key,
-            bk,
-            &proof.multiplicity_commitments[k],
+            com,
+            1 << com.col_vars,
             &r,
             m_eval,
             &proof.multiplicity_proofs[k],
             t,
+            acc,
+            &|c| {
+                Error::Rejected(Check::HidingEvaluation(Box::new(c)))
+                    .opening_of(What::Multiplicities { table: k })
+            },
         )
         .map_err(|e| e.opening_of(What::Multiplicities { table: k }))?;
         let g_r = table_g_eval(tb, gamma, beta, &r)?;
@@ -883,6 +923,7 @@ pub fn verify(
             fin,
             step,
             t,
+            acc,
         )?;
     }
     products.finish(bk, t)?;

@@ -28,11 +28,12 @@ use super::{
     batch_weight, grid, key_vars, row_weights, statement_transcript, Layout, MlpLayer, MlpVk,
     PublicInput, RequantCheck, Statement,
 };
+use crate::deferred::Deferred;
 use crate::dot_product::DotProductProof;
 use crate::eq::eq_table;
 use crate::error::{ensure, Check, Committed as What, Error, Step};
 use crate::field::{from_i64, inner_product, log2_ceil, GAffine, F};
-use crate::hiding_hyrax::{hide, prove_evaluation_many, verify_evaluation_many, HidingCommitment};
+use crate::hiding_hyrax::{defer_evaluation_many, hide, prove_evaluation_many, HidingCommitment};
 use crate::hyrax::{commit_ints_many, open_ints, verify_combination, HyraxCommitment, HyraxKey};
 use crate::labels;
 use crate::linear::step_tables;
@@ -490,13 +491,13 @@ fn open_group<R: RngCore + CryptoRng>(
 }
 
 /// Checks one opening group (see [`open_group`]).
-fn check_group(
-    key: &HyraxKey,
-    bk: &BlindingKey,
+fn check_group<'g>(
+    key: &'g HyraxKey,
     t: &mut Transcript,
     point: &[F],
     parts: &[(&HyraxCommitment, GAffine)],
     proof: &DotProductProof,
+    acc: &mut Deferred<'g>,
 ) -> crate::Result<()> {
     let lambda = t.challenge(labels::OPENING_LAMBDA);
     let weights: Vec<F> = std::iter::successors(Some(F::ONE), |w| Some(*w * lambda))
@@ -516,8 +517,10 @@ fn check_group(
     {
         return Err(Error::Malformed("witness commitment shape".into()));
     }
-    verify_evaluation_many(key, bk, &coms, point, eval, proof, t)
-        .map_err(|e| e.opening_of(What::Witness))
+    defer_evaluation_many(key, &coms, point, eval, proof, t, acc, &|c| {
+        Error::Rejected(Check::HidingEvaluation(Box::new(c))).opening_of(What::Witness)
+    })
+    .map_err(|e| e.opening_of(What::Witness))
 }
 
 /// Verifies a zero-knowledge proof for `statement` (whose input must be committed)
@@ -562,7 +565,10 @@ fn verify_on(
     for com in proof.witness.iter().flatten() {
         com.absorb(t);
     }
-    let claims = zk_logup::verify(&lay.shapes, key, zk, &proof.logup, t)?;
+    // The inner-product relations of every closing and opening are checked together
+    // at the end (`Deferred`), each reported with its step's error if false.
+    let mut acc = Deferred::new();
+    let claims = zk_logup::verify_into(&lay.shapes, key, zk, &proof.logup, t, &mut acc)?;
     let mut shifted = proof.shifted.iter();
     let layer_claims =
         layer_claims_verifier(bk, lay, vk, batch, &claims, t, |layer, s, top, t| {
@@ -618,6 +624,7 @@ fn verify_on(
             fin,
             step_name,
             t,
+            &mut acc,
         )?;
         input_points[l] = rho_b.iter().chain(&r1).copied().collect();
     }
@@ -627,35 +634,35 @@ fn verify_on(
     let mut next = || groups.next().expect("shape-checked");
     check_group(
         key,
-        bk,
         t,
         &claims[0].point,
         &[(input_com, claims[0].evals[0])],
         next(),
+        &mut acc,
     )?;
     check_group(
         key,
-        bk,
         t,
         &input_points[0],
         &[(input_com, proof.steps[0].input_eval)],
         next(),
+        &mut acc,
     )?;
     for (l, (coms, lc)) in proof.witness.iter().zip(&layer_claims).enumerate() {
         let p = &claims[lay.hidden[l].first_instance].point;
         let parts: Vec<(&HyraxCommitment, GAffine)> =
             coms.iter().zip(lc.evals.iter().copied()).collect();
-        check_group(key, bk, t, p, &parts, next())?;
+        check_group(key, t, p, &parts, next(), &mut acc)?;
         check_group(
             key,
-            bk,
             t,
             &input_points[l + 1],
             &[(&coms[0], proof.steps[l + 1].input_eval)],
             next(),
+            &mut acc,
         )?;
     }
-    Ok(())
+    acc.finish(bk, t)
 }
 
 /// The verifier's per-hidden-layer claims from the committed lookup claims: the claim
