@@ -77,7 +77,7 @@ impl KeyCache {
 /// input is in the proof file. Private-input mode: the zero-knowledge proof
 /// ([`ternzk_prover::mlp::prove_zk`]), which hides the input and every activation (the
 /// model and the logits are public; docs/protocol.md, "What is hidden"); its proofs are
-/// randomized, and it costs about 14–16× the public proof at batch 1 and 3.7× at
+/// randomized, and it costs about 11–14× the public proof at batch 1 and 3.1–3.6× at
 /// batch 256 on 784-256-256-10 (docs/decisions.md). `keys` supplies the generators. The timings break down a
 /// public proof; a zero-knowledge proof reports its whole time as `linear_ms`.
 /// Cost: one proof.

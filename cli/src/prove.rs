@@ -43,8 +43,8 @@ pub struct Args {
     /// Make the zero-knowledge proof: the proof file holds a hiding commitment to the
     /// input instead of the input, and reveals nothing about the input or any
     /// activation; the model (its key) and the outputs stay public. Proofs are
-    /// randomized; proving costs about 14–16× the public proof at batch 1 and 3.7× at
-    /// batch 256 for 784-256-256-10, 5.7× for 784-4096-4096-10 at batch 1
+    /// randomized; proving costs about 11–14× the public proof at batch 1 and 3.1–3.6× at
+    /// batch 256 for 784-256-256-10, 4.2–4.9× for 784-4096-4096-10 at batch 1
     /// (docs/protocol.md, "What is hidden"; docs/decisions.md).
     #[arg(long)]
     pub private_input: bool,

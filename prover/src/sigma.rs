@@ -8,13 +8,12 @@
 //!
 //! Costs are constant: a handful of two- or three-base MSMs per proof and per check.
 
+use crate::deferred::Deferred;
 use crate::error::{ensure, Check, ProductCheck};
 use crate::field::{GAffine, F, G};
-use crate::msm::msm;
 use crate::pedersen::{random_scalar, BlindingKey, Committed};
 use crate::transcript::Transcript;
 use ark_ec::CurveGroup;
-use ark_ff::Zero;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_std::rand::{CryptoRng, RngCore};
 
@@ -102,7 +101,6 @@ pub struct ProductProof {
 const PRODUCT_STATEMENT: &[u8] = b"zk-product-statement";
 const PRODUCT_MESSAGE: &[u8] = b"zk-product-message";
 const PRODUCT_CHALLENGE: &[u8] = b"zk-product-challenge";
-const PRODUCT_BATCH: &[u8] = b"zk-product-batch-weights";
 
 /// One product statement `(X, Y, Z)` with its openings, as the prover holds it.
 pub type ProductTriple<'a> = (&'a Committed, &'a Committed, &'a Committed);
@@ -193,90 +191,54 @@ impl ProductProof {
         z: GAffine,
         t: &mut Transcript,
     ) -> crate::Result<()> {
-        Self::verify_many(key, &[(x, y, z)], &[self], t)
+        let mut acc = Deferred::new();
+        self.defer((x, y, z), t, &mut acc, None);
+        acc.finish(key, t)
     }
 
-    /// Checks `proofs[i]` against `statements[i] = (X, Y, Z)` for every `i`, absorbing
-    /// into the transcript as [`ProductProof::verify`] calls one after another would,
-    /// then checking them together ([`ProductBatch`]). Returns the first failure in
-    /// order. Cost: one MSM of `6n + 2` bases.
-    pub fn verify_many(
-        key: &BlindingKey,
-        statements: &[(GAffine, GAffine, GAffine)],
-        proofs: &[&Self],
-        t: &mut Transcript,
-    ) -> crate::Result<()> {
-        assert_eq!(statements.len(), proofs.len(), "one proof a statement");
-        let mut batch = ProductBatch::default();
-        for (&s, p) in statements.iter().zip(proofs) {
-            batch.absorb(p, s, t, None);
-        }
-        batch.finish(key, t)
-    }
-
-    /// Whether all `3n` relations hold, checked as one random combination: weights
-    /// `ρ, ρ², …` with `ρ` drawn from the transcript extended by every response, so
-    /// the prover fixed all it sent before `ρ` exists; a false relation survives with
-    /// probability at most `3n/|F|`. Cost: one MSM of `6n + 2` bases.
-    fn batch_holds(
-        key: &BlindingKey,
-        statements: &[(GAffine, GAffine, GAffine)],
-        proofs: &[&Self],
-        challenges: &[F],
-        t: &Transcript,
-    ) -> bool {
-        let responses: Vec<F> = proofs.iter().flat_map(|p| p.responses).collect();
-        let rho = t.side_challenge(PRODUCT_BATCH, &responses);
-        let n = proofs.len();
-        let (mut bases, mut scalars) =
-            (Vec::with_capacity(6 * n + 2), Vec::with_capacity(6 * n + 2));
-        let (mut on_g, mut on_h) = (F::from(0u64), F::from(0u64));
-        let mut w = F::from(1u64);
-        for ((&(x, y, z), p), &c) in statements.iter().zip(proofs).zip(challenges) {
-            w *= rho;
-            let w1 = w;
-            w *= rho;
-            let w2 = w;
-            w *= rho;
-            let w3 = w;
-            let r = &p.responses;
-            bases.extend([p.points[0], p.points[1], p.points[2], x, y, z]);
-            scalars.extend([w1, w2, w3, w1 * c - w3 * r[2], w2 * c, w3 * c]);
-            on_g -= w1 * r[0] + w2 * r[2];
-            on_h -= w1 * r[1] + w2 * r[3] + w3 * r[4];
-        }
-        bases.extend([key.g, key.h]);
-        scalars.extend([on_g, on_h]);
-        msm(&bases, &scalars).is_zero()
-    }
-
-    /// The three relations of one proof under challenge `c`.
-    fn check(
+    /// Absorbs the proof for `(X, Y, Z)` as [`ProductProof::verify`] does and adds its
+    /// three relations to `acc`, reported as `on_failure` (or the relation's own
+    /// [`Check::Product`]) if one is the first false one there. Cost: the transcript
+    /// updates.
+    pub fn defer(
         &self,
-        key: &BlindingKey,
         (x, y, z): (GAffine, GAffine, GAffine),
-        c: F,
-    ) -> crate::Result<()> {
-        let [alpha, beta, delta] = self.points.map(G::from);
+        t: &mut Transcript,
+        acc: &mut Deferred<'_>,
+        on_failure: Option<&crate::Error>,
+    ) {
+        t.append_points(PRODUCT_STATEMENT, &[x, y, z]);
+        t.append_points(PRODUCT_MESSAGE, &self.points);
+        let c = t.challenge(PRODUCT_CHALLENGE);
+        let [alpha, beta, delta] = self.points;
         let r = &self.responses;
-        ensure(
-            alpha + msm(&[x], &[c]) == key.commit(r[0], r[1]),
-            Check::Product {
-                which: ProductCheck::FirstOpening,
-            },
-        )?;
-        ensure(
-            beta + msm(&[y], &[c]) == key.commit(r[2], r[3]),
-            Check::Product {
-                which: ProductCheck::SecondOpening,
-            },
-        )?;
-        ensure(
-            delta + msm(&[z, x], &[c, -r[2]]) == key.blind(r[4]),
-            Check::Product {
-                which: ProductCheck::Relation,
-            },
-        )
+        let one = F::from(1u64);
+        let error = |which| {
+            on_failure
+                .cloned()
+                .unwrap_or(crate::Error::Rejected(Check::Product { which }))
+        };
+        // α + c·X = z₁·g + z₂·h
+        acc.push(
+            vec![(one, alpha), (c, x)],
+            (-r[0], -r[1]),
+            None,
+            error(ProductCheck::FirstOpening),
+        );
+        // β + c·Y = z₃·g + z₄·h
+        acc.push(
+            vec![(one, beta), (c, y)],
+            (-r[2], -r[3]),
+            None,
+            error(ProductCheck::SecondOpening),
+        );
+        // δ + c·Z = z₃·X + z₅·h
+        acc.push(
+            vec![(one, delta), (c, z), (-r[2], x)],
+            (F::from(0u64), -r[4]),
+            None,
+            error(ProductCheck::Relation),
+        );
     }
 
     /// Simulates a proof for `(X, Y, Z)` without openings, given the next challenge of a
@@ -303,87 +265,6 @@ impl ProductProof {
             points,
             responses: r,
         }
-    }
-}
-
-/// Product proofs absorbed in transcript order and checked together at the end: the
-/// verifier's side of many [`ProductProof`]s spread over a protocol (a LogUp proof's
-/// layers and root chains). Each proof keeps the error its caller reports if it is the
-/// first false one.
-#[derive(Default)]
-pub struct ProductBatch<'a> {
-    statements: Vec<(GAffine, GAffine, GAffine)>,
-    proofs: Vec<&'a ProductProof>,
-    challenges: Vec<F>,
-    errors: Vec<Option<crate::Error>>,
-}
-
-impl<'a> ProductBatch<'a> {
-    /// Absorbs `proof` for `statement` into `t` exactly as [`ProductProof::verify`]
-    /// would and keeps it for [`ProductBatch::finish`]; `on_failure` replaces the
-    /// product check's own error if this proof is the first false one.
-    /// Cost: the transcript updates.
-    pub fn absorb(
-        &mut self,
-        proof: &'a ProductProof,
-        (x, y, z): (GAffine, GAffine, GAffine),
-        t: &mut Transcript,
-        on_failure: Option<crate::Error>,
-    ) {
-        t.append_points(PRODUCT_STATEMENT, &[x, y, z]);
-        t.append_points(PRODUCT_MESSAGE, &proof.points);
-        self.challenges.push(t.challenge(PRODUCT_CHALLENGE));
-        self.statements.push((x, y, z));
-        self.proofs.push(proof);
-        self.errors.push(on_failure);
-    }
-
-    /// Number of proofs absorbed.
-    pub fn len(&self) -> usize {
-        self.proofs.len()
-    }
-
-    /// Whether no proof was absorbed.
-    pub fn is_empty(&self) -> bool {
-        self.proofs.is_empty()
-    }
-
-    /// Checks every absorbed proof: all `3n` relations as one random combination
-    /// (weights from `t` — the transcript after the last absorbed proof or later —
-    /// extended by every response; soundness in docs/protocol.md), and only if that
-    /// fails, proof by proof, returning the first false one's error. Cost: one MSM of
-    /// `6n + 2` bases; on failure, three small MSMs a proof over the threads.
-    pub fn finish(self, key: &BlindingKey, t: &Transcript) -> crate::Result<()> {
-        use rayon::prelude::*;
-        let n = self.proofs.len();
-        if n == 0
-            || (n > 1
-                && ProductProof::batch_holds(
-                    key,
-                    &self.statements,
-                    &self.proofs,
-                    &self.challenges,
-                    t,
-                ))
-        {
-            return Ok(());
-        }
-        let results: Vec<crate::Result<()>> = self
-            .statements
-            .par_iter()
-            .zip(&self.proofs)
-            .zip(&self.challenges)
-            .map(|((&s, p), &c)| p.check(key, s, c))
-            .collect();
-        for (r, on_failure) in results.into_iter().zip(self.errors) {
-            if let Err(e) = r {
-                return Err(match (e, on_failure) {
-                    (crate::Error::Rejected(_), Some(replacement)) => replacement,
-                    (e, _) => e,
-                });
-            }
-        }
-        Ok(())
     }
 }
 
@@ -458,8 +339,15 @@ mod tests {
             .iter()
             .map(|(x, y, z)| (x.point, y.point, z.point))
             .collect();
-        let refs: Vec<&ProductProof> = proofs.iter().collect();
-        ProductProof::verify_many(&key, &statements, &refs, &mut Transcript::new(b"t")).unwrap();
+        let check_all = |proofs: &[ProductProof], statements: &[(GAffine, GAffine, GAffine)]| {
+            let mut t = Transcript::new(b"t");
+            let mut acc = Deferred::new();
+            for (p, &s) in proofs.iter().zip(statements) {
+                p.defer(s, &mut t, &mut acc, None);
+            }
+            acc.finish(&key, &t)
+        };
+        check_all(&proofs, &statements).unwrap();
         // One tampered response, first message or statement anywhere in the batch
         // rejects it, and the one-by-one fallback names the failing relation.
         for (k, which) in [(0usize, 0usize), (3, 2), (5, 4), (2, 5), (4, 7)] {
@@ -470,10 +358,7 @@ mod tests {
                 bad[k].points[which - 5] =
                     (G::from(bad[k].points[which - 5]) + key.h).into_affine();
             }
-            let refs: Vec<&ProductProof> = bad.iter().collect();
-            let err =
-                ProductProof::verify_many(&key, &statements, &refs, &mut Transcript::new(b"t"))
-                    .expect_err("tampered batch accepted");
+            let err = check_all(&bad, &statements).expect_err("tampered batch accepted");
             assert!(
                 matches!(err, crate::Error::Rejected(Check::Product { .. })),
                 "{err:?}"
@@ -481,9 +366,7 @@ mod tests {
         }
         let mut wrong = statements.clone();
         wrong[1].2 = opened[2][2].point;
-        assert!(
-            ProductProof::verify_many(&key, &wrong, &refs, &mut Transcript::new(b"t")).is_err()
-        );
+        assert!(check_all(&proofs, &wrong).is_err());
     }
 
     #[test]

@@ -280,8 +280,8 @@ impl CompiledModel {
     /// proof. The proof carries a hiding (blinded) commitment to the input instead of
     /// the input, and reveals nothing about the input or any hidden activation; the
     /// model (its key) and the logits are public. Proofs are randomized (two proofs of
-    /// one input differ) and cost more: about 14-16x the public proof's time at batch 1
-    /// and 3.7x at batch 256 (784-256-256-10). See docs/protocol.md, "What is hidden".
+    /// one input differ) and cost more: about 11-14x the public proof's time at batch 1
+    /// and 3.1-3.6x at batch 256 (784-256-256-10). See docs/protocol.md, "What is hidden".
     ///
     /// Raises ``ValueError`` for a wrong shape, a non-finite value, or a key made for
     /// another model. The GIL is released while proving.

@@ -45,7 +45,7 @@ use crate::masked_sumcheck::{
     self, MaskKey, MaskedClaims, MaskedProverOutput, MaskedSumcheckProof,
 };
 use crate::pedersen::{combine_points, BlindingKey, Committed};
-use crate::sigma::{EqualityProof, ProductBatch, ProductProof, ProductTriple};
+use crate::sigma::{EqualityProof, ProductProof, ProductTriple};
 use crate::small_commit::{commit_counts, open_counts};
 use crate::sumcheck::RoundOracle;
 use crate::transcript::Transcript;
@@ -327,14 +327,14 @@ fn prove_roots<R: RngCore + CryptoRng>(
 
 /// Checks [`prove_roots`]'s proof for table `k` whose instances are `members`.
 #[allow(clippy::too_many_arguments)]
-fn verify_roots<'a>(
+fn verify_roots(
     bk: &BlindingKey,
     roots: &[[GAffine; 2]],
     members: &[usize],
     s: GAffine,
-    proof: &'a ZkRootProof,
+    proof: &ZkRootProof,
     k: usize,
-    products: &mut ProductBatch<'a>,
+    acc: &mut Deferred<'_>,
     t: &mut Transcript,
 ) -> crate::Result<()> {
     let root_err = |e: Error| match e {
@@ -355,11 +355,11 @@ fn verify_roots<'a>(
             .into_iter()
             .zip(step_proofs)
         {
-            products.absorb(
-                pr,
+            pr.defer(
                 s,
                 t,
-                Some(Error::Rejected(Check::LogupRoot { table: k })),
+                acc,
+                Some(&Error::Rejected(Check::LogupRoot { table: k })),
             );
         }
         n = combine_points(&[(F::one(), nq), (F::one(), pd)]);
@@ -736,9 +736,9 @@ pub fn verify(
     Ok(claims)
 }
 
-/// [`verify`] with the inner-product relations of the closings and multiplicity
-/// evaluations added to `acc` instead of checked at once (the caller finishes it).
-/// The product proofs are checked before returning.
+/// [`verify`] with the relations of the product proofs, the closings and the
+/// multiplicity evaluations added to `acc` instead of checked at once (the caller
+/// finishes it).
 pub(crate) fn verify_into<'g>(
     shapes: &[LookupShape],
     key: &'g HyraxKey,
@@ -765,20 +765,10 @@ pub(crate) fn verify_into<'g>(
     let flat: Vec<GAffine> = proof.roots.iter().flatten().copied().collect();
     t.append_points(labels::ZK_LOGUP_ROOTS, &flat);
     t.append_points(labels::ZK_LOGUP_TABLE_SUMS, &proof.table_sums);
-    // Every product proof of the chains and layers is absorbed in order and checked
-    // in one batch at the end (`ProductBatch`), each with the error it reports.
-    let mut products = ProductBatch::default();
+    // Every product proof's relations go to `acc` (checked by the caller at the end),
+    // each with the error its step reports.
     for (k, (m, rp)) in members_of(&lay).iter().zip(&proof.root_proofs).enumerate() {
-        verify_roots(
-            bk,
-            &proof.roots,
-            m,
-            proof.table_sums[k],
-            rp,
-            k,
-            &mut products,
-            t,
-        )?;
+        verify_roots(bk, &proof.roots, m, proof.table_sums[k], rp, k, acc, t)?;
     }
 
     // Witness-side GKR.
@@ -827,11 +817,11 @@ pub(crate) fn verify_into<'g>(
             )));
         }
         for (&s, p) in statements.iter().zip(proofs) {
-            products.absorb(
-                p,
+            p.defer(
                 s,
                 t,
-                Some(Error::Rejected(Check::SumcheckFinal { step })),
+                acc,
+                Some(&Error::Rejected(Check::SumcheckFinal { step })),
             );
         }
         let mut terms: Vec<(F, GAffine)> = Vec::new();
@@ -926,7 +916,6 @@ pub(crate) fn verify_into<'g>(
             acc,
         )?;
     }
-    products.finish(bk, t)?;
 
     Ok(evals
         .into_iter()

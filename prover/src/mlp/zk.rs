@@ -131,8 +131,8 @@ fn programmed_transcript(
 /// widths do not fit 16 bits ([`super::model_checks`]) or the mask key is smaller
 /// than [`mask_vars`]. Proofs are randomized: two proofs of one statement differ.
 /// Cost: the public prover's, plus the group work of the module docs — measured on
-/// 784-256-256-10 at density 1/16 about 14–16× the public prover at batch 1 and 3.7×
-/// at batch 256; 784-4096-4096-10 5.7× at batch 1 (`docs/decisions.md`).
+/// 784-256-256-10 at density 1/16 about 11–14× the public prover at batch 1 and 3.1–3.6×
+/// at batch 256; 784-4096-4096-10 4.2–4.9× at batch 1 (`docs/decisions.md`).
 pub fn prove<R: RngCore + CryptoRng>(
     layers: &[MlpLayer],
     vk: &MlpVk,
