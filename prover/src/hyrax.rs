@@ -75,6 +75,9 @@ impl HyraxKey {
     /// `2^col_vars` (built on the first call for `col_vars` and kept: about 256 point
     /// doublings a generator, once per key), for repeated vector commitments.
     pub fn prepared_gens(&self, col_vars: usize, width: usize) -> crate::Result<Gens<'_>> {
+        if col_vars >= self.prepared.slots.len() {
+            return Err(Error::Invalid(format!("a 2^{col_vars}-column grid")));
+        }
         let all = self.gens_for(col_vars)?;
         if width > all.len() {
             return Err(Error::Invalid(format!(
