@@ -172,8 +172,20 @@ pub fn verify_evaluation_width(
     proof: &DotProductProof,
     t: &mut Transcript,
 ) -> crate::Result<()> {
+    check_now(bk, t, |t, acc, wrap| {
+        defer_evaluation_width(key, com, width, point, eval, proof, t, acc, wrap)
+    })
+}
+
+/// Runs a deferring check on a fresh collection and finishes it at once, failures
+/// reported as [`Check::HidingEvaluation`]. Cost: the check's.
+fn check_now<'g>(
+    bk: &BlindingKey,
+    t: &mut Transcript,
+    defer: impl FnOnce(&mut Transcript, &mut Deferred<'g>, &dyn Fn(Check) -> Error) -> crate::Result<()>,
+) -> crate::Result<()> {
     let mut acc = Deferred::new();
-    defer_evaluation_width(key, com, width, point, eval, proof, t, &mut acc, &|c| {
+    defer(t, &mut acc, &|c| {
         Error::Rejected(Check::HidingEvaluation(Box::new(c)))
     })?;
     acc.finish(bk, t)
@@ -312,11 +324,9 @@ pub fn verify_evaluation_many(
     proof: &DotProductProof,
     t: &mut Transcript,
 ) -> crate::Result<()> {
-    let mut acc = Deferred::new();
-    defer_evaluation_many(key, parts, point, eval, proof, t, &mut acc, &|c| {
-        Error::Rejected(Check::HidingEvaluation(Box::new(c)))
-    })?;
-    acc.finish(bk, t)
+    check_now(bk, t, |t, acc, wrap| {
+        defer_evaluation_many(key, parts, point, eval, proof, t, acc, wrap)
+    })
 }
 
 /// [`verify_evaluation_many`] with the inner-product proof's relations added to `acc`

@@ -45,6 +45,17 @@ impl Writer {
     pub fn u64(&mut self, v: u64) {
         self.bytes.extend_from_slice(&v.to_le_bytes());
     }
+    /// Appends a proof's points, then its scalars, in [`Skeleton`] order (what
+    /// [`Reader::fill`] reads back). Cost: a copy of the proof and O(size).
+    pub fn skeleton<S: Skeleton + Clone>(&mut self, proof: &S) {
+        let mut p = proof.clone();
+        for q in p.points_mut() {
+            self.point(q);
+        }
+        for s in p.scalars_mut() {
+            self.field(s);
+        }
+    }
 }
 
 /// Reads encodings from a byte slice, failing cleanly on anything malformed.

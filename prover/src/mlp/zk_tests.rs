@@ -11,6 +11,7 @@ use crate::hyrax::HyraxKey;
 use crate::masked_sumcheck::MaskKey;
 use crate::requant::requant;
 use crate::ternary::TernaryCsr;
+use crate::wire::Skeleton;
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::Field;
 use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};

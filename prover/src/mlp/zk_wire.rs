@@ -14,44 +14,16 @@ use crate::field::{log2_ceil, GAffine, F};
 use crate::hyrax::HyraxCommitment;
 use crate::logup::zk::{ZkLogupProof, ZkSumcheck};
 use crate::sigma::EqualityProof;
-use crate::wire::{Reader, Writer};
+use crate::wire::{Reader, Skeleton, Writer};
 use ark_ec::AffineRepr;
 use ark_ff::Zero;
 
 /// Version of the zero-knowledge proof encoding.
 pub const ZK_PROOF_VERSION: u32 = 1;
 
-impl crate::wire::Skeleton for ZkMlpProof {
-    fn points_mut(&mut self) -> Vec<&mut GAffine> {
-        ZkMlpProof::points_mut(self)
-    }
-
-    fn scalars_mut(&mut self) -> Vec<&mut F> {
-        ZkMlpProof::scalars_mut(self)
-    }
-}
-
-impl ZkMlpProof {
-    /// Every scalar, mutable, in encoding order.
-    pub(crate) fn scalars_mut(&mut self) -> Vec<&mut F> {
-        let mut v = self.logup.scalars_mut();
-        for s in &mut self.shifted {
-            v.push(&mut s.z);
-        }
-        for s in &mut self.steps {
-            v.extend(s.sumcheck.all_scalars_mut());
-            v.extend(s.opening.iter_mut());
-        }
-        for d in &mut self.openings {
-            v.extend(d.z.iter_mut());
-            v.push(&mut d.z_delta);
-            v.push(&mut d.z_beta);
-        }
-        v
-    }
-
+impl Skeleton for ZkMlpProof {
     /// Every point, mutable, in encoding order.
-    pub(crate) fn points_mut(&mut self) -> Vec<&mut GAffine> {
+    fn points_mut(&mut self) -> Vec<&mut GAffine> {
         let mut v: Vec<&mut GAffine> = Vec::new();
         for c in self.witness.iter_mut().flatten() {
             v.extend(c.rows.iter_mut());
@@ -70,6 +42,26 @@ impl ZkMlpProof {
         v
     }
 
+    /// Every scalar, mutable, in encoding order.
+    fn scalars_mut(&mut self) -> Vec<&mut F> {
+        let mut v = self.logup.scalars_mut();
+        for s in &mut self.shifted {
+            v.push(&mut s.z);
+        }
+        for s in &mut self.steps {
+            v.extend(s.sumcheck.all_scalars_mut());
+            v.extend(s.opening.iter_mut());
+        }
+        for d in &mut self.openings {
+            v.extend(d.z.iter_mut());
+            v.push(&mut d.z_delta);
+            v.push(&mut d.z_beta);
+        }
+        v
+    }
+}
+
+impl ZkMlpProof {
     /// A placeholder proof of the dimensions `vk`, `batch` and `checks` imply.
     /// Cost: O(proof size).
     pub(crate) fn skeleton(
@@ -134,13 +126,7 @@ impl ZkMlpProof {
         for c in &self.checks {
             w.bytes.extend_from_slice(&c.to_bytes());
         }
-        let mut p = self.clone();
-        for q in p.points_mut() {
-            w.point(q);
-        }
-        for s in p.scalars_mut() {
-            w.field(s);
-        }
+        w.skeleton(self);
         w.bytes
     }
 

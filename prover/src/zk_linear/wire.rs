@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::field::{log2_ceil, GAffine, F};
 use crate::linear::LinearVk;
 use crate::masked_sumcheck::MaskedSumcheckProof;
-use crate::wire::{Reader, Writer};
+use crate::wire::{Reader, Skeleton, Writer};
 use ark_ec::AffineRepr;
 use ark_ff::Zero;
 
@@ -20,19 +20,17 @@ pub const ZK_LINEAR_VERSION: u32 = 1;
 /// Degree of the linear layer's sumcheck (`u(j)·x̂(j)`).
 const DEGREE: usize = 2;
 
-impl crate::wire::Skeleton for ZkLinearProof {
+impl Skeleton for ZkLinearProof {
+    /// Every point, mutable, in encoding order.
     fn points_mut(&mut self) -> Vec<&mut GAffine> {
-        ZkLinearProof::points_mut(self)
+        let mut v: Vec<&mut GAffine> = vec![&mut self.sumcheck.mask, &mut self.input_eval];
+        v.extend(self.closing.points.iter_mut());
+        v.extend(self.input_proof.points.iter_mut());
+        v
     }
 
-    fn scalars_mut(&mut self) -> Vec<&mut F> {
-        ZkLinearProof::scalars_mut(self)
-    }
-}
-
-impl ZkLinearProof {
     /// Every scalar, mutable, in encoding order (`u` included).
-    pub(crate) fn scalars_mut(&mut self) -> Vec<&mut F> {
+    fn scalars_mut(&mut self) -> Vec<&mut F> {
         let mut v: Vec<&mut F> = vec![&mut self.sumcheck.masked_sum];
         v.extend(self.sumcheck.rounds.iter_mut().flatten());
         v.extend(self.opening.iter_mut());
@@ -43,15 +41,9 @@ impl ZkLinearProof {
         }
         v
     }
+}
 
-    /// Every point, mutable, in encoding order.
-    pub(crate) fn points_mut(&mut self) -> Vec<&mut GAffine> {
-        let mut v: Vec<&mut GAffine> = vec![&mut self.sumcheck.mask, &mut self.input_eval];
-        v.extend(self.closing.points.iter_mut());
-        v.extend(self.input_proof.points.iter_mut());
-        v
-    }
-
+impl ZkLinearProof {
     /// A placeholder proof of the dimensions a proof for `vk` has (any batch: the batch
     /// only changes the statement). Cost: O(`2^b`), `b = ⌈log₂ n_in⌉`.
     pub(crate) fn skeleton(vk: &LinearVk) -> Self {
@@ -80,13 +72,7 @@ impl ZkLinearProof {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::default();
         w.u32(ZK_LINEAR_VERSION);
-        let mut p = self.clone();
-        for q in p.points_mut() {
-            w.point(q);
-        }
-        for s in p.scalars_mut() {
-            w.field(s);
-        }
+        w.skeleton(self);
         w.bytes
     }
 
