@@ -275,6 +275,26 @@ pub fn with_baseline(methods: &[Method]) -> Vec<Method> {
     out
 }
 
+/// Commits `m` under `key`; returns the key and the time it took in ms.
+/// Cost: one commitment.
+fn timed_commit<M: LinearBackend + ?Sized>(m: &M, key: &HyraxKey) -> Result<(LinearVk, f64)> {
+    let t0 = Instant::now();
+    let vk = LinearVk::commit(m, key)?;
+    Ok((vk, t0.elapsed().as_secs_f64() * 1e3))
+}
+
+/// Fails, naming `method`, unless its proven output is the integer engine's.
+/// Cost: O(output length).
+fn check_output(method: Method, proven: &[i32], expected: &[i32]) -> Result<()> {
+    if proven != expected {
+        bail!(
+            "{}: proven output differs from the integer engine",
+            method.name()
+        );
+    }
+    Ok(())
+}
+
 fn bench_linear<M: LinearBackend>(
     method: Method,
     m: &M,
@@ -283,21 +303,14 @@ fn bench_linear<M: LinearBackend>(
     expected: &[i32],
     cfg: &Config,
 ) -> Result<MethodResult> {
-    let t0 = Instant::now();
-    let vk = LinearVk::commit(m, key)?;
-    let commit_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let (vk, commit_ms) = timed_commit(m, key)?;
     let mut prove_reps = 0;
     let (prove_ms, proved) = median_ms(cfg.reps, cfg.budget, || {
         prove_reps += 1;
         linear::prove(m, &vk, xs, cfg.batch)
     });
     let (ys, proof) = proved?;
-    if ys != expected {
-        bail!(
-            "{}: proven output differs from the integer engine",
-            method.name()
-        );
-    }
+    check_output(method, &ys, expected)?;
     let bytes = proof.to_bytes();
     let t0 = Instant::now();
     let prepared = vk.prepare(key)?;
@@ -354,9 +367,7 @@ fn bench_zk(
     expected: &[i32],
     cfg: &Config,
 ) -> Result<MethodResult> {
-    let t0 = Instant::now();
-    let vk = LinearVk::commit(t, key)?;
-    let commit_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let (vk, commit_ms) = timed_commit(t, key)?;
     let mask = MaskKey::new(t.col_vars().max(1));
     let mut rng = rand::rngs::StdRng::from_entropy();
     let mut prove_reps = 0;
@@ -368,9 +379,7 @@ fn bench_zk(
         })
     });
     let (input, ys, proof) = proved?;
-    if ys != expected {
-        bail!("ternary-zk: proven output differs from the integer engine");
-    }
+    check_output(Method::TernaryZk, &ys, expected)?;
     let bytes = proof.to_bytes();
     let (verify_ms, accepted) = median_ms(cfg.reps, cfg.budget, || {
         verify_zk_bytes(key, &mask, &vk, &input.commitment, &ys, cfg.batch, &bytes)
@@ -405,18 +414,14 @@ fn bench_gkr(
     }
     let w = densify(t);
     let c = MatVecCircuit::new(t.n_out, t.n_in).context("building the circuit")?;
-    let t0 = Instant::now();
-    let vk = LinearVk::commit(&w, key)?;
-    let commit_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let (vk, commit_ms) = timed_commit(&w, key)?;
     let mut prove_reps = 0;
     let (prove_ms, proved) = median_ms(cfg.reps, cfg.budget, || {
         prove_reps += 1;
         matvec_gkr::prove(&c, &w, &vk, xs)
     });
     let (y, bytes) = proved?;
-    if y != expected {
-        bail!("dense-gkr: proven output differs from the integer engine");
-    }
+    check_output(Method::DenseGkr, &y, expected)?;
     let (verify_ms, accepted) = median_ms(cfg.reps, cfg.budget, || {
         matvec_gkr::verify(&c, key, &vk, xs, &y, &bytes)
     });
