@@ -27,6 +27,8 @@
 //!    input are evaluated by the verifier.
 
 mod model_checks;
+#[cfg(test)]
+mod modes;
 mod prove;
 #[cfg(test)]
 mod tests;

@@ -1,18 +1,17 @@
-//! Tests of the zero-knowledge MLP proof ([`super::zk`]): completeness against the
-//! integer reference, every mutated element and every cheating prover of the public
-//! tests rejected, wrong statements rejected, and the leak tests of issue 14.
+//! Tests of the zero-knowledge MLP proof ([`super::zk`]) that only this mode has:
+//! completeness against the integer reference, the simulator, the leak tests of issue
+//! 14, its own refusals and the cost measurement. The soundness tests (mutations,
+//! wrong statements and keys, cheating provers, bad bytes) run in every mode in
+//! `modes.rs`.
 
-use super::witness::Fault;
-use super::zk::{self, prove_inner, ZkKeys, ZkMlpProof};
+use super::zk::{self, ZkKeys, ZkMlpProof};
 use super::*;
-use crate::error::{Check, Committed, Error, Step};
+use crate::error::Error;
 use crate::field::{to_i64, GAffine};
 use crate::hyrax::HyraxKey;
 use crate::masked_sumcheck::MaskKey;
 use crate::requant::requant;
-use crate::ternary::TernaryCsr;
 use crate::wire::Skeleton;
-use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::Field;
 use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
 use ark_std::UniformRand;
@@ -131,136 +130,6 @@ fn scalars_mut(p: &mut ZkMlpProof) -> Vec<&mut F> {
 
 fn points_mut(p: &mut ZkMlpProof) -> Vec<&mut GAffine> {
     p.points_mut()
-}
-
-#[test]
-fn every_mutated_proof_element_is_rejected() {
-    let model = Model::new(&[10, 6, 4], 0.5, &[13], 7);
-    let vk = MlpVk::commit(&model.layers(), key()).unwrap();
-    let (st, proof) = prove_ok(&model, &vk, &inputs(10, 2, 8), 2, 8);
-    let n_scalars = scalars_mut(&mut proof.clone()).len();
-    let n_points = points_mut(&mut proof.clone()).len();
-    assert!(n_scalars > 100 && n_points > 100);
-    for i in 0..n_scalars {
-        let mut p = proof.clone();
-        *scalars_mut(&mut p).swap_remove(i) += F::ONE;
-        let e = zk::verify(&vk, &keys(), &st, &p);
-        assert!(
-            matches!(e, Err(Error::Rejected(_) | Error::Malformed(_))),
-            "scalar {i}: {e:?}"
-        );
-    }
-    for i in 0..n_points {
-        let mut p = proof.clone();
-        let q = points_mut(&mut p).swap_remove(i);
-        *q = (*q + GAffine::generator()).into_affine();
-        let e = zk::verify(&vk, &keys(), &st, &p);
-        assert!(
-            matches!(e, Err(Error::Rejected(_) | Error::Malformed(_))),
-            "point {i}: {e:?}"
-        );
-    }
-}
-
-#[test]
-fn wrong_statements_and_keys_are_rejected() {
-    let (model, vk) = small();
-    let x = inputs(20, 2, 9);
-    let (st, proof) = prove_ok(model, vk, &x, 2, 9);
-    let mut bad = st.clone();
-    bad.output[3] += 1;
-    assert!(zk::verify(vk, &keys(), &bad, &proof).is_err());
-    // Another input's commitment.
-    let (other, _) = prove_ok(model, vk, &inputs(20, 2, 10), 2, 10);
-    let mut bad = st.clone();
-    bad.input = other.input.clone();
-    assert!(zk::verify(vk, &keys(), &bad, &proof).is_err());
-    // The input in the clear is not a zero-knowledge statement.
-    let mut bad = st.clone();
-    bad.input = PublicInput::Clear(x.clone());
-    assert!(matches!(
-        zk::verify(vk, &keys(), &bad, &proof),
-        Err(Error::Malformed(_))
-    ));
-    // Another batch size, another model.
-    let mut bad = st.clone();
-    bad.batch = 1;
-    assert!(zk::verify(vk, &keys(), &bad, &proof).is_err());
-    let other_model = Model::new(&[20, 12, 9, 16, 5], 0.4, &[7, 12, 29], 2);
-    let other_vk = MlpVk::commit(&other_model.layers(), key()).unwrap();
-    assert!(zk::verify(&other_vk, &keys(), &st, &proof).is_err());
-}
-
-fn faulty(model: &Model, vk: &MlpVk, x: &[u8], batch: usize, fault: Fault) -> crate::Result<()> {
-    let mut rng = StdRng::seed_from_u64(11);
-    let (st, proof) = prove_inner(&model.layers(), vk, &keys(), x, batch, fault, &mut rng)?;
-    zk::verify(vk, &keys(), &st, &proof)
-}
-
-/// The public tests' cheating provers, in zero-knowledge mode. (The honest prover's
-/// debug assertions catch the false relations first, so this runs in release builds.)
-/// The narrow-quotient-table cheat has no counterpart: the widths are the model's.
-#[test]
-#[cfg_attr(debug_assertions, ignore = "cheating provers trip debug assertions")]
-fn cheating_provers_are_rejected() {
-    let (model, vk) = small();
-    let x = inputs(20, 3, 13);
-    assert!(faulty(model, vk, &x, 3, Fault::None).is_ok());
-    for layer in 0..3 {
-        for index in [0, 11] {
-            let e = faulty(model, vk, &x, 3, Fault::ReluOutput { layer, index });
-            assert!(
-                matches!(e, Err(Error::Rejected(Check::LogupRoot { .. }))),
-                "ReLU output fault in layer {layer}: {e:?}"
-            );
-            let e = faulty(
-                model,
-                vk,
-                &x,
-                3,
-                Fault::RemainderOutOfRange { layer, index },
-            );
-            assert!(
-                matches!(e, Err(Error::Rejected(Check::LogupRoot { .. }))),
-                "remainder fault in layer {layer}: {e:?}"
-            );
-        }
-    }
-    assert!(matches!(
-        faulty(model, vk, &x, 3, Fault::WideRangeTable),
-        Err(Error::Malformed(_))
-    ));
-    for layer in 0..3 {
-        let e = faulty(model, vk, &x, 3, Fault::TopLimbZeroed { layer });
-        assert_eq!(
-            e,
-            Err(Error::Rejected(Check::SumcheckFinal {
-                step: Step::Linear { layer }
-            })),
-            "zeroed top limb in layer {layer}"
-        );
-    }
-    // A prover computing with one weight changed (the key commits the original).
-    for l in 0..4 {
-        let mut bad = model.clone();
-        let w = &bad.weights[l];
-        let mut dense: Vec<i8> = (0..w.n_out * w.n_in)
-            .map(|t| w.get(t / w.n_in, t % w.n_in))
-            .collect();
-        let at = w.n_in + 2;
-        dense[at] = if dense[at] == 1 { -1 } else { 1 };
-        bad.weights[l] = TernaryCsr::from_dense(w.n_out, w.n_in, &dense).unwrap();
-        let e = faulty(&bad, vk, &x, 3, Fault::None);
-        assert!(
-            matches!(
-                e,
-                Err(Error::Rejected(Check::Opening {
-                    what: Committed::Weights { .. }
-                })) | Err(Error::Invalid(_))
-            ),
-            "weight in layer {l}: {e:?}"
-        );
-    }
 }
 
 /// Every scalar of a proof but the weight openings `u` (public functions of the model
@@ -441,114 +310,24 @@ fn zk_cost_on_a_compiled_model() {
     );
 }
 
-/// The public tests' impossible statements, refused by the zero-knowledge prover too.
+/// Statements only the zero-knowledge prover refuses (the refusals common to every mode
+/// are in `modes.rs`): a mask key too small, and a model whose worst case is past 16
+/// bits even for an input whose quotients are small (the width may not come from the
+/// input).
 #[test]
-fn provers_refuse_impossible_statements() {
+fn the_zero_knowledge_prover_refuses_a_small_mask_key_and_a_too_wide_model() {
     let (model, vk) = small();
     let mut rng = StdRng::seed_from_u64(30);
-    let run =
-        |layers: &[MlpLayer], vk: &MlpVk, keys: &ZkKeys, x: &[u8], b: usize, rng: &mut StdRng| {
-            zk::prove(layers, vk, keys, x, b, rng)
-        };
-    // Wrong input length, empty batch.
-    assert!(run(&model.layers(), vk, &keys(), &[0; 19], 1, &mut rng).is_err());
-    assert!(run(&model.layers(), vk, &keys(), &[0; 20], 0, &mut rng).is_err());
-    // Keys too small for the proof.
-    let tiny = HyraxKey::new(2);
-    let small_keys = ZkKeys {
-        hyrax: &tiny,
-        mask: mask_key(),
-    };
-    assert!(run(&model.layers(), vk, &small_keys, &[0; 20], 1, &mut rng).is_err());
     let tiny_mask = MaskKey::new(3);
     let small_mask = ZkKeys {
         hyrax: key(),
         mask: &tiny_mask,
     };
-    assert!(run(&model.layers(), vk, &small_mask, &[0; 20], 1, &mut rng).is_err());
-    // Layers that differ from the key.
-    let mut layers = model.layers();
-    layers.pop();
-    assert!(run(&layers, vk, &keys(), &[0; 20], 1, &mut rng).is_err());
-    // A worst case past 16 bits: refused even for an input whose quotients are small
-    // (the width may not come from the input).
+    let e = zk::prove(&model.layers(), vk, &small_mask, &[0; 20], 1, &mut rng);
+    assert!(matches!(e, Err(Error::Invalid(_))), "{e:?}");
     let mut big = Model::new(&[8, 4, 2], 1.0, &[3], 3);
     big.m[0] = vec![1 << 20; 4];
     let vk_big = MlpVk::commit(&big.layers(), key()).unwrap();
-    let e = run(&big.layers(), &vk_big, &keys(), &[0; 8], 1, &mut rng).unwrap_err();
+    let e = zk::prove(&big.layers(), &vk_big, &keys(), &[0; 8], 1, &mut rng).unwrap_err();
     assert!(matches!(e, Error::Invalid(_)), "{e}");
-}
-
-/// The public direct-mode cheaters, in zero-knowledge mode (release builds, as
-/// [`cheating_provers_are_rejected`]).
-#[test]
-#[cfg_attr(debug_assertions, ignore = "cheating provers trip debug assertions")]
-fn direct_mode_cheaters_are_rejected() {
-    let mut model = Model::new(&[8, 4, 3], 0.5, &[9], 5);
-    model.m[0] = vec![(1i64 << 9) / 5; 4];
-    let vk = MlpVk::commit(&model.layers(), key()).unwrap();
-    let batch = 1024;
-    let x = inputs(8, batch, 61);
-    assert!(faulty(&model, &vk, &x, batch, Fault::None).is_ok());
-    for index in [0, 5, 1000] {
-        let e = faulty(
-            &model,
-            &vk,
-            &x,
-            batch,
-            Fault::ReluOutput { layer: 0, index },
-        );
-        assert!(
-            matches!(e, Err(Error::Rejected(Check::LogupRoot { .. }))),
-            "{e:?}"
-        );
-        let e = faulty(
-            &model,
-            &vk,
-            &x,
-            batch,
-            Fault::DirectZShifted { layer: 0, index },
-        );
-        assert!(
-            matches!(
-                e,
-                Err(Error::Rejected(Check::SumcheckFinal {
-                    step: Step::Linear { .. }
-                }))
-            ),
-            "{e:?}"
-        );
-    }
-}
-
-#[test]
-fn proofs_round_trip_through_bytes_and_garbage_is_an_error() {
-    let (model, vk) = small();
-    for batch in [1, 3] {
-        let (st, proof) = prove_ok(model, vk, &inputs(20, batch, 40), batch, 40);
-        let bytes = proof.to_bytes();
-        let decoded = ZkMlpProof::from_bytes(vk, batch, &bytes).unwrap();
-        assert_eq!(decoded, proof);
-        zk::verify(vk, &keys(), &st, &decoded).unwrap();
-        for cut in [0, 1, 5, bytes.len() / 2, bytes.len() - 1] {
-            assert!(ZkMlpProof::from_bytes(vk, batch, &bytes[..cut]).is_err());
-        }
-        let mut longer = bytes.clone();
-        longer.push(0);
-        assert!(ZkMlpProof::from_bytes(vk, batch, &longer).is_err());
-        let mut other_version = bytes.clone();
-        other_version[0] ^= 1;
-        assert!(ZkMlpProof::from_bytes(vk, batch, &other_version).is_err());
-        // Flipped bytes: an error or a rejected proof, never a panic.
-        let mut state = 7u64;
-        for _ in 0..40 {
-            let mut b = bytes.clone();
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
-            let at = (state >> 33) as usize % b.len();
-            b[at] ^= 1 + (state >> 13) as u8 % 255;
-            if let Ok(p) = ZkMlpProof::from_bytes(vk, batch, &b) {
-                assert!(zk::verify(vk, &keys(), &st, &p).is_err());
-            }
-        }
-    }
 }
