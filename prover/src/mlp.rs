@@ -26,7 +26,7 @@
 //!    (claims at one point are combined with random powers); claims on the public
 //!    input are evaluated by the verifier.
 
-mod model_checks;
+pub(crate) mod model_checks;
 mod prove;
 #[cfg(test)]
 mod tests;
