@@ -68,7 +68,7 @@ impl ZkProofFile {
         )?);
         let output = read_outputs(&mut r, batch * vk.n_out())?;
         let rest = r.take(r.remaining(), "proof")?;
-        let proof = ZkMlpProof::from_bytes(vk, batch, rest)?;
+        let proof = <ZkMlpProof>::from_bytes(vk, batch, rest)?;
         Ok(Self {
             vk_digest: digest,
             statement: Statement {

@@ -527,18 +527,18 @@ fn proofs_round_trip_through_bytes_and_garbage_is_an_error() {
     for batch in [1, 3] {
         let (st, proof) = prove_ok(model, vk, &inputs(20, batch, 40), batch, 40);
         let bytes = proof.to_bytes();
-        let decoded = ZkMlpProof::from_bytes(vk, batch, &bytes).unwrap();
+        let decoded = <ZkMlpProof>::from_bytes(vk, batch, &bytes).unwrap();
         assert_eq!(decoded, proof);
         zk::verify(vk, &keys(), &st, &decoded).unwrap();
         for cut in [0, 1, 5, bytes.len() / 2, bytes.len() - 1] {
-            assert!(ZkMlpProof::from_bytes(vk, batch, &bytes[..cut]).is_err());
+            assert!(<ZkMlpProof>::from_bytes(vk, batch, &bytes[..cut]).is_err());
         }
         let mut longer = bytes.clone();
         longer.push(0);
-        assert!(ZkMlpProof::from_bytes(vk, batch, &longer).is_err());
+        assert!(<ZkMlpProof>::from_bytes(vk, batch, &longer).is_err());
         let mut other_version = bytes.clone();
         other_version[0] ^= 1;
-        assert!(ZkMlpProof::from_bytes(vk, batch, &other_version).is_err());
+        assert!(<ZkMlpProof>::from_bytes(vk, batch, &other_version).is_err());
         // Flipped bytes: an error or a rejected proof, never a panic.
         let mut state = 7u64;
         for _ in 0..40 {
@@ -546,7 +546,7 @@ fn proofs_round_trip_through_bytes_and_garbage_is_an_error() {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
             let at = (state >> 33) as usize % b.len();
             b[at] ^= 1 + (state >> 13) as u8 % 255;
-            if let Ok(p) = ZkMlpProof::from_bytes(vk, batch, &b) {
+            if let Ok(p) = <ZkMlpProof>::from_bytes(vk, batch, &b) {
                 assert!(zk::verify(vk, &keys(), &st, &p).is_err());
             }
         }
