@@ -492,6 +492,8 @@ pub fn run_zk_proof_file(data: &[u8]) {
     };
     let accepted = match &file {
         AnyProofFile::Zk(f) => verify_zk(&fx.vk, &keys, &f.statement, &f.proof).is_ok(),
+        // A public key never decodes a private-model file.
+        AnyProofFile::PrivateModel(_) => false,
         AnyProofFile::Public(f) => {
             verify(&fx.vk, &fx.key, &f.statement, &f.proof).is_ok()
                 && !fx.honest.iter().any(|h| h.bytes == bytes)

@@ -54,8 +54,8 @@ pub use wire::{ProofFile, PROOF_MAGIC, PROOF_VERSION};
 pub use zk::{mask_vars, prove as prove_zk, verify as verify_zk, ZkKeys, ZkMlpProof, ZkStep};
 pub use zk_file::{AnyProofFile, ZkProofFile, ZK_INPUT_KIND};
 pub use zk_model::{
-    prove as prove_private_model, verify as verify_private_model, HiddenStep, PrivateModelProof,
-    RowStep,
+    key_vars_hidden, mask_vars_hidden, prove as prove_private_model,
+    verify as verify_private_model, HiddenStep, PrivateModelProof, RowStep,
 };
 pub use zk_model_file::{
     PrivateModelProofFile, PRIVATE_BOTH_KIND, PRIVATE_MODEL_KIND, PRIVATE_MODEL_PROOF_VERSION,

@@ -660,6 +660,9 @@ pub fn verify(
     verify_on(vk, keys, &lay, statement, input_com, proof, &mut t)
 }
 
+/// The verifier's lookup claims and each hidden layer's committed claims.
+pub(super) type VerifierClaims = (Vec<ZkLookupClaim<GAffine>>, Vec<LayerClaims<GAffine>>);
+
 /// The verifier's part before the linear layers: absorbs the witness commitments,
 /// checks the zero-knowledge lookups (their relations deferred to `acc`) and the
 /// shifted-limb proofs, and returns the lookup claims and each hidden layer's
@@ -675,7 +678,7 @@ pub(super) fn verify_front<'g>(
     shifted: &[EqualityProof],
     t: &mut Transcript,
     acc: &mut Deferred<'g>,
-) -> crate::Result<(Vec<ZkLookupClaim<GAffine>>, Vec<LayerClaims<GAffine>>)> {
+) -> crate::Result<VerifierClaims> {
     let (key, zk) = (keys.hyrax, keys.mask);
     let bk = &zk.blinding;
     for com in witness.iter().flatten() {

@@ -143,6 +143,18 @@ pub(crate) fn hidden_shapes(key: &HidingKey) -> Vec<LayerShape> {
         .collect()
 }
 
+/// `log2` of the Hyrax generators a hidden-model proof with `batch` inputs needs.
+/// Cost: O(#layers).
+pub fn key_vars_hidden(key: &HidingKey, batch: usize) -> usize {
+    super::key_vars_for(&hidden_shapes(key), batch)
+}
+
+/// The mask variables a hidden-model proof with `batch` inputs needs. Cost:
+/// O(#layers).
+pub fn mask_vars_hidden(key: &HidingKey, batch: usize) -> usize {
+    super::zk::mask_vars_for(&hidden_shapes(key), batch)
+}
+
 /// The statement transcript of a hidden-model proof: the key's digest under its own
 /// label, the statement, the checks, and the mode tag.
 fn transcript(key: &HidingKey, st: &Statement, checks: &[RequantCheck]) -> Transcript {
