@@ -3,9 +3,10 @@
 
 use crate::error::{Error, Result};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use ternzk_compiler::format::file_is_compiled;
 use ternzk_compiler::CompiledModel;
+use ternzk_prover::hiding_key::{HidingKey, KeySecrets};
 use ternzk_prover::mlp::MlpVk;
 
 /// Writes `bytes` to `path` atomically (a temporary file in the same directory,
@@ -49,13 +50,93 @@ pub fn load_compiled(path: &Path) -> Result<CompiledModel> {
 pub fn decode_vk(bytes: &[u8], what: &str) -> Result<MlpVk> {
     if bytes.starts_with(ternzk_prover::hiding_key::HIDING_KEY_MAGIC) {
         return Err(Error::Usage(format!(
-            "{what} is a hiding (private-model) key: private-model proving and verifying are not implemented yet; `ternzk prove` and `ternzk verify` take a public key (`ternzk commit` without --hiding), and `ternzk check-key` checks a hiding key's well-formedness proof"
+            "{what} is a hiding (private-model) key: this step needs a public key (`ternzk commit` without --hiding); `ternzk prove` and `ternzk verify` take either kind"
         )));
     }
     MlpVk::from_bytes(bytes).map_err(|cause| Error::Key {
         what: what.to_string(),
         cause,
     })
+}
+
+/// A model key: a public verifying key (`ternzk commit`) or a hiding key (`ternzk
+/// commit --hiding`, private-model mode).
+pub enum ModelKey {
+    /// The public verifying key: the weights are committed, not hidden.
+    Public(MlpVk),
+    /// The hiding key: weights, biases and multipliers hidden.
+    Hiding(HidingKey),
+}
+
+impl ModelKey {
+    /// Inputs of the model. Cost: O(1).
+    pub fn n_in(&self) -> usize {
+        match self {
+            Self::Public(vk) => vk.n_in(),
+            Self::Hiding(k) => k.n_in(),
+        }
+    }
+
+    /// Outputs (logits per input) of the model. Cost: O(1).
+    pub fn n_out(&self) -> usize {
+        match self {
+            Self::Public(vk) => vk.n_out(),
+            Self::Hiding(k) => k.n_out(),
+        }
+    }
+
+    /// The key's digest (what proofs name). Cost: O(1).
+    pub fn digest(&self) -> [u8; 32] {
+        match self {
+            Self::Public(vk) => vk.digest,
+            Self::Hiding(k) => k.digest,
+        }
+    }
+}
+
+/// Decodes a key file of either kind (by its magic). Cost: as [`decode_vk`], or the
+/// hiding key's decoding (its well-formedness proof is not checked here:
+/// [`HidingKey::check`]).
+pub fn decode_model_key(bytes: &[u8], what: &str) -> Result<ModelKey> {
+    if bytes.starts_with(ternzk_prover::hiding_key::HIDING_KEY_MAGIC) {
+        return HidingKey::from_bytes(bytes)
+            .map(ModelKey::Hiding)
+            .map_err(|cause| Error::Key {
+                what: what.to_string(),
+                cause,
+            });
+    }
+    decode_vk(bytes, what).map(ModelKey::Public)
+}
+
+/// Reads a key file of either kind. Cost: as [`decode_model_key`] plus the read.
+pub fn load_model_key(path: &Path) -> Result<ModelKey> {
+    decode_model_key(&read(path)?, &path.display().to_string())
+}
+
+/// Where `ternzk commit --hiding KEY` puts the prover's secret blindings by default:
+/// the key's path with `.secret` appended.
+pub fn default_secret_path(key: &Path) -> PathBuf {
+    let mut s = key.as_os_str().to_owned();
+    s.push(".secret");
+    PathBuf::from(s)
+}
+
+/// Reads a hiding key's secret file and checks that it belongs to `key`.
+/// Cost: O(size).
+pub fn load_secrets(path: &Path, key: &HidingKey) -> Result<KeySecrets> {
+    let bytes = read(path)?;
+    let secrets = KeySecrets::from_bytes(&bytes).map_err(|cause| Error::Key {
+        what: path.display().to_string(),
+        cause,
+    })?;
+    if secrets.key_digest != key.digest {
+        return Err(Error::Usage(format!(
+            "{} holds the blindings of another hiding key",
+            path.display()
+        )));
+    }
+    Ok(secrets)
 }
 
 /// Reads and validates a verifying key file. Cost: as [`decode_vk`] plus the read.

@@ -8,10 +8,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use ternzk_compiler::CompiledModel;
 use ternzk_prover::field::log2_ceil;
+use ternzk_prover::hiding_key::{HidingKey, KeySecrets};
 use ternzk_prover::hyrax::HyraxKey;
 use ternzk_prover::mlp::{
-    key_vars, mask_vars, prove_timed, prove_zk, verify, verify_zk, MaskKey, MlpVk, ProofFile,
-    ProveTimings, ZkKeys, ZkProofFile,
+    key_vars, key_vars_hidden, mask_vars, mask_vars_hidden, prove_private_model, prove_timed,
+    prove_zk, verify, verify_private_model, verify_zk, MaskKey, MlpVk, PrivateModelProofFile,
+    ProofFile, ProveTimings, ZkKeys, ZkProofFile,
 };
 pub use ternzk_prover::mlp::{AnyProofFile, PublicInput, Statement};
 
@@ -46,7 +48,23 @@ impl KeyCache {
     /// The generators for proofs about `vk` with `batch` inputs, derived on first use.
     /// Cost: O(1) when cached, otherwise one hash-to-curve per generator.
     pub fn for_batch(&self, vk: &MlpVk, batch: usize) -> Arc<HyraxKey> {
-        let vars = key_vars(vk, batch);
+        self.for_vars(key_vars(vk, batch))
+    }
+
+    /// The generators for hidden-model proofs about `key` with `batch` inputs.
+    /// Cost: as [`KeyCache::for_batch`].
+    pub fn for_hidden(&self, key: &HidingKey, batch: usize) -> Arc<HyraxKey> {
+        self.for_vars(key_vars_hidden(key, batch))
+    }
+
+    /// The mask generators for hidden-model proofs about `key` with `batch` inputs.
+    /// Cost: as [`KeyCache::mask_for_batch`].
+    pub fn mask_for_hidden(&self, key: &HidingKey, batch: usize) -> Arc<MaskKey> {
+        self.mask_for_vars(mask_vars_hidden(key, batch))
+    }
+
+    /// `2^vars` Hyrax generators, derived on first use.
+    fn for_vars(&self, vars: usize) -> Arc<HyraxKey> {
         let mut keys = match self.keys.lock() {
             Ok(k) => k,
             Err(poisoned) => poisoned.into_inner(),
@@ -60,7 +78,11 @@ impl KeyCache {
     /// ([`mask_vars`] variables), derived on first use. Cost: O(1) when cached,
     /// otherwise 5 hash-to-curve per variable.
     pub fn mask_for_batch(&self, vk: &MlpVk, batch: usize) -> Arc<MaskKey> {
-        let vars = mask_vars(vk, batch);
+        self.mask_for_vars(mask_vars(vk, batch))
+    }
+
+    /// Mask generators for `vars` variables, derived on first use.
+    fn mask_for_vars(&self, vars: usize) -> Arc<MaskKey> {
         let mut masks = match self.masks.lock() {
             Ok(k) => k,
             Err(poisoned) => poisoned.into_inner(),
@@ -135,6 +157,9 @@ pub fn verify_bytes(vk: &MlpVk, keys: &KeyCache, bytes: &[u8]) -> Result<AnyProo
     let hyrax = keys.for_batch(vk, batch);
     match &file {
         AnyProofFile::Public(f) => verify(vk, &hyrax, &f.statement, &f.proof),
+        AnyProofFile::PrivateModel(_) => Err(ternzk_prover::Error::Malformed(
+            "a private-model proof needs its hiding key".into(),
+        )),
         AnyProofFile::Zk(f) => {
             let mask = keys.mask_for_batch(vk, batch);
             let zk = ZkKeys {
@@ -145,6 +170,75 @@ pub fn verify_bytes(vk: &MlpVk, keys: &KeyCache, bytes: &[u8]) -> Result<AnyProo
         }
     }
     .map_err(Error::Rejected)?;
+    Ok(file)
+}
+
+/// Proves that the hidden model committed in the hiding key `key` (whose blindings are
+/// `secrets`) maps `batch` quantized inputs to its logits, in zero knowledge: the
+/// weights, biases, multipliers and every activation stay hidden, and with
+/// `private_input` the input too (private-both; else private-model, the input in the
+/// file). Proofs are randomized. The timings report the whole time as `linear_ms`.
+/// Cost: one proof ([`ternzk_prover::mlp::prove_private_model`]).
+pub fn prove_hidden(
+    model: &CompiledModel,
+    key: &HidingKey,
+    secrets: &KeySecrets,
+    keys: &KeyCache,
+    inputs: &[u8],
+    batch: usize,
+    private_input: bool,
+) -> Result<(AnyProofFile, ProveTimings)> {
+    let layers = model.mlp_layers();
+    let hyrax = keys.for_hidden(key, batch);
+    let mask = keys.mask_for_hidden(key, batch);
+    let zk = ZkKeys {
+        hyrax: &hyrax,
+        mask: &mask,
+    };
+    let t0 = Instant::now();
+    let (statement, proof) = prove_private_model(
+        &layers,
+        key,
+        secrets,
+        &zk,
+        inputs,
+        batch,
+        private_input,
+        &mut StdRng::from_entropy(),
+    )
+    .map_err(Error::Prove)?;
+    let times = ProveTimings {
+        forward_ms: 0.0,
+        commit_ms: 0.0,
+        lookup_ms: 0.0,
+        linear_ms: t0.elapsed().as_secs_f64() * 1e3,
+        opening_ms: 0.0,
+    };
+    let file = PrivateModelProofFile {
+        key_digest: key.digest,
+        statement,
+        proof,
+    };
+    Ok((AnyProofFile::PrivateModel(file), times))
+}
+
+/// Decodes a hidden-model proof file for the hiding key `key` and checks it; returns
+/// the decoded file when it is accepted. Every failure is [`Error::Rejected`]. The
+/// key's own well-formedness proof is the caller's to check once
+/// ([`HidingKey::check`]). Cost: decoding plus
+/// [`ternzk_prover::mlp::verify_private_model`].
+pub fn verify_hidden_bytes(key: &HidingKey, keys: &KeyCache, bytes: &[u8]) -> Result<AnyProofFile> {
+    let file = AnyProofFile::from_bytes_hidden(key, bytes).map_err(Error::Rejected)?;
+    let batch = file.statement().batch;
+    let hyrax = keys.for_hidden(key, batch);
+    let mask = keys.mask_for_hidden(key, batch);
+    let zk = ZkKeys {
+        hyrax: &hyrax,
+        mask: &mask,
+    };
+    if let AnyProofFile::PrivateModel(f) = &file {
+        verify_private_model(key, &zk, &f.statement, &f.proof).map_err(Error::Rejected)?;
+    }
     Ok(file)
 }
 
@@ -159,6 +253,8 @@ pub fn input_mode(file: &AnyProofFile) -> &'static str {
 pub fn hidden_description(file: &AnyProofFile) -> &'static str {
     match file.mode() {
         "private-input" => "zero-knowledge: the input and every activation are hidden; the model and the outputs are public",
+        "private-model" => "zero-knowledge: the model (weights, biases, multipliers) and every activation are hidden; the input, the layer widths and the outputs are public",
+        "private-both" => "zero-knowledge: the model (weights, biases, multipliers), the input and every activation are hidden; the layer widths and the outputs are public",
         "committed-input" => "not zero-knowledge: the input is committed but not hidden (the commitment is unblinded); the model and the outputs are public",
         _ => "nothing is hidden: the input, the model and the outputs are public",
     }

@@ -1,7 +1,7 @@
 //! `ternzk check-key`: checks a hiding (private-model) key's well-formedness proof —
 //! every committed weight in {-1, 0, 1}, padding zero. Exit code 0 only on accept.
 
-use crate::commit::widths;
+use crate::commit::{quotient_bits, widths};
 use crate::proofio::hex;
 use anyhow::{bail, Context};
 use std::path::PathBuf;
@@ -48,6 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 "check_ms": check_ms, "key_bytes": bytes.len(),
                 "digest": key.as_ref().map(|k| hex(&k.digest)),
                 "widths": key.as_ref().map(widths),
+                "quotient_bits": key.as_ref().map(quotient_bits),
                 "error": result.as_ref().err().map(|e| e.to_string()),
                 "check": result.as_ref().err().and_then(|e| e.check()).map(|c| c.name()),
             })

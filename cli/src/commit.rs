@@ -128,7 +128,8 @@ fn run_hiding(args: &Args, model: &CompiledModel, out: &Path) -> anyhow::Result<
                 "secret": secret_path.display().to_string(), "hiding": true,
                 "vk_bytes": bytes.len(), "secret_bytes": secret_bytes.len(),
                 "digest": hex(&key.digest), "layers": key.layers.len(),
-                "widths": widths(&key), "nnz": model.nnz(),
+                "widths": widths(&key), "quotient_bits": quotient_bits(&key),
+                "nnz": model.nnz(),
                 "setup_ms": setup_ms, "commit_ms": commit_ms, "total_ms": total_ms,
                 "peak_rss_mb": crate::proofio::peak_rss_mb(),
             })
@@ -156,6 +157,12 @@ pub fn widths(key: &HidingKey) -> Vec<usize> {
     std::iter::once(key.n_in())
         .chain(key.layers.iter().map(|l| l.n_out))
         .collect()
+}
+
+/// Each hidden layer's quotient-table width (what a private-model proof looks up;
+/// recorded in the key).
+pub fn quotient_bits(key: &HidingKey) -> Vec<u32> {
+    key.checks().iter().map(|c| c.bits()).collect()
 }
 
 /// Writes the secret file atomically, readable by its owner only (Unix).

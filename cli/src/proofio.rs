@@ -6,7 +6,7 @@
 use anyhow::{bail, ensure, Context};
 use ternzk_prover::mlp::RequantCheck;
 
-pub use ternzk_api::files::{load_compiled, load_vk, write_atomic};
+pub use ternzk_api::files::{load_compiled, write_atomic};
 pub use ternzk_api::inputs::quantize as quantize_json_inputs;
 pub use ternzk_api::outputs::{classes, dequantize_logits};
 pub use ternzk_api::proving::commit_key;

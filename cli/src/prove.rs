@@ -3,12 +3,12 @@
 use crate::compile::progress_bar;
 use crate::data_args::{load_table, LabelArgs};
 use crate::proofio::{
-    classes, dequantize_logits, load_compiled, load_vk, parse_input_rows, quantize_json_inputs,
-    write_atomic,
+    classes, dequantize_logits, load_compiled, parse_input_rows, quantize_json_inputs, write_atomic,
 };
 use anyhow::{ensure, Context};
 use std::path::PathBuf;
 use std::time::Instant;
+use ternzk_api::files::ModelKey;
 use ternzk_api::proving::KeyCache;
 use ternzk_compiler::dataset::Split;
 use ternzk_prover::mlp::MlpVk;
@@ -20,8 +20,15 @@ pub struct Args {
     #[arg(long)]
     pub model: PathBuf,
     /// Its verifying key (from `ternzk commit`); without it the model is committed here.
+    /// A hiding key (`ternzk commit --hiding`) makes the private-model proof: the
+    /// weights, biases, multipliers and every activation stay hidden (with
+    /// --private-input the input too); it needs the key's secret file (--secret).
     #[arg(long)]
     pub vk: Option<PathBuf>,
+    /// The hiding key's secret blindings (default: the key's path with `.secret`
+    /// appended, where `ternzk commit --hiding` writes them).
+    #[arg(long, requires = "vk")]
+    pub secret: Option<PathBuf>,
     /// Inputs as JSON: one array of real numbers, or an array of them (a batch),
     /// quantized with the model's input quantizer (a pixel model also takes u8 pixel
     /// values 0..=255 as they are).
@@ -42,7 +49,8 @@ pub struct Args {
     pub batch: usize,
     /// Make the zero-knowledge proof: the proof file holds a hiding commitment to the
     /// input instead of the input, and reveals nothing about the input or any
-    /// activation; the model (its key) and the outputs stay public. Proofs are
+    /// activation; the model (its key) and the outputs stay public (with a hiding key,
+    /// only the widths and the outputs are public: private-both mode). Proofs are
     /// randomized; proving costs about 11–14× the public proof at batch 1 and 3.1–3.6× at
     /// batch 256 for 784-256-256-10, 4.2–4.9× for 784-4096-4096-10 at batch 1
     /// (docs/protocol.md, "What is hidden"; docs/decisions.md).
@@ -104,22 +112,50 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let infer_ms = times[2];
     pb.inc(1);
 
-    let layers = model.mlp_layers();
-    let (vk, commit_ms) = match &args.vk {
-        Some(p) => (load_vk(p)?, None),
+    let (key, commit_ms) = match &args.vk {
+        Some(p) => (ternzk_api::files::load_model_key(p)?, None),
         None => {
             let key = crate::proofio::commit_key(&model);
             let t0 = Instant::now();
-            let vk = MlpVk::commit(&layers, &key)?;
-            (vk, Some(t0.elapsed().as_secs_f64() * 1e3))
+            let vk = MlpVk::commit(&model.mlp_layers(), &key)?;
+            (ModelKey::Public(vk), Some(t0.elapsed().as_secs_f64() * 1e3))
+        }
+    };
+    let secrets = match (&key, &args.vk) {
+        (ModelKey::Hiding(k), Some(p)) => {
+            let path = args
+                .secret
+                .clone()
+                .unwrap_or_else(|| ternzk_api::files::default_secret_path(p));
+            Some(ternzk_api::files::load_secrets(&path, k).with_context(|| {
+                format!(
+                    "a private-model proof needs the hiding key's secret file ({}; --secret)",
+                    path.display()
+                )
+            })?)
+        }
+        _ => {
+            ensure!(
+                args.secret.is_none(),
+                "--secret goes with a hiding key (`ternzk commit --hiding`)"
+            );
+            None
         }
     };
     pb.inc(1);
     let t0 = Instant::now();
     let keys = KeyCache::default();
-    keys.for_batch(&vk, batch);
-    if args.private_input {
-        keys.mask_for_batch(&vk, batch);
+    match &key {
+        ModelKey::Public(vk) => {
+            keys.for_batch(vk, batch);
+            if args.private_input {
+                keys.mask_for_batch(vk, batch);
+            }
+        }
+        ModelKey::Hiding(k) => {
+            keys.for_hidden(k, batch);
+            keys.mask_for_hidden(k, batch);
+        }
     }
     let setup_ms = t0.elapsed().as_secs_f64() * 1e3;
     pb.inc(1);
@@ -131,11 +167,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut last = None;
     for _ in 0..args.reps {
         let t0 = Instant::now();
-        let (file, times) =
-            ternzk_api::proving::prove(&model, &vk, &keys, &inputs, batch, args.private_input)?;
+        let (file, times) = match (&key, &secrets) {
+            (ModelKey::Hiding(k), Some(s)) => ternzk_api::proving::prove_hidden(
+                &model,
+                k,
+                s,
+                &keys,
+                &inputs,
+                batch,
+                args.private_input,
+            )?,
+            _ => {
+                let ModelKey::Public(vk) = &key else {
+                    anyhow::bail!("a hiding key needs its secret file (--secret)");
+                };
+                ternzk_api::proving::prove(&model, vk, &keys, &inputs, batch, args.private_input)?
+            }
+        };
         runs.push((t0.elapsed().as_secs_f64() * 1e3, times));
         // A zero-knowledge proof is randomized; a public one is deterministic.
-        if let Some(f) = last.as_ref().filter(|_| !args.private_input) {
+        if let Some(f) = last.as_ref().filter(|_| !file.zero_knowledge()) {
             ensure!(
                 f == &file,
                 "internal error: two runs of the prover made different proofs"
@@ -177,6 +228,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 "commit_ms": commit_ms, "setup_ms": setup_ms, "proof_bytes": bytes.len(),
                 "output": output, "logits": logits, "class": cls, "classes": cls, "labels": labels,
                 "input_quantized": if args.private_input { None } else { Some(input_q) },
+                "hidden": ternzk_api::proving::hidden_description(&file),
                 "matches_engine": true, "peak_rss_mb": crate::proofio::peak_rss_mb(),
                 "requant_checks": crate::proofio::checks_json(file.checks()),
                 "breakdown_ms": if file.zero_knowledge() { serde_json::Value::Null } else { serde_json::json!({

@@ -1,19 +1,24 @@
 //! `ternzk verify`: checks a proof file against a verifying key.
 
-use crate::proofio::{classes, dequantize_logits, load_compiled, load_vk};
+use crate::proofio::{classes, dequantize_logits, load_compiled};
 use anyhow::Context;
 use std::path::PathBuf;
 use std::time::Instant;
+use ternzk_api::files::{load_model_key, ModelKey};
 use ternzk_api::proving::hidden_description;
 use ternzk_prover::hyrax::HyraxKey;
 use ternzk_prover::mlp::{
-    key_vars, mask_vars, verify, verify_zk, AnyProofFile, MaskKey, PublicInput, ZkKeys,
+    key_vars, key_vars_hidden, mask_vars, mask_vars_hidden, verify, verify_private_model,
+    verify_zk, AnyProofFile, MaskKey, PublicInput, ZkKeys,
 };
+use ternzk_prover::Error;
 
 /// Arguments of `ternzk verify`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The verifying key (output of `ternzk commit`).
+    /// The verifying key (output of `ternzk commit`), or a hiding key (`ternzk commit
+    /// --hiding`) for a private-model proof — its well-formedness proof (every hidden
+    /// weight in {-1, 0, 1}) is checked first, and the time reported as `key_check_ms`.
     #[arg(long)]
     pub vk: PathBuf,
     /// The proof file (output of `ternzk prove`).
@@ -31,35 +36,66 @@ pub struct Args {
 
 /// Runs `ternzk verify`. Exit code 0 only if the proof is accepted.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let vk = load_vk(&args.vk)?;
+    let key = load_model_key(&args.vk)?;
     let model = args.model.as_deref().map(load_compiled).transpose()?;
     let bytes = std::fs::read(&args.proof)
         .with_context(|| format!("cannot read {}", args.proof.display()))?;
+    // A hiding key is only as good as its well-formedness proof: check it first.
     let t0 = Instant::now();
-    let decoded = AnyProofFile::from_bytes(&vk, &bytes);
+    let key_check = match &key {
+        ModelKey::Hiding(k) => Some(k.check(&k.gens())),
+        ModelKey::Public(_) => None,
+    };
+    let key_check_ms = key_check.as_ref().map(|_| t0.elapsed().as_secs_f64() * 1e3);
+    let t0 = Instant::now();
+    let decoded = match (&key, &key_check) {
+        (_, Some(Err(e))) => Err(e.clone()),
+        (ModelKey::Public(vk), _) => AnyProofFile::from_bytes(vk, &bytes),
+        (ModelKey::Hiding(k), _) => AnyProofFile::from_bytes_hidden(k, &bytes),
+    };
     let decode_ms = t0.elapsed().as_secs_f64() * 1e3;
     let (result, setup_ms, verify_ms, file) = match decoded {
         Err(e) => (Err(e), 0.0, decode_ms, None),
         Ok(f) => {
             let t0 = Instant::now();
             let batch = f.statement().batch;
-            let key = HyraxKey::new(key_vars(&vk, batch));
-            let (r, setup_ms, t1) = match &f {
-                AnyProofFile::Zk(z) => {
-                    let mask = MaskKey::new(mask_vars(&vk, batch));
+            let (r, setup_ms, t1) = match (&key, &f) {
+                (ModelKey::Public(vk), AnyProofFile::Zk(z)) => {
+                    let hyrax = HyraxKey::new(key_vars(vk, batch));
+                    let mask = MaskKey::new(mask_vars(vk, batch));
                     let setup_ms = t0.elapsed().as_secs_f64() * 1e3;
                     let t1 = Instant::now();
                     let keys = ZkKeys {
-                        hyrax: &key,
+                        hyrax: &hyrax,
                         mask: &mask,
                     };
-                    (verify_zk(&vk, &keys, &z.statement, &z.proof), setup_ms, t1)
+                    (verify_zk(vk, &keys, &z.statement, &z.proof), setup_ms, t1)
                 }
-                AnyProofFile::Public(p) => {
+                (ModelKey::Public(vk), AnyProofFile::Public(p)) => {
+                    let hyrax = HyraxKey::new(key_vars(vk, batch));
                     let setup_ms = t0.elapsed().as_secs_f64() * 1e3;
                     let t1 = Instant::now();
-                    (verify(&vk, &key, &p.statement, &p.proof), setup_ms, t1)
+                    (verify(vk, &hyrax, &p.statement, &p.proof), setup_ms, t1)
                 }
+                (ModelKey::Hiding(k), AnyProofFile::PrivateModel(p)) => {
+                    let hyrax = HyraxKey::new(key_vars_hidden(k, batch));
+                    let mask = MaskKey::new(mask_vars_hidden(k, batch));
+                    let setup_ms = t0.elapsed().as_secs_f64() * 1e3;
+                    let t1 = Instant::now();
+                    let keys = ZkKeys {
+                        hyrax: &hyrax,
+                        mask: &mask,
+                    };
+                    let r = verify_private_model(k, &keys, &p.statement, &p.proof);
+                    (r, setup_ms, t1)
+                }
+                _ => (
+                    Err(Error::Malformed(
+                        "the proof file's kind does not match the key's".into(),
+                    )),
+                    0.0,
+                    Instant::now(),
+                ),
             };
             let t0 = t1;
             let verify_ms = decode_ms + t0.elapsed().as_secs_f64() * 1e3;
@@ -67,7 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
     };
     let verified = result.is_ok();
-    let n_out = vk.n_out();
+    let n_out = key.n_out();
     let output: Option<Vec<Vec<i32>>> = file.as_ref().filter(|_| verified).map(|f| {
         f.statement()
             .output
@@ -100,6 +136,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "{}",
             serde_json::json!({
                 "verified": verified, "verify_ms": verify_ms, "setup_ms": setup_ms, "peak_rss_mb": crate::proofio::peak_rss_mb(),
+                "key_kind": match key { ModelKey::Public(_) => "public", ModelKey::Hiding(_) => "hiding" },
+                "key_check_ms": key_check_ms,
                 "proof_bytes": bytes.len(), "batch": file.as_ref().map(|f| f.statement().batch),
                 "mode": mode, "zero_knowledge": zero_knowledge, "hidden": hidden,
                 "input": input_kind, "output": output, "logits": logits, "class": cls, "classes": cls,
@@ -116,6 +154,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             mode.unwrap_or("?")
         );
         println!("  {}", hidden.unwrap_or("?"));
+        if let Some(ms) = key_check_ms {
+            println!(
+                "  the hiding key's well-formedness proof (every hidden weight in {{-1, 0, 1}}) checked in {ms:.1} ms"
+            );
+        }
         for (i, (o, c)) in out.iter().zip(cls).enumerate() {
             println!("  input {i}: class {c}, logits {o:?}");
         }

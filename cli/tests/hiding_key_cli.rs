@@ -1,6 +1,7 @@
 //! `ternzk commit --hiding` and `ternzk check-key` on the built binary: the key and
 //! its separate secret file, acceptance of an honest key, rejection (exit code ≠ 0,
-//! a named check) of a tampered one, and a clear refusal of private-model proving,
+//! a named check) of a tampered one (proof element or quotient-table width), a clear
+//! refusal of version-1 keys, and a clear refusal of private-model proving,
 //! which is not implemented yet.
 
 mod common;
@@ -102,6 +103,7 @@ fn hiding_commit_check_key_and_refusals() {
     let v = ok_json(&ternzk(&["check-key", s(&key), "--json"]));
     assert_eq!(v["accepted"], true);
     assert_eq!(v["digest"], c["digest"]);
+    assert_eq!(v["quotient_bits"], c["quotient_bits"]);
     let text = ternzk(&["check-key", s(&key2)]);
     assert!(text.status.success());
     assert!(String::from_utf8_lossy(&text.stdout).starts_with("ACCEPT"));
@@ -121,6 +123,29 @@ fn hiding_commit_check_key_and_refusals() {
     let out = ternzk(&["check-key", s(&bad_key)]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("REJECT"));
+    // A hidden layer's quotient-table width changed (within 9..=16): the key decodes
+    // to another digest, so the well-formedness proof (bound to it) fails.
+    let bits = c["quotient_bits"].as_array().unwrap();
+    assert_eq!(bits.len(), 2);
+    let b0 = bits[0].as_u64().unwrap() as u8;
+    assert!((9..=16).contains(&b0));
+    let width_at = 8 + 4 + 8 + 1 + 4 + 4 + 12;
+    assert_eq!(key_bytes[width_at], b0);
+    let mut bad = key_bytes.clone();
+    bad[width_at] = if b0 == 16 { 15 } else { b0 + 1 };
+    std::fs::write(&bad_key, &bad).unwrap();
+    let out = ternzk(&["check-key", s(&bad_key), "--json"]);
+    assert!(!out.status.success());
+    assert_eq!(json_of(&out)["check"], "KeyTernary");
+    // A version-1 key (before the widths): refused, saying how to recreate it.
+    let mut old = key_bytes.clone();
+    old[8..12].copy_from_slice(&1u32.to_le_bytes());
+    std::fs::write(&bad_key, &old).unwrap();
+    let out = ternzk(&["check-key", s(&bad_key)]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("predates private-model proofs"), "{err}");
+    assert!(err.contains("ternzk commit --hiding"), "{err}");
     // Truncated: a decoding error, also exit ≠ 0.
     std::fs::write(&bad_key, &key_bytes[..key_bytes.len() - 5]).unwrap();
     assert!(!ternzk(&["check-key", s(&bad_key)]).status.success());

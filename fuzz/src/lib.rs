@@ -344,8 +344,8 @@ pub fn hiding_fixture() -> &'static HidingFixture {
         key.check(&gens).expect("honest hiding key checks");
         let bytes = key.to_bytes();
         // Header: magic, version, scale, zero point, feature count, layer count; then
-        // layer 0's n_in, n_out, k and its weight rows.
-        let rows_at = 8 + 4 + 8 + 1 + 4 + 4 + 12;
+        // layer 0's n_in, n_out, k, quotient-table width and its weight rows.
+        let rows_at = 8 + 4 + 8 + 1 + 4 + 4 + 16;
         let mut elements: Vec<usize> = (0..key.layers[0].weights.rows.len())
             .map(|i| rows_at + 32 * i)
             .collect();
@@ -492,6 +492,8 @@ pub fn run_zk_proof_file(data: &[u8]) {
     };
     let accepted = match &file {
         AnyProofFile::Zk(f) => verify_zk(&fx.vk, &keys, &f.statement, &f.proof).is_ok(),
+        // A public key never decodes a private-model file.
+        AnyProofFile::PrivateModel(_) => false,
         AnyProofFile::Public(f) => {
             verify(&fx.vk, &fx.key, &f.statement, &f.proof).is_ok()
                 && !fx.honest.iter().any(|h| h.bytes == bytes)

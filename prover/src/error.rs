@@ -75,6 +75,16 @@ pub enum Committed {
     },
     /// The MLP's committed witness vectors (and committed input) opened at one point.
     Witness,
+    /// The hidden bias of linear layer `layer` (a hiding model key's).
+    Bias {
+        /// Index of the linear layer.
+        layer: usize,
+    },
+    /// The hidden requantization multipliers of layer `layer` (a hiding model key's).
+    Multipliers {
+        /// Index of the layer.
+        layer: usize,
+    },
 }
 
 /// The verifier check that failed.
@@ -228,6 +238,10 @@ impl fmt::Display for Committed {
                 write!(f, "the multiplicities of LogUp table {table}")
             }
             Committed::Witness => write!(f, "the witness commitments"),
+            Committed::Bias { layer } => write!(f, "the hidden bias of layer {layer}"),
+            Committed::Multipliers { layer } => {
+                write!(f, "the hidden multipliers of layer {layer}")
+            }
         }
     }
 }

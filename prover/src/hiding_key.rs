@@ -1,5 +1,6 @@
 //! The hiding model key (private-model mode, issue 14): a commitment to an MLP that
-//! reveals only its layer widths, each hidden layer's requantization shift and the
+//! reveals only its layer widths, each hidden layer's requantization shift and
+//! quotient-table width (a worst case over all inputs, fixed at commit time), the
 //! input/output quantization, and a one-time proof that the committed weights are
 //! ternary and the padding zero.
 //!
@@ -32,8 +33,9 @@ use crate::field::{log2_ceil, GAffine, F, G};
 use crate::hiding_hyrax::HidingCommitment;
 use crate::hyrax::{commit_ints, HyraxCommitment, HyraxKey};
 use crate::masked_sumcheck::MaskKey;
+use crate::mlp::RequantCheck;
 use crate::pedersen::{random_scalar, BlindingKey};
-use crate::requant::MAX_SHIFT;
+use crate::requant::{MAX_QUOTIENT_BITS, MAX_SHIFT, MIN_QUOTIENT_BITS};
 use crate::TernaryCsr;
 use ark_ec::scalar_mul::ScalarMul;
 use ark_ec::AffineRepr;
@@ -68,6 +70,12 @@ pub struct HidingLayer {
     /// Requantization shift (revealed: it fixes the remainder's range table), 0 for the
     /// last layer.
     pub k: u32,
+    /// Width of the quotient table a private-model proof looks this hidden layer's
+    /// `(q, y)` pairs up in (`Clamp { bits, 8 }`, `bits` in `9..=16`), 0 for the last
+    /// layer. The worst case over every byte input, computed from the model when the
+    /// key is made (`mlp::model_checks::quotient_widths`), so a proof's table
+    /// says nothing about its witness (issue 14, item 4).
+    pub bits: u32,
     /// The blinded weight rows (grid `⌈log n_out⌉ × ⌈log n_in⌉`, rows over `n_in`
     /// generators).
     pub weights: HyraxCommitment,
@@ -381,6 +389,7 @@ impl Committing {
                 n_in: w.n_in,
                 n_out: w.n_out,
                 k: p.k,
+                bits: p.bits,
                 weights: wc.commitment.clone(),
                 bias: bc.commitment,
                 m: mc.as_ref().map(|c| c.commitment.clone()),
@@ -425,11 +434,34 @@ pub(crate) struct LayerParams<'a> {
     pub bias: &'a [i32],
     pub m: &'a [i64],
     pub k: u32,
+    /// The quotient-table width ([`HidingLayer::bits`]).
+    pub bits: u32,
+}
+
+impl<'a> LayerParams<'a> {
+    /// Each layer's parameters, with the hidden layers' quotient-table widths from
+    /// the model's worst case ([`crate::mlp::model_checks::quotient_widths`]; an error
+    /// when one does not fit 16 bits). Cost: O(Σ n_out).
+    pub fn of(layers: &[MlpLayer<'a>]) -> crate::Result<Vec<Self>> {
+        let widths = crate::mlp::model_checks::quotient_widths(layers)?;
+        Ok(layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| LayerParams {
+                bias: l.bias,
+                m: l.m,
+                k: l.k,
+                bits: widths.get(i).copied().unwrap_or(0),
+            })
+            .collect())
+    }
 }
 
 impl HidingKey {
     /// Commits to a model with fresh blindings from `rng` and proves its weights
-    /// ternary. Returns the key and the prover's secrets. Cost: one point addition per
+    /// ternary. Returns the key and the prover's secrets. `Error::Invalid` when a hidden
+    /// layer's worst-case quotient does not fit 16 bits (such a model has no
+    /// private-model proof). Cost: one point addition per
     /// nonzero weight, one fixed-base multiplication per committed row, and the
     /// well-formedness proof (a sparse sumcheck over each layer's nonzeros and
     /// `O(n_in + log n)` group operations per layer).
@@ -443,14 +475,7 @@ impl HidingKey {
             .iter()
             .map(|l| SparseWeights::from_csr(l.weights))
             .collect();
-        let params: Vec<LayerParams> = layers
-            .iter()
-            .map(|l| LayerParams {
-                bias: l.bias,
-                m: l.m,
-                k: l.k,
-            })
-            .collect();
+        let params = LayerParams::of(layers)?;
         Self::commit_sparse(&weights, &params, quant, gens, rng)
     }
 
@@ -509,6 +534,16 @@ impl HidingKey {
         HidingKeyGens::for_shapes(self.layers.iter().map(|l| (l.n_in, l.n_out)))
     }
 
+    /// The requantization check of each hidden layer in a private-model proof:
+    /// quotient mode with the key's width ([`HidingLayer::bits`]). Cost: O(layers).
+    pub fn checks(&self) -> Vec<RequantCheck> {
+        let hidden = &self.layers[..self.layers.len() - 1];
+        hidden
+            .iter()
+            .map(|l| RequantCheck::Quotient { bits: l.bits })
+            .collect()
+    }
+
     /// Inputs of the model.
     pub fn n_in(&self) -> usize {
         self.layers[0].n_in
@@ -522,8 +557,9 @@ impl HidingKey {
 
 use crate::error::KeyPart;
 
-/// Checks that layers chain, shifts are in range, the output scales match, and every
-/// grid has the layout's shape. Cost: O(layers).
+/// Checks that layers chain, shifts and quotient-table widths are in range (0 for the
+/// last layer), the output scales match, and every grid has the layout's shape.
+/// Cost: O(layers).
 fn validate(layers: &[HidingLayer], quant: &PublicQuant) -> crate::Result<()> {
     let bad = |i: usize, what: &str| Err(Error::Invalid(format!("layer {i}: {what}")));
     if layers.is_empty() || layers.len() > MAX_LAYERS {
@@ -545,6 +581,16 @@ fn validate(layers: &[HidingLayer], quant: &PublicQuant) -> crate::Result<()> {
             || (!hidden && l.k != 0)
         {
             return bad(i, "requantization parameters");
+        }
+        let widths = MIN_QUOTIENT_BITS..=MAX_QUOTIENT_BITS;
+        if (hidden && !widths.contains(&l.bits)) || (!hidden && l.bits != 0) {
+            return bad(
+                i,
+                &format!(
+                    "quotient-table width {} (hidden layers {MIN_QUOTIENT_BITS}..={MAX_QUOTIENT_BITS}, the last 0)",
+                    l.bits
+                ),
+            );
         }
         let w = &l.weights;
         if (w.row_vars, w.col_vars) != (log2_ceil(l.n_out), log2_ceil(l.n_in))

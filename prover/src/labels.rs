@@ -160,6 +160,15 @@ pub const ZK_LOGUP_COLUMN_EVALS: &[u8] = b"zk-logup-column-evals";
 pub const ZK_LOGUP_MULTIPLICITY_EVAL: &[u8] = b"zk-logup-multiplicity-eval";
 /// Zero-knowledge MLP proof (private input): the mode tag absorbed after the statement.
 pub const ZK_MLP: &[u8] = b"zk-mlp-private-input";
+/// Zero-knowledge MLP proof for a hidden model: the mode tag absorbed after the
+/// statement (whose model identity is the hiding key's digest).
+pub const ZK_MLP_PRIVATE_MODEL: &[u8] = b"zk-mlp-private-model";
+/// Hidden-model step: the committed `M̃(ρ'')`, `z̄̃(ρ'')` and their product.
+pub const PRIVATE_MODEL_ROW_EVALS: &[u8] = b"private-model-row-evals";
+/// Hidden-model step: the committed bias evaluation `b̃(ρ'')`.
+pub const PRIVATE_MODEL_BIAS_EVAL: &[u8] = b"private-model-bias-eval";
+/// Hidden-model step: the committed weight evaluation `T̃(ρ'', r')`.
+pub const PRIVATE_MODEL_WEIGHT_EVAL: &[u8] = b"private-model-weight-eval";
 
 /// Domain separator of the hiding model key's well-formedness proof (`hiding_key`).
 pub const HIDING_KEY_PROTOCOL: &[u8] = b"ternzk/hiding-key/v1";

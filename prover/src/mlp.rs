@@ -26,7 +26,7 @@
 //!    (claims at one point are combined with random powers); claims on the public
 //!    input are evaluated by the verifier.
 
-mod model_checks;
+pub(crate) mod model_checks;
 #[cfg(test)]
 mod modes;
 mod prove;
@@ -38,6 +38,10 @@ mod wire;
 mod witness;
 pub(crate) mod zk;
 mod zk_file;
+pub(crate) mod zk_model;
+mod zk_model_file;
+#[cfg(test)]
+mod zk_model_tests;
 #[cfg(test)]
 mod zk_tests;
 mod zk_wire;
@@ -51,6 +55,13 @@ pub use vk::{VK_MAGIC, VK_VERSION};
 pub use wire::{ProofFile, PROOF_MAGIC, PROOF_VERSION};
 pub use zk::{mask_vars, prove as prove_zk, verify as verify_zk, ZkKeys, ZkMlpProof, ZkStep};
 pub use zk_file::{AnyProofFile, ZkProofFile, ZK_INPUT_KIND};
+pub use zk_model::{
+    key_vars_hidden, mask_vars_hidden, prove as prove_private_model,
+    verify as verify_private_model, HiddenStep, PrivateModelProof, RowStep,
+};
+pub use zk_model_file::{
+    PrivateModelProofFile, PRIVATE_BOTH_KIND, PRIVATE_MODEL_KIND, PRIVATE_MODEL_PROOF_VERSION,
+};
 pub use zk_wire::ZK_PROOF_VERSION;
 
 use crate::eq::eq_table;
@@ -286,6 +297,32 @@ fn grid(vars: usize) -> (usize, usize) {
     (vars - cols, cols)
 }
 
+/// What the proof's layout needs to know of one layer: its widths, its shift and its
+/// common multiplier when all are equal (direct mode only; a hidden model never names
+/// one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LayerShape {
+    pub n_in: usize,
+    pub n_out: usize,
+    pub k: u32,
+    pub uniform_m: Option<i64>,
+}
+
+impl MlpVk {
+    /// Every layer's [`LayerShape`]. Cost: O(Σ n_out).
+    pub(crate) fn shapes(&self) -> Vec<LayerShape> {
+        self.layers
+            .iter()
+            .map(|l| LayerShape {
+                n_in: l.n_in,
+                n_out: l.n_out,
+                k: l.k,
+                uniform_m: uniform_multiplier(&l.m),
+            })
+            .collect()
+    }
+}
+
 impl Layout {
     /// The layout for `vk`, `batch` inputs, the input kind and the requantization
     /// check of each hidden layer (errors if a width is outside `9..=16` for quotient
@@ -297,23 +334,33 @@ impl Layout {
         committed_input: bool,
         checks: &[RequantCheck],
     ) -> crate::Result<Self> {
+        Self::from_shapes(&vk.shapes(), batch, committed_input, checks)
+    }
+
+    /// [`Layout::new`] from the layers' shapes alone.
+    fn from_shapes(
+        layers: &[LayerShape],
+        batch: usize,
+        committed_input: bool,
+        checks: &[RequantCheck],
+    ) -> crate::Result<Self> {
         if batch == 0 || batch > MAX_BATCH {
             return Err(Error::Invalid(format!(
                 "batch {batch} outside 1..={MAX_BATCH}"
             )));
         }
-        if checks.len() + 1 != vk.layers.len() {
+        if checks.len() + 1 != layers.len() {
             return Err(Error::Malformed(format!(
                 "requantization checks {checks:?}: need one per hidden layer"
             )));
         }
-        for (l, (check, lv)) in checks.iter().zip(&vk.layers).enumerate() {
+        for (l, (check, lv)) in checks.iter().zip(layers).enumerate() {
             let ok = match *check {
                 RequantCheck::Quotient { bits } => {
                     (MIN_QUOTIENT_BITS..=MAX_QUOTIENT_BITS).contains(&bits)
                 }
                 RequantCheck::Direct { bits } => {
-                    if uniform_multiplier(&lv.m).is_none() {
+                    if lv.uniform_m.is_none() {
                         return Err(Error::Malformed(format!(
                             "layer {l}: direct requantization check for a layer whose \
                              multipliers are not all equal"
@@ -332,7 +379,7 @@ impl Layout {
         let c = log2_ceil(batch);
         let mut shapes = Vec::new();
         let input_vars = committed_input.then(|| {
-            let vars = c + log2_ceil(vk.n_in());
+            let vars = c + log2_ceil(layers[0].n_in);
             shapes.push(LookupShape {
                 table: Table::Range { bits: LOW_BITS },
                 len: 1 << vars,
@@ -340,7 +387,7 @@ impl Layout {
             vars
         });
         let mut hidden = Vec::new();
-        for (l, &check) in vk.layers[..vk.layers.len() - 1].iter().zip(checks) {
+        for (l, &check) in layers[..layers.len() - 1].iter().zip(checks) {
             let vars = c + log2_ceil(l.n_out);
             let h = HiddenLayout {
                 vars,
@@ -348,7 +395,7 @@ impl Layout {
                 top_bits: top_limb_bits(l.k),
                 check,
                 m: match check {
-                    RequantCheck::Direct { .. } => uniform_multiplier(&l.m).expect("checked"),
+                    RequantCheck::Direct { .. } => l.uniform_m.expect("checked"),
                     RequantCheck::Quotient { .. } => 0,
                 },
                 k: l.k,
@@ -393,9 +440,14 @@ impl Layout {
 /// The generators a proof for `vk` with `batch` inputs needs: `log2` of their number.
 /// Cost: O(#layers).
 pub fn key_vars(vk: &MlpVk, batch: usize) -> usize {
+    key_vars_for(&vk.shapes(), batch)
+}
+
+/// [`key_vars`] from the layers' shapes. Cost: O(#layers).
+pub(crate) fn key_vars_for(layers: &[LayerShape], batch: usize) -> usize {
     let c = log2_ceil(batch.max(1));
-    let mut need = grid(c + log2_ceil(vk.n_in())).1;
-    for l in &vk.layers {
+    let mut need = grid(c + log2_ceil(layers[0].n_in)).1;
+    for l in layers {
         need = need
             .max(log2_ceil(l.n_in))
             .max(grid(c + log2_ceil(l.n_out)).1);
@@ -408,13 +460,20 @@ pub fn key_vars(vk: &MlpVk, batch: usize) -> usize {
 /// and the requantization checks.
 fn statement_transcript(vk: &MlpVk, st: &Statement, checks: &[RequantCheck]) -> Transcript {
     let mut t = Transcript::new(PROTOCOL);
-    absorb_statement(&mut t, vk, st, checks);
+    absorb_statement(&mut t, labels::VK_DIGEST, &vk.digest, st, checks);
     t
 }
 
-/// Absorbs the statement into `t` (see [`statement_transcript`]).
-fn absorb_statement(t: &mut Transcript, vk: &MlpVk, st: &Statement, checks: &[RequantCheck]) {
-    t.append_bytes(labels::VK_DIGEST, &vk.digest);
+/// Absorbs the statement into `t` (see [`statement_transcript`]): the model's digest
+/// under `key_label` (a public key's or a hiding key's), then the rest.
+fn absorb_statement(
+    t: &mut Transcript,
+    key_label: &'static [u8],
+    digest: &[u8; 32],
+    st: &Statement,
+    checks: &[RequantCheck],
+) {
+    t.append_bytes(key_label, digest);
     t.append_u64(labels::BATCH, st.batch as u64);
     match &st.input {
         PublicInput::Clear(x) => t.append_bytes(labels::INPUT_CLEAR, x),

@@ -58,14 +58,7 @@ fn sparse(m: &RandomMlp) -> Vec<SparseWeights> {
 fn commit_with(weights: &[SparseWeights], true_sum: bool) -> HidingKey {
     let m = model();
     let layers = m.layers();
-    let params: Vec<LayerParams> = layers
-        .iter()
-        .map(|l| LayerParams {
-            bias: l.bias,
-            m: l.m,
-            k: l.k,
-        })
-        .collect();
+    let params = LayerParams::of(&layers).unwrap();
     let g = gens();
     let mut rng = StdRng::seed_from_u64(3);
     let parts = Committing::new(weights, &params, quant(), &g, &mut rng).unwrap();
@@ -144,6 +137,121 @@ fn honest_keys_check_and_round_trip() {
     let (key, _) =
         HidingKey::commit(&m.layers(), q, &gens(), &mut StdRng::seed_from_u64(2)).unwrap();
     assert_eq!(HidingKey::from_bytes(&key.to_bytes()).unwrap(), key);
+}
+
+/// Where each layer's quotient-table width sits in the key file (the default
+/// quantizer: no per-feature block).
+fn width_offsets(key: &HidingKey) -> Vec<usize> {
+    let mut at = 8 + 4 + 8 + 1 + 4 + 4;
+    key.layers
+        .iter()
+        .map(|l| {
+            let here = at + 12;
+            let rows =
+                l.weights.rows.len() + l.bias.rows.len() + l.m.as_ref().map_or(0, |m| m.rows.len());
+            at += 16 + 32 * rows;
+            here
+        })
+        .collect()
+}
+
+/// The key records each hidden layer's worst-case quotient width (0 for the last
+/// layer), names them as quotient-mode checks, and round-trips them.
+#[test]
+fn keys_carry_the_model_quotient_widths() {
+    let m = model();
+    let widths = crate::mlp::model_checks::quotient_widths(&m.layers()).unwrap();
+    let (key, _) = honest(12);
+    let bits: Vec<u32> = key.layers.iter().map(|l| l.bits).collect();
+    assert_eq!(bits, [widths.clone(), vec![0]].concat());
+    assert!(widths.iter().all(|b| (9..=16).contains(b)));
+    assert_eq!(
+        key.checks(),
+        widths
+            .iter()
+            .map(|&bits| RequantCheck::Quotient { bits })
+            .collect::<Vec<_>>()
+    );
+    let bytes = key.to_bytes();
+    for (l, at) in width_offsets(&key).into_iter().enumerate() {
+        assert_eq!(
+            bytes[at..at + 4],
+            key.layers[l].bits.to_le_bytes(),
+            "layer {l}"
+        );
+    }
+    let back = HidingKey::from_bytes(&bytes).unwrap();
+    assert_eq!(back.checks(), key.checks());
+    assert_eq!(back.layers[2].bits, 0);
+}
+
+/// A changed width: in range, the file decodes to a key whose digest differs, and
+/// the well-formedness proof (bound to the digest) fails (`KeyTernary`); out of range
+/// (or nonzero for the last layer) the decoder refuses it; on a decoded key whose
+/// digest was kept, the recomputed digest differs (`ModelDigest`).
+#[test]
+fn changed_widths_are_rejected() {
+    let (key, _) = honest(13);
+    let g = gens();
+    let bytes = key.to_bytes();
+    let offsets = width_offsets(&key);
+    for (l, &at) in offsets.iter().enumerate().take(2) {
+        let mut b = bytes.clone();
+        b[at] = if key.layers[l].bits == 16 {
+            15
+        } else {
+            b[at] + 1
+        };
+        let k = HidingKey::from_bytes(&b).unwrap();
+        assert_ne!(k.digest, key.digest);
+        assert!(
+            matches!(
+                k.check(&g),
+                Err(Error::Rejected(Check::KeyTernary { layer: 0, .. }))
+            ),
+            "layer {l}: {:?}",
+            k.check(&g)
+        );
+        for v in [0u8, 8, 17, 255] {
+            let mut b = bytes.clone();
+            b[at] = v;
+            let err = HidingKey::from_bytes(&b).unwrap_err();
+            assert!(
+                matches!(&err, Error::Malformed(e) if e.contains("quotient-table width")),
+                "layer {l}, width {v}: {err:?}"
+            );
+        }
+    }
+    let mut b = bytes.clone();
+    b[offsets[2]] = 9;
+    assert!(matches!(
+        HidingKey::from_bytes(&b),
+        Err(Error::Malformed(_))
+    ));
+    let mut bad = key.clone();
+    bad.layers[0].bits ^= 1;
+    assert_eq!(bad.check(&g), Err(Error::Rejected(Check::ModelDigest)));
+}
+
+/// A version-1 key (no widths) is refused with a message saying to recreate it.
+#[test]
+fn version_one_keys_are_refused_clearly() {
+    let (key, _) = honest(14);
+    let mut bytes = key.to_bytes();
+    assert_eq!(bytes[8..12], HIDING_KEY_VERSION.to_le_bytes());
+    bytes[8..12].copy_from_slice(&1u32.to_le_bytes());
+    match HidingKey::from_bytes(&bytes) {
+        Err(Error::Malformed(e)) => {
+            assert!(e.contains("predates private-model proofs"), "{e}");
+            assert!(e.contains("ternzk commit --hiding"), "{e}");
+        }
+        other => panic!("expected a Malformed error, got {other:?}"),
+    }
+    bytes[8..12].copy_from_slice(&3u32.to_le_bytes());
+    assert!(matches!(
+        HidingKey::from_bytes(&bytes),
+        Err(Error::Malformed(_))
+    ));
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //!
 //! Key: magic, version, input quantizer (scale as f64 bits, zero point, the per-feature
 //! count — 0 for none — and that many scales and zero points), layer count; per layer `n_in`,
-//! `n_out`, `k`, the weight rows, bias rows and (hidden layers) multiplier rows; the
+//! `n_out`, `k`, the quotient-table width `bits` (version 2), the weight rows, bias rows and (hidden layers) multiplier rows; the
 //! last layer's `n_out` output scales. The digest is BLAKE3 of these bytes. Then the
 //! proof, per layer: mask commitment, masked sum, `n` rounds of 4 values, the three
 //! power commitments, two product proofs (3 points, 5 scalars each), the closing
@@ -28,8 +28,9 @@ use ternzk_core::engine::{FeatureQuant, InputQuant};
 
 /// Magic bytes at the start of an encoded hiding key.
 pub const HIDING_KEY_MAGIC: &[u8; 8] = b"TZKHK\0\0\0";
-/// Version of the hiding-key encoding.
-pub const HIDING_KEY_VERSION: u32 = 1;
+/// Version of the hiding-key encoding. Version 2 added each layer's quotient-table
+/// width; version-1 keys predate private-model proofs and are refused.
+pub const HIDING_KEY_VERSION: u32 = 2;
 /// Magic bytes at the start of a hiding key's secret file.
 pub const SECRETS_MAGIC: &[u8; 8] = b"TZKHS\0\0\0";
 const SECRETS_VERSION: u32 = 1;
@@ -96,6 +97,7 @@ fn encode_body(quant: &PublicQuant, layers: &[HidingLayer]) -> Vec<u8> {
         w.u32(l.n_in as u32);
         w.u32(l.n_out as u32);
         w.u32(l.k);
+        w.u32(l.bits);
         write_rows(&mut w, &l.weights);
         write_rows(&mut w, &l.bias);
         if let Some(m) = &l.m {
@@ -222,6 +224,13 @@ impl HidingKey {
             return Err(Error::Malformed("not a ternzk hiding key".into()));
         }
         let version = r.u32("version")?;
+        if version == 1 {
+            return Err(Error::Malformed(
+                "hiding key version 1 predates private-model proofs (it does not record the \
+                 layers' quotient-table widths): recreate it with `ternzk commit --hiding`"
+                    .into(),
+            ));
+        }
         if version != HIDING_KEY_VERSION {
             return Err(Error::Malformed(format!(
                 "hiding key version {version}, this build reads {HIDING_KEY_VERSION}"
@@ -262,6 +271,7 @@ impl HidingKey {
             let n_in = r.u32("n_in")? as usize;
             let n_out = r.u32("n_out")? as usize;
             let k = r.u32("k")?;
+            let bits = r.u32("quotient-table width")?;
             if n_in == 0 || n_out == 0 || n_in > MAX_WIDTH || n_out > MAX_WIDTH {
                 return Err(Error::Malformed(format!("layer {i}: bad shape")));
             }
@@ -281,6 +291,7 @@ impl HidingKey {
                 n_in,
                 n_out,
                 k,
+                bits,
                 weights,
                 bias,
                 m,

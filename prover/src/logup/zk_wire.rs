@@ -52,9 +52,28 @@ impl ZkSumcheck {
 }
 
 impl ZkLogupProof {
+    /// The proof of no lookups at all (every part empty): what a caller with nothing
+    /// to look up (an MLP of one layer with a clear input) states. Cost: O(1).
+    pub(crate) fn empty() -> Self {
+        Self {
+            multiplicity_commitments: Vec::new(),
+            roots: Vec::new(),
+            table_sums: Vec::new(),
+            root_proofs: Vec::new(),
+            layers: Vec::new(),
+            column_evals: Vec::new(),
+            table_sumchecks: Vec::new(),
+            multiplicity_evals: Vec::new(),
+            multiplicity_proofs: Vec::new(),
+        }
+    }
+
     /// A placeholder proof with the dimensions `shapes` imply (what the verifier
-    /// checks). Cost: O(proof size).
+    /// checks; [`ZkLogupProof::empty`] for no shapes). Cost: O(proof size).
     pub(crate) fn skeleton(shapes: &[LookupShape]) -> crate::Result<Self> {
+        if shapes.is_empty() {
+            return Ok(Self::empty());
+        }
         let lay = Layout::new(shapes)?;
         let members = (0..lay.tables.len())
             .map(|k| (0..shapes.len()).filter(|&j| lay.table_of[j] == k).count());

@@ -48,6 +48,14 @@ pub(super) fn write_header(w: &mut Writer, digest: &[u8; 32], batch: usize) {
 /// the batch size. Another key's file is `Error::Rejected(ModelDigest)`; a bad magic,
 /// version or batch is `Error::Malformed`. Cost: O(1).
 pub(super) fn read_header(r: &mut Reader<'_>, vk: &MlpVk) -> crate::Result<([u8; 32], usize)> {
+    read_header_for(r, &vk.digest)
+}
+
+/// [`read_header`] against a key digest (a public or a hiding key's). Cost: O(1).
+pub(super) fn read_header_for(
+    r: &mut Reader<'_>,
+    key_digest: &[u8; 32],
+) -> crate::Result<([u8; 32], usize)> {
     if r.take(8, "magic")? != PROOF_MAGIC {
         return Err(Error::Malformed("not a ternzk proof file".into()));
     }
@@ -58,7 +66,7 @@ pub(super) fn read_header(r: &mut Reader<'_>, vk: &MlpVk) -> crate::Result<([u8;
         )));
     }
     let digest: [u8; 32] = r.take(32, "key digest")?.try_into().expect("32 bytes");
-    if digest != vk.digest {
+    if digest != *key_digest {
         return Err(Error::Rejected(crate::error::Check::ModelDigest));
     }
     let batch = r.u32("batch")? as usize;

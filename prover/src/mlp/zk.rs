@@ -25,8 +25,8 @@ use super::model_checks::model_checks;
 use super::prove::{check_layers, lookup_instances, pad_input};
 use super::witness::{forward, Fault, ModePolicy};
 use super::{
-    batch_weight, grid, key_vars, row_weights, statement_transcript, Layout, MlpLayer, MlpVk,
-    PublicInput, RequantCheck, Statement,
+    batch_weight, grid, key_vars_for, row_weights, statement_transcript, LayerShape, Layout,
+    MlpLayer, MlpVk, PublicInput, RequantCheck, Statement,
 };
 use crate::deferred::Deferred;
 use crate::dot_product::DotProductProof;
@@ -64,9 +64,11 @@ pub struct ZkStep {
     pub input_eval: GAffine,
 }
 
-/// A zero-knowledge proof for a [`Statement`] with a committed input.
+/// A zero-knowledge proof for a [`Statement`]: with a public model ([`ZkStep`] per
+/// linear layer; the input committed) or a hidden one
+/// ([`super::zk_model::HiddenStep`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ZkMlpProof {
+pub struct ZkMlpProof<S = ZkStep> {
     /// Per hidden layer, its requantization check (widths from the model).
     pub checks: Vec<RequantCheck>,
     /// Per hidden layer, hiding commitments to its vectors (as in the public proof).
@@ -77,7 +79,7 @@ pub struct ZkMlpProof {
     /// shifted limb's committed evaluation equals the top limb's plus the shift.
     pub shifted: Vec<EqualityProof>,
     /// Per layer, in layer order.
-    pub steps: Vec<ZkStep>,
+    pub steps: Vec<S>,
     /// One evaluation proof per opening group (the order of the public proof's).
     pub openings: Vec<DotProductProof>,
 }
@@ -94,9 +96,14 @@ pub struct ZkKeys<'a> {
 /// The mask variables a proof for `vk` with `batch` inputs needs: the longest sumcheck.
 /// Cost: O(#layers).
 pub fn mask_vars(vk: &MlpVk, batch: usize) -> usize {
+    mask_vars_for(&vk.shapes(), batch)
+}
+
+/// [`mask_vars`] from the layers' shapes. Cost: O(#layers).
+pub(crate) fn mask_vars_for(shapes: &[LayerShape], batch: usize) -> usize {
     let c = log2_ceil(batch.max(1));
-    let mut need = c + log2_ceil(vk.n_in());
-    for l in &vk.layers {
+    let mut need = c + log2_ceil(shapes[0].n_in);
+    for l in shapes {
         need = need.max(log2_ceil(l.n_in)).max(c + log2_ceil(l.n_out));
     }
     need.max(crate::logup::MAX_TABLE_BITS as usize)
@@ -120,7 +127,7 @@ fn programmed_transcript(
     challenges: Vec<F>,
 ) -> Transcript {
     let mut t = Transcript::programmed(super::PROTOCOL, challenges);
-    super::absorb_statement(&mut t, vk, st, checks);
+    super::absorb_statement(&mut t, labels::VK_DIGEST, &vk.digest, st, checks);
     t.append_bytes(labels::ZK_MLP, &[]);
     t
 }
@@ -146,9 +153,9 @@ pub fn prove<R: RngCore + CryptoRng>(
 
 /// One hidden layer's claims after the lookups: the committed claim on `M∘z` (or `z`)
 /// and the committed evaluations of its vectors at the lookup point.
-struct LayerClaims<C> {
-    w: C,
-    evals: Vec<C>,
+pub(super) struct LayerClaims<C> {
+    pub w: C,
+    pub evals: Vec<C>,
 }
 
 /// The commitments the prover needs for one hidden layer's claims.
@@ -156,7 +163,7 @@ fn layer_claims_prover<R: RngCore + CryptoRng>(
     bk: &BlindingKey,
     lay: &Layout,
     batch: usize,
-    vk: &MlpVk,
+    shapes: &[LayerShape],
     claims: &[ZkLookupClaim<Committed>],
     t: &mut Transcript,
     rng: &mut R,
@@ -164,7 +171,7 @@ fn layer_claims_prover<R: RngCore + CryptoRng>(
     let one = Committed::constant(bk, F::ONE);
     let mut out = Vec::new();
     let mut shifted = Vec::new();
-    for (h, lv) in lay.hidden.iter().zip(&vk.layers) {
+    for (h, lv) in lay.hidden.iter().zip(shapes) {
         let j = h.first_instance;
         if h.direct() {
             out.push(LayerClaims {
@@ -226,29 +233,62 @@ fn w_coefficients(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn prove_inner<R: RngCore + CryptoRng>(
+/// What the shared part of a zero-knowledge MLP proof needs to know of the model and
+/// the statement's form: the layers' shapes, each hidden layer's check, whether the
+/// input is committed (private) and the transcript's start.
+pub(super) struct FrontSpec<'a> {
+    /// The layers' shapes.
+    pub shapes: &'a [LayerShape],
+    /// Each hidden layer's requantization check (from the model, never the witness).
+    pub checks: Vec<RequantCheck>,
+    /// The input is committed with hiding rows (private) rather than stated in the clear.
+    pub private_input: bool,
+    /// Starts the transcript for a statement (it absorbs the model's identity).
+    pub transcript: &'a dyn Fn(&Statement, &[RequantCheck]) -> Transcript,
+}
+
+/// The prover's state after the lookups, shared by the public-model and the
+/// hidden-model proofs: the witness, its hiding commitments, the statement, the
+/// zero-knowledge lookups and each hidden layer's committed claims.
+pub(super) struct ProverFront {
+    pub lay: Layout,
+    pub wit: super::witness::Witness,
+    /// The zero-padded input with its hiding commitment (private input only).
+    pub input: Option<(Vec<i64>, HidingCommitment)>,
+    pub witness: Vec<Vec<HidingCommitment>>,
+    pub statement: Statement,
+    pub logup: ZkLogupProof,
+    pub claims: Vec<ZkLookupClaim<Committed>>,
+    pub layer_claims: Vec<LayerClaims<Committed>>,
+    pub shifted: Vec<EqualityProof>,
+}
+
+/// Runs the model and proves everything before the linear layers: hiding commitments
+/// to the input (when private) and every hidden vector, the statement's transcript,
+/// the zero-knowledge lookups and the committed claims on each layer's `M∘z` (or
+/// `z`). Errors as [`prove`]. Cost: the witness, its commitments and the lookups.
+pub(super) fn prove_front<R: RngCore + CryptoRng>(
     layers: &[MlpLayer],
-    vk: &MlpVk,
+    spec: &FrontSpec,
     keys: &ZkKeys,
     input: &[u8],
     batch: usize,
     fault: Fault,
     rng: &mut R,
-) -> crate::Result<(Statement, ZkMlpProof)> {
+) -> crate::Result<(ProverFront, Transcript)> {
     let (key, zk) = (keys.hyrax, keys.mask);
     let bk = &zk.blinding;
-    check_layers(layers, vk)?;
-    let checks = model_checks(layers, batch)?;
-    let lay = Layout::new(vk, batch, true, &checks)?;
-    if key.max_col_vars() < key_vars(vk, batch) {
+    let checks = &spec.checks;
+    let lay = Layout::from_shapes(spec.shapes, batch, spec.private_input, checks)?;
+    let need = key_vars_for(spec.shapes, batch);
+    if key.max_col_vars() < need {
         return Err(Error::Invalid(format!(
-            "the generator set has 2^{} generators, this proof needs 2^{}",
+            "the generator set has 2^{} generators, this proof needs 2^{need}",
             key.max_col_vars(),
-            key_vars(vk, batch)
         )));
     }
-    if zk.gens.len() < mask_vars(vk, batch) * (crate::masked_sumcheck::MAX_DEGREE + 1) {
+    if zk.gens.len() < mask_vars_for(spec.shapes, batch) * (crate::masked_sumcheck::MAX_DEGREE + 1)
+    {
         return Err(Error::Invalid(
             "the mask key is too small for this proof".into(),
         ));
@@ -267,7 +307,7 @@ pub(crate) fn prove_inner<R: RngCore + CryptoRng>(
         fault,
         ModePolicy::Direct(direct),
     )?;
-    for (l, (w, c)) in wit.hidden.iter_mut().zip(&checks).enumerate() {
+    for (l, (w, c)) in wit.hidden.iter_mut().zip(checks).enumerate() {
         if w.check.mode() != c.mode() || w.check.bits() > c.bits() {
             return Err(Error::Invalid(format!(
                 "layer {l}: the witness exceeds the model's worst-case bound"
@@ -275,11 +315,15 @@ pub(crate) fn prove_inner<R: RngCore + CryptoRng>(
         }
         w.check = *c;
     }
-    let vars = lay.input_vars.expect("a committed input");
-    let x = pad_input(vk.n_in(), vars, input);
+    let x = lay
+        .input_vars
+        .map(|vars| pad_input(spec.shapes[0].n_in, vars, input));
 
-    // Hiding commitments: the input, then every hidden layer's vectors.
-    let mut items: Vec<(&[i64], usize, usize)> = vec![(&x, grid(vars).0, grid(vars).1)];
+    // Hiding commitments: the input (when private), then every hidden layer's vectors.
+    let mut items: Vec<(&[i64], usize, usize)> = Vec::new();
+    if let (Some(x), Some(vars)) = (&x, lay.input_vars) {
+        items.push((x, grid(vars).0, grid(vars).1));
+    }
     for (w, h) in wit.hidden.iter().zip(&lay.hidden) {
         let (rv, cv) = grid(h.vars);
         items.extend(w.vectors.iter().map(|v| (&v[..], rv, cv)));
@@ -287,7 +331,7 @@ pub(crate) fn prove_inner<R: RngCore + CryptoRng>(
     let mut coms = commit_ints_many(key, &items)?
         .into_iter()
         .map(|c| hide(c, bk, rng));
-    let input_com = coms.next().expect("input commitment");
+    let input_com = x.as_ref().map(|_| coms.next().expect("input commitment"));
     let witness: Vec<Vec<HidingCommitment>> = wit
         .hidden
         .iter()
@@ -295,18 +339,119 @@ pub(crate) fn prove_inner<R: RngCore + CryptoRng>(
         .collect();
     let statement = Statement {
         batch,
-        input: PublicInput::Committed(input_com.commitment.clone()),
+        input: match &input_com {
+            Some(c) => PublicInput::Committed(c.commitment.clone()),
+            None => PublicInput::Clear(input.to_vec()),
+        },
         output: wit.output.clone(),
     };
-    let mut t = zk_transcript(vk, &statement, &checks);
+    let mut t = (spec.transcript)(&statement, checks);
     for com in witness.iter().flatten() {
         com.commitment.absorb(&mut t);
     }
 
     // The lookups, in zero knowledge.
-    let lookups = lookup_instances(&wit, &lay, Some(&x));
-    let (logup, claims) = zk_lookups(&lookups, keys, fault, &mut t, rng)?;
-    let (layer_claims, shifted) = layer_claims_prover(bk, &lay, batch, vk, &claims, &mut t, rng);
+    let lookups = lookup_instances(&wit, &lay, x.as_deref());
+    let (logup, claims) = if lookups.is_empty() {
+        (ZkLogupProof::empty(), Vec::new())
+    } else {
+        zk_lookups(&lookups, keys, fault, &mut t, rng)?
+    };
+    let (layer_claims, shifted) =
+        layer_claims_prover(bk, &lay, batch, spec.shapes, &claims, &mut t, rng);
+    drop(lookups);
+    Ok((
+        ProverFront {
+            lay,
+            wit,
+            input: x.zip(input_com),
+            witness,
+            statement,
+            logup,
+            claims,
+            layer_claims,
+            shifted,
+        },
+        t,
+    ))
+}
+
+/// Proves every opening group of a zero-knowledge MLP proof, in the order of
+/// [`Layout::groups`]: the private input at its lookup point and at layer 0's
+/// sumcheck point (`input_evals[0]`), then each hidden layer's vectors at its lookup
+/// point and its output at the next layer's sumcheck point. Cost: one inner-product
+/// proof per group.
+pub(super) fn prove_openings<R: RngCore + CryptoRng>(
+    key: &HyraxKey,
+    bk: &BlindingKey,
+    front: &ProverFront,
+    input_points: &[Vec<F>],
+    input_evals: &[Option<Committed>],
+    t: &mut Transcript,
+    rng: &mut R,
+) -> crate::Result<Vec<DotProductProof>> {
+    let (lay, claims) = (&front.lay, &front.claims);
+    let mut openings = Vec::new();
+    let mut open = |t: &mut Transcript,
+                    point: &[F],
+                    parts: &[(&HidingCommitment, &[i64], &Committed)]|
+     -> crate::Result<()> {
+        openings.push(open_group(key, bk, t, point, parts, rng)?);
+        Ok(())
+    };
+    if let Some((x, input_com)) = &front.input {
+        let first = input_evals[0]
+            .as_ref()
+            .expect("a private input's evaluation");
+        open(t, &claims[0].point, &[(input_com, x, &claims[0].evals[0])])?;
+        open(t, &input_points[0], &[(input_com, x, first)])?;
+    }
+    for (l, ((w, h), coms)) in front
+        .wit
+        .hidden
+        .iter()
+        .zip(&lay.hidden)
+        .zip(&front.witness)
+        .enumerate()
+    {
+        let p = &claims[h.first_instance].point;
+        let parts: Vec<(&HidingCommitment, &[i64], &Committed)> = coms
+            .iter()
+            .zip(&w.vectors)
+            .zip(&front.layer_claims[l].evals)
+            .map(|((c, v), e)| (c, &v[..], e))
+            .collect();
+        open(t, p, &parts)?;
+        let next = input_evals[l + 1]
+            .as_ref()
+            .expect("a hidden input's evaluation");
+        open(t, &input_points[l + 1], &[(&coms[0], &w.vectors[0], next)])?;
+    }
+    Ok(openings)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn prove_inner<R: RngCore + CryptoRng>(
+    layers: &[MlpLayer],
+    vk: &MlpVk,
+    keys: &ZkKeys,
+    input: &[u8],
+    batch: usize,
+    fault: Fault,
+    rng: &mut R,
+) -> crate::Result<(Statement, ZkMlpProof)> {
+    let (key, zk) = (keys.hyrax, keys.mask);
+    let bk = &zk.blinding;
+    check_layers(layers, vk)?;
+    let shapes = vk.shapes();
+    let spec = FrontSpec {
+        shapes: &shapes,
+        checks: model_checks(layers, batch)?,
+        private_input: true,
+        transcript: &|st, checks| zk_transcript(vk, st, checks),
+    };
+    let (front, mut t) = prove_front(layers, &spec, keys, input, batch, fault, rng)?;
+    let (lay, claims, wit) = (&front.lay, &front.claims, &front.wit);
 
     // Linear layers, last to first.
     let one = Committed::constant(bk, F::ONE);
@@ -325,13 +470,13 @@ pub(crate) fn prove_inner<R: RngCore + CryptoRng>(
             let r_b = t.challenges(labels::BATCH_POINT, c);
             let r = t.challenges(labels::ROW_POINT, log2_ceil(layer.weights.n_out));
             let e = eq_table(&r);
-            let out = output_claim(&statement.output, layer.weights.n_out, &r_b, &e);
+            let out = output_claim(&front.statement.output, layer.weights.n_out, &r_b, &e);
             (r_b, e, Committed::constant(bk, out))
         } else {
             let h = &lay.hidden[l];
             let p = &claims[h.first_instance].point;
             let e = row_weights(&p[c..], layer.m, h.direct());
-            (p[..c].to_vec(), e, layer_claims[l].w)
+            (p[..c].to_vec(), e, front.layer_claims[l].w)
         };
         let bias = bias_term(&e, layer.bias, &rho_b, batch);
         let claim = Committed::combine(bk, &[(F::ONE, &target), (-bias, &one)]);
@@ -352,53 +497,20 @@ pub(crate) fn prove_inner<R: RngCore + CryptoRng>(
         });
     }
 
-    // Openings, one evaluation proof per group.
-    let input_evals: Vec<Committed> = input_evals.into_iter().map(|e| e.expect("set")).collect();
-    let mut openings = Vec::new();
-    let mut open = |t: &mut Transcript,
-                    point: &[F],
-                    parts: &[(&HidingCommitment, &[i64], &Committed)]|
-     -> crate::Result<()> {
-        openings.push(open_group(key, bk, t, point, parts, rng)?);
-        Ok(())
-    };
-    open(
-        &mut t,
-        &claims[0].point,
-        &[(&input_com, &x, &claims[0].evals[0])],
-    )?;
-    open(
-        &mut t,
-        &input_points[0],
-        &[(&input_com, &x, &input_evals[0])],
-    )?;
-    for (l, ((w, h), coms)) in wit.hidden.iter().zip(&lay.hidden).zip(&witness).enumerate() {
-        let p = &claims[h.first_instance].point;
-        let parts: Vec<(&HidingCommitment, &[i64], &Committed)> = coms
-            .iter()
-            .zip(&w.vectors)
-            .zip(&layer_claims[l].evals)
-            .map(|((c, v), e)| (c, &v[..], e))
-            .collect();
-        open(&mut t, p, &parts)?;
-        open(
-            &mut t,
-            &input_points[l + 1],
-            &[(&coms[0], &w.vectors[0], &input_evals[l + 1])],
-        )?;
-    }
+    let openings = prove_openings(key, bk, &front, &input_points, &input_evals, &mut t, rng)?;
     let proof = ZkMlpProof {
-        checks,
-        witness: witness
+        checks: spec.checks,
+        witness: front
+            .witness
             .iter()
             .map(|w| w.iter().map(|c| c.commitment.clone()).collect())
             .collect(),
-        logup,
-        shifted,
+        logup: front.logup,
+        shifted: front.shifted,
         steps: steps.into_iter().map(|s| s.expect("every layer")).collect(),
         openings,
     };
-    Ok((statement, proof))
+    Ok((front.statement, proof))
 }
 
 /// The zero-knowledge lookups (the test-only faults as in the public prover).
@@ -548,6 +660,121 @@ pub fn verify(
     verify_on(vk, keys, &lay, statement, input_com, proof, &mut t)
 }
 
+/// The verifier's lookup claims and each hidden layer's committed claims.
+pub(super) type VerifierClaims = (Vec<ZkLookupClaim<GAffine>>, Vec<LayerClaims<GAffine>>);
+
+/// The verifier's part before the linear layers: absorbs the witness commitments,
+/// checks the zero-knowledge lookups (their relations deferred to `acc`) and the
+/// shifted-limb proofs, and returns the lookup claims and each hidden layer's
+/// committed claims. Cost: the lookups' verification.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn verify_front<'g>(
+    keys: &ZkKeys<'g>,
+    lay: &Layout,
+    shapes: &[LayerShape],
+    batch: usize,
+    witness: &[Vec<HyraxCommitment>],
+    logup: &ZkLogupProof,
+    shifted: &[EqualityProof],
+    t: &mut Transcript,
+    acc: &mut Deferred<'g>,
+) -> crate::Result<VerifierClaims> {
+    let (key, zk) = (keys.hyrax, keys.mask);
+    let bk = &zk.blinding;
+    for com in witness.iter().flatten() {
+        com.absorb(t);
+    }
+    let claims = if lay.shapes.is_empty() {
+        if *logup != ZkLogupProof::empty() {
+            return Err(Error::Malformed("a lookup proof without lookups".into()));
+        }
+        Vec::new()
+    } else {
+        zk_logup::verify_into(&lay.shapes, key, zk, logup, t, acc)?
+    };
+    let mut shifted = shifted.iter();
+    let layer_claims =
+        layer_claims_verifier(bk, lay, shapes, batch, &claims, t, |layer, s, top, t| {
+            shifted
+                .next()
+                .ok_or_else(|| Error::Malformed("missing shifted-limb proof".into()))?
+                .verify(bk, s, top, t)
+                .map_err(|e| match e {
+                    Error::Rejected(_) => Error::Rejected(Check::ShiftedLimb { layer }),
+                    e => e,
+                })
+        })?;
+    if shifted.next().is_some() {
+        return Err(Error::Malformed("extra shifted-limb proofs".into()));
+    }
+    Ok((claims, layer_claims))
+}
+
+/// Checks every opening group (the order of [`prove_openings`]); `input_evals[l]` is
+/// the committed evaluation of layer `l`'s input at its sumcheck point (`None` for a
+/// public input). Relations go to `acc`. Cost: one MSM over each group's rows plus the
+/// deferred inner-product relations.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn verify_openings<'g>(
+    key: &'g HyraxKey,
+    lay: &Layout,
+    input_com: Option<&HyraxCommitment>,
+    claims: &[ZkLookupClaim<GAffine>],
+    layer_claims: &[LayerClaims<GAffine>],
+    witness: &[Vec<HyraxCommitment>],
+    input_points: &[Vec<F>],
+    input_evals: &[Option<GAffine>],
+    openings: &[DotProductProof],
+    t: &mut Transcript,
+    acc: &mut Deferred<'g>,
+) -> crate::Result<()> {
+    let mut groups = openings.iter();
+    let mut next = || {
+        groups
+            .next()
+            .ok_or_else(|| Error::Malformed("missing opening proofs".into()))
+    };
+    let eval = |l: usize| {
+        input_evals[l].ok_or_else(|| Error::Malformed("missing input evaluation".into()))
+    };
+    if let Some(input_com) = input_com {
+        check_group(
+            key,
+            t,
+            &claims[0].point,
+            &[(input_com, claims[0].evals[0])],
+            next()?,
+            acc,
+        )?;
+        check_group(
+            key,
+            t,
+            &input_points[0],
+            &[(input_com, eval(0)?)],
+            next()?,
+            acc,
+        )?;
+    }
+    for (l, (coms, lc)) in witness.iter().zip(layer_claims).enumerate() {
+        let p = &claims[lay.hidden[l].first_instance].point;
+        let parts: Vec<(&HyraxCommitment, GAffine)> =
+            coms.iter().zip(lc.evals.iter().copied()).collect();
+        check_group(key, t, p, &parts, next()?, acc)?;
+        check_group(
+            key,
+            t,
+            &input_points[l + 1],
+            &[(&coms[0], eval(l + 1)?)],
+            next()?,
+            acc,
+        )?;
+    }
+    if groups.next().is_some() {
+        return Err(Error::Malformed("extra opening proofs".into()));
+    }
+    Ok(())
+}
+
 /// [`verify`]'s checks after the shapes, on a transcript holding the statement.
 fn verify_on(
     vk: &MlpVk,
@@ -562,28 +789,21 @@ fn verify_on(
     let bk = &zk.blinding;
     let c = lay.batch_vars;
     let batch = statement.batch;
-    for com in proof.witness.iter().flatten() {
-        com.absorb(t);
-    }
+    let shapes = vk.shapes();
     // The inner-product relations of every closing and opening are checked together
     // at the end (`Deferred`), each reported with its step's error if false.
     let mut acc = Deferred::new();
-    let claims = zk_logup::verify_into(&lay.shapes, key, zk, &proof.logup, t, &mut acc)?;
-    let mut shifted = proof.shifted.iter();
-    let layer_claims =
-        layer_claims_verifier(bk, lay, vk, batch, &claims, t, |layer, s, top, t| {
-            shifted
-                .next()
-                .ok_or_else(|| Error::Malformed("missing shifted-limb proof".into()))?
-                .verify(bk, s, top, t)
-                .map_err(|e| match e {
-                    Error::Rejected(_) => Error::Rejected(Check::ShiftedLimb { layer }),
-                    e => e,
-                })
-        })?;
-    if shifted.next().is_some() {
-        return Err(Error::Malformed("extra shifted-limb proofs".into()));
-    }
+    let (claims, layer_claims) = verify_front(
+        keys,
+        lay,
+        &shapes,
+        batch,
+        &proof.witness,
+        &proof.logup,
+        &proof.shifted,
+        t,
+        &mut acc,
+    )?;
 
     // Linear layers, last to first.
     let n_layers = vk.layers.len();
@@ -629,39 +849,21 @@ fn verify_on(
         input_points[l] = rho_b.iter().chain(&r1).copied().collect();
     }
 
-    // Openings.
-    let mut groups = proof.openings.iter();
-    let mut next = || groups.next().expect("shape-checked");
-    check_group(
+    let input_evals: Vec<Option<GAffine>> =
+        proof.steps.iter().map(|s| Some(s.input_eval)).collect();
+    verify_openings(
         key,
+        lay,
+        Some(input_com),
+        &claims,
+        &layer_claims,
+        &proof.witness,
+        &input_points,
+        &input_evals,
+        &proof.openings,
         t,
-        &claims[0].point,
-        &[(input_com, claims[0].evals[0])],
-        next(),
         &mut acc,
     )?;
-    check_group(
-        key,
-        t,
-        &input_points[0],
-        &[(input_com, proof.steps[0].input_eval)],
-        next(),
-        &mut acc,
-    )?;
-    for (l, (coms, lc)) in proof.witness.iter().zip(&layer_claims).enumerate() {
-        let p = &claims[lay.hidden[l].first_instance].point;
-        let parts: Vec<(&HyraxCommitment, GAffine)> =
-            coms.iter().zip(lc.evals.iter().copied()).collect();
-        check_group(key, t, p, &parts, next(), &mut acc)?;
-        check_group(
-            key,
-            t,
-            &input_points[l + 1],
-            &[(&coms[0], proof.steps[l + 1].input_eval)],
-            next(),
-            &mut acc,
-        )?;
-    }
     acc.finish(bk, t)
 }
 
@@ -670,17 +872,17 @@ fn verify_on(
 /// (or, in the simulator, makes) the proof that the shifted limb's commitment `S`
 /// holds the value of `T` (the top limb's plus the shift).
 #[allow(clippy::too_many_arguments)]
-fn layer_claims_verifier(
+pub(super) fn layer_claims_verifier(
     bk: &BlindingKey,
     lay: &Layout,
-    vk: &MlpVk,
+    shapes: &[LayerShape],
     batch: usize,
     claims: &[ZkLookupClaim<GAffine>],
     t: &mut Transcript,
     mut shifted: impl FnMut(usize, GAffine, GAffine, &mut Transcript) -> crate::Result<()>,
 ) -> crate::Result<Vec<LayerClaims<GAffine>>> {
     let mut layer_claims = Vec::new();
-    for (layer, (h, lv)) in lay.hidden.iter().zip(&vk.layers).enumerate() {
+    for (layer, (h, lv)) in lay.hidden.iter().zip(shapes).enumerate() {
         let j = h.first_instance;
         let point = &claims[j].point;
         for k in 1..h.instances() {
@@ -762,6 +964,137 @@ fn check_shapes(vk: &MlpVk, lay: &Layout, st: &Statement, proof: &ZkMlpProof) ->
     Ok(())
 }
 
+/// A commitment to a random value (the simulator's stand-in for every commitment).
+#[cfg(test)]
+pub(super) fn random_point<R: RngCore + CryptoRng>(bk: &BlindingKey, rng: &mut R) -> GAffine {
+    use crate::pedersen::random_scalar;
+    bk.commit(random_scalar(rng), random_scalar(rng))
+        .into_affine()
+}
+
+/// The simulator's part before the linear layers (test-only): random witness
+/// commitments, simulated lookups and shifted-limb proofs, on the programmed
+/// transcript `t`. Returns the layout, the witness commitments, the lookup proof, the
+/// shifted-limb proofs, the lookup claims and the hidden layers' claims.
+#[cfg(test)]
+#[allow(clippy::type_complexity)]
+pub(super) fn simulate_front<R: RngCore + CryptoRng>(
+    keys: &ZkKeys,
+    shapes: &[LayerShape],
+    statement: &Statement,
+    checks: &[RequantCheck],
+    t: &mut Transcript,
+    rng: &mut R,
+) -> (
+    Layout,
+    Vec<Vec<HyraxCommitment>>,
+    ZkLogupProof,
+    Vec<EqualityProof>,
+    Vec<ZkLookupClaim<GAffine>>,
+    Vec<LayerClaims<GAffine>>,
+) {
+    let (key, zk) = (keys.hyrax, keys.mask);
+    let bk = &zk.blinding;
+    let committed = matches!(statement.input, PublicInput::Committed(_));
+    let lay =
+        Layout::from_shapes(shapes, statement.batch, committed, checks).expect("valid statement");
+    let witness: Vec<Vec<HyraxCommitment>> = lay
+        .hidden
+        .iter()
+        .map(|h| {
+            let (rv, cv) = grid(h.vars);
+            (0..h.vectors())
+                .map(|_| {
+                    let rows = (0..1usize << rv)
+                        .map(|_| random_point(bk, rng).into())
+                        .collect();
+                    HyraxCommitment::from_rows(rows, rv, cv)
+                })
+                .collect()
+        })
+        .collect();
+    for com in witness.iter().flatten() {
+        com.absorb(t);
+    }
+    let (logup, claims) = if lay.shapes.is_empty() {
+        (ZkLogupProof::empty(), Vec::new())
+    } else {
+        zk_logup::simulate(&lay.shapes, key, zk, t, rng)
+    };
+    let mut shifted = Vec::new();
+    let layer_claims = layer_claims_verifier(
+        bk,
+        &lay,
+        shapes,
+        statement.batch,
+        &claims,
+        t,
+        |_, s, top, t| {
+            shifted.push(EqualityProof::simulate(bk, s, top, t, rng));
+            Ok(())
+        },
+    )
+    .expect("the simulated lookup claims share each layer's point");
+    (lay, witness, logup, shifted, claims, layer_claims)
+}
+
+/// Simulates every opening group (test-only), in [`prove_openings`]'s order.
+#[cfg(test)]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn simulate_openings<R: RngCore + CryptoRng>(
+    key: &HyraxKey,
+    bk: &BlindingKey,
+    lay: &Layout,
+    input_com: Option<&HyraxCommitment>,
+    claims: &[ZkLookupClaim<GAffine>],
+    layer_claims: &[LayerClaims<GAffine>],
+    witness: &[Vec<HyraxCommitment>],
+    input_points: &[Vec<F>],
+    input_evals: &[Option<GAffine>],
+    t: &mut Transcript,
+    rng: &mut R,
+) -> Vec<DotProductProof> {
+    use crate::hiding_hyrax::simulate_evaluation_many;
+    let mut openings = Vec::new();
+    let mut open = |t: &mut Transcript, point: &[F], parts: &[(&HyraxCommitment, GAffine)]| {
+        let lambda = t.challenge(labels::OPENING_LAMBDA);
+        let weights: Vec<F> = std::iter::successors(Some(F::ONE), |w| Some(*w * lambda))
+            .take(parts.len())
+            .collect();
+        let eval = combine_points(
+            &weights
+                .iter()
+                .zip(parts)
+                .map(|(w, p)| (*w, p.1))
+                .collect::<Vec<_>>(),
+        );
+        let coms: Vec<(&HyraxCommitment, F)> = parts.iter().map(|p| p.0).zip(weights).collect();
+        openings.push(simulate_evaluation_many(
+            key, bk, &coms, point, eval, t, rng,
+        ));
+    };
+    if let Some(input_com) = input_com {
+        open(t, &claims[0].point, &[(input_com, claims[0].evals[0])]);
+        open(
+            t,
+            &input_points[0],
+            &[(input_com, input_evals[0].expect("committed"))],
+        );
+    }
+    for (l, (coms, lc)) in witness.iter().zip(layer_claims).enumerate() {
+        let p = &claims[lay.hidden[l].first_instance].point;
+        let parts: Vec<(&HyraxCommitment, GAffine)> =
+            coms.iter().zip(lc.evals.iter().copied()).collect();
+        open(t, p, &parts);
+        open(
+            t,
+            &input_points[l + 1],
+            &[(&coms[0], input_evals[l + 1].expect("committed"))],
+        );
+    }
+    openings
+}
+
 /// The honest-verifier simulator (test-only): a proof for `statement` (its committed
 /// input and logits) made from the public model and the programmed challenges of `t`
 /// alone, never the input or an activation. Witness commitments and committed
@@ -779,44 +1112,17 @@ pub(super) fn simulate<R: RngCore + CryptoRng>(
     t: &mut Transcript,
     rng: &mut R,
 ) -> ZkMlpProof {
-    use crate::hiding_hyrax::simulate_evaluation_many;
     use crate::masked_sumcheck::{simulate_closing, simulate_rounds};
-    use crate::pedersen::random_scalar;
     let (key, zk) = (keys.hyrax, keys.mask);
     let bk = &zk.blinding;
-    let rand_point = |rng: &mut R| {
-        bk.commit(random_scalar(rng), random_scalar(rng))
-            .into_affine()
-    };
     let input_com = match &statement.input {
         PublicInput::Committed(c) => c,
         PublicInput::Clear(_) => panic!("the simulator proves committed inputs"),
     };
-    let lay = Layout::new(vk, statement.batch, true, checks).expect("valid statement");
+    let shapes = vk.shapes();
+    let (lay, witness, logup, shifted, claims, layer_claims) =
+        simulate_front(keys, &shapes, statement, checks, t, rng);
     let (c, batch) = (lay.batch_vars, statement.batch);
-    let witness: Vec<Vec<HyraxCommitment>> = lay
-        .hidden
-        .iter()
-        .map(|h| {
-            let (rv, cv) = grid(h.vars);
-            (0..h.vectors())
-                .map(|_| {
-                    let rows = (0..1usize << rv).map(|_| rand_point(rng).into()).collect();
-                    HyraxCommitment::from_rows(rows, rv, cv)
-                })
-                .collect()
-        })
-        .collect();
-    for com in witness.iter().flatten() {
-        com.absorb(t);
-    }
-    let (logup, claims) = zk_logup::simulate(&lay.shapes, key, zk, t, rng);
-    let mut shifted = Vec::new();
-    let layer_claims = layer_claims_verifier(bk, &lay, vk, batch, &claims, t, |_, s, top, t| {
-        shifted.push(EqualityProof::simulate(bk, s, top, t, rng));
-        Ok(())
-    })
-    .expect("the simulated lookup claims share each layer's point");
 
     let n_layers = vk.layers.len();
     let mut steps = vec![None; n_layers];
@@ -846,7 +1152,7 @@ pub(super) fn simulate<R: RngCore + CryptoRng>(
         use crate::matrix::LinearBackend;
         let u = layers[l].weights.bind_rows(&e);
         t.append_fields(labels::WEIGHT_OPENING, &u);
-        let input_eval = rand_point(rng);
+        let input_eval = random_point(bk, rng);
         t.append_points(labels::INPUT_EVAL, &[input_eval]);
         let fin = combine_points(&[(inner_product(&u, &eq_table(&r1)), input_eval)]);
         let sumcheck = match rounds {
@@ -864,37 +1170,20 @@ pub(super) fn simulate<R: RngCore + CryptoRng>(
         });
     }
     let steps: Vec<ZkStep> = steps.into_iter().map(|s| s.expect("every layer")).collect();
-    let mut openings = Vec::new();
-    let mut open = |t: &mut Transcript, point: &[F], parts: &[(&HyraxCommitment, GAffine)]| {
-        let lambda = t.challenge(labels::OPENING_LAMBDA);
-        let weights: Vec<F> = std::iter::successors(Some(F::ONE), |w| Some(*w * lambda))
-            .take(parts.len())
-            .collect();
-        let eval = combine_points(
-            &weights
-                .iter()
-                .zip(parts)
-                .map(|(w, p)| (*w, p.1))
-                .collect::<Vec<_>>(),
-        );
-        let coms: Vec<(&HyraxCommitment, F)> = parts.iter().map(|p| p.0).zip(weights).collect();
-        openings.push(simulate_evaluation_many(
-            key, bk, &coms, point, eval, t, rng,
-        ));
-    };
-    open(t, &claims[0].point, &[(input_com, claims[0].evals[0])]);
-    open(t, &input_points[0], &[(input_com, steps[0].input_eval)]);
-    for (l, (coms, lc)) in witness.iter().zip(&layer_claims).enumerate() {
-        let p = &claims[lay.hidden[l].first_instance].point;
-        let parts: Vec<(&HyraxCommitment, GAffine)> =
-            coms.iter().zip(lc.evals.iter().copied()).collect();
-        open(t, p, &parts);
-        open(
-            t,
-            &input_points[l + 1],
-            &[(&coms[0], steps[l + 1].input_eval)],
-        );
-    }
+    let input_evals: Vec<Option<GAffine>> = steps.iter().map(|s| Some(s.input_eval)).collect();
+    let openings = simulate_openings(
+        key,
+        bk,
+        &lay,
+        Some(input_com),
+        &claims,
+        &layer_claims,
+        &witness,
+        &input_points,
+        &input_evals,
+        t,
+        rng,
+    );
     ZkMlpProof {
         checks: checks.to_vec(),
         witness,

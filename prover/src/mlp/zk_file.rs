@@ -12,6 +12,7 @@ use super::wire::{
     read_commitment, read_header, read_outputs, write_header, write_outputs, write_points,
 };
 use super::zk::ZkMlpProof;
+use super::zk_model_file::PrivateModelProofFile;
 use super::{MlpVk, ProofFile, PublicInput, Statement, PROOF_MAGIC};
 use crate::error::Error;
 use crate::field::log2_ceil;
@@ -68,7 +69,7 @@ impl ZkProofFile {
         )?);
         let output = read_outputs(&mut r, batch * vk.n_out())?;
         let rest = r.take(r.remaining(), "proof")?;
-        let proof = ZkMlpProof::from_bytes(vk, batch, rest)?;
+        let proof = <ZkMlpProof>::from_bytes(vk, batch, rest)?;
         Ok(Self {
             vk_digest: digest,
             statement: Statement {
@@ -88,6 +89,8 @@ pub enum AnyProofFile {
     Public(ProofFile),
     /// The zero-knowledge private-input proof.
     Zk(ZkProofFile),
+    /// The zero-knowledge proof for a hidden model (private model or private both).
+    PrivateModel(PrivateModelProofFile),
 }
 
 impl AnyProofFile {
@@ -95,6 +98,13 @@ impl AnyProofFile {
     /// too short to hold one is decoded as public, whose error names what is missing).
     /// Errors as [`ProofFile::from_bytes`]. Cost: that of the kind's decoder.
     pub fn from_bytes(vk: &MlpVk, bytes: &[u8]) -> crate::Result<Self> {
+        if PrivateModelProofFile::detect(bytes) {
+            return Err(Error::Malformed(
+                "a private-model proof file: it is checked against a hiding key (`ternzk \
+                 commit --hiding`), not a public one"
+                    .into(),
+            ));
+        }
         if bytes.get(KIND_OFFSET) == Some(&ZK_INPUT_KIND) && bytes.starts_with(PROOF_MAGIC) {
             ZkProofFile::from_bytes(vk, bytes).map(Self::Zk)
         } else {
@@ -102,11 +112,27 @@ impl AnyProofFile {
         }
     }
 
+    /// Decodes a proof file made for the hiding key `key` (a private-model or
+    /// private-both file; anything else is `Error::Malformed`). Cost: as
+    /// [`PrivateModelProofFile::from_bytes`].
+    pub fn from_bytes_hidden(
+        key: &crate::hiding_key::HidingKey,
+        bytes: &[u8],
+    ) -> crate::Result<Self> {
+        if !PrivateModelProofFile::detect(bytes) && bytes.starts_with(PROOF_MAGIC) {
+            return Err(Error::Malformed(
+                "a proof made for a public key, not for this hiding key".into(),
+            ));
+        }
+        PrivateModelProofFile::from_bytes(key, bytes).map(Self::PrivateModel)
+    }
+
     /// Encodes the file. Cost: O(size).
     pub fn to_bytes(&self) -> Vec<u8> {
         match self {
             Self::Public(f) => f.to_bytes(),
             Self::Zk(f) => f.to_bytes(),
+            Self::PrivateModel(f) => f.to_bytes(),
         }
     }
 
@@ -115,6 +141,7 @@ impl AnyProofFile {
         match self {
             Self::Public(f) => &f.statement,
             Self::Zk(f) => &f.statement,
+            Self::PrivateModel(f) => &f.statement,
         }
     }
 
@@ -123,21 +150,24 @@ impl AnyProofFile {
         match self {
             Self::Public(f) => &f.proof.checks,
             Self::Zk(f) => &f.proof.checks,
+            Self::PrivateModel(f) => &f.proof.checks,
         }
     }
 
     /// Whether the proof is zero-knowledge (hides the input and every activation).
     /// Cost: O(1).
     pub fn zero_knowledge(&self) -> bool {
-        matches!(self, Self::Zk(_))
+        matches!(self, Self::Zk(_) | Self::PrivateModel(_))
     }
 
     /// The statement mode: `"public"` (input in the clear), `"committed-input"` (the
     /// public proof with an unblinded input commitment, not hiding; older files) or
-    /// `"private-input"` (zero-knowledge). Cost: O(1).
+    /// `"private-input"` (zero-knowledge), or `"private-model"` / `"private-both"`
+    /// (zero-knowledge, hidden model). Cost: O(1).
     pub fn mode(&self) -> &'static str {
         match self {
             Self::Zk(_) => "private-input",
+            Self::PrivateModel(f) => f.mode(),
             Self::Public(f) => match f.statement.input {
                 PublicInput::Clear(_) => "public",
                 PublicInput::Committed(_) => "committed-input",

@@ -21,7 +21,21 @@ use ark_ff::Zero;
 /// Version of the zero-knowledge proof encoding.
 pub const ZK_PROOF_VERSION: u32 = 1;
 
-impl Skeleton for ZkMlpProof {
+impl Skeleton for ZkStep {
+    fn points_mut(&mut self) -> Vec<&mut GAffine> {
+        let mut v = self.sumcheck.all_points_mut();
+        v.push(&mut self.input_eval);
+        v
+    }
+
+    fn scalars_mut(&mut self) -> Vec<&mut F> {
+        let mut v = self.sumcheck.all_scalars_mut();
+        v.extend(self.opening.iter_mut());
+        v
+    }
+}
+
+impl<S: Skeleton> Skeleton for ZkMlpProof<S> {
     /// Every point, mutable, in encoding order.
     fn points_mut(&mut self) -> Vec<&mut GAffine> {
         let mut v: Vec<&mut GAffine> = Vec::new();
@@ -33,8 +47,7 @@ impl Skeleton for ZkMlpProof {
             v.push(&mut s.alpha);
         }
         for s in &mut self.steps {
-            v.extend(s.sumcheck.all_points_mut());
-            v.push(&mut s.input_eval);
+            v.extend(s.points_mut());
         }
         for d in &mut self.openings {
             v.extend(d.points.iter_mut());
@@ -49,8 +62,7 @@ impl Skeleton for ZkMlpProof {
             v.push(&mut s.z);
         }
         for s in &mut self.steps {
-            v.extend(s.sumcheck.all_scalars_mut());
-            v.extend(s.opening.iter_mut());
+            v.extend(s.scalars_mut());
         }
         for d in &mut self.openings {
             v.extend(d.z.iter_mut());
@@ -61,15 +73,14 @@ impl Skeleton for ZkMlpProof {
     }
 }
 
-impl ZkMlpProof {
-    /// A placeholder proof of the dimensions `vk`, `batch` and `checks` imply.
-    /// Cost: O(proof size).
-    pub(crate) fn skeleton(
-        vk: &MlpVk,
-        batch: usize,
-        checks: &[RequantCheck],
+impl<S> ZkMlpProof<S> {
+    /// A placeholder proof with the layout's witness commitments, lookups, shifted-limb
+    /// proofs and opening groups, and the given steps. Cost: O(proof size).
+    pub(super) fn front_skeleton(
+        lay: &Layout,
+        checks: Vec<RequantCheck>,
+        steps: Vec<S>,
     ) -> crate::Result<Self> {
-        let lay = Layout::new(vk, batch, true, checks)?;
         let commitment = |vars: usize| {
             let (rv, cv) = grid(vars);
             HyraxCommitment {
@@ -90,7 +101,7 @@ impl ZkMlpProof {
             .filter(|h| !h.direct() && h.shifted())
             .count();
         Ok(Self {
-            checks: checks.to_vec(),
+            checks,
             witness: lay
                 .hidden
                 .iter()
@@ -103,20 +114,34 @@ impl ZkMlpProof {
                     z: F::zero(),
                 })
                 .collect(),
-            steps: vk
-                .layers
-                .iter()
-                .map(|l| {
-                    let b = log2_ceil(l.n_in);
-                    ZkStep {
-                        sumcheck: ZkSumcheck::skeleton(b, 2),
-                        opening: vec![F::zero(); 1 << b],
-                        input_eval: GAffine::zero(),
-                    }
-                })
-                .collect(),
+            steps,
             openings: lay.groups().iter().map(|&v| dot(1 << grid(v).1)).collect(),
         })
+    }
+}
+
+impl ZkMlpProof {
+    /// A placeholder proof of the dimensions `vk`, `batch` and `checks` imply.
+    /// Cost: O(proof size).
+    pub(crate) fn skeleton(
+        vk: &MlpVk,
+        batch: usize,
+        checks: &[RequantCheck],
+    ) -> crate::Result<Self> {
+        let lay = Layout::new(vk, batch, true, checks)?;
+        let steps = vk
+            .layers
+            .iter()
+            .map(|l| {
+                let b = log2_ceil(l.n_in);
+                ZkStep {
+                    sumcheck: ZkSumcheck::skeleton(b, 2),
+                    opening: vec![F::zero(); 1 << b],
+                    input_eval: GAffine::zero(),
+                }
+            })
+            .collect();
+        Self::front_skeleton(&lay, checks.to_vec(), steps)
     }
 
     /// Encodes the proof (module docs). Cost: O(size).
