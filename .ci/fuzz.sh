@@ -7,9 +7,9 @@
 # is kept in fuzz/artifacts/<target>/ and printed (base64) in the log.
 #
 #   FUZZ_SECONDS   seconds of fuzzing per target (default: 60 for proof_file,
-#                  20 for zk_proof_file (each run verifies a zero-knowledge proof),
-#                  30 for vk_file, which runs thousands of times faster, and 30 for
-#                  hiding_key_file)
+#                  20 for zk_proof_file and private_model_file (each run verifies a
+#                  zero-knowledge proof), 30 for vk_file, which runs thousands of
+#                  times faster, and 30 for hiding_key_file)
 #
 # Toolchain: cargo fuzz passes nightly-only rustc flags (-Z...), and this project's
 # machines have one stable toolchain and can fetch no other. RUSTC_BOOTSTRAP=1 lets
@@ -38,8 +38,9 @@ cargo fuzz --version
 flags=(-s none -a)
 cargo fuzz build "${flags[@]}"
 
-declare -A seconds=([proof_file]=60 [vk_file]=30 [hiding_key_file]=30 [zk_proof_file]=20)
-for t in proof_file vk_file hiding_key_file zk_proof_file; do
+declare -A seconds=([proof_file]=60 [vk_file]=30 [hiding_key_file]=30 [zk_proof_file]=20
+    [private_model_file]=20)
+for t in proof_file vk_file hiding_key_file zk_proof_file private_model_file; do
     corpus="fuzz/corpus/$t"
     secs="${FUZZ_SECONDS:-${seconds[$t]}}"
     echo
@@ -74,4 +75,4 @@ for t in proof_file vk_file hiding_key_file zk_proof_file; do
     rm -f "$log"
 done
 echo
-echo "fuzz: no crash in proof_file, vk_file, hiding_key_file or zk_proof_file"
+echo "fuzz: no crash in proof_file, vk_file, hiding_key_file, zk_proof_file or private_model_file"

@@ -1,8 +1,7 @@
 //! `ternzk commit --hiding` and `ternzk check-key` on the built binary: the key and
 //! its separate secret file, acceptance of an honest key, rejection (exit code ≠ 0,
-//! a named check) of a tampered one (proof element or quotient-table width), a clear
-//! refusal of version-1 keys, and a clear refusal of private-model proving,
-//! which is not implemented yet.
+//! a named check) of a tampered one (proof element or quotient-table width) and a clear
+//! refusal of version-1 keys. Proving with the key: `private_model_cli.rs`.
 
 mod common;
 
@@ -149,31 +148,6 @@ fn hiding_commit_check_key_and_refusals() {
     // Truncated: a decoding error, also exit ≠ 0.
     std::fs::write(&bad_key, &key_bytes[..key_bytes.len() - 5]).unwrap();
     assert!(!ternzk(&["check-key", s(&bad_key)]).status.success());
-
-    // Private-model proving does not exist yet: prove and verify refuse the key.
-    let x: Vec<u8> = (0..784).map(|i| (i % 256) as u8).collect();
-    let input = dir.path().join("x.json");
-    std::fs::write(&input, serde_json::to_string(&x).unwrap()).unwrap();
-    let proof = dir.path().join("p.proof");
-    let out = ternzk(&[
-        "prove",
-        "--model",
-        s(&model),
-        "--vk",
-        s(&key),
-        "--input",
-        s(&input),
-        "-o",
-        s(&proof),
-    ]);
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("private-model proving"), "{err}");
-    assert!(err.contains("not implemented yet"), "{err}");
-    assert!(!proof.exists());
-    let out = ternzk(&["verify", "--vk", s(&key), "--proof", s(&input)]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not implemented yet"));
 
     // check-key takes hiding keys only.
     let vk = dir.path().join("m.vk");

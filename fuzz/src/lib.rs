@@ -13,10 +13,11 @@ use std::path::Path;
 use std::sync::OnceLock;
 use ternzk_core::engine::InputQuant;
 use ternzk_core::random;
-use ternzk_prover::hiding_key::{HidingKey, HidingKeyGens, PublicQuant};
+use ternzk_prover::hiding_key::{HidingKey, HidingKeyGens, KeySecrets, PublicQuant};
 use ternzk_prover::hyrax::HyraxKey;
 use ternzk_prover::mlp::{
-    key_vars, mask_vars, prove, prove_zk, verify, verify_zk, AnyProofFile, MaskKey, MlpVk,
+    key_vars, key_vars_hidden, mask_vars, mask_vars_hidden, prove, prove_private_model, prove_zk,
+    verify, verify_private_model, verify_zk, AnyProofFile, MaskKey, MlpVk, PrivateModelProofFile,
     ProofFile, PublicInput, ZkKeys, ZkProofFile, MAX_BATCH,
 };
 use ternzk_prover::{GAffine, F};
@@ -324,24 +325,32 @@ pub struct HidingFixture {
     pub key: Honest,
 }
 
+/// Commits the fixed model with a hiding key (blindings from a fixed seed, so every
+/// call gives the same key) and checks the key's well-formedness proof. Cost: one
+/// hiding commitment and one key check (tens of milliseconds).
+pub fn commit_hiding() -> (HidingKey, KeySecrets) {
+    let model = random::RandomMlp::new(&WIDTHS, DENSITY, &SHIFTS, SEED);
+    let quant = PublicQuant {
+        input: InputQuant {
+            scale: 1.0 / 255.0,
+            zero_point: 0,
+            per_feature: None,
+        },
+        output_scales: vec![0.25; WIDTHS[WIDTHS.len() - 1]],
+    };
+    let gens = HidingKeyGens::for_shapes(WIDTHS.windows(2).map(|w| (w[0], w[1])));
+    let mut rng = StdRng::seed_from_u64(SEED + 200);
+    let (key, secrets) =
+        HidingKey::commit(&model.layers(), quant, &gens, &mut rng).expect("fixed model commits");
+    key.check(&gens).expect("honest hiding key checks");
+    (key, secrets)
+}
+
 /// The hiding-key fixture, built on first use.
 pub fn hiding_fixture() -> &'static HidingFixture {
     static FIXTURE: OnceLock<HidingFixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let model = random::RandomMlp::new(&WIDTHS, DENSITY, &SHIFTS, SEED);
-        let quant = PublicQuant {
-            input: InputQuant {
-                scale: 1.0 / 255.0,
-                zero_point: 0,
-                per_feature: None,
-            },
-            output_scales: vec![0.25; WIDTHS[WIDTHS.len() - 1]],
-        };
-        let gens = HidingKeyGens::for_shapes(WIDTHS.windows(2).map(|w| (w[0], w[1])));
-        let mut rng = StdRng::seed_from_u64(SEED + 200);
-        let (key, _) = HidingKey::commit(&model.layers(), quant, &gens, &mut rng)
-            .expect("fixed model commits");
-        key.check(&gens).expect("honest hiding key checks");
+        let (key, _) = commit_hiding();
         let bytes = key.to_bytes();
         // Header: magic, version, scale, zero point, feature count, layer count; then
         // layer 0's n_in, n_out, k, quotient-table width and its weight rows.
@@ -505,10 +514,145 @@ pub fn run_zk_proof_file(data: &[u8]) {
     );
 }
 
-/// Writes the seed corpus of `target` (`proof_file`, `vk_file`, `hiding_key_file` or
-/// `zk_proof_file`)
-/// into `dir`: the
-/// honest files for direct decoding and a few one-operation mutations of each.
+/// The hidden-model proof fixture: the fixed model's hiding key (seeded blindings), the
+/// generators and mask key for any batch, and two honest proof files (batch 1, seeded
+/// randomness): private model (clear input) and private both (hiding input
+/// commitment).
+pub struct PrivateModelFixture {
+    /// The hiding key the proofs were made for (its check passed at set-up).
+    pub key: HidingKey,
+    /// Hyrax generators for any batch up to `MAX_BATCH`.
+    pub hyrax: HyraxKey,
+    /// Mask generators for any batch up to `MAX_BATCH`.
+    pub mask: MaskKey,
+    /// Private model, then private both.
+    pub honest: Vec<Honest>,
+}
+
+/// The hidden-model fixture, built on first use (two proofs, well under a second).
+pub fn private_model_fixture() -> &'static PrivateModelFixture {
+    static FIXTURE: OnceLock<PrivateModelFixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let model = random::RandomMlp::new(&WIDTHS, DENSITY, &SHIFTS, SEED);
+        let (key, secrets) = commit_hiding();
+        let hyrax = HyraxKey::new(key_vars_hidden(&key, MAX_BATCH));
+        let mask = MaskKey::new(mask_vars_hidden(&key, MAX_BATCH));
+        let keys = ZkKeys {
+            hyrax: &hyrax,
+            mask: &mask,
+        };
+        let mut rng = StdRng::seed_from_u64(SEED + 400);
+        let mut honest = Vec::new();
+        for (name, private_input) in [("private-model-b1", false), ("private-both-b1", true)] {
+            let x: Vec<u8> = (0..WIDTHS[0]).map(|_| rng.gen()).collect();
+            let (statement, proof) = prove_private_model(
+                &model.layers(),
+                &key,
+                &secrets,
+                &keys,
+                &x,
+                1,
+                private_input,
+                &mut rng,
+            )
+            .expect("honest private-model proof");
+            let body = proof.to_bytes().len();
+            let file = PrivateModelProofFile {
+                key_digest: key.digest,
+                statement,
+                proof,
+            };
+            let bytes = file.to_bytes();
+            let mut elements = Vec::new();
+            if let PublicInput::Committed(c) = &file.statement.input {
+                elements.extend((0..c.rows.len()).map(|i| HEADER_BYTES + 32 * i));
+            }
+            // The body opens with its version (4 bytes); the requantization checks are
+            // the key's, not written. The rest is 32-byte points and scalars.
+            assert_eq!(
+                (body - 4) % 32,
+                0,
+                "the private-model body after its version is 32-byte elements"
+            );
+            elements.extend((bytes.len() - body + 4..bytes.len()).step_by(32));
+            let decoded = match AnyProofFile::from_bytes_hidden(&key, &bytes) {
+                Ok(AnyProofFile::PrivateModel(f)) => f,
+                other => panic!("honest private-model file decodes as {other:?}"),
+            };
+            assert_eq!(decoded, file);
+            assert_eq!(decoded.mode(), &name[..name.len() - 3]);
+            verify_private_model(&key, &keys, &decoded.statement, &decoded.proof)
+                .expect("honest private-model proof verifies");
+            honest.push(Honest {
+                name,
+                bytes,
+                elements,
+            });
+        }
+        PrivateModelFixture {
+            key,
+            hyrax,
+            mask,
+            honest,
+        }
+    })
+}
+
+/// Runs one `private_model_file` fuzz input. The first byte selects the strategy:
+/// `sel % 4 == 0` decodes the rest as a proof file for the hiding key; otherwise
+/// honest file `(sel >> 2) % 2` (private model, private both) is edited by the
+/// operations in the rest ([`mutate`]). Oracle: no panic; a file that decodes with
+/// `AnyProofFile::from_bytes_hidden` (as `ternzk verify` does for a hiding key)
+/// re-encodes to the same bytes; `verify_private_model` accepts only an honest file's
+/// bytes.
+pub fn run_private_model_file(data: &[u8]) {
+    let fx = private_model_fixture();
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let mutated;
+    let bytes = if sel % 4 == 0 {
+        rest
+    } else {
+        mutated = mutate(&fx.honest[(sel as usize >> 2) % fx.honest.len()], rest);
+        &mutated[..]
+    };
+    if fx.honest.iter().any(|h| h.bytes == bytes) {
+        // Unchanged: decoded and verified at set-up.
+        return stats::count(stats::Outcome::Honest, "");
+    }
+    let file = match AnyProofFile::from_bytes_hidden(&fx.key, bytes) {
+        Ok(file) => file,
+        Err(e) => return stats::count(stats::Outcome::Malformed, &e.to_string()),
+    };
+    assert!(
+        file.to_bytes() == bytes,
+        "a private-model proof file decoded but does not re-encode to the same bytes \
+         (non-canonical decoding)"
+    );
+    let keys = ZkKeys {
+        hyrax: &fx.hyrax,
+        mask: &fx.mask,
+    };
+    let result = match &file {
+        AnyProofFile::PrivateModel(f) => {
+            verify_private_model(&fx.key, &keys, &f.statement, &f.proof)
+        }
+        // `from_bytes_hidden` decodes private-model files only.
+        other => panic!("a hiding key decoded a {} proof file", other.mode()),
+    };
+    match result {
+        Ok(()) => panic!(
+            "SOUNDNESS: the verifier accepted a private-model proof file that differs from \
+             every honest one"
+        ),
+        Err(e) => stats::count(stats::Outcome::Rejected, &e.to_string()),
+    }
+}
+
+/// Writes the seed corpus of `target` (`proof_file`, `vk_file`, `hiding_key_file`,
+/// `zk_proof_file` or `private_model_file`) into `dir`: the honest files for direct
+/// decoding and a few one-operation mutations of each.
 pub fn write_seeds(target: &str, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let fx = fixture();
@@ -538,6 +682,20 @@ pub fn write_seeds(target: &str, dir: &Path) -> std::io::Result<()> {
                     dir.join(format!("mutate-zk-b1-op{kind}")),
                     [1, kind, 0x40 + kind, 0, 0, 1],
                 )?;
+            }
+        }
+        "private_model_file" => {
+            for (i, h) in private_model_fixture().honest.iter().enumerate() {
+                let mut direct = vec![0u8];
+                direct.extend_from_slice(&h.bytes);
+                std::fs::write(dir.join(format!("direct-{}", h.name)), direct)?;
+                let sel = 1 | (i as u8) << 2;
+                for kind in 0..8u8 {
+                    std::fs::write(
+                        dir.join(format!("mutate-{}-op{kind}", h.name)),
+                        [sel, kind, 0x40 + kind, 0, 0, 1],
+                    )?;
+                }
             }
         }
         "hiding_key_file" => {
