@@ -28,9 +28,11 @@
 use super::prove::prove_inner as public_prove_inner;
 use super::witness::{Fault, ModePolicy};
 use super::zk::{self, ZkKeys, ZkMlpProof};
+use super::zk_model::{self, PrivateModelProof};
 use super::*;
 use crate::error::{Check, Committed, Error, Step};
 use crate::field::GAffine;
+use crate::hiding_key::{HidingKey, HidingKeyGens, KeySecrets, PublicQuant};
 use crate::hyrax::HyraxKey;
 use crate::masked_sumcheck::MaskKey;
 use crate::ternary::TernaryCsr;
@@ -39,6 +41,7 @@ use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::Field;
 use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
 use std::sync::OnceLock;
+use ternzk_core::engine::InputQuant;
 use ternzk_core::random;
 
 type Model = random::RandomMlp;
@@ -52,6 +55,11 @@ pub(super) enum Mode {
     CommittedInput,
     /// The zero-knowledge proof, input hidden in a hiding commitment (kind 2).
     PrivateInput,
+    /// The zero-knowledge proof for a hidden model (hiding key), input in the clear
+    /// (kind 3).
+    PrivateModel,
+    /// The zero-knowledge proof for a hidden model and a hidden input (kind 4).
+    PrivateBoth,
 }
 
 /// A proof of any mode.
@@ -61,6 +69,42 @@ pub(super) enum Proof {
     Public(MlpProof),
     /// [`Mode::PrivateInput`].
     Private(ZkMlpProof),
+    /// [`Mode::PrivateModel`] and [`Mode::PrivateBoth`].
+    Hidden(PrivateModelProof),
+}
+
+/// A model's key in one mode: the public verifying key, or a hiding key with the
+/// prover's secret blindings.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Key {
+    /// The public modes' and the private-input mode's key.
+    Public(MlpVk),
+    /// The hidden-model modes' key and secrets.
+    Hidden(Box<(HidingKey, KeySecrets)>),
+}
+
+impl Key {
+    /// The key's digest (what a proof file names).
+    fn digest(&self) -> [u8; 32] {
+        match self {
+            Key::Public(vk) => vk.digest,
+            Key::Hidden(h) => h.0.digest,
+        }
+    }
+
+    fn public(&self) -> &MlpVk {
+        match self {
+            Key::Public(vk) => vk,
+            Key::Hidden(_) => panic!("a public-key mode given a hiding key"),
+        }
+    }
+
+    fn hidden(&self) -> &(HidingKey, KeySecrets) {
+        match self {
+            Key::Hidden(h) => h,
+            Key::Public(_) => panic!("a hidden-model mode given a public key"),
+        }
+    }
 }
 
 /// A statement and its proof, in one mode.
@@ -93,15 +137,40 @@ fn keys() -> ZkKeys<'static> {
 
 impl Mode {
     /// Every mode, in the order the tests run them.
-    pub const ALL: [Mode; 3] = [Mode::Public, Mode::CommittedInput, Mode::PrivateInput];
+    pub const ALL: [Mode; 5] = [
+        Mode::Public,
+        Mode::CommittedInput,
+        Mode::PrivateInput,
+        Mode::PrivateModel,
+        Mode::PrivateBoth,
+    ];
 
-    /// The verifying key of `model` in this mode.
-    fn key(self, model: &Model) -> MlpVk {
-        match self {
-            Mode::Public | Mode::CommittedInput | Mode::PrivateInput => {
-                MlpVk::commit(&model.layers(), hyrax_key()).unwrap()
-            }
+    /// Whether the mode's key hides the model.
+    fn hidden_model(self) -> bool {
+        matches!(self, Mode::PrivateModel | Mode::PrivateBoth)
+    }
+
+    /// The key of `model` in this mode (a hiding key with seeded blindings for the
+    /// hidden-model modes).
+    fn key(self, model: &Model) -> Key {
+        let layers = model.layers();
+        if !self.hidden_model() {
+            return Key::Public(MlpVk::commit(&layers, hyrax_key()).unwrap());
         }
+        let gens =
+            HidingKeyGens::for_shapes(layers.iter().map(|l| (l.weights.n_in, l.weights.n_out)));
+        let quant = PublicQuant {
+            input: InputQuant {
+                scale: 1.0 / 255.0,
+                zero_point: 0,
+                per_feature: None,
+            },
+            output_scales: vec![1.0; layers.last().unwrap().weights.n_out],
+        };
+        let mut rng = StdRng::seed_from_u64(0x4b45);
+        Key::Hidden(Box::new(
+            HidingKey::commit(&layers, quant, &gens, &mut rng).unwrap(),
+        ))
     }
 
     /// A proof by a prover that injects `fault` into its witness (`Fault::None`: the
@@ -111,7 +180,7 @@ impl Mode {
         self,
         keys: &ZkKeys,
         model: &Model,
-        vk: &MlpVk,
+        vk: &Key,
         x: &[u8],
         batch: usize,
         fault: Fault,
@@ -123,7 +192,7 @@ impl Mode {
                 let private = self == Mode::CommittedInput;
                 let (st, p, _) = public_prove_inner(
                     &layers,
-                    vk,
+                    vk.public(),
                     keys.hyrax,
                     x,
                     batch,
@@ -135,20 +204,30 @@ impl Mode {
             }
             Mode::PrivateInput => {
                 let mut rng = StdRng::seed_from_u64(seed);
-                let (st, p) = zk::prove_inner(&layers, vk, keys, x, batch, fault, &mut rng)?;
+                let (st, p) =
+                    zk::prove_inner(&layers, vk.public(), keys, x, batch, fault, &mut rng)?;
                 (st, Proof::Private(p))
+            }
+            Mode::PrivateModel | Mode::PrivateBoth => {
+                let mut rng = StdRng::seed_from_u64(seed);
+                let (key, secrets) = vk.hidden();
+                let private = self == Mode::PrivateBoth;
+                let (st, p) = zk_model::prove_inner(
+                    &layers, key, secrets, keys, x, batch, private, fault, &mut rng,
+                )?;
+                (st, Proof::Hidden(p))
             }
         };
         Ok(Case {
             mode: self,
-            vk_digest: vk.digest,
+            vk_digest: vk.digest(),
             statement,
             proof,
         })
     }
 
     /// An honest proof, checked: accepted, and decoded from its bytes unchanged.
-    fn prove(self, model: &Model, vk: &MlpVk, x: &[u8], batch: usize, seed: u64) -> Case {
+    fn prove(self, model: &Model, vk: &Key, x: &[u8], batch: usize, seed: u64) -> Case {
         let case = self
             .prove_with(&keys(), model, vk, x, batch, Fault::None, seed)
             .unwrap_or_else(|e| panic!("{self:?}: honest prover failed: {e}"));
@@ -162,16 +241,21 @@ impl Mode {
     }
 
     /// Decodes a proof file of this mode made for `vk`.
-    fn decode(self, vk: &MlpVk, bytes: &[u8]) -> crate::Result<Case> {
-        let (vk_digest, statement, proof) = match self {
-            Mode::Public | Mode::CommittedInput => {
+    fn decode(self, vk: &Key, bytes: &[u8]) -> crate::Result<Case> {
+        let (vk_digest, statement, proof) = match (self, vk) {
+            (Mode::Public | Mode::CommittedInput, Key::Public(vk)) => {
                 let f = ProofFile::from_bytes(vk, bytes)?;
                 (f.vk_digest, f.statement, Proof::Public(f.proof))
             }
-            Mode::PrivateInput => {
+            (Mode::PrivateInput, Key::Public(vk)) => {
                 let f = ZkProofFile::from_bytes(vk, bytes)?;
                 (f.vk_digest, f.statement, Proof::Private(f.proof))
             }
+            (Mode::PrivateModel | Mode::PrivateBoth, Key::Hidden(h)) => {
+                let f = PrivateModelProofFile::from_bytes(&h.0, bytes)?;
+                (f.key_digest, f.statement, Proof::Hidden(f.proof))
+            }
+            _ => panic!("{self:?} given the other kind of key"),
         };
         Ok(Case {
             mode: self,
@@ -185,9 +269,16 @@ impl Mode {
     fn applies(self, fault: Fault) -> bool {
         match (self, fault) {
             // The zero-knowledge prover takes every width from the model
-            // (`model_checks`), never from its witness, so a cheater cannot name a
-            // narrower quotient table: the fault leaves an honest proof.
-            (Mode::PrivateInput, Fault::NarrowQuotientTable { .. }) => false,
+            // (`model_checks`) or the hiding key, never from its witness, so a cheater
+            // cannot name a narrower quotient table: the fault leaves an honest proof.
+            (
+                Mode::PrivateInput | Mode::PrivateModel | Mode::PrivateBoth,
+                Fault::NarrowQuotientTable { .. },
+            ) => false,
+            // A hidden model is checked in quotient mode only (direct mode's table
+            // needs the hidden multiplier): the direct-mode faults have nothing to act
+            // on.
+            (Mode::PrivateModel | Mode::PrivateBoth, Fault::DirectZShifted { .. }) => false,
             (_, Fault::None) => true,
             _ => self.cheaters_run(),
         }
@@ -197,21 +288,23 @@ impl Mode {
     /// prover's debug assertions catch the false relations before the verifier sees
     /// them, so its cheaters run in release builds only (as the test command does).
     fn cheaters_run(self) -> bool {
-        !(self == Mode::PrivateInput && cfg!(debug_assertions))
+        !(self != Mode::Public && self != Mode::CommittedInput && cfg!(debug_assertions))
     }
 }
 
 impl Case {
     /// Verifies this case's proof for `statement` (which may differ from its own).
-    fn verify_as(&self, vk: &MlpVk, statement: &Statement) -> crate::Result<()> {
-        match &self.proof {
-            Proof::Public(p) => verify(vk, hyrax_key(), statement, p),
-            Proof::Private(p) => zk::verify(vk, &keys(), statement, p),
+    fn verify_as(&self, vk: &Key, statement: &Statement) -> crate::Result<()> {
+        match (&self.proof, vk) {
+            (Proof::Public(p), Key::Public(vk)) => verify(vk, hyrax_key(), statement, p),
+            (Proof::Private(p), Key::Public(vk)) => zk::verify(vk, &keys(), statement, p),
+            (Proof::Hidden(p), Key::Hidden(h)) => zk_model::verify(&h.0, &keys(), statement, p),
+            _ => panic!("{:?} proof given the other kind of key", self.mode),
         }
     }
 
     /// Verifies the case as it stands.
-    fn verify(&self, vk: &MlpVk) -> crate::Result<()> {
+    fn verify(&self, vk: &Key) -> crate::Result<()> {
         self.verify_as(vk, &self.statement)
     }
 
@@ -231,6 +324,12 @@ impl Case {
                 proof: p.clone(),
             }
             .to_bytes(),
+            Proof::Hidden(p) => PrivateModelProofFile {
+                key_digest: vk_digest,
+                statement,
+                proof: p.clone(),
+            }
+            .to_bytes(),
         }
     }
 }
@@ -241,6 +340,7 @@ impl Proof {
         match self {
             Proof::Public(p) => public_scalars(p),
             Proof::Private(p) => p.scalars_mut(),
+            Proof::Hidden(p) => p.scalars_mut(),
         }
     }
 
@@ -249,6 +349,7 @@ impl Proof {
         match self {
             Proof::Public(p) => public_points(p),
             Proof::Private(p) => p.points_mut(),
+            Proof::Hidden(p) => p.points_mut(),
         }
     }
 
@@ -257,6 +358,7 @@ impl Proof {
         match self {
             Proof::Public(p) => &mut p.checks,
             Proof::Private(p) => &mut p.checks,
+            Proof::Hidden(p) => &mut p.checks,
         }
     }
 }
@@ -401,7 +503,7 @@ fn changed_inputs(st: &Statement) -> Vec<(String, Statement)> {
 
 /// Every scalar and every point of `f`'s proof (every `stride`-th of them), changed one
 /// at a time, and every other requantization check named for a layer: rejected.
-fn mutations_are_rejected(f: &Case, vk: &MlpVk, stride: usize) {
+fn mutations_are_rejected(f: &Case, vk: &Key, stride: usize) {
     let mode = f.mode;
     let checks = f.proof.clone().checks_mut().clone();
     let n_scalars = f.proof.clone().scalars_mut().len();
@@ -463,7 +565,7 @@ fn every_mutated_proof_element_is_rejected() {
 #[test]
 fn mutated_elements_of_a_two_check_proof_are_rejected() {
     let (model, batch) = two_check_model();
-    for mode in Mode::ALL {
+    for mode in Mode::ALL.into_iter().filter(|m| !m.hidden_model()) {
         let vk = mode.key(model);
         let mut f = mode.prove(model, &vk, &inputs(10, *batch, 9), *batch, 9);
         assert!(quotient_then_direct(f.proof.checks_mut()), "{mode:?}");
@@ -511,7 +613,7 @@ fn wrong_statements_and_keys_are_rejected() {
         );
         for (what, m) in [("a bias", &bias), ("a multiplier", &mult)] {
             let changed = mode.key(m);
-            assert_ne!(changed.digest, vk.digest);
+            assert_ne!(changed.digest(), vk.digest());
             assert!(
                 f.verify(&changed).is_err(),
                 "{mode:?}: key with {what} changed"
@@ -525,10 +627,12 @@ fn wrong_statements_and_keys_are_rejected() {
         );
         cases.push((f, vk));
     }
-    // One input's proof presented with another mode's statement of that input.
+    // One input's proof presented with another mode's statement of that input. (The
+    // public and private-model statements of one clear input are the same statement —
+    // input bytes, batch, logits; their proofs differ by key, checked above.)
     for (f, vk) in &cases {
         for (g, _) in &cases {
-            if f.mode != g.mode {
+            if f.mode != g.mode && f.statement != g.statement {
                 let e = f.verify_as(vk, &g.statement);
                 assert!(
                     e.is_err(),
@@ -667,7 +771,8 @@ fn direct_mode_cheaters_are_rejected() {
     let (model, batch) = two_check_model();
     let batch = *batch;
     let x = inputs(10, batch, 61);
-    for mode in Mode::ALL {
+    // (A hidden model has no direct mode: `Mode::applies`.)
+    for mode in Mode::ALL.into_iter().filter(|m| !m.hidden_model()) {
         let vk = mode.key(model);
         let mut f = mode.prove(model, &vk, &x, batch, 61);
         assert!(quotient_then_direct(f.proof.checks_mut()), "{mode:?}");
@@ -715,7 +820,7 @@ fn provers_refuse_impossible_statements() {
     big.m[0] = vec![1 << 20; 4];
     for mode in Mode::ALL {
         let vk = mode.key(model);
-        let run = |keys: &ZkKeys, m: &Model, vk: &MlpVk, x: &[u8], batch: usize| {
+        let run = |keys: &ZkKeys, m: &Model, vk: &Key, x: &[u8], batch: usize| {
             mode.prove_with(keys, m, vk, x, batch, Fault::None, 30)
         };
         let invalid = |r: crate::Result<Case>, what: &str| {
@@ -739,8 +844,29 @@ fn provers_refuse_impossible_statements() {
             "layers not the key's",
         );
         // Quotients outside [−2^15, 2^15): a huge multiplier.
-        let vk_big = mode.key(&big);
-        invalid(run(&keys(), &big, &vk_big, &[255; 8], 1), "huge multiplier");
+        if mode.hidden_model() {
+            // A hiding key takes its widths from the model's worst case when it is
+            // made, so such a model has no hiding key at all.
+            let layers = big.layers();
+            let gens =
+                HidingKeyGens::for_shapes(layers.iter().map(|l| (l.weights.n_in, l.weights.n_out)));
+            let quant = PublicQuant {
+                input: InputQuant {
+                    scale: 1.0,
+                    zero_point: 0,
+                    per_feature: None,
+                },
+                output_scales: vec![1.0; 2],
+            };
+            let r = HidingKey::commit(&layers, quant, &gens, &mut StdRng::seed_from_u64(1));
+            assert!(
+                matches!(r, Err(Error::Invalid(_))),
+                "{mode:?}: huge multiplier"
+            );
+        } else {
+            let vk_big = mode.key(&big);
+            invalid(run(&keys(), &big, &vk_big, &[255; 8], 1), "huge multiplier");
+        }
     }
 }
 

@@ -640,13 +640,9 @@ fn verify_on(
 
         // 4. The key's evaluations.
         let point: Vec<F> = rho2.iter().chain(&r1).copied().collect();
-        let wrap = |what: What| {
-            move |c: Check| {
-                Error::Rejected(Check::HidingEvaluation(Box::new(c)))
-                    .opening_of(what)
-                    .in_step(step_name)
-            }
-        };
+        // A failed evaluation names the key's vector (as the public proof's weight
+        // opening does).
+        let wrap = |what: What| move |_: Check| Error::Rejected(Check::Opening { what });
         let mut opens = step.key_openings.iter();
         let mut next = || opens.next().expect("shape-checked");
         defer_evaluation_width(
