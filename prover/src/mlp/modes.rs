@@ -119,7 +119,7 @@ pub(super) struct Case {
 
 fn hyrax_key() -> &'static HyraxKey {
     static KEY: OnceLock<HyraxKey> = OnceLock::new();
-    KEY.get_or_init(|| HyraxKey::new(8))
+    KEY.get_or_init(|| HyraxKey::new(10))
 }
 
 fn mask_key() -> &'static MaskKey {
@@ -914,5 +914,84 @@ fn truncated_extended_and_garbage_files_are_errors() {
                 assert!(g.verify(&vk).is_err(), "{mode:?}: byte {i} flipped");
             }
         }
+    }
+}
+
+/// The attack of issue 14 on the shipped shape, tried in every mode: a 784-256-256-10
+/// model at batch 1 commits its first-layer activations `y` on a 2 × 128 grid, and the
+/// public proof's opening vector is `t_j = L_0·y_j + L_1·y_{128+j}` — an affine image
+/// of the two grid rows, from which trying the 256 byte values of `y_j` recovers every
+/// activation. The attacker looks for any 128 consecutive scalars of the proof that are
+/// such an image (`α·y_j + β·y_{128+j} + γ` for all `j`, the coefficients solved from
+/// three entries). Found in the public modes (the attack is real); in no
+/// zero-knowledge mode.
+#[test]
+fn the_activations_are_an_affine_image_only_in_public_proofs() {
+    let model = Model::new(&[784, 256, 256, 10], 1.0 / 16.0, &[12, 12], 31);
+    let x = inputs(784, 1, 32);
+    // The first layer's activations, by the integer rule.
+    let w = &model.weights[0];
+    let y: Vec<F> = (0..w.n_out)
+        .map(|i| {
+            let z: i64 = model.bias[0][i] as i64
+                + (0..w.n_in)
+                    .map(|j| w.get(i, j) as i64 * x[j] as i64)
+                    .sum::<i64>();
+            F::from(crate::requant::requant(z as i32, model.m[0][i], model.k[0]).2 as u64)
+        })
+        .collect();
+    let distinct: std::collections::HashSet<String> = y.iter().map(|v| v.to_string()).collect();
+    assert!(
+        distinct.len() > 20,
+        "the activations take {} values",
+        distinct.len()
+    );
+    let (row0, row1) = y.split_at(128);
+    // Three entries where [y_j, y_{128+j}, 1] are independent, to solve α, β, γ by
+    // Cramer's rule.
+    let det3 = |m: [[F; 3]; 3]| {
+        m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+            - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+            + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+    };
+    let row = |j: usize| [row0[j], row1[j], F::ONE];
+    let (idx, m, inv) = (0..128)
+        .flat_map(|a| (a + 1..128).flat_map(move |b| (b + 1..128).map(move |c| [a, b, c])))
+        .find_map(|idx| {
+            let m = idx.map(row);
+            det3(m).inverse().map(|inv| (idx, m, inv))
+        })
+        .expect("three independent entries");
+    let solve = |w: &[F]| -> [F; 3] {
+        let rhs = idx.map(|j| w[j]);
+        std::array::from_fn(|k| {
+            let mut n = m;
+            for r in 0..3 {
+                n[r][k] = rhs[r];
+            }
+            det3(n) * inv
+        })
+    };
+    let leaks = |scalars: &[F]| {
+        scalars.windows(128).any(|w| {
+            let [a, b, c] = solve(w);
+            (a, b) != (F::ZERO, F::ZERO) && (0..128).all(|j| w[j] == a * row0[j] + b * row1[j] + c)
+        })
+    };
+    for mode in Mode::ALL {
+        let vk = mode.key(&model);
+        let mut f = mode.prove(&model, &vk, &x, 1, 33);
+        let scalars: Vec<F> = f.proof.scalars_mut().into_iter().map(|v| *v).collect();
+        let public = matches!(mode, Mode::Public | Mode::CommittedInput);
+        assert_eq!(
+            leaks(&scalars),
+            public,
+            "{mode:?}: the attack {}",
+            if public {
+                "failed on a public proof"
+            } else {
+                "recovered the activations"
+            }
+        );
     }
 }
