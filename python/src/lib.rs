@@ -8,7 +8,8 @@
 //! so files and error messages are the command's).
 //!
 //! Modules: [`arrays`] (numpy in and out), [`errors`] (exception mapping), [`model`]
-//! (`compile`, `load`, `CompiledModel`), [`key`] (`VerifyingKey`), [`proof`] (`Proof`,
+//! (`compile`, `load`, `CompiledModel`), [`key`] (`VerifyingKey`, public or hiding),
+//! [`secret`] (`ProverSecret`, a hiding key's blindings), [`proof`] (`Proof`,
 //! `Verified`, `verify`).
 
 use pyo3::prelude::*;
@@ -18,6 +19,7 @@ mod errors;
 mod key;
 mod model;
 mod proof;
+mod secret;
 
 /// The prover allocates and drops many multi-megabyte tables; mimalloc keeps freed
 /// memory for reuse, as in the `ternzk` command (its prove times are the reference the
@@ -35,6 +37,7 @@ fn _ternzk(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add_class::<model::CompiledModel>()?;
     m.add_class::<key::VerifyingKey>()?;
+    m.add_class::<secret::ProverSecret>()?;
     m.add_class::<proof::Proof>()?;
     m.add_class::<proof::Verified>()?;
     m.add_function(wrap_pyfunction!(model::compile, m)?)?;

@@ -5,17 +5,20 @@ use crate::arrays::{self, f32_values, f64_values, input_rows};
 use crate::errors::{compiler, to_py, value};
 use crate::key::VerifyingKey;
 use crate::proof::Proof;
+use crate::secret::ProverSecret;
 use numpy::{PyArray1, PyArray2};
-use pyo3::exceptions::PyNotImplementedError;
 use pyo3::prelude::*;
 use pyo3::types::{PyMapping, PyTuple};
+use rand::rngs::StdRng;
+use rand::SeedableRng;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
+use ternzk_api::files::ModelKey;
 use ternzk_api::inputs::{as_real, check_rows, quantize};
 use ternzk_api::options::{density_of, parse_density};
 use ternzk_api::outputs::dequantize_logits;
-use ternzk_api::proving::{commit, KeyCache};
+use ternzk_api::proving::{commit, prove, prove_hidden, KeyCache};
 use ternzk_compiler::data::{self, DataSpec, Table, FASHION_MNIST};
 use ternzk_compiler::dataset::Split;
 use ternzk_compiler::evaluate::{accuracy_compiled_table, accuracy_dense_table};
@@ -25,6 +28,8 @@ use ternzk_compiler::{
     dense_from_tensors, Calibration, CompileOptions, DenseModel, NamedTensor, ScaleMode,
     SearchOptions, Support,
 };
+use ternzk_prover::hiding_key::{HidingKey, HidingKeyGens, KeySecrets, PublicQuant};
+use ternzk_prover::mlp::MlpVk;
 
 /// What compiling reported (absent for a model loaded from a file).
 #[derive(Clone, Debug, Default)]
@@ -69,6 +74,27 @@ impl CompiledModel {
     /// quantizer.
     fn pixel_model(&self) -> bool {
         self.model.input.per_feature.is_none()
+    }
+
+    /// Refuses a public key made for another model (its digest is compared with this
+    /// model's key's, computed once). Cost: one commitment on the first call.
+    fn check_public_key(&self, vk: &MlpVk) -> Result<(), ternzk_api::Error> {
+        let own = match self.digest.get() {
+            Some(d) => *d,
+            None => {
+                let d = commit(&self.model)?.digest;
+                let _ = self.digest.set(d);
+                d
+            }
+        };
+        if own != vk.digest {
+            return Err(ternzk_api::Error::Usage(format!(
+                "the key (digest {}) was not made for this model (its key's digest is {})",
+                hex(&vk.digest[..8]),
+                hex(&own[..8])
+            )));
+        }
+        Ok(())
     }
 
     /// Inputs checked and quantized (GIL released by the caller).
@@ -244,92 +270,138 @@ impl CompiledModel {
         py.allow_threads(|| model.save(&path)).map_err(compiler)
     }
 
-    /// Commits to the model: returns ``(VerifyingKey, None)``. The key binds the
-    /// weights (Hyrax commitments to the ternary rows) and holds the public biases and
-    /// requantization parameters; it is what a verifier needs.
+    /// Commits to the model: returns ``(VerifyingKey, secret)``.
     ///
-    /// ``hiding=True`` (a hiding commitment, with a ``ProverSecret`` for the prover)
-    /// raises ``NotImplementedError``: the command line can make a hiding key
-    /// (``ternzk commit --hiding``, checked by ``ternzk check-key``), but no proof can
-    /// be made against one yet, so the package does not offer it. Today's key is
-    /// binding, not hiding: the commitments are not blinded, and each proof's opening
-    /// vectors reveal random linear combinations of weight rows (docs/protocol.md,
-    /// "What is hidden").
+    /// ``hiding=False``: the public key, and ``None``. The key binds the weights (Hyrax
+    /// commitments to the ternary rows) and holds the biases and requantization
+    /// parameters in the clear; proofs against it reveal the model (docs/protocol.md,
+    /// "What is hidden"). Deterministic: the same model gives the same key.
+    ///
+    /// ``hiding=True``: the hiding (private-model) key, as ``ternzk commit --hiding``
+    /// makes it, and its :class:`ProverSecret`. The key reveals only the layer widths,
+    /// the requantization shifts, the input quantizer and the output scales; weights,
+    /// biases and multipliers are blinded commitments, and the key carries a
+    /// zero-knowledge proof that every weight is in {-1, 0, 1}. Randomized: each call
+    /// makes a new key. The secret opens the key: :meth:`prove` needs it, so keep it
+    /// (:meth:`ProverSecret.save`) and keep it private; it is never part of the key.
+    ///
+    /// The GIL is released while committing.
     #[pyo3(signature = (hiding = false))]
-    fn commit(&self, py: Python<'_>, hiding: bool) -> PyResult<(VerifyingKey, Option<PyObject>)> {
+    fn commit(
+        &self,
+        py: Python<'_>,
+        hiding: bool,
+    ) -> PyResult<(VerifyingKey, Option<ProverSecret>)> {
+        let model = self.model.clone();
         if hiding {
-            return Err(PyNotImplementedError::new_err(
-                "private-model proving is not implemented yet, so hiding keys are not offered \
-                 here (`ternzk commit --hiding` makes one, with no proof against it): \
-                 commit(hiding=False) gives a binding key, not a hiding one (the commitments are not blinded and proofs reveal \
-                 random linear combinations of weight rows; docs/protocol.md, \"What is hidden\")",
+            let (key, secrets) = py.allow_threads(|| commit_hiding(&model)).map_err(to_py)?;
+            return Ok((
+                VerifyingKey::new(ModelKey::Hiding(key)),
+                Some(ProverSecret::new(secrets)),
             ));
         }
-        let model = self.model.clone();
         let vk = py.allow_threads(|| commit(&model)).map_err(to_py)?;
         let _ = self.digest.set(vk.digest);
-        Ok((VerifyingKey::new(vk), None))
+        Ok((VerifyingKey::new(ModelKey::Public(vk)), None))
     }
 
     /// Runs the model on ``x`` (one input, 1-D, or a batch, 2-D) and proves its
     /// logits against ``key`` (this model's :meth:`commit`). Inputs as for
     /// :meth:`predict`: real values quantized by the model's quantizer.
     ///
-    /// ``private_input=False``: the proof carries the quantized input in the clear.
-    /// ``private_input=True`` (the command's ``--private-input``): the zero-knowledge
-    /// proof. The proof carries a hiding (blinded) commitment to the input instead of
-    /// the input, and reveals nothing about the input or any hidden activation; the
-    /// model (its key) and the logits are public. Proofs are randomized (two proofs of
-    /// one input differ) and cost more: about 11-14x the public proof's time at batch 1
-    /// and 3.1-3.6x at batch 256 (784-256-256-10). See docs/protocol.md, "What is hidden".
+    /// With a public key: ``private_input=False`` makes the public proof (the quantized
+    /// input is in the proof); ``private_input=True`` (the command's
+    /// ``--private-input``) the zero-knowledge proof: the proof carries a hiding
+    /// (blinded) commitment to the input instead of the input, and reveals nothing
+    /// about the input or any hidden activation; the model (its key) and the logits are
+    /// public. It costs about 11-14x the public proof's time at batch 1 and 3.1-3.6x at
+    /// batch 256 (784-256-256-10).
     ///
-    /// Raises ``ValueError`` for a wrong shape, a non-finite value, or a key made for
-    /// another model. The GIL is released while proving.
-    #[pyo3(signature = (x, key, private_input = false))]
+    /// With a hiding key (``commit(hiding=True)``): the private-model proof, which needs
+    /// the key's :class:`ProverSecret` (``secret=``). It reveals nothing about the
+    /// weights, biases, multipliers or any activation; the input, the layer widths and
+    /// the logits are public (``Proof.mode`` ``"private-model"``). With
+    /// ``private_input=True`` the input is hidden too (``"private-both"``).
+    ///
+    /// Zero-knowledge proofs are randomized (two proofs of one input differ). See
+    /// docs/protocol.md, "What is hidden", and docs/decisions.md, "Private-model proof".
+    ///
+    /// Raises ``ValueError`` for a wrong shape, a non-finite value, a key made for
+    /// another model (a public key is checked against this model before proving; a
+    /// hiding key's layer shapes are, and a proof for a model other than the one
+    /// committed is rejected by :func:`ternzk.verify`), a hiding key without its secret
+    /// or with another key's, or a secret with a public key. The GIL is released while
+    /// proving.
+    #[pyo3(signature = (x, key, private_input = false, secret = None))]
     fn prove(
         &self,
         py: Python<'_>,
         x: &Bound<'_, PyAny>,
         key: PyRef<'_, VerifyingKey>,
         private_input: bool,
+        secret: Option<PyRef<'_, ProverSecret>>,
     ) -> PyResult<Proof> {
         let (values, batch) = input_rows(x, self.model.n_in(), "input")?;
-        let vk = key.vk.clone();
-        let keys: Arc<KeyCache> = key.keys.clone();
-        let model = self.model.clone();
+        let key_ref: &VerifyingKey = &key;
+        let secrets = match (key_ref.hiding_key(), &secret) {
+            (Some(k), Some(s)) => {
+                if s.secrets.key_digest != k.digest {
+                    return Err(value(format!(
+                        "the secret opens another hiding key (digest {}…), not this one \
+                         (digest {}…)",
+                        hex(&s.secrets.key_digest[..8]),
+                        hex(&k.digest[..8])
+                    )));
+                }
+                Some(s.secrets.clone())
+            }
+            (Some(_), None) => {
+                return Err(value(
+                    "a hiding key needs its ProverSecret to prove: pass secret= (the second \
+                     value of commit(hiding=True), or ProverSecret.load(path) for the file \
+                     `ternzk commit --hiding` wrote)",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(value(
+                    "secret= goes with a hiding key (commit(hiding=True)); this key is public",
+                ))
+            }
+            (None, None) => None,
+        };
         let (file, prove_ms) = py
             .allow_threads(|| {
                 let q = self.quantized(&values)?;
-                let own = match self.digest.get() {
-                    Some(d) => *d,
-                    None => {
-                        let d = commit(&model)?.digest;
-                        let _ = self.digest.set(d);
-                        d
+                let keys: &KeyCache = &key_ref.keys;
+                match (&*key_ref.key, &secrets) {
+                    (ModelKey::Hiding(k), Some(s)) => {
+                        keys.for_hidden(k, batch);
+                        keys.mask_for_hidden(k, batch);
+                        let t0 = Instant::now();
+                        let (file, _) =
+                            prove_hidden(&self.model, k, s, keys, &q, batch, private_input)?;
+                        Ok((file, t0.elapsed().as_secs_f64() * 1e3))
                     }
-                };
-                if own != vk.digest {
-                    return Err(ternzk_api::Error::Usage(format!(
-                        "the key (digest {}) was not made for this model (its key's digest is {})",
-                        hex(&vk.digest[..8]),
-                        hex(&own[..8])
-                    )));
+                    (ModelKey::Public(vk), _) => {
+                        self.check_public_key(vk)?;
+                        keys.for_batch(vk, batch);
+                        if private_input {
+                            keys.mask_for_batch(vk, batch);
+                        }
+                        let t0 = Instant::now();
+                        let (file, _) = prove(&self.model, vk, keys, &q, batch, private_input)?;
+                        Ok((file, t0.elapsed().as_secs_f64() * 1e3))
+                    }
+                    (ModelKey::Hiding(_), None) => Err(ternzk_api::Error::Usage(
+                        "a hiding key needs its secret".into(),
+                    )),
                 }
-                keys.for_batch(&vk, batch);
-                if private_input {
-                    keys.mask_for_batch(&vk, batch);
-                }
-                let t0 = Instant::now();
-                let (file, _) =
-                    ternzk_api::proving::prove(&model, &vk, &keys, &q, batch, private_input)?;
-                let prove_ms = t0.elapsed().as_secs_f64() * 1e3;
-                Ok((file, prove_ms))
             })
             .map_err(to_py)?;
         Ok(Proof::made(
             file,
             self.model.n_out(),
-            Some(self.model.clone()),
+            Some(logit_scales(&self.model)),
             Some(prove_ms),
         ))
     }
@@ -352,6 +424,39 @@ impl CompiledModel {
             self.input_quant()
         )
     }
+}
+
+/// What a hiding key reveals of `model` besides its widths and shifts: its input
+/// quantizer and the real value of one unit of each logit (as `ternzk commit
+/// --hiding`).
+fn public_quant(model: &ternzk_compiler::CompiledModel) -> PublicQuant {
+    PublicQuant {
+        input: model.input.clone(),
+        output_scales: logit_scales(model),
+    }
+}
+
+/// Per logit, the real value of one integer unit: `α_i · input_scale` of the last
+/// layer (what [`ternzk_api::outputs::dequantize_logits`] multiplies by). Cost: O(n_out).
+pub fn logit_scales(model: &ternzk_compiler::CompiledModel) -> Vec<f64> {
+    model
+        .layers
+        .last()
+        .map(|l| l.alpha.iter().map(|a| a * l.input_scale).collect())
+        .unwrap_or_default()
+}
+
+/// A hiding key for `model` with fresh blindings, and its secret: `ternzk commit
+/// --hiding`'s steps. Cost: the generators, the commitments and the well-formedness
+/// proof ([`HidingKey::commit`]).
+fn commit_hiding(
+    model: &ternzk_compiler::CompiledModel,
+) -> Result<(HidingKey, KeySecrets), ternzk_api::Error> {
+    let layers = model.mlp_layers();
+    let gens = HidingKeyGens::for_shapes(layers.iter().map(|l| (l.weights.n_in, l.weights.n_out)));
+    let mut rng = StdRng::from_entropy();
+    HidingKey::commit(&layers, public_quant(model), &gens, &mut rng)
+        .map_err(ternzk_api::Error::Prove)
 }
 
 /// Hex of bytes.

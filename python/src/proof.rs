@@ -1,19 +1,23 @@
 //! `Proof`, `Verified` and `ternzk.verify`: proofs in the `ternzk prove` file format
-//! and their verification.
+//! (every mode: public, private input, private model, private both) and their
+//! verification.
 
 use crate::arrays;
 use crate::errors::{to_py, value};
 use crate::key::VerifyingKey;
-use crate::model::CompiledModel;
+use crate::model::{logit_scales, CompiledModel};
 use numpy::{PyArray1, PyArray2};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::Instant;
+use ternzk_api::files::ModelKey;
 use ternzk_api::files::{read, write_atomic};
-use ternzk_api::outputs::{classes, dequantize_logits};
-use ternzk_api::proving::{input_mode, verify_bytes, AnyProofFile, PublicInput};
+use ternzk_api::outputs::classes;
+use ternzk_api::proving::{
+    input_mode, verify_bytes, verify_hidden_bytes, AnyProofFile, PublicInput,
+};
 use ternzk_prover::mlp::{PROOF_MAGIC, PROOF_VERSION};
 
 /// A proof that a committed model maps its inputs to the stated logits: the bytes of a
@@ -21,7 +25,8 @@ use ternzk_prover::mlp::{PROOF_MAGIC, PROOF_VERSION};
 ///
 /// A proof from :meth:`CompiledModel.prove` knows its statement and the model's scales
 /// (``logits``). One read with :meth:`from_bytes` / :meth:`load` is decoded only when
-/// given its key (``key=``); its outputs are then the prover's *claims* until
+/// given its key (``key=``, public or hiding: a private-model proof decodes only with
+/// its hiding key); its outputs are then the prover's *claims* until
 /// :func:`ternzk.verify` accepts them.
 #[pyclass(module = "ternzk", name = "Proof", frozen)]
 pub struct Proof {
@@ -30,7 +35,8 @@ pub struct Proof {
     bytes: OnceLock<Vec<u8>>,
     file: Option<AnyProofFile>,
     n_out: usize,
-    model: Option<Arc<ternzk_compiler::CompiledModel>>,
+    /// Per logit, the real value of one unit (the model's, or a hiding key's).
+    scales: Option<Vec<f64>>,
     prove_ms: Option<f64>,
 }
 
@@ -39,14 +45,14 @@ impl Proof {
     pub fn made(
         file: AnyProofFile,
         n_out: usize,
-        model: Option<Arc<ternzk_compiler::CompiledModel>>,
+        scales: Option<Vec<f64>>,
         prove_ms: Option<f64>,
     ) -> Self {
         Self {
             bytes: OnceLock::new(),
             file: Some(file),
             n_out,
-            model,
+            scales,
             prove_ms,
         }
     }
@@ -65,11 +71,13 @@ impl Proof {
         }
         let (file, n_out) = match key {
             Some(k) => {
-                let vk = k.vk.clone();
                 let f = py
-                    .allow_threads(|| AnyProofFile::from_bytes(&vk, &bytes))
+                    .allow_threads(|| match &*k.key {
+                        ModelKey::Public(vk) => AnyProofFile::from_bytes(vk, &bytes),
+                        ModelKey::Hiding(hk) => AnyProofFile::from_bytes_hidden(hk, &bytes),
+                    })
                     .map_err(|e| to_py(ternzk_api::Error::Rejected(e)))?;
-                (Some(f), vk.n_out())
+                (Some(f), k.key.n_out())
             }
             None => (None, 0),
         };
@@ -77,7 +85,7 @@ impl Proof {
             bytes: OnceLock::from(bytes),
             file,
             n_out,
-            model: None,
+            scales: key.and_then(key_scales),
             prove_ms: None,
         })
     }
@@ -108,10 +116,13 @@ impl Proof {
         Ok(self.decoded()?.statement().batch)
     }
 
-    /// ``"public"`` (the quantized input is in the proof) or ``"private-input"`` (the
+    /// ``"public"`` (the quantized input is in the proof), ``"private-input"`` (the
     /// zero-knowledge proof: a hiding commitment to the input is, and the input and
-    /// every activation stay hidden; see :meth:`CompiledModel.prove`);
-    /// ``"committed-input"`` for an older non-hiding committed-input proof file.
+    /// every activation stay hidden), ``"private-model"`` (zero-knowledge against a
+    /// hiding key: the model and every activation stay hidden, the input is in the
+    /// proof) or ``"private-both"`` (model and input hidden); see
+    /// :meth:`CompiledModel.prove`. ``"committed-input"`` for an older non-hiding
+    /// committed-input proof file.
     #[getter]
     fn mode(&self) -> PyResult<&'static str> {
         Ok(input_mode(self.decoded()?))
@@ -136,18 +147,20 @@ impl Proof {
     }
 
     /// The real-valued logits, ``[batch, n_out]`` float64 (the integer logits times the
-    /// model's scales); ``None`` unless the proof was made by :meth:`CompiledModel.prove`.
+    /// model's scales); ``None`` unless the proof was made by :meth:`CompiledModel.prove`
+    /// or read with a hiding key (which holds the output scales).
     #[getter]
     fn logits<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyArray2<f64>>>> {
         let f = self.decoded()?;
         Ok(self
-            .model
+            .scales
             .as_ref()
-            .map(|m| arrays::matrix(py, dequantize_logits(m, &f.statement().output), self.n_out)))
+            .map(|s| arrays::matrix(py, scaled(&f.statement().output, s), self.n_out)))
     }
 
-    /// The quantized inputs (``[batch, n_in]`` uint8) of a public-input proof; ``None``
-    /// for a private-input proof.
+    /// The quantized inputs (``[batch, n_in]`` uint8) of a proof with its input in the
+    /// clear (public, private-model); ``None`` when the input is hidden (private-input,
+    /// private-both).
     #[getter]
     fn inputs<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyArray2<u8>>>> {
         let f = self.decoded()?;
@@ -179,9 +192,9 @@ impl Proof {
         PyBytes::new(py, self.bytes())
     }
 
-    /// A proof from its bytes. With ``key`` it is decoded (a proof that does not
-    /// decode for that key raises ``ternzk.VerificationError``); without, only its
-    /// header is checked (``ValueError``). Decoding does not verify: use
+    /// A proof from its bytes. With ``key`` (public or hiding) it is decoded (a proof
+    /// that does not decode for that key raises ``ternzk.VerificationError``); without,
+    /// only its header is checked (``ValueError``). Decoding does not verify: use
     /// :func:`ternzk.verify`.
     #[staticmethod]
     #[pyo3(signature = (data, key = None))]
@@ -237,7 +250,8 @@ pub struct Verified {
 
 #[pymethods]
 impl Verified {
-    /// ``"public"`` or ``"private-input"`` (zero-knowledge), as the proof file says.
+    /// ``"public"``, ``"private-input"``, ``"private-model"`` or ``"private-both"`` (the
+    /// last three zero-knowledge), as the proof file says.
     #[getter]
     fn mode(&self) -> &'static str {
         self.mode
@@ -261,7 +275,8 @@ impl Verified {
         arrays::classes(py, &classes(&self.output, self.n_out))
     }
 
-    /// Real-valued logits when :func:`ternzk.verify` was given the model, else ``None``.
+    /// Real-valued logits when :func:`ternzk.verify` was given the model or a hiding key
+    /// (which holds the output scales), else ``None``.
     #[getter]
     fn logits<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyArray2<f64>>> {
         self.logits
@@ -269,7 +284,9 @@ impl Verified {
             .map(|l| arrays::matrix(py, l.clone(), self.n_out))
     }
 
-    /// Milliseconds the check took (decoding included; generators cached per key).
+    /// Milliseconds the check took (decoding included; generators cached per key; a
+    /// hiding key's well-formedness check, made once per key object, included on the
+    /// first verification).
     #[getter]
     fn verify_ms(&self) -> f64 {
         self.verify_ms
@@ -288,12 +305,28 @@ impl Verified {
     }
 }
 
+/// The real logits: each integer logit times its output's scale. Cost: O(len).
+fn scaled(z: &[i32], scales: &[f64]) -> Vec<f64> {
+    let n = scales.len().max(1);
+    z.iter()
+        .enumerate()
+        .map(|(i, &v)| scales.get(i % n).copied().unwrap_or(0.0) * v as f64)
+        .collect()
+}
+
+/// The output scales a hiding key holds (a public key holds none).
+fn key_scales(key: &VerifyingKey) -> Option<Vec<f64>> {
+    key.hiding_key().map(|k| k.quant.output_scales.clone())
+}
+
 /// Checks ``proof`` (a :class:`Proof` or its bytes) against ``key``. Returns
 /// :class:`Verified` on acceptance; raises ``ternzk.VerificationError`` on any
-/// rejection — bytes that do not decode, a proof for another model, a failed check
-/// (named in the message, as ``ternzk verify`` prints it). With ``model`` (the
-/// compiled model, optional) ``Verified.logits`` holds real-valued logits. The GIL is
-/// released while verifying.
+/// rejection — bytes that do not decode, a proof for another key, a failed check
+/// (named in the message, as ``ternzk verify`` prints it). With a hiding key, the
+/// key's well-formedness proof (every hidden weight in {-1, 0, 1}) is checked first,
+/// once per key object (:meth:`VerifyingKey.check`), then the private-model proof. With
+/// ``model`` (the compiled model, optional) ``Verified.logits`` holds real-valued
+/// logits (a hiding key gives them without it). The GIL is released while verifying.
 #[pyfunction]
 #[pyo3(signature = (key, proof, model = None))]
 pub fn verify(
@@ -313,29 +346,37 @@ pub fn verify(
             }
         },
     };
-    let vk = key.vk.clone();
-    let keys = key.keys.clone();
+    let key_ref: &VerifyingKey = &key;
+    let (n_in, n_out) = (key_ref.key.n_in(), key_ref.key.n_out());
     if let Some(m) = &model {
-        if m.model.n_out() != vk.n_out() || m.model.n_in() != vk.n_in() {
+        if m.model.n_out() != n_out || m.model.n_in() != n_in {
             return Err(value(format!(
-                "the model ({} inputs, {} outputs) is not the key's ({} inputs, {} outputs)",
+                "the model ({} inputs, {} outputs) is not the key's ({n_in} inputs, {n_out} outputs)",
                 m.model.n_in(),
                 m.model.n_out(),
-                vk.n_in(),
-                vk.n_out()
             )));
         }
     }
     let t0 = Instant::now();
     let file = py
-        .allow_threads(|| verify_bytes(&vk, &keys, &bytes))
+        .allow_threads(|| match &*key_ref.key {
+            ModelKey::Public(vk) => verify_bytes(vk, &key_ref.keys, &bytes),
+            ModelKey::Hiding(k) => {
+                key_ref.check_once()?;
+                verify_hidden_bytes(k, &key_ref.keys, &bytes)
+            }
+        })
         .map_err(to_py)?;
     let verify_ms = t0.elapsed().as_secs_f64() * 1e3;
-    let logits = model.map(|m| dequantize_logits(&m.model, &file.statement().output));
+    let scales = match &model {
+        Some(m) => Some(logit_scales(&m.model)),
+        None => key_scales(key_ref),
+    };
+    let logits = scales.map(|s| scaled(&file.statement().output, &s));
     Ok(Verified {
         mode: input_mode(&file),
         batch: file.statement().batch,
-        n_out: vk.n_out(),
+        n_out,
         output: file.statement().output.clone(),
         logits,
         verify_ms,

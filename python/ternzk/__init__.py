@@ -17,15 +17,17 @@ Typical use::
     print(result.classes)
 
 ``prove(private_input=True)`` makes the zero-knowledge proof: the input and every
-activation stay hidden, the model and the logits are public (see
-:meth:`CompiledModel.prove` and docs/protocol.md, "What is hidden"). A hiding commitment
-to the model is not implemented yet: ``commit(hiding=True)`` raises
-``NotImplementedError``.
+activation stay hidden, the model and the logits are public. ``commit(hiding=True)``
+returns a hiding key and its :class:`ProverSecret`; ``prove(x, key, secret=secret)``
+then hides the model (weights, biases, multipliers) too — and the input with
+``private_input=True`` (see :meth:`CompiledModel.prove` and docs/protocol.md, "What is
+hidden"). Keep the secret: proving against the key needs it.
 """
 
 from ._ternzk import (
     CompiledModel,
     Proof,
+    ProverSecret,
     VerificationError,
     Verified,
     VerifyingKey,
@@ -39,6 +41,7 @@ from ._ternzk import (
 __all__ = [
     "CompiledModel",
     "Proof",
+    "ProverSecret",
     "VerificationError",
     "Verified",
     "VerifyingKey",

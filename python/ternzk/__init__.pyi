@@ -1,6 +1,7 @@
 from ._ternzk import (
     CompiledModel as CompiledModel,
     Proof as Proof,
+    ProverSecret as ProverSecret,
     VerificationError as VerificationError,
     Verified as Verified,
     VerifyingKey as VerifyingKey,

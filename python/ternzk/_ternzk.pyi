@@ -1,7 +1,7 @@
 """Type stubs of the extension module (re-exported by ``ternzk``)."""
 
 import os
-from typing import Any, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Literal, Mapping, Optional, Sequence, Tuple, Union, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -57,19 +57,35 @@ class CompiledModel:
         """Top-1 accuracy on inputs x and labels y."""
     def save(self, path: PathLike) -> int:
         """Writes the model (ternzk compile's format); returns the bytes written."""
-    def commit(self, hiding: bool = False) -> Tuple["VerifyingKey", None]:
-        """(key, None); hiding=True raises NotImplementedError (not implemented yet)."""
+    @overload
+    def commit(self, hiding: Literal[False] = False) -> Tuple["VerifyingKey", None]: ...
+    @overload
+    def commit(self, hiding: Literal[True]) -> Tuple["VerifyingKey", "ProverSecret"]: ...
+    @overload
+    def commit(
+        self, hiding: bool
+    ) -> Tuple["VerifyingKey", Optional["ProverSecret"]]:
+        """(public key, None), or with hiding=True (hiding key, its ProverSecret):
+        the private-model key, whose secret the prover must keep."""
     def prove(
-        self, x: ArrayLike, key: "VerifyingKey", private_input: bool = False
+        self,
+        x: ArrayLike,
+        key: "VerifyingKey",
+        private_input: bool = False,
+        secret: Optional["ProverSecret"] = None,
     ) -> "Proof":
-        """Proves the logits of x (1-D or 2-D). private_input=True commits to the
-        input instead of revealing it; NOT zero-knowledge yet (see the docstring)."""
+        """Proves the logits of x (1-D or 2-D). private_input=True: zero-knowledge,
+        the input hidden. A hiding key needs secret= and makes the private-model
+        proof (the model hidden; with private_input=True, private-both)."""
 
 class VerifyingKey:
-    """A committed model's verifying key (ternzk commit's format)."""
+    """A committed model's key, public or hiding (ternzk commit's formats)."""
 
     @property
     def digest(self) -> str: ...
+    @property
+    def hiding(self) -> bool:
+        """True for a hiding (private-model) key."""
     @property
     def n_in(self) -> int: ...
     @property
@@ -82,6 +98,24 @@ class VerifyingKey:
     def save(self, path: PathLike) -> None: ...
     @staticmethod
     def load(path: PathLike) -> "VerifyingKey": ...
+    def check(self) -> None:
+        """Checks a hiding key's well-formedness proof once (the result is kept);
+        raises VerificationError. A public key always passes."""
+
+class ProverSecret:
+    """A hiding key's blindings: the prover needs them; keep them private. Never
+    part of the key."""
+
+    @property
+    def digest(self) -> str:
+        """The digest of the hiding key this secret opens."""
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(data: bytes) -> "ProverSecret": ...
+    def save(self, path: PathLike) -> None:
+        """Writes the secret file, readable by its owner only."""
+    @staticmethod
+    def load(path: PathLike) -> "ProverSecret": ...
 
 class Proof:
     """A proof file's bytes, decoded when its key is known."""
@@ -90,7 +124,7 @@ class Proof:
     def batch(self) -> int: ...
     @property
     def mode(self) -> str:
-        """"public" or "private-input"."""
+        """"public", "private-input", "private-model" or "private-both"."""
     @property
     def outputs(self) -> npt.NDArray[np.int32]:
         """Integer logits, [batch, n_out] (claimed until verified)."""
@@ -98,10 +132,11 @@ class Proof:
     def classes(self) -> npt.NDArray[np.int64]: ...
     @property
     def logits(self) -> Optional[npt.NDArray[np.float64]]:
-        """Real-valued logits (proofs made by CompiledModel.prove)."""
+        """Real-valued logits (proofs made by CompiledModel.prove, or read with a
+        hiding key)."""
     @property
     def inputs(self) -> Optional[npt.NDArray[np.uint8]]:
-        """Quantized inputs of a public-input proof, else None."""
+        """Quantized inputs when the input is in the proof, else None."""
     @property
     def prove_ms(self) -> Optional[float]: ...
     @property
@@ -118,7 +153,7 @@ class Verified:
 
     @property
     def mode(self) -> str:
-        """"public" or "private-input"."""
+        """"public", "private-input", "private-model" or "private-both"."""
     @property
     def batch(self) -> int: ...
     @property
@@ -156,6 +191,7 @@ def verify(
     proof: Union[Proof, bytes],
     model: Optional[CompiledModel] = None,
 ) -> Verified:
-    """Checks a proof; raises VerificationError on rejection."""
+    """Checks a proof (with a hiding key, its well-formedness proof first, once per
+    key object); raises VerificationError on rejection."""
 
 def simd_path() -> str: ...

@@ -130,11 +130,6 @@ def test_model_round_trips_through_a_file(digits_model, digits_key, digits, tmp_
     assert key == digits_key
 
 
-def test_hiding_commitments_are_not_implemented(digits_model):
-    with pytest.raises(NotImplementedError, match="not implemented yet"):
-        digits_model.commit(hiding=True)
-
-
 def test_compile_from_a_state_dict_of_arrays(digits):
     rng = np.random.default_rng(0)
     x_tr, y_tr, x_te, y_te = digits

@@ -115,3 +115,41 @@ def test_the_command_rejects_a_tampered_python_proof(cli, tmp_path, digits_model
         ternzk.verify(digits_key, bytes(data))
     # The same message as the command's (after its "error: REJECT: ").
     assert str(e.value) in out.stderr
+
+
+def test_hiding_keys_secrets_and_private_model_proofs_interoperate(cli, tmp_path, digits_model, digits):
+    """A hiding key and secret from either side prove on the other; each side verifies
+    the other's private-model and private-both proofs."""
+    model = tmp_path / "m.ternzk.safetensors"
+    digits_model.save(model)
+    x = digits[2][:2]
+    # The command's hiding key and secret (KEY.secret by default) prove in Python.
+    cvk = tmp_path / "cli.vk"
+    rep = run_json(cli, "commit", model, "--hiding", "-o", cvk)
+    key = ternzk.VerifyingKey.load(cvk)
+    secret = ternzk.ProverSecret.load(rep["secret"])
+    assert key.hiding and key.digest == rep["digest"] == secret.digest
+    proof = tmp_path / "py.proof"
+    for private in [False, True]:
+        p = digits_model.prove(x, key, private_input=private, secret=secret)
+        p.save(proof)
+        v = run_json(cli, "verify", "--vk", cvk, "--proof", proof)
+        assert v["verified"] is True and v["key_kind"] == "hiding"
+        assert v["mode"] == p.mode == ("private-both" if private else "private-model")
+        assert v["output"] == p.outputs.tolist()
+    # Python's hiding key and secret prove with the command; Python verifies.
+    pkey, psecret = digits_model.commit(hiding=True)
+    pvk = tmp_path / "py.vk"
+    pkey.save(pvk)
+    psecret.save(tmp_path / "py.secret")
+    inp = tmp_path / "x.json"
+    inp.write_text(json.dumps(x.astype(float).tolist()))
+    out = tmp_path / "cli.proof"
+    run_json(cli, "prove", "--model", model, "--vk", pvk, "--secret", tmp_path / "py.secret",
+             "--input", inp, "--private-input", "-o", out)
+    v = ternzk.verify(pkey, ternzk.Proof.load(out))
+    assert v.mode == "private-both" and (v.classes == digits_model.predict(x)).all()
+    # The command refuses the other key's secret, as Python does.
+    bad = run(cli, "prove", "--model", model, "--vk", pvk, "--secret", rep["secret"],
+              "--input", inp, "-o", out, ok=False)
+    assert bad.returncode != 0
