@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use ternzk_compiler::CompiledModel;
 use ternzk_prover::field::log2_ceil;
-use ternzk_prover::hiding_key::{HidingKey, KeySecrets};
+use ternzk_prover::hiding_key::{HidingKey, KeySecrets, PublicQuant};
 use ternzk_prover::hyrax::HyraxKey;
 use ternzk_prover::mlp::{
     key_vars, key_vars_hidden, mask_vars, mask_vars_hidden, prove_private_model, prove_timed,
@@ -27,6 +27,20 @@ pub fn commit_key(model: &CompiledModel) -> HyraxKey {
         .max()
         .unwrap_or(0);
     HyraxKey::new(vars)
+}
+
+/// What a hiding key reveals of `model` besides its widths: the input quantizer and, per
+/// logit, the real value of one integer unit (`α_i · input_scale` of the last layer).
+/// Cost: O(n_out).
+pub fn public_quant(model: &CompiledModel) -> PublicQuant {
+    PublicQuant {
+        input: model.input.clone(),
+        output_scales: model
+            .layers
+            .last()
+            .map(|l| l.alpha.iter().map(|a| a * l.input_scale).collect())
+            .unwrap_or_default(),
+    }
 }
 
 /// Commits to a compiled model with the generators of [`commit_key`]: its verifying

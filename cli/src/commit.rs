@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use ternzk_compiler::CompiledModel;
-use ternzk_prover::hiding_key::{HidingKey, HidingKeyGens, PublicQuant};
+use ternzk_prover::hiding_key::{HidingKey, HidingKeyGens};
 use ternzk_prover::mlp::MlpVk;
 
 /// Arguments of `ternzk commit`.
@@ -78,28 +78,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What a hiding key reveals of `model`: its input quantizer and the real value of one
-/// unit of each logit.
-fn public_quant(model: &CompiledModel) -> PublicQuant {
-    let last = model.layers.last();
-    PublicQuant {
-        input: model.input.clone(),
-        output_scales: last
-            .map(|l| l.alpha.iter().map(|a| a * l.input_scale).collect())
-            .unwrap_or_default(),
-    }
-}
-
-/// The default secret path: the key's path with `.secret` appended.
-fn default_secret(key: &Path) -> PathBuf {
-    let mut s = key.as_os_str().to_owned();
-    s.push(".secret");
-    PathBuf::from(s)
-}
-
 /// `ternzk commit --hiding`.
 fn run_hiding(args: &Args, model: &CompiledModel, out: &Path) -> anyhow::Result<()> {
-    let secret_path = args.secret.clone().unwrap_or_else(|| default_secret(out));
+    let secret_path = args
+        .secret
+        .clone()
+        .unwrap_or_else(|| ternzk_api::files::default_secret_path(out));
     ensure!(
         secret_path != out,
         "the secret file must not be the key file"
@@ -112,7 +96,12 @@ fn run_hiding(args: &Args, model: &CompiledModel, out: &Path) -> anyhow::Result<
     pb.inc(1);
     let t0 = Instant::now();
     let mut rng = rand::rngs::StdRng::from_entropy();
-    let (key, secrets) = HidingKey::commit(&layers, public_quant(model), &gens, &mut rng)?;
+    let (key, secrets) = HidingKey::commit(
+        &layers,
+        ternzk_api::proving::public_quant(model),
+        &gens,
+        &mut rng,
+    )?;
     let commit_ms = t0.elapsed().as_secs_f64() * 1e3;
     let bytes = key.to_bytes();
     let secret_bytes = secrets.to_bytes();
@@ -144,7 +133,7 @@ fn run_hiding(args: &Args, model: &CompiledModel, out: &Path) -> anyhow::Result<
             widths(&key),
         );
         println!(
-            "wrote the prover's secret blindings to {} ({} bytes): keep it private: it opens the key (private-model proofs, not implemented yet, will need it)",
+            "wrote the prover's secret blindings to {} ({} bytes): keep it private: it opens the key (`ternzk prove --vk KEY` finds it there, or give --secret)",
             secret_path.display(),
             secret_bytes.len()
         );

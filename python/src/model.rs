@@ -28,7 +28,7 @@ use ternzk_compiler::{
     dense_from_tensors, Calibration, CompileOptions, DenseModel, NamedTensor, ScaleMode,
     SearchOptions, Support,
 };
-use ternzk_prover::hiding_key::{HidingKey, HidingKeyGens, KeySecrets, PublicQuant};
+use ternzk_prover::hiding_key::{HidingKey, HidingKeyGens, KeySecrets};
 use ternzk_prover::mlp::MlpVk;
 
 /// What compiling reported (absent for a model loaded from a file).
@@ -426,24 +426,10 @@ impl CompiledModel {
     }
 }
 
-/// What a hiding key reveals of `model` besides its widths and shifts: its input
-/// quantizer and the real value of one unit of each logit (as `ternzk commit
-/// --hiding`).
-fn public_quant(model: &ternzk_compiler::CompiledModel) -> PublicQuant {
-    PublicQuant {
-        input: model.input.clone(),
-        output_scales: logit_scales(model),
-    }
-}
-
 /// Per logit, the real value of one integer unit: `α_i · input_scale` of the last
 /// layer (what [`ternzk_api::outputs::dequantize_logits`] multiplies by). Cost: O(n_out).
 pub fn logit_scales(model: &ternzk_compiler::CompiledModel) -> Vec<f64> {
-    model
-        .layers
-        .last()
-        .map(|l| l.alpha.iter().map(|a| a * l.input_scale).collect())
-        .unwrap_or_default()
+    ternzk_api::proving::public_quant(model).output_scales
 }
 
 /// A hiding key for `model` with fresh blindings, and its secret: `ternzk commit
@@ -455,8 +441,13 @@ fn commit_hiding(
     let layers = model.mlp_layers();
     let gens = HidingKeyGens::for_shapes(layers.iter().map(|l| (l.weights.n_in, l.weights.n_out)));
     let mut rng = StdRng::from_entropy();
-    HidingKey::commit(&layers, public_quant(model), &gens, &mut rng)
-        .map_err(ternzk_api::Error::Prove)
+    HidingKey::commit(
+        &layers,
+        ternzk_api::proving::public_quant(model),
+        &gens,
+        &mut rng,
+    )
+    .map_err(ternzk_api::Error::Prove)
 }
 
 /// Hex of bytes.
