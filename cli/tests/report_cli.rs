@@ -225,13 +225,23 @@ fn check_mlp_sections(md: &str, outcome: &serde_json::Value, out: &std::path::Pa
         md,
         "**784-256-256-10 at density 1/16: public and zero-knowledge proofs**",
     );
-    assert_eq!(zk.len(), 2);
+    // Its rows: public, private-input, private-model, private-both.
+    assert_eq!(zk.len(), 4);
     assert_eq!(zk[0][1], ladder[0][5], "the ladder's public prove ms");
     assert!(zk[1][0].starts_with("zero-knowledge"));
-    for cell in &zk[1][1..] {
-        assert!(number(cell) > 0.0, "{:?}", zk[1]);
+    assert!(zk[2][0].starts_with("private-model"));
+    assert!(zk[3][0].starts_with("private-both"));
+    for row in &zk[1..] {
+        for cell in &row[1..] {
+            assert!(number(cell) > 0.0, "{row:?}");
+        }
     }
     assert!(md.contains("-o mlp-784-256-256-10-d16-zk.proof --json --private-input`"));
+    assert!(md.contains(
+        "`ternzk commit --hiding mlp-784-256-256-10-d16.safetensors \
+         -o mlp-784-256-256-10-d16-hiding.vk --json`"
+    ));
+    assert!(md.contains("-o mlp-784-256-256-10-d16-pb.proof --json --private-input`"));
     let section = |title: &str| {
         outcome["sections"]
             .as_array()
@@ -247,6 +257,13 @@ fn check_mlp_sections(md: &str, outcome: &serde_json::Value, out: &std::path::Pa
         "zk_verify_ms",
         "zk_proof_bytes",
         "zk_prove_over_public",
+        "pm_prove_ms",
+        "pm_verify_over_public",
+        "pm_key_check_ms",
+        "pb_prove_ms",
+        "pb_proof_bytes_over_public",
+        "pb_key_check_ms",
+        "hiding_commit_ms",
     ] {
         let v = ladder_metrics[format!("mlp_784_256_256_10_d16_{k}")].as_f64();
         assert!(v.is_some_and(|v| v > 0.0), "{k}: {ladder_metrics}");

@@ -110,7 +110,7 @@ pub fn section(r: &Results) -> Section {
     }
     s.tables.push(t);
     if let (Some(zk), Some(m)) = (&r.zk, r.batch_model()) {
-        super::zk::add_to_ladder(&mut s, m, zk, &r.plan.runs());
+        super::zk::add_to_ladder(&mut s, m, zk, r.hidden.as_ref(), &r.plan.runs());
     }
     prove_pts.sort_by(|a, b| a.0.total_cmp(&b.0));
     verify_pts.sort_by(|a, b| a.0.total_cmp(&b.0));

@@ -1,11 +1,12 @@
 //! Runs a [`Plan`] through a [`Runner`]: per ladder model, compile (or evaluate),
 //! commit, prove batch 1 and verify, `reps` times each; the batch model's
-//! zero-knowledge proof (`--private-input`, batch 1) the same way; then the larger
+//! zero-knowledge proofs (`--private-input`; then, against a hiding key, private-model
+//! and private-both; batch 1) the same way; then the larger
 //! batches of the batch model. Also the medians the sections show ([`ProveSummary`],
 //! [`VerifySummary`]).
 
 use super::outputs::{parse, Breakdown, Committed, Compiled, Evaluated, Proved, Verified};
-use super::plan::{ModelSpec, Plan, Source};
+use super::plan::{ModelSpec, Plan, Source, ZkMode};
 use super::runner::{Runner, Step};
 use crate::timing::median;
 use anyhow::{bail, ensure, Result};
@@ -49,6 +50,19 @@ pub struct ZkResult {
     pub verifies: Vec<Verified>,
 }
 
+/// The batch model's hidden-model proofs: its hiding key (`ternzk commit --hiding`)
+/// and the private-model and private-both proofs made against it, measured like the
+/// private-input proof (batch 1, test image 0, one proof per process).
+#[derive(Clone, Debug)]
+pub struct HiddenResult {
+    /// The hiding key's commitment.
+    pub commit: Committed,
+    /// Private-model proofs (model hidden, input public) and their verifications.
+    pub private_model: ZkResult,
+    /// Private-both proofs (model and input hidden) and their verifications.
+    pub private_both: ZkResult,
+}
+
 /// Everything the MLP sections are built from.
 #[derive(Clone, Debug)]
 pub struct Results {
@@ -61,6 +75,9 @@ pub struct Results {
     /// The batch model's zero-knowledge proof at batch 1 (measured right after the
     /// ladder, in the same run).
     pub zk: Option<ZkResult>,
+    /// The batch model's private-model and private-both proofs (measured right
+    /// after its private-input proof, in the same run).
+    pub hidden: Option<HiddenResult>,
     /// The batch model at every batch size of the plan, in order.
     pub batches: Vec<BatchResult>,
     /// Every command that ran, in order, with its JSON.
@@ -117,14 +134,18 @@ pub struct VerifySummary {
     pub verify_ms: f64,
     /// Largest peak resident memory, MiB.
     pub peak_rss_mb: Option<f64>,
+    /// Median hiding-key check (outside `verify_ms`), ms; `None` for a public key.
+    pub key_check_ms: Option<f64>,
 }
 
 /// Summarizes non-empty `verifies`. Cost: O(n log n).
 pub fn summarize_verifies(verifies: &[Verified]) -> VerifySummary {
+    let mut checks: Vec<f64> = verifies.iter().filter_map(|v| v.key_check_ms).collect();
     VerifySummary {
         runs: verifies.len(),
         verify_ms: median(&mut verifies.iter().map(|v| v.verify_ms).collect::<Vec<_>>()),
         peak_rss_mb: max_peak(verifies.iter().map(|v| v.peak_rss_mb)),
+        key_check_ms: (!checks.is_empty()).then(|| median(&mut checks)),
     }
 }
 
@@ -146,6 +167,7 @@ pub fn run(
         models: Vec::new(),
         skipped: Vec::new(),
         zk: None,
+        hidden: None,
         batches: Vec::new(),
         steps: Vec::new(),
     };
@@ -165,13 +187,41 @@ pub fn run(
     }
     // The batch model was committed by the ladder (it must exist, checked above).
     if r.models.iter().any(|m| m.spec == plan.batch_model) {
+        let spec = &plan.batch_model;
+        let steps = &mut r.steps;
         r.zk = Some(measure_zk(
-            &plan.batch_model,
+            spec,
+            ZkMode::PrivateInput,
             plan.reps,
             runner,
-            &mut r.steps,
+            steps,
             progress,
         )?);
+        progress(&format!("MLP {}: commit (hiding key)", spec.name()));
+        let s = runner.run(&spec.commit_hiding_args())?;
+        let commit: Committed = parse(&s.output, &s.command)?;
+        steps.push(s);
+        let private_model = measure_zk(
+            spec,
+            ZkMode::PrivateModel,
+            plan.reps,
+            runner,
+            steps,
+            progress,
+        )?;
+        let private_both = measure_zk(
+            spec,
+            ZkMode::PrivateBoth,
+            plan.reps,
+            runner,
+            steps,
+            progress,
+        )?;
+        r.hidden = Some(HiddenResult {
+            commit,
+            private_model,
+            private_both,
+        });
     }
     // Every batch size, batch 1 included, is measured the same way: in-process
     // medians of `plan.in_process` proofs (the ladder's batch-1 row is one proof per
@@ -235,27 +285,30 @@ fn measure_model(
     })
 }
 
-/// Proves test image 0 of `spec` in zero knowledge `reps` times (one proof per
-/// process), then verifies the proof `reps` times; fails if a command does not say
-/// the proof is zero-knowledge, or the proof is rejected. Cost: `2·reps` commands,
-/// about 0.6 s each for 784-256-256-10 at 1/16.
+/// Proves test image 0 of `spec` in `mode` `reps` times (one proof per process),
+/// then verifies the proof `reps` times; fails if a command does not say the proof
+/// is zero-knowledge and of `mode`, or the proof is rejected. Cost: `2·reps`
+/// commands, about 0.6 s each for 784-256-256-10 at 1/16.
 fn measure_zk(
     spec: &ModelSpec,
+    mode: ZkMode,
     reps: usize,
     runner: &Runner,
     steps: &mut Vec<Step>,
     progress: &mut dyn FnMut(&str),
 ) -> Result<ZkResult> {
     let name = spec.name();
+    let what = mode.name();
     let reps = reps.max(1);
+    let of_mode = |m: &Option<String>| m.as_deref().is_none_or(|m| m == what);
     let mut proves = Vec::new();
     for i in 1..=reps {
-        progress(&format!("MLP {name}: zero-knowledge prove ({i}/{reps})"));
-        let s = runner.run(&spec.prove_zk_args(1))?;
+        progress(&format!("MLP {name}: {what} prove ({i}/{reps})"));
+        let s = runner.run(&spec.prove_mode_args(mode, 1))?;
         let p: Proved = parse(&s.output, &s.command)?;
         ensure!(
-            p.zero_knowledge,
-            "`{}`: the proof is not zero-knowledge",
+            p.zero_knowledge && of_mode(&p.mode),
+            "`{}`: the proof is not a zero-knowledge {what} proof",
             s.command
         );
         proves.push(p);
@@ -263,12 +316,12 @@ fn measure_zk(
     }
     let mut verifies = Vec::new();
     for i in 1..=reps {
-        progress(&format!("MLP {name}: zero-knowledge verify ({i}/{reps})"));
-        let s = runner.run(&spec.verify_zk_args(1))?;
+        progress(&format!("MLP {name}: {what} verify ({i}/{reps})"));
+        let s = runner.run(&spec.verify_mode_args(mode, 1))?;
         let v: Verified = parse(&s.output, &s.command)?;
-        if !v.verified || !v.zero_knowledge {
+        if !v.verified || !v.zero_knowledge || !of_mode(&v.mode) {
             bail!(
-                "`{}`: the zero-knowledge proof was rejected or not zero-knowledge",
+                "`{}`: the {what} proof was rejected or not zero-knowledge",
                 s.command
             );
         }
@@ -327,14 +380,20 @@ pub(crate) mod tests {
 
     /// Zero-knowledge proofs (batch 1) with the given prove times, 145,953 bytes each.
     pub fn zk_proves(times: &[f64]) -> Vec<Proved> {
+        mode_proves("private-input", times, 145_953)
+    }
+
+    /// Zero-knowledge proofs of `mode` (batch 1) with the given prove times and size.
+    pub fn mode_proves(mode: &str, times: &[f64], bytes: u64) -> Vec<Proved> {
         times
             .iter()
             .map(|&t| {
                 let mut j = prove_json(1, t, 0.5);
                 j["breakdown_ms"] = serde_json::Value::Null;
                 j["zero_knowledge"] = true.into();
-                j["proof_bytes"] = 145_953.into();
-                parse(&j, "prove --private-input").unwrap()
+                j["mode"] = mode.into();
+                j["proof_bytes"] = bytes.into();
+                parse(&j, "prove").unwrap()
             })
             .collect()
     }
@@ -345,6 +404,18 @@ pub(crate) mod tests {
             .into_iter()
             .map(|v| Verified {
                 zero_knowledge: true,
+                ..v
+            })
+            .collect()
+    }
+
+    /// Verifications of hidden-model proofs with the given times, each with a
+    /// key check of `check` ms.
+    pub fn hidden_verifies(times: &[f64], check: f64) -> Vec<Verified> {
+        zk_verifies(times)
+            .into_iter()
+            .map(|v| Verified {
+                key_check_ms: Some(check),
                 ..v
             })
             .collect()
@@ -361,7 +432,10 @@ pub(crate) mod tests {
     /// Results of a full plan with two ladder models measured (784-512-10 at 1/4,
     /// 784-256-256-10 at 1/16: prove 30, 10, 20 ms; verify 5, 6, 7 ms), the big model
     /// skipped, its zero-knowledge proof in 600, 620, 580 ms (verify 300, 310, 290 ms,
-    /// 145,953 bytes), and batches 1, 16, 64, 256 proven in `20 + 0.5·B` ms.
+    /// 145,953 bytes), its hiding key committed in 250 ms, its private-model proof in
+    /// 100, 80, 90 ms (verify 60, 50, 40 ms + a 57 ms key check, 120,200 bytes), its
+    /// private-both proof in 800, 900, 1000 ms (verify 60 ms + 59 ms, 180,300 bytes),
+    /// and batches 1, 16, 64, 256 proven in `20 + 0.5·B` ms.
     pub fn fake_results() -> Results {
         let plan = Plan::full();
         let model = |spec: ModelSpec, nnz, accuracy, times: &[f64]| ModelResult {
@@ -411,6 +485,22 @@ pub(crate) mod tests {
             zk: Some(ZkResult {
                 proves: zk_proves(&[600.0, 620.0, 580.0]),
                 verifies: zk_verifies(&[300.0, 310.0, 290.0]),
+            }),
+            hidden: Some(HiddenResult {
+                commit: parse(
+                    &serde_json::json!({"commit_ms": 250.0, "setup_ms": 10.0,
+                        "vk_bytes": 9000, "peak_rss_mb": 45.0}),
+                    "commit --hiding",
+                )
+                .unwrap(),
+                private_model: ZkResult {
+                    proves: mode_proves("private-model", &[100.0, 80.0, 90.0], 120_200),
+                    verifies: hidden_verifies(&[60.0, 50.0, 40.0], 57.0),
+                },
+                private_both: ZkResult {
+                    proves: mode_proves("private-both", &[800.0, 900.0, 1000.0], 180_300),
+                    verifies: hidden_verifies(&[60.0, 60.0, 60.0], 59.0),
+                },
             }),
             batches,
             steps: Vec::new(),

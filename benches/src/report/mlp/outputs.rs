@@ -101,9 +101,13 @@ pub struct Proved {
     /// breakdown: read as all zeros).
     #[serde(deserialize_with = "null_as_default")]
     pub breakdown_ms: Breakdown,
-    /// Whether the proof is zero-knowledge (`--private-input`).
+    /// Whether the proof is zero-knowledge (`--private-input`, or a hiding key).
     #[serde(default)]
     pub zero_knowledge: bool,
+    /// The proof's mode (`public`, `private-input`, `private-model`,
+    /// `private-both`), when the command prints it.
+    #[serde(default)]
+    pub mode: Option<String>,
 }
 
 /// Reads `null` as the type's default.
@@ -131,6 +135,13 @@ pub struct Verified {
     /// Whether the proof was zero-knowledge.
     #[serde(default)]
     pub zero_knowledge: bool,
+    /// The proof's mode, when the command prints it.
+    #[serde(default)]
+    pub mode: Option<String>,
+    /// Checking a hiding key's well-formedness proof (outside `verify_ms`), in ms;
+    /// `None` for a public key.
+    #[serde(default)]
+    pub key_check_ms: Option<f64>,
 }
 
 /// Reads one record from a command's JSON object; `what` names it in errors.

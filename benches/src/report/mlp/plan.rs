@@ -129,36 +129,91 @@ impl ModelSpec {
     /// [`Self::prove_args`] proving `reps` times in the one process (`--reps`, added
     /// when `reps > 1`), whose figures are then the median run's.
     pub fn prove_args_reps(&self, batch: usize, reps: usize) -> Vec<String> {
-        self.prove_args_to(batch, reps, &self.proof_file(batch))
+        self.prove_args_to(batch, reps, &self.vk_file(), &self.proof_file(batch))
     }
 
     /// Arguments that prove test images `0..batch` in zero knowledge
     /// (`--private-input`: the input hidden; writes [`Self::zk_proof_file`]).
     pub fn prove_zk_args(&self, batch: usize) -> Vec<String> {
-        let mut a = self.prove_args_to(batch, 1, &self.zk_proof_file(batch));
-        a.push("--private-input".into());
-        a
+        self.prove_mode_args(ZkMode::PrivateInput, batch)
     }
 
     /// Arguments that verify the batch-`batch` zero-knowledge proof.
     pub fn verify_zk_args(&self, batch: usize) -> Vec<String> {
+        self.verify_mode_args(ZkMode::PrivateInput, batch)
+    }
+
+    /// The hiding (private-model) key file: `…-d16-hiding.vk` (its secret
+    /// blindings are written beside it, with `.secret` appended). Cost: O(1).
+    pub fn hiding_vk_file(&self) -> String {
+        format!("{}-hiding.vk", self.name())
+    }
+
+    /// Arguments that commit the model with a hiding key (`--hiding`: writes
+    /// [`Self::hiding_vk_file`] and its `.secret`).
+    pub fn commit_hiding_args(&self) -> Vec<String> {
         args(&[
-            "verify",
-            "--vk",
-            &self.vk_file(),
-            "--proof",
-            &self.zk_proof_file(batch),
+            "commit",
+            "--hiding",
+            &self.model_file(),
+            "-o",
+            &self.hiding_vk_file(),
             "--json",
         ])
     }
 
-    fn prove_args_to(&self, batch: usize, reps: usize, proof: &str) -> Vec<String> {
+    /// The key `mode`'s proofs are made and verified against: the hiding key when
+    /// the mode hides the model, the public one otherwise. Cost: O(1).
+    pub fn mode_vk_file(&self, mode: ZkMode) -> String {
+        if mode.hides_model() {
+            self.hiding_vk_file()
+        } else {
+            self.vk_file()
+        }
+    }
+
+    /// The batch-`batch` proof file of `mode`: [`Self::proof_file`] with
+    /// `-<mode key>` before the extension (`…-d16-pm.proof`). Cost: O(1).
+    pub fn mode_proof_file(&self, mode: ZkMode, batch: usize) -> String {
+        self.proof_file(batch)
+            .replace(".proof", &format!("-{}.proof", mode.key()))
+    }
+
+    /// Arguments that prove test images `0..batch` in `mode` (against
+    /// [`Self::mode_vk_file`], `--private-input` when the mode hides the input;
+    /// writes [`Self::mode_proof_file`]).
+    pub fn prove_mode_args(&self, mode: ZkMode, batch: usize) -> Vec<String> {
+        let mut a = self.prove_args_to(
+            batch,
+            1,
+            &self.mode_vk_file(mode),
+            &self.mode_proof_file(mode, batch),
+        );
+        if mode.hides_input() {
+            a.push("--private-input".into());
+        }
+        a
+    }
+
+    /// Arguments that verify the batch-`batch` proof of `mode`.
+    pub fn verify_mode_args(&self, mode: ZkMode, batch: usize) -> Vec<String> {
+        args(&[
+            "verify",
+            "--vk",
+            &self.mode_vk_file(mode),
+            "--proof",
+            &self.mode_proof_file(mode, batch),
+            "--json",
+        ])
+    }
+
+    fn prove_args_to(&self, batch: usize, reps: usize, vk: &str, proof: &str) -> Vec<String> {
         let mut a = args(&[
             "prove",
             "--model",
             &self.model_file(),
             "--vk",
-            &self.vk_file(),
+            vk,
             "--dataset",
             "fashion-mnist",
             "--index",
@@ -185,6 +240,55 @@ impl ModelSpec {
             &self.proof_file(batch),
             "--json",
         ])
+    }
+}
+
+/// A zero-knowledge mode of `ternzk prove`, measured beside the public proof.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ZkMode {
+    /// `--private-input`: the input and every activation hidden, the model public.
+    PrivateInput,
+    /// A hiding key: the model and every activation hidden, the input public.
+    PrivateModel,
+    /// A hiding key and `--private-input`: model, input and activations hidden.
+    PrivateBoth,
+}
+
+impl ZkMode {
+    /// The three modes, in the report's order.
+    pub const ALL: [ZkMode; 3] = [
+        ZkMode::PrivateInput,
+        ZkMode::PrivateModel,
+        ZkMode::PrivateBoth,
+    ];
+
+    /// Short key used in metric and file names: `zk`, `pm`, `pb`. Cost: O(1).
+    pub fn key(self) -> &'static str {
+        match self {
+            ZkMode::PrivateInput => "zk",
+            ZkMode::PrivateModel => "pm",
+            ZkMode::PrivateBoth => "pb",
+        }
+    }
+
+    /// The `mode` the commands print for its proofs: `private-input`,
+    /// `private-model`, `private-both`. Cost: O(1).
+    pub fn name(self) -> &'static str {
+        match self {
+            ZkMode::PrivateInput => "private-input",
+            ZkMode::PrivateModel => "private-model",
+            ZkMode::PrivateBoth => "private-both",
+        }
+    }
+
+    /// Whether the mode hides the model (needs the hiding key). Cost: O(1).
+    pub fn hides_model(self) -> bool {
+        self != ZkMode::PrivateInput
+    }
+
+    /// Whether the mode hides the input (`--private-input`). Cost: O(1).
+    pub fn hides_input(self) -> bool {
+        self != ZkMode::PrivateModel
     }
 }
 
@@ -304,6 +408,42 @@ mod tests {
         assert_eq!(
             command_line(&m.verify_zk_args(16)),
             "ternzk verify --vk mlp-784-256-256-10-d16.vk --proof mlp-784-256-256-10-d16-b16-zk.proof --json"
+        );
+    }
+
+    #[test]
+    fn hidden_model_commands_use_the_hiding_key() {
+        let m = ModelSpec::qat("784-256-256-10", 16);
+        assert_eq!(
+            command_line(&m.commit_hiding_args()),
+            "ternzk commit --hiding mlp-784-256-256-10-d16.safetensors \
+             -o mlp-784-256-256-10-d16-hiding.vk --json"
+        );
+        assert_eq!(
+            command_line(&m.prove_mode_args(ZkMode::PrivateModel, 1)),
+            "ternzk prove --model mlp-784-256-256-10-d16.safetensors \
+             --vk mlp-784-256-256-10-d16-hiding.vk --dataset fashion-mnist --index 0 --batch 1 \
+             -o mlp-784-256-256-10-d16-pm.proof --json"
+        );
+        assert_eq!(
+            command_line(&m.prove_mode_args(ZkMode::PrivateBoth, 1)),
+            "ternzk prove --model mlp-784-256-256-10-d16.safetensors \
+             --vk mlp-784-256-256-10-d16-hiding.vk --dataset fashion-mnist --index 0 --batch 1 \
+             -o mlp-784-256-256-10-d16-pb.proof --json --private-input"
+        );
+        assert_eq!(
+            command_line(&m.verify_mode_args(ZkMode::PrivateBoth, 1)),
+            "ternzk verify --vk mlp-784-256-256-10-d16-hiding.vk \
+             --proof mlp-784-256-256-10-d16-pb.proof --json"
+        );
+        // The private-input proof keeps its public key and file name.
+        assert_eq!(
+            m.prove_mode_args(ZkMode::PrivateInput, 1),
+            m.prove_zk_args(1)
+        );
+        assert_eq!(
+            m.mode_proof_file(ZkMode::PrivateInput, 1),
+            m.zk_proof_file(1)
         );
     }
 
