@@ -152,8 +152,9 @@ mod tests {
         assert_eq!(s.metrics["mlp_784_256_256_10_d16_prove_ms"], 20.0);
         assert_eq!(
             s.commands.len(),
-            10,
-            "two models × 4, then the zero-knowledge pair"
+            15,
+            "two models × 4, then the private-input pair, the hiding commit and the \
+             private-model and private-both pairs"
         );
         assert!(s.commands[4].command.starts_with("ternzk compile models/"));
         assert!(s
