@@ -347,20 +347,30 @@ fn check_mlp_sections(md: &str, outcome: &serde_json::Value, out: &std::path::Pa
         .map(|s| s["command"].as_str().unwrap())
         .collect();
     // compile, commit, the ladder's prove and verify, the zero-knowledge prove and
-    // verify, then the batch section's batch 1 and 16 (in-process medians) with their
+    // verify, the hiding commit, the private-model and private-both prove and verify,
+    // then the batch section's batch 1 and 16 (in-process medians) with their
     // verifications.
-    assert_eq!(commands.len(), 10, "{commands:?}");
+    assert_eq!(commands.len(), 15, "{commands:?}");
     assert!(commands[0].starts_with("ternzk compile models/"));
     assert!(!commands[2].contains("--reps"));
     assert!(commands[4].ends_with("--private-input"));
     assert_eq!(steps[4]["output"]["zero_knowledge"], true);
     assert_eq!(steps[5]["output"]["verified"], true);
     assert_eq!(steps[5]["output"]["zero_knowledge"], true);
-    assert!(commands[6].contains("--batch 1 ") && commands[6].ends_with("--reps 3"));
-    assert!(commands[8].contains("--batch 16") && commands[8].ends_with("--reps 3"));
-    assert_eq!(steps[8]["output"]["reps"], 3);
-    assert!(steps[8]["output"]["prove_ms_first"].as_f64().unwrap() > 0.0);
-    assert_eq!(steps[9]["output"]["verified"], true);
+    assert!(commands[6].starts_with("ternzk commit --hiding"));
+    assert_eq!(steps[6]["output"]["hiding"], true);
+    for (prove, mode) in [(7, "private-model"), (9, "private-both")] {
+        assert_eq!(steps[prove]["output"]["mode"], mode);
+        let v = &steps[prove + 1]["output"];
+        assert_eq!(v["verified"], true);
+        assert_eq!(v["mode"], mode);
+        assert!(v["key_check_ms"].as_f64().unwrap() > 0.0);
+    }
+    assert!(commands[11].contains("--batch 1 ") && commands[11].ends_with("--reps 3"));
+    assert!(commands[13].contains("--batch 16") && commands[13].ends_with("--reps 3"));
+    assert_eq!(steps[13]["output"]["reps"], 3);
+    assert!(steps[13]["output"]["prove_ms_first"].as_f64().unwrap() > 0.0);
+    assert_eq!(steps[14]["output"]["verified"], true);
 }
 
 #[test]
