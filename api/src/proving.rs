@@ -236,6 +236,21 @@ pub fn prove_hidden(
     Ok((AnyProofFile::PrivateModel(file), times))
 }
 
+/// Checks that `secrets` open the hiding key `key` to `model`'s weights, biases and
+/// multipliers ([`HidingKey::opens`]), so that proving a model other than the committed
+/// one is an error, not a proof that fails to verify. Run it once per (model, key)
+/// before proving. Cost: per layer two MSMs (the key's rows and `n_in` generators) and
+/// `nnz` field additions — 784-4096-4096-10: a few tens of ms.
+pub fn check_opens(model: &CompiledModel, key: &HidingKey, secrets: &KeySecrets) -> Result<()> {
+    key.opens(
+        &key.gens(),
+        &model.mlp_layers(),
+        secrets,
+        &mut StdRng::from_entropy(),
+    )
+    .map_err(|e| Error::Usage(e.to_string()))
+}
+
 /// Decodes a hidden-model proof file for the hiding key `key` and checks it; returns
 /// the decoded file when it is accepted. Every failure is [`Error::Rejected`]. The
 /// key's own well-formedness proof is the caller's to check once

@@ -142,6 +142,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             None
         }
     };
+    // A model other than the committed one is refused here, before any proof.
+    if let (ModelKey::Hiding(k), Some(s)) = (&key, &secrets) {
+        ternzk_api::proving::check_opens(&model, k, s)?;
+    }
     pb.inc(1);
     let t0 = Instant::now();
     let keys = KeyCache::default();

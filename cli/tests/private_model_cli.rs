@@ -264,4 +264,12 @@ fn private_model_proof_size_does_not_depend_on_the_nonzero_count() {
         assert_eq!(a.4, b.4, "hiding key sizes differ: {a:?} vs {b:?}");
         assert_eq!(a.5, b.5, "proof sizes differ: {a:?} vs {b:?}");
     }
+    // A model of the same shapes but other weights, proven against the first model's
+    // key and secret: refused before proving (its secret does not open the key to
+    // them), no proof written.
+    let proof = d("mismatch.proof");
+    let out = prove(&d("eighth.safetensors"), &d("half.hvk"), &proof, &[]);
+    let err = failed(&out);
+    assert!(err.contains("not the ones the hiding key commits"), "{err}");
+    assert!(!proof.exists(), "a proof was written for another model");
 }

@@ -529,6 +529,107 @@ impl HidingKey {
         wellformed::verify(gens, &self.digest, &self.layers, &self.proof)
     }
 
+    /// Whether `secrets` open this key to `layers`' weights, biases and multipliers:
+    /// per committed vector, a random combination `Σ_g r_g·C_g` of the key's rows equals
+    /// the commitment to `Σ_g r_g·row_g` with blinding `Σ_g r_g·ρ_g` (a false opening
+    /// passes with probability `1/|F|`). The prover runs it once before proving, so a
+    /// model other than the committed one is refused with an error instead of giving
+    /// proofs that do not verify. `Error::Invalid` naming the layer and the vector.
+    /// Cost: per layer an MSM over the key's `n_out` rows and one over `n_in`
+    /// generators (bias and multipliers: their grids), plus `nnz` field additions.
+    pub fn opens<R: RngCore + CryptoRng>(
+        &self,
+        gens: &HidingKeyGens,
+        layers: &[MlpLayer],
+        secrets: &KeySecrets,
+        rng: &mut R,
+    ) -> crate::Result<()> {
+        let bad = |l: usize, what: &str| {
+            Error::Invalid(format!(
+                "the model's {what} of layer {l} are not the ones the hiding key commits \
+                 (another model, or another key's secret file)"
+            ))
+        };
+        if secrets.key_digest != self.digest || secrets.layers.len() != self.layers.len() {
+            return Err(Error::Invalid(
+                "the secret file belongs to another hiding key".into(),
+            ));
+        }
+        if layers.len() != self.layers.len() {
+            return Err(bad(0, "layers"));
+        }
+        let bk = gens.blinding();
+        // Σ_g r_g·C_g against the commitment to Σ_g r_g·row_g (row `g` of `values`,
+        // `2^cv` wide) with blinding Σ_g r_g·ρ_g.
+        let same = |com: &HyraxCommitment,
+                    blinds: &[F],
+                    combined: &dyn Fn(&[F]) -> Vec<F>,
+                    rng: &mut R| {
+            let r: Vec<F> = (0..com.rows.len()).map(|_| random_scalar(rng)).collect();
+            let lhs = crate::msm::msm(&com.rows, &r);
+            let row = combined(&r);
+            let g = match gens.hyrax.gens_for(com.col_vars) {
+                Ok(g) => g,
+                Err(_) => return false,
+            };
+            let blind: F = r.iter().zip(blinds).map(|(a, b)| *a * b).sum();
+            lhs == bk.commit_vector(&g[..row.len()], &row, blind)
+        };
+        for (l, ((kl, sl), layer)) in self
+            .layers
+            .iter()
+            .zip(&secrets.layers)
+            .zip(layers)
+            .enumerate()
+        {
+            let w = layer.weights;
+            if (w.n_out, w.n_in) != (kl.n_out, kl.n_in) || layer.bias.len() != kl.n_out {
+                return Err(bad(l, "shapes"));
+            }
+            let weights = |r: &[F]| {
+                let mut row = vec![F::zero(); kl.n_in];
+                for (i, ri) in r.iter().enumerate().take(w.n_out) {
+                    let (s, m, e) = (
+                        w.indptr[i] as usize,
+                        w.split[i] as usize,
+                        w.indptr[i + 1] as usize,
+                    );
+                    for &j in &w.indices[s..m] {
+                        row[j as usize] += ri;
+                    }
+                    for &j in &w.indices[m..e] {
+                        row[j as usize] -= ri;
+                    }
+                }
+                row
+            };
+            if !same(&kl.weights, &sl.weights, &weights, rng) {
+                return Err(bad(l, "weights"));
+            }
+            // Row `g` of a per-row vector's grid is `values[g·width .. (g+1)·width]`.
+            let vector = |values: &[i64], width: usize, r: &[F]| {
+                let mut row = vec![F::zero(); width];
+                for (k, v) in values.iter().enumerate() {
+                    row[k % width] += r[k / width] * crate::field::from_i64(*v);
+                }
+                row
+            };
+            let bias: Vec<i64> = layer.bias.iter().map(|&b| b as i64).collect();
+            let width = 1usize << kl.bias.col_vars;
+            if !same(&kl.bias, &sl.bias, &|r| vector(&bias, width, r), rng) {
+                return Err(bad(l, "biases"));
+            }
+            if let Some(m) = &kl.m {
+                let width = 1usize << m.col_vars;
+                if layer.m.len() != kl.n_out || !same(m, &sl.m, &|r| vector(layer.m, width, r), rng)
+                {
+                    return Err(bad(l, "multipliers"));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The generators this key needs ([`HidingKeyGens::for_shapes`]).
     pub fn gens(&self) -> HidingKeyGens {
         HidingKeyGens::for_shapes(self.layers.iter().map(|l| (l.n_in, l.n_out)))

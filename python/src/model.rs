@@ -328,8 +328,8 @@ impl CompiledModel {
     ///
     /// Raises ``ValueError`` for a wrong shape, a non-finite value, a key made for
     /// another model (a public key is checked against this model before proving; a
-    /// hiding key's layer shapes are, and a proof for a model other than the one
-    /// committed is rejected by :func:`ternzk.verify`), a hiding key without its secret
+    /// hiding key too, through its secret: the secret must open the key to this
+    /// model's weights, biases and multipliers), a hiding key without its secret
     /// or with another key's, or a secret with a public key. The GIL is released while
     /// proving.
     #[pyo3(signature = (x, key, private_input = false, secret = None))]
@@ -375,6 +375,7 @@ impl CompiledModel {
                 let keys: &KeyCache = &key_ref.keys;
                 match (&*key_ref.key, &secrets) {
                     (ModelKey::Hiding(k), Some(s)) => {
+                        ternzk_api::proving::check_opens(&self.model, k, s)?;
                         keys.for_hidden(k, batch);
                         keys.mask_for_hidden(k, batch);
                         let t0 = Instant::now();

@@ -115,6 +115,19 @@ def test_a_hiding_key_of_another_shape_is_refused(digits, hidden):
         small.prove(digits[2][:1], key, secret=secret)
 
 
+def test_a_model_other_than_the_committed_one_is_refused_before_proving(digits, hidden):
+    """Same shapes, other weights (another density): the secret does not open the key to
+    them, so prove raises instead of making a proof that would not verify."""
+    key, secret = hidden
+    from conftest import FIXTURES
+
+    other = ternzk.compile(
+        str(FIXTURES / "digits-mlp.safetensors"), density=0.25, calib=digits[0], eval=False
+    )
+    with pytest.raises(ValueError, match="not the ones the hiding key commits"):
+        other.prove(digits[2][:1], key, secret=secret)
+
+
 def test_a_tampered_hiding_key_fails_its_check(digits_model, digits, hidden):
     key, secret = hidden
     proof = digits_model.prove(digits[2][:1], key, secret=secret)

@@ -407,3 +407,31 @@ fn proof_files_round_trip_and_garbage_is_an_error() {
         }
     }
 }
+
+/// `HidingKey::opens`, the prover's check before proving: the key's own model and
+/// secrets pass; a model with one weight, bias or multiplier changed, and another
+/// key's secrets, are refused naming what differs.
+#[test]
+fn the_secret_opens_the_key_to_its_model_only() {
+    let (model, key, secrets) = small();
+    let gens = key.gens();
+    let mut rng = StdRng::seed_from_u64(60);
+    key.opens(&gens, &model.layers(), secrets, &mut rng)
+        .expect("the committed model");
+    for l in 0..4 {
+        for what in 0..if l < 3 { 3 } else { 2 } {
+            let bad = changed(model, l, what);
+            let e = key.opens(&gens, &bad.layers(), secrets, &mut rng);
+            let name = ["weights", "biases", "multipliers"][what];
+            assert!(
+                matches!(&e, Err(Error::Invalid(m)) if m.contains(name) && m.contains(&format!("layer {l}"))),
+                "layer {l}, {name}: {e:?}"
+            );
+        }
+    }
+    let (_, other_secrets) = commit(model, 61);
+    assert!(matches!(
+        key.opens(&gens, &model.layers(), &other_secrets, &mut rng),
+        Err(Error::Invalid(_))
+    ));
+}
