@@ -556,7 +556,11 @@ impl HidingKey {
             ));
         }
         if layers.len() != self.layers.len() {
-            return Err(bad(0, "layers"));
+            return Err(Error::Invalid(format!(
+                "the model's layers do not match the hiding key ({} layers, the key has {})",
+                layers.len(),
+                self.layers.len()
+            )));
         }
         let bk = gens.blinding();
         // Σ_g r_g·C_g against the commitment to Σ_g r_g·row_g (row `g` of `values`,
@@ -584,7 +588,11 @@ impl HidingKey {
         {
             let w = layer.weights;
             if (w.n_out, w.n_in) != (kl.n_out, kl.n_in) || layer.bias.len() != kl.n_out {
-                return Err(bad(l, "shapes"));
+                return Err(Error::Invalid(format!(
+                    "the model's layers do not match the hiding key (layer {l}: {}×{}, the \
+                     key's {}×{})",
+                    w.n_out, w.n_in, kl.n_out, kl.n_in
+                )));
             }
             let weights = |r: &[F]| {
                 let mut row = vec![F::zero(); kl.n_in];
