@@ -145,19 +145,25 @@ pub fn prove(
     let t0 = Instant::now();
     let (statement, proof) = prove_zk(&layers, vk, &zk, inputs, batch, &mut StdRng::from_entropy())
         .map_err(Error::Prove)?;
-    let times = ProveTimings {
-        forward_ms: 0.0,
-        commit_ms: 0.0,
-        lookup_ms: 0.0,
-        linear_ms: t0.elapsed().as_secs_f64() * 1e3,
-        opening_ms: 0.0,
-    };
+    let times = whole_time(t0);
     let file = ZkProofFile {
         vk_digest: vk.digest,
         statement,
         proof,
     };
     Ok((AnyProofFile::Zk(file), times))
+}
+
+/// The timings of a proof whose steps are not timed separately (the zero-knowledge
+/// proofs): the whole time since `t0`, reported as `linear_ms`. Cost: O(1).
+fn whole_time(t0: Instant) -> ProveTimings {
+    ProveTimings {
+        forward_ms: 0.0,
+        commit_ms: 0.0,
+        lookup_ms: 0.0,
+        linear_ms: t0.elapsed().as_secs_f64() * 1e3,
+        opening_ms: 0.0,
+    }
 }
 
 /// Decodes a proof file of either kind for `vk` and checks it with the generators from
@@ -221,13 +227,7 @@ pub fn prove_hidden(
         &mut StdRng::from_entropy(),
     )
     .map_err(Error::Prove)?;
-    let times = ProveTimings {
-        forward_ms: 0.0,
-        commit_ms: 0.0,
-        lookup_ms: 0.0,
-        linear_ms: t0.elapsed().as_secs_f64() * 1e3,
-        opening_ms: 0.0,
-    };
+    let times = whole_time(t0);
     let file = PrivateModelProofFile {
         key_digest: key.digest,
         statement,

@@ -271,6 +271,31 @@ pub(super) struct ProverFront {
     pub shifted: Vec<EqualityProof>,
 }
 
+impl ProverFront {
+    /// The statement and the proof from this front, the checks it was made with, one
+    /// step per layer (every one set) and the opening proofs. Cost: O(proof size).
+    pub(super) fn finish<S>(
+        self,
+        checks: Vec<RequantCheck>,
+        steps: Vec<Option<S>>,
+        openings: Vec<DotProductProof>,
+    ) -> (Statement, ZkMlpProof<S>) {
+        let proof = ZkMlpProof {
+            checks,
+            witness: self
+                .witness
+                .iter()
+                .map(|w| w.iter().map(|c| c.commitment.clone()).collect())
+                .collect(),
+            logup: self.logup,
+            shifted: self.shifted,
+            steps: steps.into_iter().map(|s| s.expect("every layer")).collect(),
+            openings,
+        };
+        (self.statement, proof)
+    }
+}
+
 /// Runs the model and proves everything before the linear layers: hiding commitments
 /// to the input (when private) and every hidden vector, the statement's transcript,
 /// the zero-knowledge lookups and the committed claims on each layer's `M∘z` (or
@@ -506,19 +531,7 @@ pub(crate) fn prove_inner<R: RngCore + CryptoRng>(
     }
 
     let openings = prove_openings(key, bk, &front, &input_points, &input_evals, &mut t, rng)?;
-    let proof = ZkMlpProof {
-        checks: spec.checks,
-        witness: front
-            .witness
-            .iter()
-            .map(|w| w.iter().map(|c| c.commitment.clone()).collect())
-            .collect(),
-        logup: front.logup,
-        shifted: front.shifted,
-        steps: steps.into_iter().map(|s| s.expect("every layer")).collect(),
-        openings,
-    };
-    Ok((front.statement, proof))
+    Ok(front.finish(spec.checks, steps, openings))
 }
 
 /// The zero-knowledge lookups (the test-only faults as in the public prover).
@@ -676,17 +689,16 @@ pub(super) type VerifierClaims = (Vec<ZkLookupClaim<GAffine>>, Vec<LayerClaims<G
 /// shifted-limb proofs, and returns the lookup claims and each hidden layer's
 /// committed claims. Cost: the lookups' verification.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn verify_front<'g>(
+pub(super) fn verify_front<'g, S>(
     keys: &ZkKeys<'g>,
     lay: &Layout,
     shapes: &[LayerShape],
     batch: usize,
-    witness: &[Vec<HyraxCommitment>],
-    logup: &ZkLogupProof,
-    shifted: &[EqualityProof],
+    proof: &ZkMlpProof<S>,
     t: &mut Transcript,
     acc: &mut Deferred<'g>,
 ) -> crate::Result<VerifierClaims> {
+    let (witness, logup, shifted) = (&proof.witness, &proof.logup, &proof.shifted);
     let (key, zk) = (keys.hyrax, keys.mask);
     let bk = &zk.blinding;
     for com in witness.iter().flatten() {
@@ -801,17 +813,7 @@ fn verify_on(
     // The inner-product relations of every closing and opening are checked together
     // at the end (`Deferred`), each reported with its step's error if false.
     let mut acc = Deferred::new();
-    let (claims, layer_claims) = verify_front(
-        keys,
-        lay,
-        &shapes,
-        batch,
-        &proof.witness,
-        &proof.logup,
-        &proof.shifted,
-        t,
-        &mut acc,
-    )?;
+    let (claims, layer_claims) = verify_front(keys, lay, &shapes, batch, proof, t, &mut acc)?;
 
     // Linear layers, last to first.
     let n_layers = vk.layers.len();

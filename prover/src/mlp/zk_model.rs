@@ -307,19 +307,7 @@ pub(crate) fn prove_inner<R: RngCore + CryptoRng>(
         &mut t,
         rng,
     )?;
-    let proof = ZkMlpProof {
-        checks: spec.checks,
-        witness: front
-            .witness
-            .iter()
-            .map(|w| w.iter().map(|c| c.commitment.clone()).collect())
-            .collect(),
-        logup: front.logup,
-        shifted: front.shifted,
-        steps: steps.into_iter().map(|s| s.expect("every layer")).collect(),
-        openings,
-    };
-    Ok((front.statement, proof))
+    Ok(front.finish(spec.checks, steps, openings))
 }
 
 /// Where a layer's row part starts: the last layer's public logits claim at `r`, or a
@@ -560,17 +548,7 @@ fn verify_on(
     let c = lay.batch_vars;
     let batch = statement.batch;
     let mut acc = Deferred::new();
-    let (claims, layer_claims) = verify_front(
-        keys,
-        &lay,
-        &shapes,
-        batch,
-        &proof.witness,
-        &proof.logup,
-        &proof.shifted,
-        t,
-        &mut acc,
-    )?;
+    let (claims, layer_claims) = verify_front(keys, &lay, &shapes, batch, proof, t, &mut acc)?;
     let n_layers = key.layers.len();
     let mut input_points: Vec<Vec<F>> = vec![Vec::new(); n_layers];
     let mut input_evals: Vec<Option<GAffine>> = vec![None; n_layers];
@@ -579,7 +557,6 @@ fn verify_on(
         let step_name = Step::Linear { layer: l };
         let step = &proof.steps[l];
         let a = log2_ceil(kl.n_out);
-        let bw_of = |rho_b: &[F]| batch_weight(rho_b, batch);
 
         // 1. Rows.
         let (rho_b, rho2, z_eval, m_eval) = if l + 1 == n_layers {
@@ -612,7 +589,7 @@ fn verify_on(
 
         // 2. Bias.
         t.append_points(labels::PRIVATE_MODEL_BIAS_EVAL, &[step.bias_eval]);
-        let bw = bw_of(&rho_b);
+        let bw = batch_weight(&rho_b, batch);
         let claim = combine_points(&[(F::ONE, z_eval), (-bw, step.bias_eval)]);
 
         // 3. Columns.
