@@ -297,6 +297,16 @@ fn grid(vars: usize) -> (usize, usize) {
     (vars - cols, cols)
 }
 
+/// The Hyrax grid of a *hiding* commitment in a zero-knowledge proof: as square as
+/// possible (`⌊vars/2⌋` row variables). There a row costs one fixed-base blinding and
+/// a column two MSM bases of the evaluation proof (its masked opening vector and the
+/// recommitted combination), so the long rows of [`grid`], which make the clear
+/// commitments cheap, would make every zero-knowledge opening 2^7 bases wide however
+/// short the vector.
+pub(crate) fn zk_grid(vars: usize) -> (usize, usize) {
+    (vars / 2, vars - vars / 2)
+}
+
 /// What the proof's layout needs to know of one layer: its widths, its shift and its
 /// common multiplier when all are equal (direct mode only; a hidden model never names
 /// one).

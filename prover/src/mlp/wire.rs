@@ -97,12 +97,13 @@ pub(super) fn write_points(w: &mut Writer, c: &HyraxCommitment) {
     }
 }
 
+/// Reads a Hyrax commitment of the grid `(rv, cv)` ([`grid`] for a public proof,
+/// [`super::zk_grid`] for a zero-knowledge one).
 pub(super) fn read_commitment(
     r: &mut Reader,
-    vars: usize,
+    (rv, cv): (usize, usize),
     what: &str,
 ) -> crate::Result<HyraxCommitment> {
-    let (rv, cv) = grid(vars);
     if r.remaining() < 32 << rv {
         return Err(Error::Malformed(format!("truncated while reading {what}")));
     }
@@ -161,7 +162,7 @@ impl MlpProof {
         for h in &lay.hidden {
             witness.push(
                 (0..h.vectors())
-                    .map(|_| read_commitment(&mut r, h.vars, "witness commitment"))
+                    .map(|_| read_commitment(&mut r, grid(h.vars), "witness commitment"))
                     .collect::<crate::Result<Vec<_>>>()?,
             );
         }
@@ -235,7 +236,7 @@ impl ProofFile {
             0 => PublicInput::Clear(r.take(batch * vk.n_in(), "input")?.to_vec()),
             1 => PublicInput::Committed(read_commitment(
                 &mut r,
-                log2_ceil(batch) + log2_ceil(vk.n_in()),
+                grid(log2_ceil(batch) + log2_ceil(vk.n_in())),
                 "input commitment",
             )?),
             k => return Err(Error::Malformed(format!("unknown input kind {k}"))),

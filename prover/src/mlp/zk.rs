@@ -25,7 +25,7 @@ use super::model_checks::model_checks;
 use super::prove::{check_layers, lookup_instances, pad_input};
 use super::witness::{forward, Fault, ModePolicy};
 use super::{
-    batch_weight, grid, key_vars_for, row_weights, statement_transcript, LayerShape, Layout,
+    batch_weight, key_vars_for, row_weights, statement_transcript, zk_grid, LayerShape, Layout,
     MlpLayer, MlpVk, PublicInput, RequantCheck, Statement,
 };
 use crate::deferred::Deferred;
@@ -355,10 +355,10 @@ pub(super) fn prove_front<R: RngCore + CryptoRng>(
     // Hiding commitments: the input (when private), then every hidden layer's vectors.
     let mut items: Vec<(&[i64], usize, usize)> = Vec::new();
     if let (Some(x), Some(vars)) = (&x, lay.input_vars) {
-        items.push((x, grid(vars).0, grid(vars).1));
+        items.push((x, zk_grid(vars).0, zk_grid(vars).1));
     }
     for (w, h) in wit.hidden.iter().zip(&lay.hidden) {
-        let (rv, cv) = grid(h.vars);
+        let (rv, cv) = zk_grid(h.vars);
         items.extend(w.vectors.iter().map(|v| (&v[..], rv, cv)));
     }
     let mut coms = commit_ints_many(key, &items)?
@@ -599,7 +599,7 @@ fn open_group<R: RngCore + CryptoRng>(
     rng: &mut R,
 ) -> crate::Result<DotProductProof> {
     let lambda = t.challenge(labels::OPENING_LAMBDA);
-    let (rv, cv) = grid(point.len());
+    let (rv, cv) = zk_grid(point.len());
     let opened: Vec<Vec<F>> = parts
         .par_iter()
         .map(|(_, v, _)| open_ints(v, rv, cv, &point[..rv]))
@@ -646,7 +646,7 @@ fn check_group<'g>(
     let coms: Vec<(&HyraxCommitment, F)> = parts.iter().map(|p| p.0).zip(weights).collect();
     if coms
         .iter()
-        .any(|(c, _)| (c.row_vars, c.col_vars) != grid(point.len()))
+        .any(|(c, _)| (c.row_vars, c.col_vars) != zk_grid(point.len()))
     {
         return Err(Error::Malformed("witness commitment shape".into()));
     }
@@ -938,14 +938,15 @@ fn check_shapes(vk: &MlpVk, lay: &Layout, st: &Statement, proof: &ZkMlpProof) ->
     }
     match (&st.input, lay.input_vars) {
         (PublicInput::Committed(c), Some(v))
-            if (c.row_vars, c.col_vars) == grid(v) && c.rows.len() == 1 << grid(v).0 => {}
+            if (c.row_vars, c.col_vars) == zk_grid(v) && c.rows.len() == 1 << zk_grid(v).0 => {}
         _ => return bad("input"),
     }
     if proof.witness.len() != lay.hidden.len()
         || proof.witness.iter().zip(&lay.hidden).any(|(w, h)| {
             w.len() != h.vectors()
                 || w.iter().any(|c| {
-                    (c.row_vars, c.col_vars) != grid(h.vars) || c.rows.len() != 1 << grid(h.vars).0
+                    (c.row_vars, c.col_vars) != zk_grid(h.vars)
+                        || c.rows.len() != 1 << zk_grid(h.vars).0
                 })
         })
     {

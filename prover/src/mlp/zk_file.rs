@@ -64,7 +64,7 @@ impl ZkProofFile {
         }
         let input = PublicInput::Committed(read_commitment(
             &mut r,
-            log2_ceil(batch) + log2_ceil(vk.n_in()),
+            super::zk_grid(log2_ceil(batch) + log2_ceil(vk.n_in())),
             "input commitment",
         )?);
         let output = read_outputs(&mut r, batch * vk.n_out())?;

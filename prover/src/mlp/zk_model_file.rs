@@ -21,7 +21,7 @@ use crate::hiding_key::HidingKey;
 use crate::wire::{Reader, Writer};
 
 /// Version of the hidden-model proof body.
-pub const PRIVATE_MODEL_PROOF_VERSION: u32 = 1;
+pub const PRIVATE_MODEL_PROOF_VERSION: u32 = 2;
 /// Input-kind byte of a private-model proof file (input in the clear).
 pub const PRIVATE_MODEL_KIND: u8 = 3;
 /// Input-kind byte of a private-both proof file (hiding input commitment).
@@ -121,7 +121,7 @@ impl PrivateModelProofFile {
             PRIVATE_MODEL_KIND => PublicInput::Clear(r.take(batch * n_in, "input")?.to_vec()),
             PRIVATE_BOTH_KIND => PublicInput::Committed(read_commitment(
                 &mut r,
-                log2_ceil(batch) + log2_ceil(n_in),
+                super::zk_grid(log2_ceil(batch) + log2_ceil(n_in)),
                 "input commitment",
             )?),
             k => {

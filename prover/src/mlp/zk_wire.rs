@@ -7,7 +7,7 @@
 //! CLI does not make zero-knowledge proofs yet).
 
 use super::zk::{ZkMlpProof, ZkStep};
-use super::{grid, Layout, MlpVk, RequantCheck};
+use super::{zk_grid, Layout, MlpVk, RequantCheck};
 use crate::dot_product::DotProductProof;
 use crate::error::Error;
 use crate::field::{log2_ceil, GAffine, F};
@@ -19,7 +19,7 @@ use ark_ec::AffineRepr;
 use ark_ff::Zero;
 
 /// Version of the zero-knowledge proof encoding.
-pub const ZK_PROOF_VERSION: u32 = 1;
+pub const ZK_PROOF_VERSION: u32 = 2;
 
 impl Skeleton for ZkStep {
     fn points_mut(&mut self) -> Vec<&mut GAffine> {
@@ -82,7 +82,7 @@ impl<S> ZkMlpProof<S> {
         steps: Vec<S>,
     ) -> crate::Result<Self> {
         let commitment = |vars: usize| {
-            let (rv, cv) = grid(vars);
+            let (rv, cv) = zk_grid(vars);
             HyraxCommitment {
                 row_vars: rv,
                 col_vars: cv,
@@ -115,7 +115,11 @@ impl<S> ZkMlpProof<S> {
                 })
                 .collect(),
             steps,
-            openings: lay.groups().iter().map(|&v| dot(1 << grid(v).1)).collect(),
+            openings: lay
+                .groups()
+                .iter()
+                .map(|&v| dot(1 << zk_grid(v).1))
+                .collect(),
         })
     }
 }

@@ -43,7 +43,7 @@ pub(in crate::mlp) fn simulate_front<R: RngCore + CryptoRng>(
         .hidden
         .iter()
         .map(|h| {
-            let (rv, cv) = grid(h.vars);
+            let (rv, cv) = zk_grid(h.vars);
             (0..h.vectors())
                 .map(|_| {
                     let rows = (0..1usize << rv)

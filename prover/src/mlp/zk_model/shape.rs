@@ -22,8 +22,8 @@ pub(super) fn check_shapes(
     }
     match (&st.input, lay.input_vars) {
         (PublicInput::Committed(c), Some(v))
-            if (c.row_vars, c.col_vars) == crate::mlp::grid(v)
-                && c.rows.len() == 1 << crate::mlp::grid(v).0 => {}
+            if (c.row_vars, c.col_vars) == crate::mlp::zk_grid(v)
+                && c.rows.len() == 1 << crate::mlp::zk_grid(v).0 => {}
         (PublicInput::Clear(x), None) if x.len() == st.batch * key.layers[0].n_in => {}
         _ => return bad("input"),
     }
