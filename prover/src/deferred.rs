@@ -133,7 +133,10 @@ impl<'a> Deferred<'a> {
                 }
             }
         }
-        let mut total = msm(&bases, &coeffs) + key.commit(on_g, on_h);
+        // `g`, `h` join the MSM: a verifier needs no fixed-base tables for two terms.
+        bases.extend([key.g, key.h]);
+        coeffs.extend([on_g, on_h]);
+        let mut total = msm(&bases, &coeffs);
         for (g, mut sum) in lists {
             sum.resize(g.points.len(), F::zero());
             total += g.msm(&sum);
@@ -143,9 +146,13 @@ impl<'a> Deferred<'a> {
 
     /// One equation's left-hand side.
     fn value(key: &BlindingKey, e: &Equation<'_>) -> G {
-        let (bases, scalars): (Vec<GAffine>, Vec<F>) =
-            e.terms.iter().map(|(s, p)| (*p, *s)).unzip();
-        let mut v = msm(&bases, &scalars) + key.commit(e.g_coeff, e.h_coeff);
+        let (bases, scalars): (Vec<GAffine>, Vec<F>) = e
+            .terms
+            .iter()
+            .map(|(s, p)| (*p, *s))
+            .chain([(key.g, e.g_coeff), (key.h, e.h_coeff)])
+            .unzip();
+        let mut v = msm(&bases, &scalars);
         if let Some((g, c)) = &e.gens {
             v += g.msm(c);
         }

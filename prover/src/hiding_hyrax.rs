@@ -14,7 +14,7 @@ use crate::deferred::Deferred;
 use crate::dot_product::{DotProductProof, DotProductStatement, DotProductWitness};
 use crate::eq::eq_table;
 use crate::error::{Check, Error};
-use crate::field::{inner_product, F, G};
+use crate::field::{inner_product, GAffine, F};
 use crate::hyrax::{commit_ints, HyraxCommitment, HyraxKey};
 use crate::msm::msm;
 use crate::pedersen::{random_scalar, BlindingKey, Committed, Gens};
@@ -52,16 +52,19 @@ pub fn hide<R: RngCore + CryptoRng>(
     bk: &BlindingKey,
     rng: &mut R,
 ) -> HidingCommitment {
-    use rayon::prelude::*;
     let blinds: Vec<F> = (0..plain.rows.len()).map(|_| random_scalar(rng)).collect();
-    let rows: Vec<G> = plain
+    let pairs: Vec<(GAffine, F)> = plain
         .rows
-        .par_iter()
-        .zip(&blinds)
-        .map(|(c, r)| G::from(*c) + bk.blind(*r))
+        .iter()
+        .copied()
+        .zip(blinds.iter().copied())
         .collect();
     HidingCommitment {
-        commitment: HyraxCommitment::from_rows(rows, plain.row_vars, plain.col_vars),
+        commitment: HyraxCommitment {
+            row_vars: plain.row_vars,
+            col_vars: plain.col_vars,
+            rows: bk.blind_many(&pairs),
+        },
         blinds,
     }
 }
@@ -487,7 +490,7 @@ mod tests {
             )
             .is_err());
             let mut other = com.commitment.clone();
-            other.rows[0] = (G::from(other.rows[0]) + bk.g).into_affine();
+            other.rows[0] = (crate::field::G::from(other.rows[0]) + bk.g).into_affine();
             assert!(verify_evaluation(
                 &key,
                 &bk,

@@ -43,30 +43,40 @@ pub struct MaskKey {
     pub blinding: BlindingKey,
     /// Mask coefficient generators, `max_vars·(MAX_DEGREE + 1)` of them.
     pub gens: Vec<GAffine>,
-    /// `gens` prepared for repeated MSMs (every mask commitment and closing proof).
-    tables: FixedBases,
+    /// `gens` prepared for repeated MSMs (every mask commitment and closing proof of a
+    /// prover), built on the prover's first use: a verifier makes one MSM over them
+    /// and never needs them.
+    tables: std::sync::OnceLock<FixedBases>,
 }
 
 impl MaskKey {
-    /// Derives the generators by hashing and prepares them. Cost: per generator one
-    /// hash-to-curve and about 256 point doublings ([`FixedBases::new`]).
+    /// Derives the generators by hashing. Cost: per generator one hash-to-curve; a
+    /// prover's first commitment adds about 256 point doublings per generator
+    /// ([`FixedBases::new`]).
     pub fn new(max_vars: usize) -> Self {
         let gens = derive_generators(b"ternzk-zk-mask-coefficients", max_vars * (MAX_DEGREE + 1));
         Self {
             blinding: BlindingKey::new(),
-            tables: FixedBases::new(&gens),
+            tables: std::sync::OnceLock::new(),
             gens,
         }
     }
 
-    fn gens_for(&self, k: usize, d: usize) -> crate::Result<Gens<'_>> {
+    /// The first `k(d+1)` generators: prepared for a prover (`prepared`), plain for a
+    /// verifier.
+    fn gens_for(&self, k: usize, d: usize, prepared: bool) -> crate::Result<Gens<'_>> {
         let n = k * (d + 1);
         if n > self.gens.len() {
             return Err(Error::Invalid(format!(
                 "mask key too small for {k} variables"
             )));
         }
-        Ok(Gens::prepared(&self.gens, &self.tables, n))
+        Ok(if prepared {
+            let tables = self.tables.get_or_init(|| FixedBases::new(&self.gens));
+            Gens::prepared(&self.gens, tables, n)
+        } else {
+            Gens::plain(&self.gens[..n])
+        })
     }
 }
 
@@ -210,7 +220,7 @@ pub fn prove<O: RoundOracle + ?Sized, R: RngCore + CryptoRng>(
             "masked sumcheck: degree 1..={MAX_DEGREE} and k ≥ 1"
         )));
     }
-    let gens = key.gens_for(k, d)?;
+    let gens = key.gens_for(k, d, true)?;
     let mask: Vec<F> = (0..k * (d + 1)).map(|_| random_scalar(rng)).collect();
     let mask_blind = random_scalar(rng);
     let mask_point = key
@@ -310,7 +320,7 @@ impl<'a> Closing<'a> {
         t: &mut Transcript,
     ) -> crate::Result<Self> {
         let k = claims.point.len();
-        let gens = key.gens_for(k, degree)?;
+        let gens = key.gens_for(k, degree, opened.is_some())?;
         t.append_points(labels::ZK_MASK_CLOSE, &[sum, final_eval]);
         let w = t.challenges(labels::ZK_MASK_WEIGHTS, 2);
         let a: Vec<F> = sum_vector(k, degree)

@@ -336,7 +336,7 @@ fn window(limbs: &[u64; 4], k: usize, c: usize) -> i32 {
     (v & ((1u64 << c) - 1)) as i32
 }
 
-fn signed_digits(limbs: &[u64; 4], c: usize, windows: usize) -> Vec<i32> {
+pub(crate) fn signed_digits(limbs: &[u64; 4], c: usize, windows: usize) -> Vec<i32> {
     let half = 1i32 << (c - 1);
     let mut out = Vec::with_capacity(windows);
     let mut carry = 0i32;

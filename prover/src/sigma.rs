@@ -10,7 +10,10 @@
 
 use crate::deferred::Deferred;
 use crate::error::{ensure, Check, ProductCheck};
-use crate::field::{GAffine, F, G};
+#[cfg(test)]
+use crate::field::G;
+use crate::field::{GAffine, F};
+use crate::msm::msm;
 use crate::pedersen::{random_scalar, BlindingKey, Committed};
 use crate::transcript::Transcript;
 use ark_ec::CurveGroup;
@@ -63,9 +66,12 @@ impl EqualityProof {
         absorb_pair(t, b"zk-eq-statement", c1, c2);
         t.append_points(b"zk-eq-alpha", &[self.alpha]);
         let c = t.challenge(b"zk-eq-challenge");
-        let lhs = key.blind(self.z);
-        let rhs = G::from(self.alpha) + (G::from(c1) - G::from(c2)) * c;
-        ensure(lhs == rhs, Check::Equality)
+        // z·h − α − c·(C₁ − C₂) = 0, one MSM (a verifier builds no fixed-base tables).
+        let lhs = msm(
+            &[key.h, self.alpha, c1, c2],
+            &[self.z, -F::from(1u64), -c, c],
+        );
+        ensure(ark_ff::Zero::is_zero(&lhs), Check::Equality)
     }
 
     /// Simulates a proof for `(c1, c2)` without any opening, given the next challenge
@@ -132,7 +138,6 @@ impl ProductProof {
         t: &mut Transcript,
         rng: &mut R,
     ) -> Vec<Self> {
-        use rayon::prelude::*;
         for (x, y, z) in triples {
             debug_assert_eq!(
                 z.value,
@@ -144,21 +149,21 @@ impl ProductProof {
             .iter()
             .map(|_| std::array::from_fn(|_| random_scalar(rng)))
             .collect();
-        let messages: Vec<G> = triples
-            .par_iter()
+        let pairs: Vec<(F, F)> = triples
+            .iter()
             .zip(&nonces)
-            .flat_map_iter(|((x, _, _), b)| {
+            .flat_map(|((x, _, _), b)| {
                 // `δ = b₃·X + b₅·h` from X's opening: `(b₃·x)·g + (b₃·s_X + b₅)·h`,
                 // fixed-base work instead of a variable-base multiplication (the same
                 // point).
                 [
-                    key.commit(b[0], b[1]),
-                    key.commit(b[2], b[3]),
-                    key.commit(b[2] * x.value, b[2] * x.blind + b[4]),
+                    (b[0], b[1]),
+                    (b[2], b[3]),
+                    (b[2] * x.value, b[2] * x.blind + b[4]),
                 ]
             })
             .collect();
-        let messages = G::normalize_batch(&messages);
+        let messages = key.commit_many(&pairs);
         triples
             .iter()
             .zip(&nonces)
