@@ -159,6 +159,8 @@ pub enum Check {
         /// Which of the three checks.
         which: ProductCheck,
     },
+    /// The Σ-proof that a commitment hides a weighted sum of products of others failed.
+    SumProduct,
     /// The zero-knowledge dot-product proof failed its check.
     DotProduct {
         /// Which of the two checks.
@@ -293,6 +295,7 @@ impl fmt::Display for Check {
             ),
             Check::Equality => write!(f, "equality proof: z·h ≠ α + c·(C1 − C2)"),
             Check::Product { which } => write!(f, "product proof: {which:?} check"),
+            Check::SumProduct => write!(f, "sum-of-products proof failed"),
             Check::DotProduct { which } => write!(f, "dot-product proof: {which:?} check"),
             Check::MaskedClosing(c) => write!(f, "masked sumcheck closing: {c}"),
             Check::HidingEvaluation(c) => write!(f, "hiding evaluation: {c}"),
@@ -329,6 +332,7 @@ impl Check {
             Check::ModelDigest => "ModelDigest",
             Check::Equality => "Equality",
             Check::Product { .. } => "Product",
+            Check::SumProduct => "SumProduct",
             Check::DotProduct { .. } => "DotProduct",
             Check::MaskedClosing(_) => "MaskedClosing",
             Check::HidingEvaluation(_) => "HidingEvaluation",

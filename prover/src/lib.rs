@@ -55,6 +55,7 @@ pub use ternzk_core::requant;
 pub(crate) mod sigma;
 pub mod simd;
 pub(crate) mod small_commit;
+pub(crate) mod sum_product;
 pub mod sumcheck;
 pub(crate) mod ternary;
 pub mod transcript;

@@ -45,13 +45,13 @@ use crate::masked_sumcheck::{
     self, MaskKey, MaskedClaims, MaskedProverOutput, MaskedSumcheckProof,
 };
 use crate::pedersen::{combine_points, BlindingKey, Committed};
-use crate::sigma::{EqualityProof, ProductProof, ProductTriple};
+use crate::sigma::{EqualityProof, ProductProof};
 use crate::small_commit::{commit_counts, open_counts};
+use crate::sum_product::{sum_of_products, SumProductProof, Term};
 use crate::sumcheck::RoundOracle;
 use crate::transcript::Transcript;
 use ark_ff::{Field, One};
 use ark_std::rand::{CryptoRng, RngCore};
-use rayon::prelude::*;
 
 /// One zero-knowledge sumcheck: masked rounds and their closing proof, or, for a
 /// sumcheck of no variables, a proof that the committed sum and final value are equal.
@@ -92,10 +92,11 @@ pub struct ZkLayerProof {
     pub sumcheck: ZkSumcheck,
     /// Per active instance, its committed children `A, B, C, D` (leaf layer: `C, D`).
     pub children: Vec<Vec<GAffine>>,
-    /// Per active instance, committed `A·D` and `C·(B + λ·D)` (leaf layer: `C·D`).
-    pub products: Vec<Vec<GAffine>>,
-    /// Their product proofs.
-    pub product_proofs: Vec<Vec<ProductProof>>,
+    /// Committed `Z = e·Σ_j w_j·(A·D + C·(B + λ·D))` over the inner instances plus
+    /// `e·Σ_j w_j·λ·C·D` over the leaf ones ([`layer_terms`]).
+    pub product: GAffine,
+    /// Its proof over the children ([`SumProductProof`]).
+    pub product_proof: SumProductProof,
 }
 
 /// A zero-knowledge batched LogUp proof.
@@ -177,18 +178,53 @@ fn layer_weights(lambda: F, n: usize) -> Vec<F> {
         .collect()
 }
 
+/// A commitment the verifier has not formed yet: a linear combination of points of
+/// the proof (a claim `X + μ·(Y − X)` is only ever needed inside the next layer's
+/// combined claim, so forming it alone would cost a small MSM for nothing).
+type Lazy = Vec<(F, GAffine)>;
+
+/// The point `p` itself, as a [`Lazy`] combination.
+fn lazy(p: GAffine) -> Lazy {
+    vec![(F::one(), p)]
+}
+
 /// The committed claim a layer's sumcheck starts from: `Σ_k w_k·(P_j + λ·Q_j)` over the
 /// active instances `j` (weights `w_k = λ^{2k}`), formed homomorphically from their
 /// committed `(P_j, Q_j)`. Returns the weights and the combined commitment. Cost: one
-/// MSM of `2·|active|` points.
-fn layer_claim(lambda: F, active: &[usize], claims: &[[GAffine; 2]]) -> (Vec<F>, GAffine) {
+/// MSM over the claims' terms.
+fn layer_claim(lambda: F, active: &[usize], claims: &[[Lazy; 2]]) -> (Vec<F>, GAffine) {
     let weights = layer_weights(lambda, active.len());
     let terms: Vec<(F, GAffine)> = active
         .iter()
         .zip(&weights)
-        .flat_map(|(&j, &w)| [(w, claims[j][0]), (w * lambda, claims[j][1])])
+        .flat_map(|(&j, &w)| {
+            let p = claims[j][0].iter().map(move |(c, x)| (w * c, *x));
+            let q = claims[j][1].iter().map(move |(c, x)| (w * lambda * c, *x));
+            p.chain(q)
+        })
         .collect();
     (weights, combine_points(&terms))
+}
+
+/// The next claims of an instance after a layer: `A + μ·(B − A)`, `C + μ·(D − C)`
+/// (at its leaf layer `P = 1`, the point `g`).
+fn next_claims(children: &[GAffine], mu: F, g: GAffine) -> [Lazy; 2] {
+    let lerp = |x: GAffine, y: GAffine| vec![(F::one() - mu, x), (mu, y)];
+    match children {
+        [a, b, cc, d] => [lerp(*a, *b), lerp(*cc, *d)],
+        [cc, d] => [lazy(g), lerp(*cc, *d)],
+        _ => unreachable!("dimensions checked"),
+    }
+}
+
+/// The column-0 evaluation `β·g − Q − γ·E₁ − γ²·E₂` of an instance whose final
+/// denominator claim is `q` and committed columns `rest`.
+fn column_zero(beta: F, g: GAffine, q: &Lazy, rest: &[GAffine], gamma: F) -> GAffine {
+    let gp = gamma_powers(gamma);
+    let mut terms = vec![(beta, g)];
+    terms.extend(q.iter().map(|(c, x)| (-*c, *x)));
+    terms.extend(rest.iter().zip(&gp[1..]).map(|(e, g)| (-*g, *e)));
+    combine_points(&terms)
 }
 
 /// The masked rounds of a sumcheck over `oracle` with sum `sum` (none for an oracle of
@@ -515,13 +551,21 @@ fn prove_inner<R: RngCore + CryptoRng>(
         ) {
             Ok((proof, next)) => {
                 let mu = t.challenge(labels::LOGUP_LAYER_MU);
-                for (&j, (ab, [c, d])) in active.iter().zip(next) {
+                // The next claims `X + μ·(Y − X)`, recommitted together.
+                let lerps: Vec<Vec<(F, &Committed)>> = next
+                    .iter()
+                    .flat_map(|(ab, [c, d])| {
+                        let ab = ab.as_ref().map(|[a, b]| vec![(F::one() - mu, a), (mu, b)]);
+                        ab.into_iter().chain([vec![(F::one() - mu, c), (mu, d)]])
+                    })
+                    .collect();
+                let mut lerped = Committed::combine_many(bk, &lerps).into_iter();
+                for (&j, (ab, _)) in active.iter().zip(&next) {
                     let p = match ab {
-                        Some([a, b]) => Committed::combine(bk, &[(F::one() - mu, &a), (mu, &b)]),
+                        Some(_) => lerped.next().expect("one per pair"),
                         None => one,
                     };
-                    let q = Committed::combine(bk, &[(F::one() - mu, &c), (mu, &d)]);
-                    claims_all[j] = [p, q];
+                    claims_all[j] = [p, lerped.next().expect("one per pair")];
                 }
                 layers.push(proof);
                 point = std::iter::once(mu).chain(rs).collect();
@@ -639,53 +683,25 @@ fn prove_layer_rest<R: RngCore + CryptoRng>(
         Committed::new_many(bk, &values.concat(), rng),
         values.iter().map(|v| v.len()),
     );
-    let flat: Vec<GAffine> = com.iter().flatten().map(|c| c.point).collect();
-    t.append_points(labels::ZK_LOGUP_CHILDREN, &flat);
-    // Products: inner (A·D, C·(B + λ·D)), leaf (C·D): the summand
-    // A·D + B·C + λ·C·D = A·D + C·(B + λ·D) needs two.
-    let pairs = |c: &[Committed]| -> Vec<(Committed, Committed)> {
-        match c {
-            [a, b, cc, d] => vec![
-                (*a, *d),
-                (*cc, Committed::combine(bk, &[(F::one(), b), (lambda, d)])),
-            ],
-            [cc, d] => vec![(*cc, *d)],
-            _ => unreachable!("two or four children"),
-        }
-    };
-    let factors: Vec<Vec<(Committed, Committed)>> = com.iter().map(|c| pairs(c)).collect();
-    let product_values: Vec<F> = factors
-        .iter()
-        .flatten()
-        .map(|(x, y)| x.value * y.value)
-        .collect();
-    let prods = regroup(
-        Committed::new_many(bk, &product_values, rng),
-        factors.iter().map(Vec::len),
-    );
-    let flat: Vec<GAffine> = prods.iter().flatten().map(|c| c.point).collect();
-    t.append_points(labels::ZK_LOGUP_PRODUCTS, &flat);
-    let triples: Vec<ProductTriple<'_>> = factors
-        .iter()
-        .flatten()
-        .zip(prods.iter().flatten())
-        .map(|((x, y), z)| (x, y, z))
-        .collect();
-    let product_proofs = regroup(
-        ProductProof::prove_many(bk, &triples, t, rng),
-        factors.iter().map(Vec::len),
-    );
+    let flat: Vec<Committed> = com.iter().flatten().copied().collect();
+    let points: Vec<GAffine> = flat.iter().map(|c| c.point).collect();
+    t.append_points(labels::ZK_LOGUP_CHILDREN, &points);
+    // The final value `e·Σ_j w_j·(A·D + B·C + λ·C·D)`: its products in one committed
+    // sum `Z` with one proof, plus the leaf layers' linear part `C + D`.
     let e = eq_eval(point, rs);
-    let mut terms: Vec<(F, &Committed)> = Vec::new();
-    for ((c, p), &w) in com.iter().zip(&prods).zip(weights) {
-        let ew = e * w;
-        match (c.len(), &p[..]) {
-            (4, [ad, cbd]) => terms.extend([(ew, ad), (ew, cbd)]),
-            (_, [cd]) => terms.extend([(ew, &c[0]), (ew, &c[1]), (ew * lambda, cd)]),
-            _ => unreachable!("products match children"),
+    let sizes: Vec<usize> = com.iter().map(Vec::len).collect();
+    let terms = layer_terms(&sizes, weights, e, lambda);
+    let values: Vec<F> = flat.iter().map(|c| c.value).collect();
+    let z = Committed::new(bk, sum_of_products(&values, &terms), rng);
+    t.append_points(labels::ZK_LOGUP_PRODUCTS, &[z.point]);
+    let product_proof = SumProductProof::prove(bk, &flat, &terms, &z, t, rng);
+    let mut fin_terms: Vec<(F, &Committed)> = vec![(F::one(), &z)];
+    for (c, &w) in com.iter().zip(weights) {
+        if let [cc, d] = &c[..] {
+            fin_terms.extend([(e * w, cc), (e * w, d)]);
         }
     }
-    let fin = Committed::combine(bk, &terms);
+    let fin = Committed::combine(bk, &fin_terms);
     let sumcheck = zk_close(zk, out, sum, &fin, t, rng)?;
     let next = com
         .iter()
@@ -701,13 +717,42 @@ fn prove_layer_rest<R: RngCore + CryptoRng>(
             .iter()
             .map(|c| c.iter().map(|x| x.point).collect())
             .collect(),
-        products: prods
-            .iter()
-            .map(|c| c.iter().map(|x| x.point).collect())
-            .collect(),
-        product_proofs,
+        product: z.point,
+        product_proof,
     };
     Ok((proof, next))
+}
+
+/// The products of a layer's final value over its children, flattened in order
+/// (`sizes[i]` children for active instance `i`: four `A, B, C, D` inside the tree,
+/// two `C, D` at its leaf layer): `e·w·A·D` and `e·w·C·(B + λ·D)` inside, `e·w·λ·C·D`
+/// at a leaf (whose `A = B = 1` make the rest linear). Cost: O(#children).
+fn layer_terms(sizes: &[usize], weights: &[F], e: F, lambda: F) -> Vec<Term> {
+    let mut terms = Vec::with_capacity(2 * sizes.len());
+    let mut o = 0;
+    for (&n, &w) in sizes.iter().zip(weights) {
+        let ew = e * w;
+        if n == 4 {
+            terms.push(Term {
+                coeff: ew,
+                x: o,
+                y: vec![(F::one(), o + 3)],
+            });
+            terms.push(Term {
+                coeff: ew,
+                x: o + 2,
+                y: vec![(F::one(), o + 1), (lambda, o + 3)],
+            });
+        } else {
+            terms.push(Term {
+                coeff: ew * lambda,
+                x: o,
+                y: vec![(F::one(), o + 1)],
+            });
+        }
+        o += n;
+    }
+    terms
 }
 
 /// Splits `flat` into consecutive groups of the given lengths (which sum to its length).
@@ -772,7 +817,7 @@ pub(crate) fn verify_into<'g>(
     }
 
     // Witness-side GKR.
-    let mut claims_all: Vec<[GAffine; 2]> = proof.roots.clone();
+    let mut claims_all: Vec<[Lazy; 2]> = proof.roots.iter().map(|r| r.map(lazy)).collect();
     let mut point: Vec<F> = Vec::new();
     let mut points: Vec<Vec<F>> = vec![Vec::new()];
     for (l, layer) in proof.layers.iter().enumerate() {
@@ -783,57 +828,25 @@ pub(crate) fn verify_into<'g>(
         let (claims, rs) = verify_zk_rounds(&layer.sumcheck, l, 3, step, t)?;
         let flat: Vec<GAffine> = layer.children.iter().flatten().copied().collect();
         t.append_points(labels::ZK_LOGUP_CHILDREN, &flat);
-        let flat: Vec<GAffine> = layer.products.iter().flatten().copied().collect();
-        t.append_points(labels::ZK_LOGUP_PRODUCTS, &flat);
+        t.append_points(labels::ZK_LOGUP_PRODUCTS, &[layer.product]);
         let e = eq_eval(&point, &rs);
-        // Every product statement of the layer (inner: `A·D`, `C·(B + λ·D)`; leaf:
-        // `C·D`), the `B + λ·D` combinations formed in parallel, then all product
-        // proofs checked together.
-        let statements: Vec<(GAffine, GAffine, GAffine)> = layer
-            .children
-            .par_iter()
-            .zip(&layer.products)
-            .flat_map_iter(|(c, p)| {
-                let pairs: Vec<(GAffine, GAffine)> = match &c[..] {
-                    [a, b, cc, d] => vec![
-                        (*a, *d),
-                        (*cc, combine_points(&[(F::one(), *b), (lambda, *d)])),
-                    ],
-                    [cc, d] => vec![(*cc, *d)],
-                    _ => unreachable!("dimensions checked"),
-                };
-                pairs
-                    .into_iter()
-                    .zip(p.clone())
-                    .map(|((x, y), z)| (x, y, z))
-            })
-            .collect();
-        let proofs: Vec<&ProductProof> = layer.product_proofs.iter().flatten().collect();
-        if statements.len() != proofs.len() {
-            return Err(Error::Malformed(format!(
-                "{step}: {} product proofs for {} products",
-                proofs.len(),
-                statements.len()
-            )));
-        }
-        for (&s, p) in statements.iter().zip(proofs) {
-            p.defer(
-                s,
-                t,
-                acc,
-                Some(&Error::Rejected(Check::SumcheckFinal { step })),
-            );
-        }
-        let mut terms: Vec<(F, GAffine)> = Vec::new();
-        for ((c, p), &w) in layer.children.iter().zip(&layer.products).zip(&weights) {
-            let ew = e * w;
-            match (&c[..], &p[..]) {
-                ([_, _, _, _], [ad, cbd]) => terms.extend([(ew, *ad), (ew, *cbd)]),
-                ([cc, d], [cd]) => terms.extend([(ew, *cc), (ew, *d), (ew * lambda, *cd)]),
-                _ => unreachable!("dimensions checked"),
+        let sizes: Vec<usize> = layer.children.iter().map(Vec::len).collect();
+        let terms = layer_terms(&sizes, &weights, e, lambda);
+        layer.product_proof.defer(
+            &flat,
+            &terms,
+            layer.product,
+            t,
+            acc,
+            &Error::Rejected(Check::SumcheckFinal { step }),
+        )?;
+        let mut fin_terms: Vec<(F, GAffine)> = vec![(F::one(), layer.product)];
+        for (c, &w) in layer.children.iter().zip(&weights) {
+            if let [cc, d] = &c[..] {
+                fin_terms.extend([(e * w, *cc), (e * w, *d)]);
             }
         }
-        let fin = combine_points(&terms);
+        let fin = combine_points(&fin_terms);
         verify_zk_close(
             zk,
             &layer.sumcheck,
@@ -846,18 +859,8 @@ pub(crate) fn verify_into<'g>(
             acc,
         )?;
         let mu = t.challenge(labels::LOGUP_LAYER_MU);
-        let lerp = |x: GAffine, y: GAffine| combine_points(&[(F::one() - mu, x), (mu, y)]);
-        let next: Vec<[GAffine; 2]> = layer
-            .children
-            .par_iter()
-            .map(|c| match &c[..] {
-                [a, b, cc, d] => [lerp(*a, *b), lerp(*cc, *d)],
-                [cc, d] => [bk.g, lerp(*cc, *d)],
-                _ => unreachable!("dimensions checked"),
-            })
-            .collect();
-        for (&j, c) in active.iter().zip(next) {
-            claims_all[j] = c;
+        for (&j, c) in active.iter().zip(&layer.children) {
+            claims_all[j] = next_claims(c, mu, bk.g);
         }
         point = std::iter::once(mu).chain(rs).collect();
         points.push(point.clone());
@@ -866,15 +869,12 @@ pub(crate) fn verify_into<'g>(
     // Column evaluations: column 0 derived from the leaf denominator.
     let flat: Vec<GAffine> = proof.column_evals.iter().flatten().copied().collect();
     t.append_points(labels::ZK_LOGUP_COLUMN_EVALS, &flat);
-    let gp = gamma_powers(gamma);
     let evals: Vec<Vec<GAffine>> = proof
         .column_evals
         .iter()
         .enumerate()
         .map(|(j, rest)| {
-            let mut terms = vec![(beta, bk.g), (-F::one(), claims_all[j][1])];
-            terms.extend(rest.iter().zip(&gp[1..]).map(|(e, g)| (-*g, *e)));
-            std::iter::once(combine_points(&terms))
+            std::iter::once(column_zero(beta, bk.g, &claims_all[j][1], rest, gamma))
                 .chain(rest.iter().copied())
                 .collect()
         })
@@ -970,20 +970,19 @@ fn check_zk_dimensions(lay: &Layout, proof: &ZkLogupProof) -> crate::Result<()> 
     }
     for (l, layer) in proof.layers.iter().enumerate() {
         let active: Vec<usize> = lay.active(l).collect();
-        if layer.children.len() != active.len()
-            || layer.products.len() != active.len()
-            || layer.product_proofs.len() != active.len()
-        {
+        if layer.children.len() != active.len() {
             return bad("number of GKR children");
         }
         for (i, &j) in active.iter().enumerate() {
-            let (nc, np) = if lay.vars[j] == l + 1 { (2, 1) } else { (4, 2) };
-            if layer.children[i].len() != nc
-                || layer.products[i].len() != np
-                || layer.product_proofs[i].len() != np
-            {
-                return bad("number of children or products");
+            let nc = if lay.vars[j] == l + 1 { 2 } else { 4 };
+            if layer.children[i].len() != nc {
+                return bad("number of children");
             }
+        }
+        let n: usize = layer.children.iter().map(Vec::len).sum();
+        let p = &layer.product_proof;
+        if p.openings.len() != n || p.z.len() != n || p.z_blind.len() != n {
+            return bad("sum-of-products proof length");
         }
     }
     Ok(())
@@ -1094,7 +1093,7 @@ pub(crate) fn simulate<R: RngCore + CryptoRng>(
             ZkSumcheck::Masked { rounds, closing }
         }
     };
-    let mut claims_all = roots.clone();
+    let mut claims_all: Vec<[Lazy; 2]> = roots.iter().map(|r| r.map(lazy)).collect();
     let mut point: Vec<F> = Vec::new();
     let mut points: Vec<Vec<F>> = vec![Vec::new()];
     let mut layers = Vec::new();
@@ -1110,58 +1109,31 @@ pub(crate) fn simulate<R: RngCore + CryptoRng>(
                 (0..n).map(|_| rand_point(rng)).collect()
             })
             .collect();
-        let products: Vec<Vec<GAffine>> = children
-            .iter()
-            .map(|c| {
-                (0..if c.len() == 4 { 2 } else { 1 })
-                    .map(|_| rand_point(rng))
-                    .collect()
-            })
-            .collect();
-        t.append_points(labels::ZK_LOGUP_CHILDREN, &children.concat());
-        t.append_points(labels::ZK_LOGUP_PRODUCTS, &products.concat());
+        let product = rand_point(rng);
+        let flat = children.concat();
+        t.append_points(labels::ZK_LOGUP_CHILDREN, &flat);
+        t.append_points(labels::ZK_LOGUP_PRODUCTS, &[product]);
         let e = eq_eval(&point, &rs);
-        let mut terms: Vec<(F, GAffine)> = Vec::new();
-        let mut product_proofs = Vec::new();
-        for ((c, p), &w) in children.iter().zip(&products).zip(&weights) {
-            let pairs: Vec<(GAffine, GAffine)> = match &c[..] {
-                [a, b, cc, d] => vec![
-                    (*a, *d),
-                    (*cc, combine_points(&[(F::one(), *b), (lambda, *d)])),
-                ],
-                [cc, d] => vec![(*cc, *d)],
-                _ => unreachable!("two or four children"),
-            };
-            product_proofs.push(
-                pairs
-                    .iter()
-                    .zip(p)
-                    .map(|((x, y), z)| ProductProof::simulate(bk, *x, *y, *z, t, rng))
-                    .collect(),
-            );
-            let ew = e * w;
-            match (&c[..], &p[..]) {
-                ([_, _, _, _], [ad, cbd]) => terms.extend([(ew, *ad), (ew, *cbd)]),
-                ([cc, d], [cd]) => terms.extend([(ew, *cc), (ew, *d), (ew * lambda, *cd)]),
-                _ => unreachable!("products match children"),
+        let sizes: Vec<usize> = children.iter().map(Vec::len).collect();
+        let terms = layer_terms(&sizes, &weights, e, lambda);
+        let product_proof = SumProductProof::simulate(bk, &flat, &terms, product, t, rng);
+        let mut fin_terms: Vec<(F, GAffine)> = vec![(F::one(), product)];
+        for (c, &w) in children.iter().zip(&weights) {
+            if let [cc, d] = &c[..] {
+                fin_terms.extend([(e * w, *cc), (e * w, *d)]);
             }
         }
-        let fin = combine_points(&terms);
+        let fin = combine_points(&fin_terms);
         let sumcheck = sim_close(rounds, 3, sum, fin, t, rng);
         let mu = t.challenge(labels::LOGUP_LAYER_MU);
         for (&j, c) in active.iter().zip(&children) {
-            let lerp = |x: GAffine, y: GAffine| combine_points(&[(F::one() - mu, x), (mu, y)]);
-            claims_all[j] = match &c[..] {
-                [a, b, cc, d] => [lerp(*a, *b), lerp(*cc, *d)],
-                [cc, d] => [bk.g, lerp(*cc, *d)],
-                _ => unreachable!("two or four children"),
-            };
+            claims_all[j] = next_claims(c, mu, bk.g);
         }
         layers.push(ZkLayerProof {
             sumcheck,
             children,
-            products,
-            product_proofs,
+            product,
+            product_proof,
         });
         point = std::iter::once(mu).chain(rs).collect();
         points.push(point.clone());
@@ -1171,19 +1143,14 @@ pub(crate) fn simulate<R: RngCore + CryptoRng>(
         .map(|s| (1..s.table.columns()).map(|_| rand_point(rng)).collect())
         .collect();
     t.append_points(labels::ZK_LOGUP_COLUMN_EVALS, &column_evals.concat());
-    let gp = gamma_powers(gamma);
     let claims = column_evals
         .iter()
         .enumerate()
-        .map(|(j, rest)| {
-            let mut terms = vec![(beta, bk.g), (-F::one(), claims_all[j][1])];
-            terms.extend(rest.iter().zip(&gp[1..]).map(|(e, g)| (-*g, *e)));
-            ZkLookupClaim {
-                point: points[lay.vars[j]].clone(),
-                evals: std::iter::once(combine_points(&terms))
-                    .chain(rest.iter().copied())
-                    .collect(),
-            }
+        .map(|(j, rest)| ZkLookupClaim {
+            point: points[lay.vars[j]].clone(),
+            evals: std::iter::once(column_zero(beta, bk.g, &claims_all[j][1], rest, gamma))
+                .chain(rest.iter().copied())
+                .collect(),
         })
         .collect();
     let (mut table_sumchecks, mut m_evals, mut m_proofs) = (Vec::new(), Vec::new(), Vec::new());

@@ -12,6 +12,7 @@ use crate::field::{GAffine, F};
 use crate::hyrax::HyraxCommitment;
 use crate::masked_sumcheck::MaskedSumcheckProof;
 use crate::sigma::{EqualityProof, ProductProof};
+use crate::sum_product::SumProductProof;
 use ark_ec::AffineRepr;
 use ark_ff::Zero;
 
@@ -103,24 +104,15 @@ impl ZkLogupProof {
                 .collect(),
             layers: (0..lay.max_vars)
                 .map(|l| {
-                    let sizes: Vec<(usize, usize)> = lay
+                    let sizes: Vec<usize> = lay
                         .active(l)
-                        .map(|j| if lay.vars[j] == l + 1 { (2, 1) } else { (4, 2) })
+                        .map(|j| if lay.vars[j] == l + 1 { 2 } else { 4 })
                         .collect();
                     ZkLayerProof {
                         sumcheck: ZkSumcheck::skeleton(l, 3),
-                        children: sizes
-                            .iter()
-                            .map(|&(c, _)| vec![GAffine::zero(); c])
-                            .collect(),
-                        products: sizes
-                            .iter()
-                            .map(|&(_, p)| vec![GAffine::zero(); p])
-                            .collect(),
-                        product_proofs: sizes
-                            .iter()
-                            .map(|&(_, p)| (0..p).map(|_| product()).collect())
-                            .collect(),
+                        children: sizes.iter().map(|&c| vec![GAffine::zero(); c]).collect(),
+                        product: GAffine::zero(),
+                        product_proof: SumProductProof::skeleton(sizes.iter().sum()),
                     }
                 })
                 .collect(),
@@ -192,9 +184,10 @@ impl ZkLogupProof {
         }
         for layer in &mut self.layers {
             layer.sumcheck.scalars_mut(&mut v);
-            for pr in layer.product_proofs.iter_mut().flatten() {
-                v.extend(pr.responses.iter_mut());
-            }
+            let p = &mut layer.product_proof;
+            v.extend(p.z.iter_mut());
+            v.extend(p.z_blind.iter_mut());
+            v.push(&mut p.z_tau);
         }
         for s in &mut self.table_sumchecks {
             s.scalars_mut(&mut v);
@@ -227,10 +220,9 @@ impl ZkLogupProof {
         for layer in &mut self.layers {
             layer.sumcheck.points_mut(&mut v);
             v.extend(layer.children.iter_mut().flatten());
-            v.extend(layer.products.iter_mut().flatten());
-            for pr in layer.product_proofs.iter_mut().flatten() {
-                v.extend(pr.points.iter_mut());
-            }
+            v.push(&mut layer.product);
+            v.extend(layer.product_proof.openings.iter_mut());
+            v.push(&mut layer.product_proof.relation);
         }
         v.extend(self.column_evals.iter_mut().flatten());
         for s in &mut self.table_sumchecks {
