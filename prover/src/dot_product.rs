@@ -62,12 +62,53 @@ fn absorb_statement(s: &DotProductStatement, t: &mut Transcript) {
     t.append_fields(STATEMENT, s.a);
 }
 
+/// The part of a proof's first message that depends on nothing but fresh randomness:
+/// the mask `d`, its blinding and `δ = Σ d_i·G_i + r_δ·h`. A prover can make it ahead
+/// of the statement (in parallel with other work) and hand it to
+/// [`DotProductProof::prove_with`]; the proof is distributed as one from
+/// [`DotProductProof::prove`].
+pub struct DotNonce {
+    d: Vec<F>,
+    r_delta: F,
+    delta: G,
+}
+
+impl DotNonce {
+    /// Draws the mask and blinding for a proof of length `n`. Cost: `n + 1` scalars.
+    pub fn draw<R: RngCore + CryptoRng>(n: usize, rng: &mut R) -> (Vec<F>, F) {
+        let d = (0..n).map(|_| random_scalar(rng)).collect();
+        (d, random_scalar(rng))
+    }
+
+    /// Commits the drawn mask under `gens`. Cost: one MSM of `n` bases.
+    pub fn new(key: &BlindingKey, gens: Gens<'_>, (d, r_delta): (Vec<F>, F)) -> Self {
+        let delta = key.commit_vector_in(gens, &d, r_delta);
+        Self { d, r_delta, delta }
+    }
+}
+
 impl DotProductProof {
-    /// Proves `⟨w.x, s.a⟩` is the value committed in `s.c_y`.
+    /// Proves `⟨w.x, s.a⟩` is the value committed in `s.c_y`. Cost: one MSM of `n`
+    /// bases and a scalar commitment.
     pub fn prove<R: RngCore + CryptoRng>(
         key: &BlindingKey,
         s: &DotProductStatement,
         w: &DotProductWitness,
+        t: &mut Transcript,
+        rng: &mut R,
+    ) -> Self {
+        let nonce = DotNonce::new(key, s.gens, DotNonce::draw(s.a.len(), rng));
+        Self::prove_with(key, s, w, nonce, t, rng)
+    }
+
+    /// [`DotProductProof::prove`] with the first message's vector part made ahead
+    /// (`nonce`, under `s.gens`, of the statement's length). Cost: a scalar
+    /// commitment and `O(n)` field operations.
+    pub fn prove_with<R: RngCore + CryptoRng>(
+        key: &BlindingKey,
+        s: &DotProductStatement,
+        w: &DotProductWitness,
+        nonce: DotNonce,
         t: &mut Transcript,
         rng: &mut R,
     ) -> Self {
@@ -77,10 +118,10 @@ impl DotProductProof {
             "dot product: generator count"
         );
         assert_eq!(w.x.len(), s.a.len(), "dot product: vector length");
+        assert_eq!(nonce.d.len(), s.a.len(), "dot product: nonce length");
         absorb_statement(s, t);
-        let d: Vec<F> = (0..w.x.len()).map(|_| random_scalar(rng)).collect();
-        let (r_delta, r_beta) = (random_scalar(rng), random_scalar(rng));
-        let delta = key.commit_vector_in(s.gens, &d, r_delta);
+        let DotNonce { d, r_delta, delta } = nonce;
+        let r_beta = random_scalar(rng);
         let beta = key.commit(inner_product(s.a, &d), r_beta);
         let points = pair(delta, beta);
         t.append_points(MESSAGE, &points);

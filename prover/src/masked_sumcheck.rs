@@ -18,7 +18,7 @@
 //! of `k(d+1)` bases each side) per instance — no group operation in the round loop.
 
 use crate::deferred::Deferred;
-use crate::dot_product::{DotProductProof, DotProductStatement, DotProductWitness};
+use crate::dot_product::{DotNonce, DotProductProof, DotProductStatement, DotProductWitness};
 use crate::error::{Check, Error};
 use crate::field::{interpolate_at, GAffine, F};
 use crate::generators::derive_generators;
@@ -115,6 +115,8 @@ pub struct MaskedProverOutput {
     mask: Vec<F>,
     mask_blind: F,
     degree: usize,
+    /// The closing proof's first-message mask, made during the rounds.
+    nonce: Option<DotNonce>,
 }
 
 /// `a_G`: `G = Σ_x g(x) = ⟨coefficients, a_G⟩`.
@@ -227,6 +229,9 @@ pub fn prove<O: RoundOracle + ?Sized, R: RngCore + CryptoRng>(
         .blinding
         .commit_vector_in(gens, &mask, mask_blind)
         .into_affine();
+    // The closing proof's mask commitment depends on fresh randomness only: it is made
+    // on another thread while this one runs the rounds.
+    let drawn = DotNonce::draw(mask.len(), rng);
     t.append_points(labels::ZK_MASK, &[mask_point]);
     let rho = t.challenge(labels::ZK_MASK_RHO);
     let masked_sum = sum + rho * inner(&mask, &sum_vector(k, d));
@@ -242,7 +247,11 @@ pub fn prove<O: RoundOracle + ?Sized, R: RngCore + CryptoRng>(
         inner_claim: sum,
         last: Vec::new(),
     };
-    let red = sumcheck::prove(&mut masked, masked_sum, t);
+    let mut nonce = None;
+    let red = rayon::in_place_scope(|s| {
+        s.spawn(|_| nonce = Some(DotNonce::new(&key.blinding, gens, drawn)));
+        sumcheck::prove(&mut masked, masked_sum, t)
+    });
     let final_value = masked.inner_claim;
     Ok(MaskedProverOutput {
         proof: MaskedSumcheckProof {
@@ -260,6 +269,7 @@ pub fn prove<O: RoundOracle + ?Sized, R: RngCore + CryptoRng>(
         mask,
         mask_blind,
         degree: d,
+        nonce,
     })
 }
 
@@ -356,7 +366,7 @@ impl<'a> Closing<'a> {
 /// `k(d+1)`.
 pub fn close<R: RngCore + CryptoRng>(
     key: &MaskKey,
-    out: &MaskedProverOutput,
+    out: &mut MaskedProverOutput,
     sum: &Committed,
     final_eval: &Committed,
     t: &mut Transcript,
@@ -376,10 +386,19 @@ pub fn close<R: RngCore + CryptoRng>(
         r_y: -(c.w[0] * sum.blind + c.w[1] * final_eval.blind),
     };
     let statement = c.statement(out.proof.mask);
-    Ok(DotProductProof::prove(
+    // The nonce made during the rounds (a second closing of one output draws afresh).
+    let nonce = out.nonce.take().unwrap_or_else(|| {
+        DotNonce::new(
+            &key.blinding,
+            statement.gens,
+            DotNonce::draw(statement.a.len(), rng),
+        )
+    });
+    Ok(DotProductProof::prove_with(
         &key.blinding,
         &statement,
         &witness,
+        nonce,
         t,
         rng,
     ))
@@ -528,14 +547,14 @@ mod tests {
         t.append_points(b"sum", &[sum.point]);
         let terms = product_terms();
         let mut src = TermOracle::new(vec![a, b], &terms);
-        let out = prove(&key, &mut src, v + lie, &mut t, rng).unwrap();
+        let mut out = prove(&key, &mut src, v + lie, &mut t, rng).unwrap();
         // The caller commits the true f(r) = A(r)·B(r), from the bound tables.
         let e = src.evals();
         if lie.is_zero() {
             assert_eq!(out.final_value, e[0] * e[1]);
         }
         let fin = Committed::new(&key.blinding, e[0] * e[1], rng);
-        let closing = close(&key, &out, &sum, &fin, &mut t, rng).unwrap();
+        let closing = close(&key, &mut out, &sum, &fin, &mut t, rng).unwrap();
         (
             Run {
                 proof: out.proof,

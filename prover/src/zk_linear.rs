@@ -152,14 +152,14 @@ pub fn prove<M: LinearBackend + ?Sized, R: RngCore + CryptoRng>(
         factors: vec![0, 1],
     }];
     let mut rounds = TermOracle::new(vec![u.clone(), x_hat], &terms);
-    let out = masked_sumcheck::prove(zk, &mut rounds, claim.value, &mut t, rng)?;
+    let mut out = masked_sumcheck::prove(zk, &mut rounds, claim.value, &mut t, rng)?;
     let r_prime = out.claims.point.clone();
     t.append_fields(b"opening", &u);
     let w = inner_product(&u, &eq_table(&r_prime));
     let x_eval = Committed::new(&zk.blinding, rounds.evals()[1], rng);
     t.append_points(b"input-eval", &[x_eval.point]);
     let fin = Committed::combine(&zk.blinding, &[(w, &x_eval)]);
-    let closing = masked_sumcheck::close(zk, &out, &claim, &fin, &mut t, rng)?;
+    let closing = masked_sumcheck::close(zk, &mut out, &claim, &fin, &mut t, rng)?;
     let point: Vec<F> = r_b.iter().chain(&r_prime).copied().collect();
     let opening = open_ints(&padded(xs, vk.n_in, batch), c, b, &r_b);
     let input_proof = prove_evaluation(

@@ -126,10 +126,10 @@ pub(super) fn prove_layer<R: RngCore + CryptoRng>(
     } else {
         F::ZERO
     };
-    let out = masked_sumcheck::prove(&gens.mask, &mut oracle, sum, t, rng)?;
+    let mut out = masked_sumcheck::prove(&gens.mask, &mut oracle, sum, t, rng)?;
     let y = oracle.final_weight();
-    let rho = &out.claims.point;
-    let e = eq_at(&r, rho);
+    let rho = out.claims.point.clone();
+    let e = eq_at(&r, &rho);
     debug_assert_eq!(out.final_value, e * (y.square() * y - y));
     let c1 = Committed::new(bk, y, rng);
     let c2 = Committed::new(bk, y.square(), rng);
@@ -143,7 +143,7 @@ pub(super) fn prove_layer<R: RngCore + CryptoRng>(
         blind: e * (c3.blind - c1.blind),
         point: final_commitment(e, &powers),
     };
-    let closing = masked_sumcheck::close(&gens.mask, &out, &zero_sum(), &fin, t, rng)?;
+    let closing = masked_sumcheck::close(&gens.mask, &mut out, &zero_sum(), &fin, t, rng)?;
     let p: Vec<F> = rho.iter().rev().copied().collect();
     let opening_vec = w.opening(&p[..w.row_vars]);
     let opening = hiding_hyrax::prove_evaluation_width(

@@ -255,8 +255,8 @@ pub(crate) fn zk_close<R: RngCore + CryptoRng>(
 ) -> crate::Result<ZkSumcheck> {
     Ok(match out {
         None => ZkSumcheck::Empty(EqualityProof::prove(&zk.blinding, sum, fin, t, rng)),
-        Some(out) => {
-            let closing = masked_sumcheck::close(zk, &out, sum, fin, t, rng)?;
+        Some(mut out) => {
+            let closing = masked_sumcheck::close(zk, &mut out, sum, fin, t, rng)?;
             ZkSumcheck::Masked {
                 rounds: out.proof,
                 closing,
