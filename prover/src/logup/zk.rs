@@ -13,12 +13,12 @@
 //!   `N = S·D`, and `D ≠ 0` by a committed inverse (`D·D⁻¹ = 1`);
 //! - each GKR layer: a masked sumcheck ([`crate::masked_sumcheck`], round polynomials
 //!   of `f + ρ·g` in the clear) whose sum is the homomorphic combination of the
-//!   committed claims; the children `A, B, C, D` are committed, the products `A·D` and
-//!   `C·(B + λ·D)` proven, and the final value `eq·Σ w_j(A·D + C·(B + λ·D))` formed
-//!   homomorphically and tied
-//!   to the rounds by the masked closing proof. The next claims
-//!   `A + μ(B − A)`, `C + μ(D − C)` are again homomorphic. At a leaf layer `A = B = 1`
-//!   are public, so the leaf numerators are 1 by construction;
+//!   committed claims; the children `A, B, C, D` are committed, their weighted sum of
+//!   products `Z = eq·Σ w_j(A·D + C·(B + λ·D))` committed once and proven by one
+//!   [`SumProductProof`] over the children, and the final value (`Z`, plus the leaf
+//!   instances' linear part) tied to the rounds by the masked closing proof. The next
+//!   claims `A + μ(B − A)`, `C + μ(D − C)` are again homomorphic. At a leaf layer
+//!   `A = B = 1` are public, so the leaf numerators are 1 by construction;
 //! - the column evaluations: columns `1, 2` committed, column 0 *derived*
 //!   (`E₀ = β·g − Q − γ·E₁ − γ²·E₂`), which is the leaf-denominator check at no cost;
 //! - the table side: a masked sumcheck for `S = Σ_t m_t·g(t)`, closed by
@@ -27,8 +27,9 @@
 //! The returned claims are commitments to the columns' evaluations; the caller proves
 //! them against its (hiding) column commitments. Extra cost over the public argument:
 //! per sumcheck one mask commitment and one closing inner-product proof (length
-//! `(d+1)·rounds`), per active instance and layer four commitments and two product
-//! proofs, per table a few product proofs and a Hyrax evaluation proof — a number of
+//! `(d+1)·rounds`), per active instance and layer four children and their four
+//! opening messages, per layer `Z` and one relation message, per table a few product
+//! proofs and a Hyrax evaluation proof — a number of
 //! group operations independent of the witness length (besides the multiplicity
 //! commitment's row blindings, one per grid row).
 

@@ -917,6 +917,42 @@ fn truncated_extended_and_garbage_files_are_errors() {
     }
 }
 
+/// A zero-knowledge file laid out as version 1 wrote it (the hiding input commitment
+/// on the public proof's grid, then a body of version 1) is refused with a message
+/// that says to prove again, not that a point is invalid.
+#[test]
+fn a_version_1_zero_knowledge_file_says_to_prove_again() {
+    let model = small();
+    for mode in [Mode::PrivateInput, Mode::PrivateBoth] {
+        let vk = mode.key(model);
+        let bytes = mode.prove(model, &vk, &inputs(20, 1, 22), 1, 22).to_bytes();
+        let vars = crate::field::log2_ceil(20);
+        let head = super::PROOF_MAGIC.len() + 40 + 1;
+        let new_rows = 32 << super::zk_grid(vars).0;
+        let outputs = 4 * 5;
+        let body = head + new_rows + outputs;
+        let mut w = crate::wire::Writer::default();
+        for _ in 0..1usize << super::grid(vars).0 {
+            w.point(&crate::pedersen::BlindingKey::new().g);
+        }
+        let mut old = bytes[..head].to_vec();
+        old.extend(&w.bytes);
+        old.extend(&bytes[head + new_rows..body]);
+        old.extend(1u32.to_le_bytes());
+        old.extend(&bytes[body + 4..]);
+        let Err(err) = mode.decode(&vk, &old) else {
+            panic!("{mode:?}: a version-1 file was decoded");
+        };
+        assert!(
+            err.to_string().contains("made by an older ternzk")
+                && err.to_string().contains("prove again"),
+            "{mode:?}: {err}"
+        );
+        // The current file still decodes.
+        assert!(mode.decode(&vk, &bytes).is_ok(), "{mode:?}");
+    }
+}
+
 /// The attack of issue 14 on the shipped shape, tried in every mode: a 784-256-256-10
 /// model at batch 1 commits its first-layer activations `y` on a 2 × 128 grid, and the
 /// public proof's opening vector is `t_j = L_0·y_j + L_1·y_{128+j}` — an affine image

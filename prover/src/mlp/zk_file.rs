@@ -62,14 +62,18 @@ impl ZkProofFile {
                 "input kind {kind}, a zero-knowledge proof file has {ZK_INPUT_KIND}"
             )));
         }
-        let input = PublicInput::Committed(read_commitment(
-            &mut r,
-            super::zk_grid(log2_ceil(batch) + log2_ceil(vk.n_in())),
-            "input commitment",
-        )?);
-        let output = read_outputs(&mut r, batch * vk.n_out())?;
-        let rest = r.take(r.remaining(), "proof")?;
-        let proof = <ZkMlpProof>::from_bytes(vk, batch, rest)?;
+        let vars = log2_ceil(batch) + log2_ceil(vk.n_in());
+        let after_kind = &bytes[bytes.len() - r.remaining()..];
+        let body = |mut r: Reader| -> crate::Result<_> {
+            let input = read_commitment(&mut r, super::zk_grid(vars), "input commitment")?;
+            let output = read_outputs(&mut r, batch * vk.n_out())?;
+            let rest = r.take(r.remaining(), "proof")?;
+            Ok((input, output, <ZkMlpProof>::from_bytes(vk, batch, rest)?))
+        };
+        let (input, output, proof) = body(r).map_err(|e| {
+            older_layout(after_kind, vars, batch * vk.n_out(), "zero-knowledge proof").unwrap_or(e)
+        })?;
+        let input = PublicInput::Committed(input);
         Ok(Self {
             vk_digest: digest,
             statement: Statement {
@@ -80,6 +84,28 @@ impl ZkProofFile {
             proof,
         })
     }
+}
+
+/// The error for a zero-knowledge file (after its kind byte, `after_kind`) that does
+/// not decode today but does as version 1 wrote it — the input commitment on the
+/// public proof's grid (`super::grid`), the logits, then a body of version 1 — so the
+/// user learns to prove again rather than that a point is invalid. `None` otherwise.
+/// Cost: O(size of the commitment).
+pub(super) fn older_layout(
+    after_kind: &[u8],
+    vars: usize,
+    outputs: usize,
+    what: &str,
+) -> Option<Error> {
+    let mut r = Reader::new(after_kind);
+    read_commitment(&mut r, super::grid(vars), "input commitment").ok()?;
+    read_outputs(&mut r, outputs).ok()?;
+    (r.u32("version").ok()? == 1).then(|| {
+        Error::Malformed(format!(
+            "{what} version 1, made by an older ternzk (its hiding commitments used \
+             another grid); this one reads version 2: prove again"
+        ))
+    })
 }
 
 /// A proof file of either kind.

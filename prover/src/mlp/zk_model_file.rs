@@ -117,23 +117,36 @@ impl PrivateModelProofFile {
         let mut r = Reader::new(bytes);
         let (digest, batch) = read_header_for(&mut r, &key.digest)?;
         let (n_in, n_out) = (key.n_in(), key.n_out());
-        let input = match r.take(1, "input kind")?[0] {
-            PRIVATE_MODEL_KIND => PublicInput::Clear(r.take(batch * n_in, "input")?.to_vec()),
-            PRIVATE_BOTH_KIND => PublicInput::Committed(read_commitment(
-                &mut r,
-                super::zk_grid(log2_ceil(batch) + log2_ceil(n_in)),
-                "input commitment",
-            )?),
-            k => {
-                return Err(Error::Malformed(format!(
-                    "input kind {k}: a private-model proof file has {PRIVATE_MODEL_KIND} or \
-                     {PRIVATE_BOTH_KIND}"
-                )))
-            }
+        let kind = r.take(1, "input kind")?[0];
+        let vars = log2_ceil(batch) + log2_ceil(n_in);
+        let after_kind = &bytes[bytes.len() - r.remaining()..];
+        let body = |mut r: Reader| -> crate::Result<_> {
+            let input = match kind {
+                PRIVATE_MODEL_KIND => PublicInput::Clear(r.take(batch * n_in, "input")?.to_vec()),
+                PRIVATE_BOTH_KIND => PublicInput::Committed(read_commitment(
+                    &mut r,
+                    super::zk_grid(vars),
+                    "input commitment",
+                )?),
+                k => {
+                    return Err(Error::Malformed(format!(
+                        "input kind {k}: a private-model proof file has {PRIVATE_MODEL_KIND} \
+                         or {PRIVATE_BOTH_KIND}"
+                    )))
+                }
+            };
+            let output = read_outputs(&mut r, batch * n_out)?;
+            let rest = r.take(r.remaining(), "proof")?;
+            let proof = PrivateModelProof::from_bytes(key, batch, &input, rest)?;
+            Ok((input, output, proof))
         };
-        let output = read_outputs(&mut r, batch * n_out)?;
-        let rest = r.take(r.remaining(), "proof")?;
-        let proof = PrivateModelProof::from_bytes(key, batch, &input, rest)?;
+        let (input, output, proof) = body(r).map_err(|e| match kind {
+            PRIVATE_BOTH_KIND => {
+                super::zk_file::older_layout(after_kind, vars, batch * n_out, "private-model proof")
+                    .unwrap_or(e)
+            }
+            _ => e,
+        })?;
         Ok(Self {
             key_digest: digest,
             statement: Statement {
