@@ -160,7 +160,7 @@ const WINDOWS: usize = 26;
 
 /// Signed-window tables of one base: `windows[k][j − 1] = j·2^(10k)·P` for
 /// `1 ≤ j ≤ 2^9`, so `s·P` is the sum of at most 26 table points (one per nonzero
-/// signed digit of `s`, negated for a negative digit). Memory: `24·1024` affine points
+/// signed digit of `s`, negated for a negative digit). Memory: `26·512` affine points
 /// (about 0.9 MiB); building: as many projective additions and one batch normalization
 /// per window.
 struct FixedBase {
