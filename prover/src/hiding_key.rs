@@ -29,7 +29,7 @@ pub use wellformed::WellFormedProof;
 pub use wire::{HIDING_KEY_MAGIC, HIDING_KEY_VERSION, SECRETS_MAGIC};
 
 use crate::error::{Check, Error};
-use crate::field::{log2_ceil, GAffine, F, G};
+use crate::field::{log2_ceil, F, G};
 use crate::hiding_hyrax::HidingCommitment;
 use crate::hyrax::{commit_ints, HyraxCommitment, HyraxKey};
 use crate::masked_sumcheck::MaskKey;
@@ -272,18 +272,7 @@ impl SparseWeights {
                     }
                     lists.push((s, pts.len() - s));
                 }
-                crate::small_commit::reduce_lists(&mut pts, &mut lists, &mut extra);
-                lists
-                    .into_iter()
-                    .zip(extra)
-                    .map(|((s, len), e)| {
-                        if len == 1 {
-                            e + GAffine::new_unchecked(pts[s].0, pts[s].1)
-                        } else {
-                            e
-                        }
-                    })
-                    .collect::<Vec<G>>()
+                crate::small_commit::sum_lists(&mut pts, &mut lists, extra)
             })
             .collect();
         let mut blinds: Vec<F> = (0..self.n_out).map(|_| random_scalar(rng)).collect();

@@ -9,7 +9,8 @@
 
 use crate::field::{GAffine, F, G};
 use crate::generators::derive_generators;
-use crate::msm::{msm, reduce_buckets, signed_digits, FixedBases};
+use crate::msm::{msm, signed_digits, FixedBases};
+use crate::small_commit::sum_lists;
 use ark_bn254::Fq;
 use ark_ec::{AdditiveGroup, AffineRepr, CurveGroup};
 use ark_ff::{PrimeField, Zero};
@@ -211,9 +212,9 @@ impl FixedBase {
 }
 
 /// The sum of each item's points, all items added together by batch-affine
-/// additions ([`reduce_buckets`]: one field inversion per level for the whole batch,
-/// about six multiplications an addition against eleven for a mixed projective one)
-/// and returned affine. Points at infinity are skipped.
+/// additions ([`sum_lists`]: one field inversion per level for the whole batch, about
+/// six multiplications an addition against eleven for a mixed projective one) and
+/// normalized together. Points at infinity are skipped.
 fn affine_sums<I: Iterator<Item = GAffine>>(items: impl Iterator<Item = I>) -> Vec<GAffine> {
     let mut pts: Vec<(Fq, Fq)> = Vec::new();
     let mut lists: Vec<(usize, usize)> = Vec::new();
@@ -222,24 +223,8 @@ fn affine_sums<I: Iterator<Item = GAffine>>(items: impl Iterator<Item = I>) -> V
         pts.extend(item.filter(|p| !p.is_zero()).map(|p| (p.x, p.y)));
         lists.push((start, pts.len() - start));
     }
-    let mut extra = vec![G::zero(); lists.len()];
-    reduce_buckets(&mut pts, &mut lists, &mut extra);
-    lists
-        .iter()
-        .zip(extra)
-        .map(|(&(s, len), e)| {
-            let p = if len == 1 {
-                GAffine::new_unchecked(pts[s].0, pts[s].1)
-            } else {
-                GAffine::zero()
-            };
-            if e.is_zero() {
-                p
-            } else {
-                (e + p).into_affine()
-            }
-        })
-        .collect()
+    let extra = vec![G::zero(); lists.len()];
+    G::normalize_batch(&sum_lists(&mut pts, &mut lists, extra))
 }
 
 /// Below this many sums, batch-affine addition loses to mixed additions: each of its

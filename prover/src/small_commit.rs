@@ -494,8 +494,15 @@ fn sum_rows(table: &[(&[Xy], usize)], w: usize, rows: &[&[i64]]) -> Vec<G> {
         }
         lists.push((start, pts.len() - start));
     }
-    let mut extra = vec![G::zero(); rows.len()];
-    reduce_lists(&mut pts, &mut lists, &mut extra);
+    sum_lists(&mut pts, &mut lists, vec![G::zero(); rows.len()])
+}
+
+/// `extra[i]` plus the sum of list `i` of `pts` (`lists[i] = (start, len)`) for every
+/// list, all lists added together by [`reduce_lists`] (one inversion per tree level for
+/// the batch; IFMA lanes where available). `pts` and `lists` are consumed as scratch.
+/// Cost: about one batch-affine addition per point.
+pub(crate) fn sum_lists(pts: &mut [Xy], lists: &mut [(usize, usize)], mut extra: Vec<G>) -> Vec<G> {
+    reduce_lists(pts, lists, &mut extra);
     lists
         .iter()
         .zip(extra)
