@@ -293,32 +293,58 @@ mod tests {
         (v, terms)
     }
 
-    fn commit_all<R: RngCore + CryptoRng>(
-        bk: &BlindingKey,
-        v: &[F],
-        rng: &mut R,
-    ) -> Vec<Committed> {
-        Committed::new_many(bk, v, rng)
+    /// A committed [`instance`] whose `Z` holds the sum plus `lie`.
+    struct Case {
+        bk: BlindingKey,
+        com: Vec<Committed>,
+        points: Vec<GAffine>,
+        terms: Vec<Term>,
+        z: Committed,
+    }
+
+    impl Case {
+        fn new(lie: F) -> Self {
+            let mut rng = StdRng::seed_from_u64(11);
+            let bk = BlindingKey::new();
+            let (v, terms) = instance(&mut rng);
+            let com = Committed::new_many(&bk, &v, &mut rng);
+            let points = com.iter().map(|c| c.point).collect();
+            let z = Committed::new(&bk, sum_of_products(&v, &terms) + lie, &mut rng);
+            Self {
+                bk,
+                com,
+                points,
+                terms,
+                z,
+            }
+        }
+
+        fn prove(&self, seed: u64) -> SumProductProof {
+            let mut t = Transcript::new(b"sp");
+            let mut rng = StdRng::seed_from_u64(seed);
+            SumProductProof::prove(&self.bk, &self.com, &self.terms, &self.z, &mut t, &mut rng)
+        }
     }
 
     #[test]
     fn honest_proof_verifies_and_a_false_sum_is_rejected() {
-        let mut rng = StdRng::seed_from_u64(11);
-        let bk = BlindingKey::new();
-        let (v, terms) = instance(&mut rng);
-        let com = commit_all(&bk, &v, &mut rng);
-        let points: Vec<GAffine> = com.iter().map(|c| c.point).collect();
-        let z = Committed::new(&bk, sum_of_products(&v, &terms), &mut rng);
-        let proof =
-            SumProductProof::prove(&bk, &com, &terms, &z, &mut Transcript::new(b"sp"), &mut rng);
+        let case = Case::new(F::zero());
+        let proof = case.prove(12);
+        let Case {
+            bk,
+            points,
+            terms,
+            z,
+            ..
+        } = &case;
         proof
-            .verify(&bk, &points, &terms, z.point, &mut Transcript::new(b"sp"))
+            .verify(bk, points, terms, z.point, &mut Transcript::new(b"sp"))
             .expect("honest proof");
         // Another Z (off by one), every response, every point and another term list
         // are each rejected.
         let wrong = combine_points(&[(F::one(), z.point), (F::one(), bk.g)]);
         assert!(proof
-            .verify(&bk, &points, &terms, wrong, &mut Transcript::new(b"sp"))
+            .verify(bk, points, terms, wrong, &mut Transcript::new(b"sp"))
             .is_err());
         for i in 0..proof.z.len() * 2 + 1 {
             let mut bad = proof.clone();
@@ -329,7 +355,7 @@ mod tests {
             };
             *s += F::one();
             assert!(bad
-                .verify(&bk, &points, &terms, z.point, &mut Transcript::new(b"sp"))
+                .verify(bk, points, terms, z.point, &mut Transcript::new(b"sp"))
                 .is_err());
         }
         for i in 0..=proof.openings.len() {
@@ -341,13 +367,13 @@ mod tests {
             };
             *p = (crate::field::G::from(*p) + bk.h).into_affine();
             assert!(bad
-                .verify(&bk, &points, &terms, z.point, &mut Transcript::new(b"sp"))
+                .verify(bk, points, terms, z.point, &mut Transcript::new(b"sp"))
                 .is_err());
         }
         let mut other = terms.clone();
         other[1].y[1].0 += F::one();
         assert!(proof
-            .verify(&bk, &points, &other, z.point, &mut Transcript::new(b"sp"))
+            .verify(bk, points, &other, z.point, &mut Transcript::new(b"sp"))
             .is_err());
     }
 
@@ -356,25 +382,16 @@ mod tests {
         // A cheating prover that commits Z to the true sum plus one and proves it with
         // the honest algorithm (its debug assertion off in release tests: the check
         // here is the verifier's).
-        let mut rng = StdRng::seed_from_u64(11);
-        let bk = BlindingKey::new();
-        let (v, terms) = instance(&mut rng);
-        let com = commit_all(&bk, &v, &mut rng);
-        let points: Vec<GAffine> = com.iter().map(|c| c.point).collect();
-        let z = Committed::new(&bk, sum_of_products(&v, &terms) + F::one(), &mut rng);
-        let proved = std::panic::catch_unwind(|| {
-            SumProductProof::prove(
-                &bk,
-                &com,
-                &terms,
-                &z,
-                &mut Transcript::new(b"sp"),
-                &mut StdRng::seed_from_u64(12),
-            )
-        });
-        if let Ok(proof) = proved {
+        let case = Case::new(F::one());
+        if let Ok(proof) = std::panic::catch_unwind(|| case.prove(12)) {
             assert!(proof
-                .verify(&bk, &points, &terms, z.point, &mut Transcript::new(b"sp"))
+                .verify(
+                    &case.bk,
+                    &case.points,
+                    &case.terms,
+                    case.z.point,
+                    &mut Transcript::new(b"sp")
+                )
                 .is_err());
         }
     }
