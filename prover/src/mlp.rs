@@ -31,6 +31,8 @@ pub(crate) mod model_checks;
 mod modes;
 mod prove;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 mod verify;
 mod vk;

@@ -26,6 +26,7 @@
 //! one arm in each `match`.
 
 use super::prove::prove_inner as public_prove_inner;
+use super::test_support::inputs;
 use super::witness::{Fault, ModePolicy};
 use super::zk::{self, ZkKeys, ZkMlpProof};
 use super::zk_model::{self, PrivateModelProof};
@@ -416,11 +417,6 @@ fn public_points(p: &mut MlpProof) -> Vec<&mut GAffine> {
         }
     }
     v
-}
-
-fn inputs(n: usize, batch: usize, seed: u64) -> Vec<u8> {
-    let mut rng = StdRng::seed_from_u64(seed);
-    (0..n * batch).map(|_| rng.gen()).collect()
 }
 
 /// The small model of the public tests: three hidden layers of different widths and

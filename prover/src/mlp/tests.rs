@@ -5,56 +5,21 @@
 //! mode in `modes.rs`.
 
 use super::prove::prove_inner;
+use super::test_support::{inputs, reference};
 use super::witness::{prefer_direct, Fault, ModePolicy};
 use super::*;
 use crate::error::{Check, Error, Step};
 use crate::hyrax::HyraxKey;
-use crate::requant::requant;
 use ark_ff::AdditiveGroup;
-use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
 use std::sync::OnceLock;
 use ternzk_core::random;
 
-/// The shared random model, plus an integer reference written independently of the
-/// prover.
+/// The shared random model.
 type Model = random::RandomMlp;
-
-trait Reference {
-    fn reference(&self, x: &[u8]) -> Vec<i32>;
-}
-
-impl Reference for Model {
-    /// The integer reference forward pass, written independently of the prover.
-    fn reference(&self, x: &[u8]) -> Vec<i32> {
-        let mut a: Vec<i64> = x.iter().map(|&v| v as i64).collect();
-        for l in 0..self.weights.len() {
-            let w = &self.weights[l];
-            let mut z = vec![0i64; w.n_out];
-            for (i, zi) in z.iter_mut().enumerate() {
-                *zi = self.bias[l][i] as i64
-                    + (0..w.n_in).map(|j| w.get(i, j) as i64 * a[j]).sum::<i64>();
-            }
-            a = if l + 1 < self.weights.len() {
-                z.iter()
-                    .enumerate()
-                    .map(|(i, &zi)| requant(zi as i32, self.m[l][i], self.k[l]).2 as i64)
-                    .collect()
-            } else {
-                z
-            };
-        }
-        a.iter().map(|&v| v as i32).collect()
-    }
-}
 
 fn key() -> &'static HyraxKey {
     static KEY: OnceLock<HyraxKey> = OnceLock::new();
     KEY.get_or_init(|| HyraxKey::new(8))
-}
-
-fn inputs(n: usize, batch: usize, seed: u64) -> Vec<u8> {
-    let mut rng = StdRng::seed_from_u64(seed);
-    (0..n * batch).map(|_| rng.gen()).collect()
 }
 
 /// A small model with three hidden layers of different widths and shifts
@@ -110,7 +75,7 @@ fn honest_proofs_verify_and_outputs_match_the_reference() {
     for (batch, private) in [(1, false), (3, false), (4, true), (1, true), (5, false)] {
         let x = inputs(20, batch, batch as u64);
         let file = prove_ok(model, vk, &x, batch, private);
-        let expected: Vec<i32> = x.chunks(20).flat_map(|xi| model.reference(xi)).collect();
+        let expected: Vec<i32> = x.chunks(20).flat_map(|xi| reference(model, xi)).collect();
         assert_eq!(file.statement.output, expected, "batch {batch}");
         assert_eq!(
             matches!(file.statement.input, PublicInput::Committed(_)),
@@ -125,7 +90,7 @@ fn single_layer_and_wide_models_verify() {
     let vk = MlpVk::commit(&one.layers(), key()).unwrap();
     let x = inputs(33, 2, 3);
     let f = prove_ok(&one, &vk, &x, 2, false);
-    assert_eq!(&f.statement.output[..7], &one.reference(&x[..33])[..]);
+    assert_eq!(&f.statement.output[..7], &reference(&one, &x[..33])[..]);
     let two = Model::new(&[64, 100, 3], 0.1, &[20], 4);
     let vk = MlpVk::commit(&two.layers(), key()).unwrap();
     prove_ok(&two, &vk, &inputs(64, 1, 5), 1, true);
@@ -207,7 +172,7 @@ fn the_widest_quotient_table_is_reachable() {
     assert!(big.m[0].iter().any(|&m| m > 0));
     let vk_big = MlpVk::commit(&big.layers(), key()).unwrap();
     let f = prove_ok(&big, &vk_big, &x, 1, false);
-    assert_eq!(f.statement.output, big.reference(&x));
+    assert_eq!(f.statement.output, reference(&big, &x));
     assert_eq!(
         f.proof.checks,
         vec![RequantCheck::Quotient {
@@ -221,7 +186,7 @@ fn zero_commitment_points_are_handled() {
     // An all-zero input gives identity row commitments; still a valid proof.
     let (model, vk) = small();
     let f = prove_ok(model, vk, &[0; 20], 1, true);
-    assert_eq!(f.statement.output, model.reference(&[0; 20]));
+    assert_eq!(f.statement.output, reference(model, &[0; 20]));
     let _ = crate::G::ZERO;
 }
 
@@ -230,7 +195,7 @@ fn direct_mode_proofs_verify_and_match_the_reference() {
     let (model, vk) = uniform();
     for (batch, private) in [(1, false), (3, false), (4, true), (2, true)] {
         let x = inputs(20, batch, 40 + batch as u64);
-        let expected: Vec<i32> = x.chunks(20).flat_map(|xi| model.reference(xi)).collect();
+        let expected: Vec<i32> = x.chunks(20).flat_map(|xi| reference(model, xi)).collect();
         let f = prove_policy(model, vk, &x, batch, private, ModePolicy::Direct(0b111));
         assert!(f.proof.checks.iter().all(is_direct), "{:?}", f.proof.checks);
         assert_eq!(f.statement.output, expected, "batch {batch}");
@@ -247,7 +212,7 @@ fn direct_mode_proofs_verify_and_match_the_reference() {
 fn mixed_modes_across_layers_verify() {
     let (model, vk) = uniform();
     let x = inputs(20, 3, 50);
-    let expected: Vec<i32> = x.chunks(20).flat_map(|xi| model.reference(xi)).collect();
+    let expected: Vec<i32> = x.chunks(20).flat_map(|xi| reference(model, xi)).collect();
     for mask in [0b001u64, 0b010, 0b101, 0b110] {
         for private in [false, true] {
             let f = prove_policy(model, vk, &x, 3, private, ModePolicy::Direct(mask));
@@ -278,7 +243,7 @@ fn the_mode_rule_prefers_direct_for_large_batches() {
     // |z| ≤ 4·3 = 12 < 2^4, so Z ≤ 5 and B·n = 1024 ≥ 2^Z.
     let f = prove_ok(&model, &vk, &x, 16, false);
     assert!(is_direct(&f.proof.checks[0]), "{:?}", f.proof.checks);
-    let expected: Vec<i32> = x.chunks(4).flat_map(|xi| model.reference(xi)).collect();
+    let expected: Vec<i32> = x.chunks(4).flat_map(|xi| reference(&model, xi)).collect();
     assert_eq!(f.statement.output, expected);
     // Batch 1: B·n = 64 < 2^Z only if Z ≥ 7; here z is small, so check both ways.
     let g = prove_ok(&model, &vk, &x[..4], 1, false);

@@ -5,6 +5,7 @@
 //! mutation, wrong statement and key and every `Fault` cheater runs in these modes with
 //! all the others in `modes.rs`.
 
+use super::test_support::{inputs, reference};
 use super::witness::Fault;
 use super::zk::ZkKeys;
 use super::zk_model::{self, prove_inner, PrivateModelProof};
@@ -14,7 +15,6 @@ use crate::field::{to_i64, GAffine};
 use crate::hiding_key::{HidingKey, HidingKeyGens, KeySecrets, PublicQuant};
 use crate::hyrax::HyraxKey;
 use crate::masked_sumcheck::MaskKey;
-use crate::requant::requant;
 use crate::ternary::TernaryCsr;
 use crate::wire::Skeleton;
 use ark_ff::Field;
@@ -33,33 +33,6 @@ fn keys() -> ZkKeys<'static> {
         hyrax: HYRAX.get_or_init(|| HyraxKey::new(8)),
         mask: MASK.get_or_init(|| MaskKey::new(18)),
     }
-}
-
-/// The integer reference forward pass, written independently of the prover.
-fn reference(m: &Model, x: &[u8]) -> Vec<i32> {
-    let mut a: Vec<i64> = x.iter().map(|&v| v as i64).collect();
-    for l in 0..m.weights.len() {
-        let w = &m.weights[l];
-        let z: Vec<i64> = (0..w.n_out)
-            .map(|i| {
-                m.bias[l][i] as i64 + (0..w.n_in).map(|j| w.get(i, j) as i64 * a[j]).sum::<i64>()
-            })
-            .collect();
-        a = if l + 1 < m.weights.len() {
-            z.iter()
-                .enumerate()
-                .map(|(i, &zi)| requant(zi as i32, m.m[l][i], m.k[l]).2 as i64)
-                .collect()
-        } else {
-            z
-        };
-    }
-    a.iter().map(|&v| v as i32).collect()
-}
-
-fn inputs(n: usize, batch: usize, seed: u64) -> Vec<u8> {
-    let mut rng = StdRng::seed_from_u64(seed);
-    (0..n * batch).map(|_| rng.gen()).collect()
 }
 
 fn commit(model: &Model, seed: u64) -> (HidingKey, KeySecrets) {

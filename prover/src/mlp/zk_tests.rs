@@ -4,16 +4,16 @@
 //! wrong statements and keys, cheating provers, bad bytes) run in every mode in
 //! `modes.rs`.
 
+use super::test_support::{inputs, reference};
 use super::zk::{self, ZkKeys, ZkMlpProof};
 use super::*;
 use crate::error::Error;
 use crate::field::{to_i64, GAffine};
 use crate::hyrax::HyraxKey;
 use crate::masked_sumcheck::MaskKey;
-use crate::requant::requant;
 use crate::wire::Skeleton;
 use ark_ff::Field;
-use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
+use ark_std::rand::{rngs::StdRng, SeedableRng};
 use ark_std::UniformRand;
 use std::sync::OnceLock;
 use ternzk_core::random;
@@ -35,33 +35,6 @@ fn keys() -> ZkKeys<'static> {
         hyrax: key(),
         mask: mask_key(),
     }
-}
-
-/// The integer reference forward pass, written independently of the prover.
-fn reference(m: &Model, x: &[u8]) -> Vec<i32> {
-    let mut a: Vec<i64> = x.iter().map(|&v| v as i64).collect();
-    for l in 0..m.weights.len() {
-        let w = &m.weights[l];
-        let z: Vec<i64> = (0..w.n_out)
-            .map(|i| {
-                m.bias[l][i] as i64 + (0..w.n_in).map(|j| w.get(i, j) as i64 * a[j]).sum::<i64>()
-            })
-            .collect();
-        a = if l + 1 < m.weights.len() {
-            z.iter()
-                .enumerate()
-                .map(|(i, &zi)| requant(zi as i32, m.m[l][i], m.k[l]).2 as i64)
-                .collect()
-        } else {
-            z
-        };
-    }
-    a.iter().map(|&v| v as i32).collect()
-}
-
-fn inputs(n: usize, batch: usize, seed: u64) -> Vec<u8> {
-    let mut rng = StdRng::seed_from_u64(seed);
-    (0..n * batch).map(|_| rng.gen()).collect()
 }
 
 /// The public tests' small model: three hidden layers (k = 7, 12, 29).
