@@ -696,13 +696,7 @@ fn prove_layer_rest<R: RngCore + CryptoRng>(
     let z = Committed::new(bk, sum_of_products(&values, &terms), rng);
     t.append_points(labels::ZK_LOGUP_PRODUCTS, &[z.point]);
     let product_proof = SumProductProof::prove(bk, &flat, &terms, &z, t, rng);
-    let mut fin_terms: Vec<(F, &Committed)> = vec![(F::one(), &z)];
-    for (c, &w) in com.iter().zip(weights) {
-        if let [cc, d] = &c[..] {
-            fin_terms.extend([(e * w, cc), (e * w, d)]);
-        }
-    }
-    let fin = Committed::combine(bk, &fin_terms);
+    let fin = Committed::combine(bk, &final_terms(&z, &com, weights, e));
     let sumcheck = zk_close(zk, out, sum, &fin, t, rng)?;
     let next = com
         .iter()
@@ -754,6 +748,29 @@ fn layer_terms(sizes: &[usize], weights: &[F], e: F, lambda: F) -> Vec<Term> {
         o += n;
     }
     terms
+}
+
+/// A layer's final value as a combination: `Z` (the committed sum of products,
+/// [`layer_terms`]) plus, per leaf instance (children `C, D`, whose `A = B = 1` make
+/// `A·D + B·C` linear), `e·w·(C + D)`. For the prover's openings and, through
+/// [`final_point`], the verifier's and simulator's points. Cost: O(#instances).
+fn final_terms<'a, T>(z: &'a T, children: &'a [Vec<T>], weights: &[F], e: F) -> Vec<(F, &'a T)> {
+    let mut terms = vec![(F::one(), z)];
+    for (c, &w) in children.iter().zip(weights) {
+        if let [cc, d] = &c[..] {
+            terms.extend([(e * w, cc), (e * w, d)]);
+        }
+    }
+    terms
+}
+
+/// [`final_terms`] formed from the proof's points. Cost: one MSM over them.
+fn final_point(z: GAffine, children: &[Vec<GAffine>], weights: &[F], e: F) -> GAffine {
+    let terms: Vec<(F, GAffine)> = final_terms(&z, children, weights, e)
+        .into_iter()
+        .map(|(c, p)| (c, *p))
+        .collect();
+    combine_points(&terms)
 }
 
 /// Splits `flat` into consecutive groups of the given lengths (which sum to its length).
@@ -841,13 +858,7 @@ pub(crate) fn verify_into<'g>(
             acc,
             &Error::Rejected(Check::SumcheckFinal { step }),
         )?;
-        let mut fin_terms: Vec<(F, GAffine)> = vec![(F::one(), layer.product)];
-        for (c, &w) in layer.children.iter().zip(&weights) {
-            if let [cc, d] = &c[..] {
-                fin_terms.extend([(e * w, *cc), (e * w, *d)]);
-            }
-        }
-        let fin = combine_points(&fin_terms);
+        let fin = final_point(layer.product, &layer.children, &weights, e);
         verify_zk_close(
             zk,
             &layer.sumcheck,
@@ -1118,13 +1129,7 @@ pub(crate) fn simulate<R: RngCore + CryptoRng>(
         let sizes: Vec<usize> = children.iter().map(Vec::len).collect();
         let terms = layer_terms(&sizes, &weights, e, lambda);
         let product_proof = SumProductProof::simulate(bk, &flat, &terms, product, t, rng);
-        let mut fin_terms: Vec<(F, GAffine)> = vec![(F::one(), product)];
-        for (c, &w) in children.iter().zip(&weights) {
-            if let [cc, d] = &c[..] {
-                fin_terms.extend([(e * w, *cc), (e * w, *d)]);
-            }
-        }
-        let fin = combine_points(&fin_terms);
+        let fin = final_point(product, &children, &weights, e);
         let sumcheck = sim_close(rounds, 3, sum, fin, t, rng);
         let mu = t.challenge(labels::LOGUP_LAYER_MU);
         for (&j, c) in active.iter().zip(&children) {
