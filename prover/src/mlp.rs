@@ -309,6 +309,13 @@ pub(crate) fn zk_grid(vars: usize) -> (usize, usize) {
     (vars / 2, vars - vars / 2)
 }
 
+/// Whether `c` is a hiding commitment of `vars` variables as a zero-knowledge proof
+/// lays it out: the [`zk_grid`] and one row point per grid row.
+pub(crate) fn on_zk_grid(c: &HyraxCommitment, vars: usize) -> bool {
+    let (rv, cv) = zk_grid(vars);
+    (c.row_vars, c.col_vars) == (rv, cv) && c.rows.len() == 1 << rv
+}
+
 /// What the proof's layout needs to know of one layer: its widths, its shift and its
 /// common multiplier when all are equal (direct mode only; a hidden model never names
 /// one).

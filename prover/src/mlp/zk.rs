@@ -25,8 +25,8 @@ use super::model_checks::model_checks;
 use super::prove::{check_layers, lookup_instances, pad_input};
 use super::witness::{forward, Fault, ModePolicy};
 use super::{
-    batch_weight, key_vars_for, row_weights, statement_transcript, zk_grid, LayerShape, Layout,
-    MlpLayer, MlpVk, PublicInput, RequantCheck, Statement,
+    batch_weight, key_vars_for, on_zk_grid, row_weights, statement_transcript, zk_grid, LayerShape,
+    Layout, MlpLayer, MlpVk, PublicInput, RequantCheck, Statement,
 };
 use crate::deferred::Deferred;
 use crate::dot_product::DotProductProof;
@@ -355,7 +355,8 @@ pub(super) fn prove_front<R: RngCore + CryptoRng>(
     // Hiding commitments: the input (when private), then every hidden layer's vectors.
     let mut items: Vec<(&[i64], usize, usize)> = Vec::new();
     if let (Some(x), Some(vars)) = (&x, lay.input_vars) {
-        items.push((x, zk_grid(vars).0, zk_grid(vars).1));
+        let (rv, cv) = zk_grid(vars);
+        items.push((x, rv, cv));
     }
     for (w, h) in wit.hidden.iter().zip(&lay.hidden) {
         let (rv, cv) = zk_grid(h.vars);
@@ -937,18 +938,15 @@ fn check_shapes(vk: &MlpVk, lay: &Layout, st: &Statement, proof: &ZkMlpProof) ->
         return bad("output length");
     }
     match (&st.input, lay.input_vars) {
-        (PublicInput::Committed(c), Some(v))
-            if (c.row_vars, c.col_vars) == zk_grid(v) && c.rows.len() == 1 << zk_grid(v).0 => {}
+        (PublicInput::Committed(c), Some(v)) if on_zk_grid(c, v) => {}
         _ => return bad("input"),
     }
     if proof.witness.len() != lay.hidden.len()
-        || proof.witness.iter().zip(&lay.hidden).any(|(w, h)| {
-            w.len() != h.vectors()
-                || w.iter().any(|c| {
-                    (c.row_vars, c.col_vars) != zk_grid(h.vars)
-                        || c.rows.len() != 1 << zk_grid(h.vars).0
-                })
-        })
+        || proof
+            .witness
+            .iter()
+            .zip(&lay.hidden)
+            .any(|(w, h)| w.len() != h.vectors() || w.iter().any(|c| !on_zk_grid(c, h.vars)))
     {
         return bad("witness commitments");
     }

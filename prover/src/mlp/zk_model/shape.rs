@@ -21,9 +21,7 @@ pub(super) fn check_shapes(
         return bad("output length");
     }
     match (&st.input, lay.input_vars) {
-        (PublicInput::Committed(c), Some(v))
-            if (c.row_vars, c.col_vars) == crate::mlp::zk_grid(v)
-                && c.rows.len() == 1 << crate::mlp::zk_grid(v).0 => {}
+        (PublicInput::Committed(c), Some(v)) if crate::mlp::on_zk_grid(c, v) => {}
         (PublicInput::Clear(x), None) if x.len() == st.batch * key.layers[0].n_in => {}
         _ => return bad("input"),
     }
